@@ -1,0 +1,88 @@
+package io.tributary.sql;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+import javax.sql.DataSource;
+
+/**
+ * The SQL dialects Tributary speaks. Only what differs between them lives here; each feature
+ * keeps its own statements next to its code and asks the dialect for the differing pieces.
+ */
+public enum Dialect {
+    H2, POSTGRESQL, MARIADB;
+
+    public static Dialect of(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            return of(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot connect to detect the database dialect: " + e.getMessage(), e);
+        }
+    }
+
+    public static Dialect of(Connection connection) throws SQLException {
+        String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+        if (product.contains("h2")) {
+            return H2;
+        }
+        if (product.contains("postgres")) {
+            return POSTGRESQL;
+        }
+        if (product.contains("mariadb") || product.contains("mysql")) {
+            return MARIADB;
+        }
+        throw new IllegalStateException("Unsupported database '" + product + "': use H2, PostgreSQL or MariaDB");
+    }
+
+    /** Quotes an identifier that {@link SqlIdentifier} has already validated. */
+    public String quote(String identifier) {
+        return this == MARIADB ? "`" + identifier + "`" : "\"" + identifier + "\"";
+    }
+
+    /** Quotes a possibly schema-qualified name such as {@code schema.table}. */
+    public String quoteQualified(String validatedName) {
+        int dot = validatedName.indexOf('.');
+        return dot < 0 ? quote(validatedName) : quote(validatedName.substring(0, dot)) + "." + quote(validatedName.substring(dot + 1));
+    }
+
+    /** Column type for a JSON document body. */
+    public String jsonType() {
+        return switch (this) {
+            case POSTGRESQL -> "JSONB";
+            case MARIADB -> "LONGTEXT";
+            case H2 -> "CHARACTER LARGE OBJECT";
+        };
+    }
+
+    /** Column type for text of unbounded length that still needs no index. */
+    public String textType() {
+        return switch (this) {
+            case POSTGRESQL -> "TEXT";
+            case MARIADB -> "LONGTEXT";
+            case H2 -> "CHARACTER LARGE OBJECT";
+        };
+    }
+
+    /**
+     * Expression comparing strings in code-point order whatever the column collation is, so that
+     * "lexicographic" means the same on every database.
+     */
+    public String binaryCollated(String expression) {
+        return switch (this) {
+            case POSTGRESQL -> expression + " COLLATE \"C\"";
+            case MARIADB -> "BINARY " + expression;
+            case H2 -> expression;
+        };
+    }
+
+    /** Current local timestamp with sub-second precision, in the session's time zone. */
+    public String localTimestamp() {
+        return this == MARIADB ? "NOW(6)" : "LOCALTIMESTAMP";
+    }
+
+    /** Whether a failed statement is a unique-key violation (a concurrent insert of the same key). */
+    public boolean isUniqueViolation(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.equals("23505") || (state.equals("23000") && e.getErrorCode() == 1062));
+    }
+}
