@@ -1,0 +1,120 @@
+package io.tributary.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.sql.Dialect;
+import io.tributary.testing.Await;
+import io.tributary.testing.TestDatabase;
+import io.tributary.testing.TributaryApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The core end to end, with nothing simulated: three source databases (H2, PostgreSQL, MariaDB) each
+ * get 100 rows in their change table; the real source template and the real central import endpoint
+ * move them into one central collection stored on the database of the subclass.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ManySourcesOneCentralTest {
+
+    private static final int ROWS = 100;
+    private final Dialect centralDialect;
+    private final List<TestDatabase> sources = new ArrayList<>();
+    private TestDatabase central;
+    private Path routesDir;
+    private int port;
+
+    protected ManySourcesOneCentralTest(Dialect centralDialect) {
+        this.centralDialect = centralDialect;
+    }
+
+    @BeforeAll
+    void createDatabases() throws Exception {
+        central = TestDatabase.create(centralDialect, "central");
+        routesDir = Files.createTempDirectory("tributary-routes-");
+        port = TributaryApp.freePort();
+        StringBuilder yaml = new StringBuilder();
+        for (Dialect d : Dialect.values()) {
+            TestDatabase db = TestDatabase.create(d, "src");
+            sources.add(db);
+            String autoIncrement = switch (d) {
+                case POSTGRESQL -> "BIGSERIAL PRIMARY KEY";
+                case MARIADB -> "BIGINT AUTO_INCREMENT PRIMARY KEY";
+                case H2 -> "BIGINT AUTO_INCREMENT PRIMARY KEY";
+            };
+            db.execute("CREATE TABLE changes (id " + autoIncrement + ", item VARCHAR(50) NOT NULL, qty INT NOT NULL)");
+            String bean = "src" + d.name().toLowerCase();
+            yaml.append("""
+                    - templatedRoute:
+                        routeTemplateRef: tributary-change-source
+                        routeId: %1$s
+                        parameters:
+                          sourceId: %1$s
+                          dataSource: %1$s
+                          table: changes
+                          keyColumn: id
+                          collection: central
+                          centralUrl: "http://127.0.0.1:%2$d"
+                          batchSize: 7
+                          poll: "timer:%1$s?period=200"
+                    """.formatted(bean, port));
+        }
+        Files.writeString(routesDir.resolve("sources.camel.yaml"), yaml);
+    }
+
+    @AfterAll
+    void dropDatabases() {
+        sources.forEach(TestDatabase::close);
+        central.close();
+    }
+
+    @Test
+    void everyRowOfEverySourceArrivesOnceAndChangeTablesAreCleaned() {
+        for (TestDatabase db : sources) {
+            for (int i = 1; i <= ROWS; i++) {
+                db.execute("INSERT INTO changes (item, qty) VALUES ('item-" + i + "', " + i + ")");
+            }
+        }
+        TributaryApp.Builder builder = TributaryApp.builder()
+                .property("camel.server.port", String.valueOf(port))
+                .properties(central.beanProperties("centralDb"))
+                .routes("file:routes/central-import.camel.yaml", "file:routes/change-source-template.camel.yaml",
+                        "file:" + routesDir + "/*.yaml");
+        for (TestDatabase db : sources) {
+            builder.properties(db.beanProperties("src" + db.dialect().name().toLowerCase()));
+        }
+        try (TributaryApp app = builder.start()) {
+            Await.until("all change tables drained", Duration.ofSeconds(60),
+                    () -> sources.stream().allMatch(db -> db.count("SELECT COUNT(*) FROM changes") == 0));
+            List<Map<String, Object>> docs = CentralCollection.documents(central, "central");
+            assertThat(docs).hasSize(3 * ROWS);
+            Set<String> keys = new TreeSet<>();
+            for (Map<String, Object> doc : docs) {
+                keys.add((String) doc.get("_key"));
+            }
+            assertThat(keys).hasSize(3 * ROWS);
+            for (TestDatabase db : sources) {
+                String source = "src" + db.dialect().name().toLowerCase();
+                assertThat(keys).contains(source + "-1", source + "-" + ROWS);
+                assertThat(docs).filteredOn(d -> source.equals(d.get("_source"))).hasSize(ROWS)
+                        .anySatisfy(d -> {
+                            assertThat(d.get("_key")).isEqualTo(source + "-42");
+                            assertThat(d.get("item")).isEqualTo("item-42");
+                            assertThat(((Number) d.get("qty")).intValue()).isEqualTo(42);
+                        });
+                assertThat(db.query("SELECT last_key FROM tributary_status WHERE source_id = ?", source))
+                        .extracting(r -> r.get("last_key")).containsExactly(String.valueOf(ROWS));
+            }
+        }
+    }
+}
