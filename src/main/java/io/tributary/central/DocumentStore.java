@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
+import org.apache.camel.Service;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * <p>One import is one transaction: lock the rows of the request's keys, decide every document in
  * Java, then write in JDBC batches. A conflict with a concurrent transaction retries the whole request.
  */
-public class DocumentStore {
+public class DocumentStore implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(DocumentStore.class);
     static final String CATALOG = "tributary_collections";
@@ -64,7 +65,22 @@ public class DocumentStore {
         this.lockChunk = Math.max(1, lockChunk);
     }
 
-    /** Creates the catalog and positions tables on first use, so an unused endpoint touches no database. */
+    /** Creates the catalog and positions tables at start; if the database is down then, on first use. */
+    @Override
+    public void start() {
+        try {
+            dialect();
+        } catch (IllegalStateException e) {
+            LOG.warn("Central store not ready at start-up, will retry on first request: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void stop() {
+        // the DataSource is a bean of its own and closed by its owner
+    }
+
+
     private Dialect dialect() {
         Dialect d = dialect;
         if (d == null) {

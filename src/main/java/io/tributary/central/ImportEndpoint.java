@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.Service;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,14 +18,17 @@ import org.slf4j.LoggerFactory;
  * The HTTP side of the central endpoint, called from {@code routes/central-import.camel.yaml}: reads
  * the request, asks {@link DocumentStore}, and answers with ArangoDB's response and error bodies.
  */
-public class ImportEndpoint {
+public class ImportEndpoint implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImportEndpoint.class);
 
-    /** Media types of JSON text; none at all and curl's default form type are accepted as well. */
+    /**
+     * Media types of JSON text, or none. Form types are refused: Vert.x would consume such a body as form
+     * fields and the import would silently see nothing (curl -d sends one unless told otherwise).
+     */
     private static final Set<String> JSON_TYPES = Set.of("application/json", "text/plain", "application/x-ldjson",
             "application/x-ndjson", "application/jsonl", "application/jsonlines", "application/x-jsonlines",
-            "text/json", "application/x-www-form-urlencoded");
+            "text/json");
 
     private DocumentStore store;
     private long maxBodyBytes = 64L * 1024 * 1024;
@@ -35,6 +39,17 @@ public class ImportEndpoint {
 
     public void setMaxBodyBytes(long maxBodyBytes) {
         this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** Started by the routes that use it; prepares the store's tables so the first request does not pay for it. */
+    @Override
+    public void start() {
+        store.start();
+    }
+
+    @Override
+    public void stop() {
+        store.stop();
     }
 
     /** {@code POST [/_db/{database}]/_api/import}. */
@@ -72,7 +87,7 @@ public class ImportEndpoint {
     /** {@code GET [/_db/{database}]/_api/collection/{name}/count}. */
     public void count(Exchange exchange) {
         Message in = exchange.getMessage();
-        String collection = CollectionName.requireCollection(in.getHeader("name", String.class));
+        String collection = CollectionName.requireCollection(segmentAfter(in, "collection", 0));
         long count = store.count(database(in), collection);
         respond(in, 200, DocumentJson.MAPPER.createObjectNode().put("name", collection).put("count", count)
                 .put("error", false).put("code", 200));
@@ -81,8 +96,8 @@ public class ImportEndpoint {
     /** {@code GET [/_db/{database}]/_api/document/{collection}/{key}}: the stored document plus its {@code _id}. */
     public void document(Exchange exchange) {
         Message in = exchange.getMessage();
-        String collection = CollectionName.requireCollection(in.getHeader("collection", String.class));
-        String key = in.getHeader("key", String.class);
+        String collection = CollectionName.requireCollection(segmentAfter(in, "document", 0));
+        String key = segmentAfter(in, "document", 1);
         if (!DocumentKey.isValid(key)) {
             throw new ApiException(400, ApiException.DOCUMENT_KEY_BAD, "illegal document key");
         }
@@ -103,7 +118,7 @@ public class ImportEndpoint {
     /** {@code GET /_api/tributary/positions/{source}}. */
     public void position(Exchange exchange) {
         Message in = exchange.getMessage();
-        String source = SourcePosition.requireSource(in.getHeader("source", String.class));
+        String source = SourcePosition.requireSource(segmentAfter(in, "positions", 0));
         Optional<SourcePosition> p = store.position(source);
         SourcePosition found = p.orElseThrow(() -> new ApiException(404, ApiException.NOT_FOUND,
                 "no position recorded for source '" + source + "'"));
@@ -138,6 +153,20 @@ public class ImportEndpoint {
         return CollectionName.requireDatabase(URLDecoder.decode(raw, StandardCharsets.UTF_8));
     }
 
+    /**
+     * A path segment, read from the path itself rather than from headers: platform-http puts path and
+     * query parameters and HTTP headers into one header map, where one could shadow another.
+     */
+    static String segmentAfter(Message in, String marker, int offset) {
+        String[] segments = in.getHeader(Exchange.HTTP_PATH, String.class).split("/");
+        for (int i = 0; i < segments.length; i++) {
+            if (segments[i].equals(marker) && i + 1 + offset < segments.length) {
+                return URLDecoder.decode(segments[i + 1 + offset], StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
     private static void requireJsonText(String contentType) {
         if (contentType == null || contentType.isBlank()) {
             return;
@@ -145,7 +174,8 @@ public class ImportEndpoint {
         String media = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (!JSON_TYPES.contains(media) && !media.endsWith("+json")) {
             throw new ApiException(415, 415, "unsupported content type '" + CollectionName.printable(media)
-                    + "': send JSON text (application/json, application/x-ldjson or text/plain)");
+                    + "': send JSON text as application/json, application/x-ldjson or text/plain"
+                    + " (with curl: -H 'Content-Type: application/json' --data-binary @file)");
         }
     }
 

@@ -45,6 +45,12 @@ final class CentralClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)), headers);
     }
 
+    /** Sent chunked, without a Content-Length. */
+    Response postStream(String pathAndQuery, byte[] body, String... headers) {
+        return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))), headers);
+    }
+
     Response get(String path, String... headers) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), headers);
     }
