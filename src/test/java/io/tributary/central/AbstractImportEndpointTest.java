@@ -362,6 +362,25 @@ abstract class AbstractImportEndpointTest extends ImportEndpointTestBase {
         return r.json().get("position").asText();
     }
 
+    @Test
+    void largeBatchesInsertThenReplaceAcrossChunks() {
+        String c = collection();
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            body.append("{\"_key\":\"k").append(i).append("\",\"v\":").append(i).append(",\"pad\":\"abcdefghij\"}\n");
+        }
+        long t0 = System.nanoTime();
+        assertCounts(importInto(c, "type=documents&createCollection=true", body.toString()), 5000, 0, 0, 0, 0);
+        long t1 = System.nanoTime();
+        assertCounts(importInto(c, "type=documents&onDuplicate=replace&versionAttribute=v",
+                body.toString().replace("\"v\":", "\"v\":1000000+").replace("1000000+", "1")), 0, 0, 0, 5000, 0);
+        long t2 = System.nanoTime();
+        System.out.printf("%s: 5000 inserts in %d ms, 5000 replaces in %d ms%n", db.dialect(), (t1 - t0) / 1_000_000,
+                (t2 - t1) / 1_000_000);
+        assertThat(rows(c)).isEqualTo(5000);
+        assertThat(storedDocument(c, "k4999").get("v").asLong()).isEqualTo(14999);
+    }
+
     // ---- concurrency -------------------------------------------------------------------------
 
     @Test
