@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.sql.Dialect;
 import io.tributary.testing.Await;
+import io.tributary.testing.CentralCollection;
 import io.tributary.testing.TestDatabase;
 import io.tributary.testing.TributaryApp;
 import java.nio.file.Files;

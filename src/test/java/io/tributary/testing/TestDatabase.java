@@ -124,7 +124,11 @@ public final class TestDatabase implements AutoCloseable {
                 while (rs.next()) {
                     Map<String, Object> row = new LinkedHashMap<>();
                     for (int i = 1; i <= n; i++) {
-                        row.put(rs.getMetaData().getColumnLabel(i).toLowerCase(Locale.ROOT), rs.getObject(i));
+                        Object value = rs.getObject(i);
+                        if (value instanceof java.sql.Clob clob) {
+                            value = clob.getSubString(1, (int) clob.length());
+                        }
+                        row.put(rs.getMetaData().getColumnLabel(i).toLowerCase(Locale.ROOT), value);
                     }
                     rows.add(row);
                 }
