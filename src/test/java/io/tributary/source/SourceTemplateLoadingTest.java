@@ -11,6 +11,7 @@ import io.tributary.testing.TributaryApp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.camel.model.ModelCamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +22,7 @@ class SourceTemplateLoadingTest {
     void defaultIncludePatternLoadsTheTemplateButNotTheExamples() {
         try (TributaryApp app = TributaryApp.builder()
                 .property("camel.server.port", Integer.toString(TributaryApp.freePort())).start()) {
-            assertThat(app.context().getRouteTemplateDefinition("tributary-change-source")).isNotNull();
+            assertThat(((ModelCamelContext) app.context()).getRouteTemplateDefinition("tributary-change-source")).isNotNull();
             assertThat(app.context().getRoute("orders")).isNull();
             assertThat(app.context().getRoute("crm-customers")).isNull();
         }
