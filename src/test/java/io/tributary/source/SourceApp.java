@@ -72,7 +72,8 @@ final class SourceApp implements AutoCloseable {
     }
 
     static Path writeSourceFile(Path dir, Map<String, String> parameters) {
-        StringBuilder yaml = new StringBuilder("- templatedRoute:\n    routeTemplateRef: tributary-change-source\n    parameters:\n");
+        StringBuilder yaml = new StringBuilder("- templatedRoute:\n    routeTemplateRef: tributary-change-source\n    routeId: "
+                + parameters.get("sourceId") + "\n    parameters:\n");
         parameters.forEach((name, value) -> yaml.append("      - name: ").append(name).append("\n        value: \"")
                 .append(value.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n"));
         Path file = dir.resolve(parameters.get("sourceId") + ".camel.yaml");

@@ -272,7 +272,8 @@ abstract class SourceRoutesContract {
         Await.until("updated row", WAIT, () -> "updated".equals(central.documents().get("central/ts-3").get("name").asText()));
         assertThat(central.documents().get("central/ts-3").get("_version").asLong()).isGreaterThan(oldVersion);
         assertThat(rows(table)).isEqualTo(7);
-        assertThat(String.valueOf(status("ts").get("position"))).contains("|00000000000000000003");
+        Await.until("watermark at the updated row", WAIT, () -> String.valueOf(status("ts").get("position"))
+                .endsWith("|00000000000000000003"));
     }
 
     @Test
