@@ -25,7 +25,7 @@ public final class CentralCollection {
         String table = (String) catalog.get(0).get("table_name");
         String quoted = central.dialect().quote(table);
         List<Map<String, Object>> docs = new ArrayList<>();
-        for (Map<String, Object> row : central.query("SELECT doc FROM " + quoted)) {
+        for (Map<String, Object> row : central.query("SELECT " + central.dialect().quote("doc") + " FROM " + quoted)) {
             docs.add(parse(String.valueOf(row.get("doc"))));
         }
         return docs;
