@@ -76,7 +76,10 @@ public final class SourceApp implements AutoCloseable {
                 .append(value.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n"));
         Path file = dir.resolve(parameters.get("sourceId") + ".camel.yaml");
         try {
-            Files.writeString(file, yaml);
+            // written elsewhere and moved in, as a live-reload watcher must never see a half-written file
+            Path partial = Files.writeString(Files.createTempFile("source-", ".part"), yaml);
+            Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
