@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.sql.Dialect;
 import io.tributary.testing.Await;
+import io.tributary.testing.CentralCollection;
 import io.tributary.testing.TestDatabase;
 import io.tributary.testing.TributaryApp;
 import java.nio.file.Files;
@@ -59,14 +60,22 @@ public abstract class ManySourcesOneCentralTest {
                         routeTemplateRef: tributary-change-source
                         routeId: %1$s
                         parameters:
-                          sourceId: %1$s
-                          dataSource: %1$s
-                          table: changes
-                          keyColumn: id
-                          collection: central
-                          centralUrl: "http://127.0.0.1:%2$d"
-                          batchSize: 7
-                          poll: "timer:%1$s?period=200"
+                          - name: sourceId
+                            value: %1$s
+                          - name: dataSource
+                            value: %1$s
+                          - name: table
+                            value: changes
+                          - name: keyColumn
+                            value: id
+                          - name: collection
+                            value: central
+                          - name: centralUrl
+                            value: "http://127.0.0.1:%2$d"
+                          - name: batchSize
+                            value: 7
+                          - name: poll
+                            value: "timer:%1$s?period=200"
                     """.formatted(bean, port));
         }
         Files.writeString(routesDir.resolve("sources.camel.yaml"), yaml);

@@ -4,38 +4,29 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Waits for a condition instead of sleeping a fixed time, and says what it last saw on timeout. */
+/** Waits for a condition instead of sleeping a guessed time. */
 public final class Await {
 
     private Await() {
     }
 
     public static void until(String what, Duration timeout, BooleanSupplier condition) {
-        until(what, timeout, () -> condition.getAsBoolean() ? "" : null, s -> s != null);
+        until(what, timeout, condition, () -> "");
     }
 
-    public static <T> T until(String what, Duration timeout, Supplier<T> probe, java.util.function.Predicate<T> done) {
+    /** {@code state} describes the situation when the wait fails, to make the failure readable. */
+    public static void until(String what, Duration timeout, BooleanSupplier condition, Supplier<String> state) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        T last = null;
-        RuntimeException lastError = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = probe.get();
-                lastError = null;
-                if (done.test(last)) {
-                    return last;
-                }
-            } catch (RuntimeException e) {
-                lastError = e;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Timed out after " + timeout + " waiting for " + what + " " + state.get());
             }
             try {
-                Thread.sleep(100);
+                Thread.sleep(25);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
+                throw new AssertionError("Interrupted waiting for " + what, e);
             }
         }
-        throw new AssertionError("Timed out after " + timeout + " waiting for " + what + "; last seen: "
-                + (lastError != null ? lastError : last), lastError);
     }
 }

@@ -112,6 +112,18 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /** Runs one statement with bound parameters; returns the update count. */
+    public int update(String sql, Object... args) {
+        try (Connection c = dataSource().getConnection(); var ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     /** Rows of a query, column labels lower-cased so tests read the same on every database. */
     public List<Map<String, Object>> query(String sql, Object... args) {
         try (Connection c = dataSource().getConnection(); var ps = c.prepareStatement(sql)) {
@@ -124,7 +136,11 @@ public final class TestDatabase implements AutoCloseable {
                 while (rs.next()) {
                     Map<String, Object> row = new LinkedHashMap<>();
                     for (int i = 1; i <= n; i++) {
-                        row.put(rs.getMetaData().getColumnLabel(i).toLowerCase(Locale.ROOT), rs.getObject(i));
+                        Object value = rs.getObject(i);
+                        if (value instanceof java.sql.Clob clob) {
+                            value = clob.getSubString(1, (int) clob.length());
+                        }
+                        row.put(rs.getMetaData().getColumnLabel(i).toLowerCase(Locale.ROOT), value);
                     }
                     rows.add(row);
                 }
