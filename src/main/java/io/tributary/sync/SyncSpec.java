@@ -67,7 +67,11 @@ public final class SyncSpec {
             s.password = text(source, "password");
         } else if (source.hasNonNull("dataSource")) {
             s.dataSource = require("source.dataSource", text(source, "dataSource"));
-            s.table = SqlIdentifier.requireQualified("source.table", text(source, "table"));
+            try {
+                s.table = SqlIdentifier.requireQualified("source.table", text(source, "table"));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badParameter(e.getMessage());
+            }
             s.keyColumn = require("source.keyColumn", text(source, "keyColumn"));
         } else {
             throw ApiException.badParameter("'source' needs either 'url' (a Tributary node) or 'dataSource' (a SQL table)");

@@ -122,8 +122,12 @@ final class SyncNode implements AutoCloseable {
     }
 
     JsonNode awaitEnd(String id) {
-        return Await.until("job " + id + " to end", Duration.ofSeconds(60), () -> job(id),
-                j -> !j.path("status").asText().equals("running"));
+        JsonNode[] last = {null};
+        Await.until("job " + id + " to end", Duration.ofSeconds(60), () -> {
+            last[0] = job(id);
+            return !last[0].path("status").asText().equals("running");
+        }, () -> String.valueOf(last[0]));
+        return last[0];
     }
 
     String remoteSpec(SyncNode source, String sourceCollection, String targetCollection, String options) {
