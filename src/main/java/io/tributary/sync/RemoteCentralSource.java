@@ -154,17 +154,17 @@ public final class RemoteCentralSource implements SyncSource {
             } catch (TimeoutException e) {
                 if (control.isCancelled()) {
                     pending.cancel(true);
-                    throw new SyncStopped(true, "cancelled");
+                    throw control.stopped();
                 }
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof HttpTimeoutException) {
-                    throw control.isCancelled() ? new SyncStopped(true, "cancelled") : control.timeout();
+                    throw control.isCancelled() ? control.stopped() : control.timeout();
                 }
                 throw new IllegalStateException("Source " + base + " cannot be reached: " + e.getCause(), e.getCause());
             } catch (InterruptedException e) {
                 pending.cancel(true);
                 Thread.currentThread().interrupt();
-                throw new SyncStopped(true, "cancelled");
+                throw control.stopped();
             }
         }
         sent.addAndGet(bodyBytes + request.build().uri().toString().length());

@@ -14,6 +14,7 @@ public final class SyncControl {
     private final long deadline;
     private final long maxWaitSeconds;
     private volatile boolean cancelled;
+    private volatile boolean interrupted;
 
     final AtomicLong rowsDone = new AtomicLong();
     final AtomicLong rowsTotal = new AtomicLong(-1);
@@ -25,6 +26,12 @@ public final class SyncControl {
     }
 
     public void cancel() {
+        cancelled = true;
+    }
+
+    /** Tributary is stopping: the sync ends as failed with error "interrupted", as after a crash. */
+    public void interrupt() {
+        interrupted = true;
         cancelled = true;
     }
 
@@ -40,7 +47,7 @@ public final class SyncControl {
     /** Throws when the sync must stop now. */
     public void check() {
         if (cancelled || Thread.currentThread().isInterrupted()) {
-            throw new SyncStopped(true, "cancelled");
+            throw stopped();
         }
         if (System.nanoTime() > deadline) {
             throw timeout();
@@ -58,6 +65,10 @@ public final class SyncControl {
             return Duration.ofDays(1);
         }
         return Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+    }
+
+    SyncStopped stopped() {
+        return interrupted ? new SyncStopped(false, SyncJobTable.INTERRUPTED) : new SyncStopped(true, "cancelled");
     }
 
     public boolean isCancelled() {

@@ -81,13 +81,13 @@ public class SyncJobs implements Service, CamelContextAware {
         });
     }
 
-    /** Cancels what runs; their rows stay "running" only if the process dies before they end. */
+    /** Stops what runs as failed "interrupted"; their rows stay "running" only if the process dies first. */
     @Override
     public synchronized void stop() {
         if (executor == null) {
             return;
         }
-        running.values().forEach(j -> j.control.cancel());
+        running.values().forEach(j -> j.control.interrupt());
         executor.shutdown();
         try {
             executor.awaitTermination(10, TimeUnit.SECONDS);
