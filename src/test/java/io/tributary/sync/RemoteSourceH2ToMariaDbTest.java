@@ -36,12 +36,7 @@ class RemoteSourceH2ToMariaDbTest {
 
     @AfterAll
     void stop() {
-        if (target != null) {
-            target.close();
-        }
-        if (source != null) {
-            source.close();
-        }
+        SyncNode.closeAll(source, target);
     }
 
     @Test

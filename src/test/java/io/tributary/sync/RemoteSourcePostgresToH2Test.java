@@ -33,12 +33,7 @@ class RemoteSourcePostgresToH2Test {
 
     @AfterAll
     void stop() {
-        if (target != null) {
-            target.close();
-        }
-        if (source != null) {
-            source.close();
-        }
+        SyncNode.closeAll(source, target);
     }
 
     private String spec(String options) {

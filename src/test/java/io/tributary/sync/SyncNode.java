@@ -136,6 +136,15 @@ final class SyncNode implements AutoCloseable {
                 + "\"}" + (options.isEmpty() ? "" : "," + options) + "}";
     }
 
+    /** Closes the nodes that were started, in reverse order. */
+    static void closeAll(SyncNode... nodes) {
+        for (int i = nodes.length - 1; i >= 0; i--) {
+            if (nodes[i] != null) {
+                nodes[i].close();
+            }
+        }
+    }
+
     @Override
     public void close() {
         if (app != null) {
