@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.spi.ExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * {@link ImportResponseCheck} and {@link Checkpoint}. A batch's state travels in exchange properties,
  * never in headers, so none of it can leak into the HTTP request.
  */
-public final class ChangeSource {
+public final class ChangeSource implements ExceptionHandler {
 
     public static final String WATERMARK = "tributaryWatermark";
     public static final String POSITION = "tributaryPosition";
@@ -49,6 +52,8 @@ public final class ChangeSource {
     private String database = "";
     private String centralUsername = "";
     private String centralPassword = "";
+    private int downAfterFailedRuns = 3;
+    private SourceHealth health;
 
     private CaptureMode captureMode;
     private CentralAuth centralAuth;
@@ -84,13 +89,19 @@ public final class ChangeSource {
             throw new IllegalArgumentException("Source '" + sourceId + "': invalid database name '" + database + "'");
         }
         centralAuth = new CentralAuth(centralUsername, centralPassword);
-        if (maxChanges < 1 || safetyLagMs < 0) {
-            throw new IllegalArgumentException("Source '" + sourceId + "': maxChanges must be positive and safetyLagMs not negative");
+        if (maxChanges < 1 || safetyLagMs < 0 || downAfterFailedRuns < 1) {
+            throw new IllegalArgumentException("Source '" + sourceId
+                    + "': maxChanges and downAfterFailedRuns must be positive and safetyLagMs not negative");
         }
+        health = new SourceHealth(sourceId, downAfterFailedRuns);
     }
 
     /** Route step 1: the changes past the stored watermark, in order. */
-    public List<Change> readChanges() {
+    public List<Change> readChanges(Exchange exchange) {
+        if (health.getCamelContext() == null) {
+            health.setCamelContext(exchange.getContext());
+            HealthCheckRegistry.get(exchange.getContext()).register(health);
+        }
         Prepared p = prepared();
         return p.feed().read(p.order(), watermark(p), maxChanges, safetyLagMs);
     }
@@ -128,6 +139,54 @@ public final class ChangeSource {
         prepared().checkpoint().commit(exchange.getProperty(KEYS, List.class), watermark,
                 exchange.getProperty(POSITION, String.class), exchange.getProperty(ROWS, Integer.class));
         recovered = null;
+        health.batchSent(exchange.getProperty(ROWS, Integer.class));
+    }
+
+    /** Last route step: every batch of the run was acknowledged (or there was nothing to send). */
+    public void runSucceeded() {
+        health.runSucceeded();
+    }
+
+    /**
+     * The poll consumer's exception handler: a failed run is expected operation (central node down, a
+     * rejected batch), so it is one WARN line with the reason and a health-check update, not a stack trace.
+     */
+    @Override
+    public void handleException(Throwable exception) {
+        handleException(null, null, exception);
+    }
+
+    @Override
+    public void handleException(String message, Throwable exception) {
+        handleException(message, null, exception);
+    }
+
+    @Override
+    public void handleException(String message, Exchange exchange, Throwable exception) {
+        String reason = reason(exception);
+        health.runFailed(reason);
+        LOG.warn("source={} run failed ({} in a row): {}. Nothing after the last acknowledged batch was deleted;"
+                + " the next run resumes from the stored watermark.", sourceId, health.consecutiveFailures(), reason);
+    }
+
+    /** The innermost cause's message: the wrappers added by split and redelivery say nothing useful. */
+    static String reason(Throwable exception) {
+        Throwable root = exception;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof HttpOperationFailedException http) {
+            // the central node's answer says why (an ArangoDB error body), the URL does not
+            String body = http.getResponseBody() == null ? "" : http.getResponseBody().strip();
+            return "central node answered HTTP " + http.getStatusCode() + ": "
+                    + (body.length() > 500 ? body.substring(0, 500) + "..." : body);
+        }
+        String text = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return root == exception ? text : root.getClass().getSimpleName() + ": " + text;
+    }
+
+    public SourceHealth health() {
+        return health;
     }
 
     private Watermark watermark(Prepared p) {
@@ -240,6 +299,10 @@ public final class ChangeSource {
 
     public void setCentralUsername(String centralUsername) {
         this.centralUsername = centralUsername == null ? "" : centralUsername;
+    }
+
+    public void setDownAfterFailedRuns(int downAfterFailedRuns) {
+        this.downAfterFailedRuns = downAfterFailedRuns;
     }
 
     public void setCentralPassword(String centralPassword) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.Await;
 import io.tributary.testing.CentralCollection;
+import io.tributary.testing.SourceApp;
 import io.tributary.testing.TestDatabase;
 import io.tributary.testing.TributaryApp;
 import java.nio.file.Files;
@@ -44,41 +45,16 @@ public abstract class ManySourcesOneCentralTest {
         central = TestDatabase.create(centralDialect, "central");
         routesDir = Files.createTempDirectory("tributary-routes-");
         port = TributaryApp.freePort();
-        StringBuilder yaml = new StringBuilder();
         for (Dialect d : Dialect.values()) {
             TestDatabase db = TestDatabase.create(d, "src");
             sources.add(db);
-            String autoIncrement = switch (d) {
-                case POSTGRESQL -> "BIGSERIAL PRIMARY KEY";
-                case MARIADB -> "BIGINT AUTO_INCREMENT PRIMARY KEY";
-                case H2 -> "BIGINT AUTO_INCREMENT PRIMARY KEY";
-            };
-            db.execute("CREATE TABLE changes (id " + autoIncrement + ", item VARCHAR(50) NOT NULL, qty INT NOT NULL)");
+            db.execute("CREATE TABLE changes (id " + db.identityKey() + ", item VARCHAR(50) NOT NULL, qty INT NOT NULL)");
             String bean = "src" + d.name().toLowerCase();
-            yaml.append("""
-                    - templatedRoute:
-                        routeTemplateRef: tributary-change-source
-                        routeId: %1$s
-                        parameters:
-                          - name: sourceId
-                            value: %1$s
-                          - name: dataSource
-                            value: %1$s
-                          - name: table
-                            value: changes
-                          - name: keyColumn
-                            value: id
-                          - name: collection
-                            value: central
-                          - name: centralUrl
-                            value: "http://127.0.0.1:%2$d"
-                          - name: batchSize
-                            value: 7
-                          - name: poll
-                            value: "timer:%1$s?period=200"
-                    """.formatted(bean, port));
+            Map<String, String> source = SourceApp.source(bean, "changes", "http://127.0.0.1:" + port);
+            source.put("dataSource", bean);
+            source.put("batchSize", "7");
+            SourceApp.writeSourceFile(routesDir, source);
         }
-        Files.writeString(routesDir.resolve("sources.camel.yaml"), yaml);
     }
 
     @AfterAll

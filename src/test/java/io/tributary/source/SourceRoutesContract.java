@@ -1,6 +1,8 @@
 package io.tributary.source;
 
-import static io.tributary.source.SourceApp.source;
+import io.tributary.testing.SourceApp;
+
+import static io.tributary.testing.SourceApp.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -158,7 +160,7 @@ abstract class SourceRoutesContract {
             assertThat(headers).contains("Authorization", "X-tributary-source", "X-tributary-position");
             assertThat(ALLOWED_HEADERS).containsAll(headers);
         }
-        assertThat(central.requestPaths().get(0)).startsWith("/_api/import?collection=central&type=array&complete=true")
+        assertThat(central.requestPaths().get(0)).startsWith("/_api/import?collection=central&createCollection=true&type=array&complete=true")
                 .contains("versionAttribute=_version").doesNotContain("s3cr");
     }
 

@@ -1,6 +1,8 @@
 package io.tributary.source;
 
-import static io.tributary.source.SourceApp.source;
+import io.tributary.testing.SourceApp;
+
+import static io.tributary.testing.SourceApp.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.sql.Dialect;

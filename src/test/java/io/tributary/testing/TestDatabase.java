@@ -82,6 +82,11 @@ public final class TestDatabase implements AutoCloseable {
         return user;
     }
 
+    /** DDL of a generated, increasing BIGINT primary key column, as a change table has. */
+    public String identityKey() {
+        return dialect == Dialect.POSTGRESQL ? "BIGSERIAL PRIMARY KEY" : "BIGINT AUTO_INCREMENT PRIMARY KEY";
+    }
+
     /** Properties that define a pooled DataSource bean of this name in Camel Main. */
     public Map<String, String> beanProperties(String beanName) {
         Map<String, String> p = new LinkedHashMap<>();

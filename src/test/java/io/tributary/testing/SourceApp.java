@@ -1,7 +1,5 @@
-package io.tributary.source;
+package io.tributary.testing;
 
-import io.tributary.testing.TestDatabase;
-import io.tributary.testing.TributaryApp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,9 +17,9 @@ import org.apache.camel.support.EventNotifierSupport;
  * Starts Tributary with the real route template and source files written like a user would
  * (one templatedRoute per source), and counts failed runs so tests can wait for them.
  */
-final class SourceApp implements AutoCloseable {
+public final class SourceApp implements AutoCloseable {
 
-    static final String TEMPLATE = "file:routes/change-source-template.camel.yaml";
+    public static final String TEMPLATE = "file:routes/change-source-template.camel.yaml";
 
     private final TributaryApp app;
     private final AtomicInteger failedRuns = new AtomicInteger();
@@ -32,7 +30,7 @@ final class SourceApp implements AutoCloseable {
 
     /** Each map is one source's template parameters; {@code db} is bound as bean {@code sourceDb}. */
     @SafeVarargs
-    static SourceApp start(TestDatabase db, Path dir, Map<String, String>... sources) {
+    public static SourceApp start(TestDatabase db, Path dir, Map<String, String>... sources) {
         List<String> routes = new ArrayList<>(List.of(TEMPLATE));
         for (Map<String, String> source : sources) {
             routes.add("file:" + writeSourceFile(dir, source));
@@ -57,7 +55,7 @@ final class SourceApp implements AutoCloseable {
     }
 
     /** The parameters every test source shares: fast polling and retries. */
-    static Map<String, String> source(String sourceId, String table, String centralUrl) {
+    public static Map<String, String> source(String sourceId, String table, String centralUrl) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("sourceId", sourceId);
         p.put("dataSource", "sourceDb");
@@ -71,7 +69,7 @@ final class SourceApp implements AutoCloseable {
         return p;
     }
 
-    static Path writeSourceFile(Path dir, Map<String, String> parameters) {
+    public static Path writeSourceFile(Path dir, Map<String, String> parameters) {
         StringBuilder yaml = new StringBuilder("- templatedRoute:\n    routeTemplateRef: tributary-change-source\n    routeId: "
                 + parameters.get("sourceId") + "\n    parameters:\n");
         parameters.forEach((name, value) -> yaml.append("      - name: ").append(name).append("\n        value: \"")
@@ -85,11 +83,11 @@ final class SourceApp implements AutoCloseable {
         return file.toAbsolutePath();
     }
 
-    int failedRuns() {
+    public int failedRuns() {
         return failedRuns.get();
     }
 
-    TributaryApp app() {
+    public TributaryApp app() {
         return app;
     }
 
