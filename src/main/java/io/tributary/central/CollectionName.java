@@ -41,7 +41,7 @@ public final class CollectionName {
     }
 
     /** Echo of a rejected name that cannot forge log lines or bloat the answer. */
-    static String printable(String name) {
+    public static String printable(String name) {
         String shown = name.length() > 80 ? name.substring(0, 80) + "..." : name;
         StringBuilder b = new StringBuilder(shown.length());
         shown.codePoints().forEach(c -> b.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c));

@@ -54,7 +54,7 @@ public final class DocumentJson {
         return n.signum() < 0 || n.compareTo(MAX_VERSION) > 0 ? null : n;
     }
 
-    static BigDecimal column(BigInteger version) {
+    public static BigDecimal column(BigInteger version) {
         return version == null ? null : new BigDecimal(version);
     }
 }

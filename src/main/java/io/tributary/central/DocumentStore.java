@@ -146,9 +146,7 @@ public class DocumentStore implements Service {
     private String create(Connection c, Dialect d, String database, String collection) throws SQLException {
         String table = tableName(database, collection);
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + d.quote(table) + " (" + d.quote("_key") + " " + d.asciiKeyType(254)
-                    + " NOT NULL PRIMARY KEY, " + d.quote("_version") + " DECIMAL(38,0), " + d.quote("doc") + " "
-                    + d.jsonType() + " NOT NULL)" + d.tableOptions());
+            s.execute(createTableSql(d, table));
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + CATALOG
                 + " (database_name, collection_name, table_name, created_at) VALUES (?, ?, ?, " + d.localTimestamp() + ")")) {
@@ -167,8 +165,28 @@ public class DocumentStore implements Service {
         return table;
     }
 
+    /** The DDL of a collection table; collection sync builds its staging tables with it too. */
+    public static String createTableSql(Dialect d, String table) {
+        return "CREATE TABLE IF NOT EXISTS " + d.quote(table) + " (" + d.quote("_key") + " " + d.asciiKeyType(254)
+                + " NOT NULL PRIMARY KEY, " + d.quote("_version") + " DECIMAL(38,0), " + d.quote("doc") + " "
+                + d.jsonType() + " NOT NULL)" + d.tableOptions();
+    }
+
+    /** Where a collection lives, for code that reads or writes its table directly (collection sync). */
+    public record CollectionTable(DataSource dataSource, Dialect dialect, String table) {
+    }
+
+    /** The collection's table; created when {@code create} is set, else an {@link ApiException} 404. */
+    public CollectionTable collectionTable(String database, String collection, boolean create) {
+        return new CollectionTable(dataSource, dialect(), table(database, collection, create));
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
     /** {@code tc_<readable prefix>_<hash>}: lower-case ASCII, at most 44 characters, valid on every dialect. */
-    static String tableName(String database, String collection) {
+    public static String tableName(String database, String collection) {
         String readable = collection.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
         if (readable.length() > 24) {
             readable = readable.substring(0, 24);

@@ -143,7 +143,7 @@ public class ImportEndpoint implements Service {
     }
 
     /** The database of {@code /_db/{database}/...} paths, taken from the path itself; {@code _system} otherwise. */
-    static String database(Message in) {
+    public static String database(Message in) {
         String path = in.getHeader(Exchange.HTTP_PATH, String.class);
         if (path == null || !path.startsWith("/_db/")) {
             return CollectionName.SYSTEM_DATABASE;
@@ -157,7 +157,7 @@ public class ImportEndpoint implements Service {
      * A path segment, read from the path itself rather than from headers: platform-http puts path and
      * query parameters and HTTP headers into one header map, where one could shadow another.
      */
-    static String segmentAfter(Message in, String marker, int offset) {
+    public static String segmentAfter(Message in, String marker, int offset) {
         String[] segments = in.getHeader(Exchange.HTTP_PATH, String.class).split("/");
         for (int i = 0; i < segments.length; i++) {
             if (segments[i].equals(marker) && i + 1 + offset < segments.length) {
@@ -185,7 +185,7 @@ public class ImportEndpoint implements Service {
     }
 
     /** Replaces all headers, so no request header (Authorization included) is echoed into the response. */
-    private static void respond(Message in, int status, Object body) {
+    public static void respond(Message in, int status, Object body) {
         String text;
         try {
             text = body instanceof String s ? s : DocumentJson.MAPPER.writeValueAsString(body);

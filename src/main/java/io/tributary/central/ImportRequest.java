@@ -71,7 +71,7 @@ public final class ImportRequest {
     }
 
     /** Decoded parameters of a raw query string; each name at most once. */
-    static Map<String, String> queryParameters(String rawQuery) {
+    public static Map<String, String> queryParameters(String rawQuery) {
         Map<String, String> params = new HashMap<>();
         if (rawQuery == null || rawQuery.isEmpty()) {
             return params;

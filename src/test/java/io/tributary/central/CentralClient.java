@@ -10,10 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /** A plain HTTP client for the central endpoint, as any ArangoDB import client would talk to it. */
-final class CentralClient {
+public final class CentralClient {
 
-    record Response(int status, String body, HttpResponse<String> raw) {
-        JsonNode json() {
+    public record Response(int status, String body, HttpResponse<String> raw) {
+        public JsonNode json() {
             try {
                 return DocumentJson.MAPPER.readTree(body);
             } catch (IOException e) {
@@ -26,36 +26,36 @@ final class CentralClient {
     private final String base;
     private String authorization;
 
-    CentralClient(int port) {
+    public CentralClient(int port) {
         this.base = "http://127.0.0.1:" + port;
     }
 
-    CentralClient credentials(String user, String password) {
+    public CentralClient credentials(String user, String password) {
         authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         return this;
     }
 
-    Response post(String pathAndQuery, String body, String... headers) {
+    public Response post(String pathAndQuery, String body, String... headers) {
         return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery))
                 .POST(HttpRequest.BodyPublishers.ofString(body)), headers);
     }
 
-    Response postBytes(String pathAndQuery, byte[] body, String... headers) {
+    public Response postBytes(String pathAndQuery, byte[] body, String... headers) {
         return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)), headers);
     }
 
     /** Sent chunked, without a Content-Length. */
-    Response postStream(String pathAndQuery, byte[] body, String... headers) {
+    public Response postStream(String pathAndQuery, byte[] body, String... headers) {
         return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery))
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))), headers);
     }
 
-    Response get(String path, String... headers) {
+    public Response get(String path, String... headers) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), headers);
     }
 
-    Response method(String method, String path) {
+    public Response method(String method, String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).method(method, HttpRequest.BodyPublishers.noBody()));
     }
 

@@ -1,0 +1,171 @@
+package io.tributary.sync;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * Key ranges, hashes and documents of one JDBC table, read with keyset pagination: every call is one
+ * bounded query in its own short transaction, so no lock or snapshot outlives a call and memory holds
+ * one page at most. Serves a sync's source (SQL tables, and the central endpoint's collections) and its
+ * target side of the comparison.
+ */
+public final class JdbcKeyRanges implements SyncSource {
+
+    /** Rows per network round trip from the database while a query streams. */
+    private static final int FETCH_SIZE = 1000;
+    /** Keys per {@code IN (...)} lookup. */
+    static final int LOOKUP_CHUNK = 500;
+
+    private final DataSource dataSource;
+    private final RowShape rows;
+
+    JdbcKeyRanges(DataSource dataSource, RowShape rows) {
+        this.dataSource = dataSource;
+        this.rows = rows;
+    }
+
+    @Override
+    public long count() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + rows.table());
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw failure("count", e);
+        }
+    }
+
+    @Override
+    public List<KeyChunk> chunks(String after, String upTo, int chunkSize, int maxChunks) {
+        List<KeyChunk> chunks = new ArrayList<>();
+        DocumentHash.Range range = new DocumentHash.Range();
+        String[] last = {null};
+        scan(after, upTo, (long) chunkSize * maxChunks, doc -> {
+            range.add(doc.hash());
+            last[0] = doc.key();
+            if (range.count() == chunkSize) {
+                chunks.add(new KeyChunk(doc.key(), chunkSize, range.finish()));
+            }
+        });
+        if (range.count() > 0) {
+            long n = range.count();
+            chunks.add(new KeyChunk(last[0], n, range.finish()));
+        }
+        return chunks;
+    }
+
+    /**
+     * This table's count and hash of each range {@code (after, highs[0]], (highs[0], highs[1]], ...}: the
+     * target's side of comparing the source's chunks, in one query.
+     */
+    public List<KeyChunk> rangeHashes(String after, List<String> highs) {
+        List<KeyChunk> result = new ArrayList<>(highs.size());
+        if (highs.isEmpty()) {
+            return result;
+        }
+        DocumentHash.Range range = new DocumentHash.Range();
+        scan(after, highs.get(highs.size() - 1), Long.MAX_VALUE, doc -> {
+            while (doc.key().compareTo(highs.get(result.size())) > 0) {
+                long n = range.count();
+                result.add(new KeyChunk(highs.get(result.size()), n, range.finish()));
+            }
+            range.add(doc.hash());
+        });
+        while (result.size() < highs.size()) {
+            long n = range.count();
+            result.add(new KeyChunk(highs.get(result.size()), n, range.finish()));
+        }
+        return result;
+    }
+
+    @Override
+    public List<KeyHash> keyHashes(String after, String upTo, int limit) {
+        List<KeyHash> hashes = new ArrayList<>();
+        scan(after, upTo, limit, doc -> hashes.add(new KeyHash(doc.key(), doc.hash())));
+        return hashes;
+    }
+
+    @Override
+    public List<SyncDocument> page(String after, int limit) {
+        List<SyncDocument> docs = new ArrayList<>();
+        scan(after, null, limit, docs::add);
+        return docs;
+    }
+
+    @Override
+    public List<SyncDocument> documents(List<String> keys) {
+        List<SyncDocument> found = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            for (int from = 0; from < keys.size(); from += LOOKUP_CHUNK) {
+                List<String> chunk = keys.subList(from, Math.min(keys.size(), from + LOOKUP_CHUNK));
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + rows.columns() + " FROM " + rows.table()
+                        + " WHERE " + rows.keyColumn() + " IN (" + "?,".repeat(chunk.size() - 1) + "?)")) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        rows.bindKey(ps, i + 1, chunk.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            found.add(rows.read(rs));
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("read documents", e);
+        }
+        return found;
+    }
+
+    private interface RowConsumer {
+        void accept(SyncDocument doc);
+    }
+
+    /** Rows in {@code (after, upTo]} in byte order of their keys, at most {@code limit}, streamed. */
+    private void scan(String after, String upTo, long limit, RowConsumer consumer) {
+        String key = rows.orderedKey();
+        StringBuilder sql = new StringBuilder("SELECT ").append(rows.columns()).append(" FROM ").append(rows.table());
+        List<String> args = new ArrayList<>(2);
+        if (after != null) {
+            sql.append(" WHERE ").append(key).append(" > ?");
+            args.add(after);
+        }
+        if (upTo != null) {
+            sql.append(after == null ? " WHERE " : " AND ").append(key).append(" <= ?");
+            args.add(upTo);
+        }
+        sql.append(" ORDER BY ").append(key);
+        if (limit < Long.MAX_VALUE) {
+            sql.append(" LIMIT ").append(limit);
+        }
+        try (Connection c = dataSource.getConnection()) {
+            // PostgreSQL streams with a cursor only inside a transaction; it ends with this one query
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                ps.setFetchSize(FETCH_SIZE);
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setString(i + 1, args.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        consumer.accept(rows.read(rs));
+                    }
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw failure("scan", e);
+        }
+    }
+
+    private IllegalStateException failure(String what, SQLException e) {
+        return new IllegalStateException("Cannot " + what + " " + rows.table() + ": " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,5 @@
+package io.tributary.sync;
+
+/** One key and the hash of its row ({@link DocumentHash#of}). */
+public record KeyHash(String key, String hash) {
+}

@@ -1,0 +1,185 @@
+package io.tributary.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.central.DocumentJson;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Another Tributary node's collection, read over its sync API ({@code /_api/tributary/sync/...}, served
+ * by {@link SyncSourceEndpoint}) with the same Basic credentials as its import endpoint. The HTTP client
+ * is the protocol itself, so it lives here rather than in a route. Every request is bounded by the
+ * sync's remaining wait time.
+ */
+public final class RemoteCentralSource implements SyncSource {
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    private final String base;
+    private final String countUrl;
+    private final String authorization;
+    private final SyncControl control;
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong sent = new AtomicLong();
+
+    /**
+     * @param url        the source node, e.g. {@code http://central-a:8529}
+     * @param database   the source database ({@code _system} by default)
+     * @param collection the source collection, validated by the caller
+     */
+    public RemoteCentralSource(String url, String database, String collection, String username, String password,
+                               SyncControl control) {
+        String root = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.base = root + "/_db/" + database + "/_api/tributary/sync/" + collection;
+        this.countUrl = root + "/_db/" + database + "/_api/collection/" + collection + "/count";
+        this.authorization = password == null || password.isEmpty() ? null : "Basic " + Base64.getEncoder()
+                .encodeToString(((username == null ? "root" : username) + ":" + password).getBytes(StandardCharsets.UTF_8));
+        this.control = control;
+    }
+
+    @Override
+    public long count() {
+        return send(HttpRequest.newBuilder(URI.create(countUrl)).GET(), 0).path("count").asLong();
+    }
+
+    @Override
+    public List<KeyChunk> chunks(String after, String upTo, int chunkSize, int maxChunks) {
+        JsonNode answer = get("/ranges?" + query("after", after) + query("upTo", upTo) + "chunkSize=" + chunkSize
+                + "&chunks=" + maxChunks);
+        List<KeyChunk> chunks = new ArrayList<>();
+        for (JsonNode c : answer.path("chunks")) {
+            chunks.add(new KeyChunk(c.path("high").asText(), c.path("count").asLong(), c.path("hash").asText()));
+        }
+        return chunks;
+    }
+
+    @Override
+    public List<KeyHash> keyHashes(String after, String upTo, int limit) {
+        JsonNode answer = get("/keys?" + query("after", after) + query("upTo", upTo) + "limit=" + limit);
+        List<KeyHash> keys = new ArrayList<>();
+        for (JsonNode k : answer.path("keys")) {
+            keys.add(new KeyHash(k.get(0).asText(), k.get(1).asText()));
+        }
+        return keys;
+    }
+
+    @Override
+    public List<SyncDocument> documents(List<String> keys) {
+        List<SyncDocument> docs = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += SyncSourceEndpoint.MAX_KEYS) {
+            ObjectNode body = DocumentJson.MAPPER.createObjectNode();
+            ArrayNode list = body.putArray("keys");
+            keys.subList(from, Math.min(keys.size(), from + SyncSourceEndpoint.MAX_KEYS)).forEach(list::add);
+            docs.addAll(read(post(body)));
+        }
+        return docs;
+    }
+
+    @Override
+    public List<SyncDocument> page(String after, int limit) {
+        ObjectNode body = DocumentJson.MAPPER.createObjectNode().put("limit", limit);
+        if (after != null) {
+            body.put("after", after);
+        }
+        return read(post(body));
+    }
+
+    @Override
+    public long bytesReceived() {
+        return received.get();
+    }
+
+    @Override
+    public long bytesSent() {
+        return sent.get();
+    }
+
+    private static List<SyncDocument> read(JsonNode answer) {
+        List<SyncDocument> docs = new ArrayList<>();
+        for (JsonNode d : answer.path("documents")) {
+            JsonNode version = d.get("_version");
+            docs.add(new SyncDocument(d.path("_key").asText(),
+                    version == null || version.isNull() ? null : version.bigIntegerValue(), d.path("doc").toString()));
+        }
+        return docs;
+    }
+
+    private static String query(String name, String value) {
+        return value == null ? "" : name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8) + "&";
+    }
+
+    private JsonNode get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), 0);
+    }
+
+    private JsonNode post(ObjectNode body) {
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        return send(HttpRequest.newBuilder(URI.create(base + "/documents"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)), bytes.length);
+    }
+
+    private JsonNode send(HttpRequest.Builder request, int bodyBytes) {
+        control.check();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        request.timeout(control.remaining());
+        HttpResponse<byte[]> response;
+        // asynchronous, so a cancel ends the wait without interrupting the thread (H2 closes files on interrupt)
+        CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request.build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        while (true) {
+            try {
+                response = pending.get(200, TimeUnit.MILLISECONDS);
+                break;
+            } catch (TimeoutException e) {
+                if (control.isCancelled()) {
+                    pending.cancel(true);
+                    throw control.stopped();
+                }
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof HttpTimeoutException) {
+                    throw control.isCancelled() ? control.stopped() : control.timeout();
+                }
+                throw new IllegalStateException("Source " + base + " cannot be reached: " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                pending.cancel(true);
+                Thread.currentThread().interrupt();
+                throw control.stopped();
+            }
+        }
+        sent.addAndGet(bodyBytes + request.build().uri().toString().length());
+        received.addAndGet(response.body().length);
+        JsonNode answer;
+        try {
+            answer = DocumentJson.MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("Source " + base + " answered " + response.statusCode() + " with no JSON", e);
+        }
+        if (response.statusCode() != 200) {
+            String message = answer.path("errorMessage").asText("");
+            throw new IllegalStateException("Source " + base + " answered " + response.statusCode()
+                    + (response.statusCode() == 401 ? " (check the source username and password)" : "") + ": " + message);
+        }
+        return answer;
+    }
+}

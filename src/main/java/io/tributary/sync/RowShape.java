@@ -1,0 +1,26 @@
+package io.tributary.sync;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/** How the rows of one table become sync documents, and how its keys are ordered and looked up in SQL. */
+interface RowShape {
+
+    /** Quoted table name, from validated identifiers only. */
+    String table();
+
+    /** The columns to select, in the order {@link #read} expects them. */
+    String columns();
+
+    /** An expression of the key's text that orders by ASCII bytes, for ranges ({@code >}, {@code <=}, ORDER BY). */
+    String orderedKey();
+
+    /** The key column as stored, for lookups by key that can use its index. */
+    String keyColumn();
+
+    /** Binds a key (its text) to a lookup parameter of {@link #keyColumn()}'s type. */
+    void bindKey(PreparedStatement ps, int index, String key) throws SQLException;
+
+    SyncDocument read(ResultSet rs) throws SQLException;
+}

@@ -1,0 +1,156 @@
+package io.tributary.sync;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.central.DocumentJson;
+import io.tributary.central.DocumentKey;
+import io.tributary.sql.Dialect;
+import io.tributary.sql.SqlIdentifier;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.Base64;
+import java.util.Locale;
+import javax.sql.DataSource;
+
+/**
+ * The rows of any SQL table as documents: every column becomes an attribute (names lower-cased, so a
+ * table reads the same on H2, which upper-cases, and on PostgreSQL), and the key column's text is the
+ * document's {@code _key}. Table and key column are written unquoted, as in hand-written SQL, after
+ * {@link SqlIdentifier} validated them.
+ */
+final class SqlTableRows implements RowShape {
+
+    private final String table;
+    private final String keyColumn;
+    private final int keyType;
+    private final String orderedKey;
+
+    private SqlTableRows(String table, String keyColumn, int keyType, String orderedKey) {
+        this.table = table;
+        this.keyColumn = keyColumn;
+        this.keyType = keyType;
+        this.orderedKey = orderedKey;
+    }
+
+    static SqlTableRows of(DataSource dataSource, String table, String keyColumn) {
+        SqlIdentifier.requireQualified("source table", table);
+        SqlIdentifier.require("key column", keyColumn);
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT " + keyColumn + " FROM " + table + " WHERE 1 = 0")) {
+            Dialect d = Dialect.of(c);
+            int type = rs.getMetaData().getColumnType(1);
+            // information_schema knows names as the database folded them
+            String folded = d == Dialect.POSTGRESQL ? table.toLowerCase(Locale.ROOT)
+                    : d == Dialect.H2 ? table.toUpperCase(Locale.ROOT) : table;
+            String column = d == Dialect.POSTGRESQL ? keyColumn.toLowerCase(Locale.ROOT)
+                    : d == Dialect.H2 ? keyColumn.toUpperCase(Locale.ROOT) : keyColumn;
+            return new SqlTableRows(table, keyColumn, type,
+                    ByteKeyOrder.expression(c, d, folded, column, keyColumn, isText(type)));
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("Cannot read source table " + table + " with key column " + keyColumn
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isText(int type) {
+        return switch (type) {
+            case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public String table() {
+        return table;
+    }
+
+    @Override
+    public String columns() {
+        return "*";
+    }
+
+    @Override
+    public String orderedKey() {
+        return orderedKey;
+    }
+
+    @Override
+    public String keyColumn() {
+        return keyColumn;
+    }
+
+    /** Lookups compare the column itself (index) with the key text turned back into the column's type. */
+    @Override
+    public void bindKey(PreparedStatement ps, int index, String key) throws SQLException {
+        try {
+            switch (keyType) {
+                case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> ps.setLong(index, Long.parseLong(key));
+                case Types.DECIMAL, Types.NUMERIC -> ps.setBigDecimal(index, new BigDecimal(key));
+                default -> ps.setString(index, key);
+            }
+        } catch (NumberFormatException e) {
+            // a key that is no number cannot exist in a numeric column: match nothing
+            ps.setNull(index, keyType);
+        }
+    }
+
+    @Override
+    public SyncDocument read(ResultSet rs) throws SQLException {
+        ResultSetMetaData meta = rs.getMetaData();
+        ObjectNode doc = DocumentJson.MAPPER.createObjectNode();
+        String key = null;
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            String name = meta.getColumnLabel(i).toLowerCase(Locale.ROOT);
+            Object value = rs.getObject(i);
+            if (name.equalsIgnoreCase(keyColumn)) {
+                key = value == null ? null : value instanceof BigDecimal b ? b.toPlainString() : value.toString();
+            }
+            put(doc, name, value);
+        }
+        if (!DocumentKey.isValid(key)) {
+            throw new IllegalStateException("Source row key '" + key + "' of " + table + "." + keyColumn
+                    + " is not a valid document key (1-254 characters of A-Z a-z 0-9 _-:.@()+,=;$!*'%)");
+        }
+        ObjectNode withKey = DocumentJson.MAPPER.createObjectNode().put("_key", key);
+        withKey.setAll(doc);
+        try {
+            return new SyncDocument(key, null, DocumentJson.MAPPER.writeValueAsString(withKey));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void put(ObjectNode doc, String name, Object value) {
+        if (value == null) {
+            doc.putNull(name);
+        } else if (value instanceof BigDecimal b) {
+            doc.put(name, b);
+        } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            doc.put(name, ((Number) value).longValue());
+        } else if (value instanceof Number n) {
+            doc.put(name, new BigDecimal(n.toString()));
+        } else if (value instanceof Boolean b) {
+            doc.put(name, b);
+        } else if (value instanceof byte[] bytes) {
+            doc.put(name, Base64.getEncoder().encodeToString(bytes));
+        } else if (value instanceof java.sql.Timestamp t) {
+            doc.put(name, t.toLocalDateTime().toString());
+        } else if (value instanceof java.sql.Date d) {
+            doc.put(name, d.toLocalDate().toString());
+        } else if (value instanceof java.sql.Clob clob) {
+            try {
+                doc.put(name, clob.getSubString(1, (int) clob.length()));
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        } else {
+            doc.put(name, value.toString());
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.tributary.sync;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariDataSource;
+import io.tributary.central.DocumentJson;
+import io.tributary.central.DocumentStore;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * Runs one sync from the command line and exits: 0 when it succeeded, 1 when it failed, 2 on a usage
+ * error. Starts no Camel, no HTTP server; only the target database (and a SQL source) are opened.
+ * Passwords are read from environment variables named on the command line, never from arguments
+ * (those show in {@code ps}). See docs/collection-sync.md for the exact command.
+ */
+public final class SyncCommand {
+
+    private static final Set<String> FLAGS = Set.of("incremental", "dry-run");
+    private static final Set<String> OPTIONS = Set.of("source-url", "source-database", "source-collection",
+            "source-user", "source-password-env", "source-jdbc-url", "source-jdbc-user", "source-jdbc-password-env",
+            "source-table", "key-column", "target-jdbc-url", "target-jdbc-user", "target-jdbc-password-env",
+            "target-database", "target-collection", "max-wait-seconds", "chunk-size");
+
+    private SyncCommand() {
+    }
+
+    public static void main(String... args) {
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        Map<String, String> o = new HashMap<>();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String name = args[i].startsWith("--") ? args[i].substring(2) : "";
+                if (FLAGS.contains(name)) {
+                    o.put(name, "true");
+                } else if (OPTIONS.contains(name) && i + 1 < args.length) {
+                    o.put(name, args[++i]);
+                } else {
+                    throw new IllegalArgumentException("unknown or incomplete argument '" + args[i] + "'");
+                }
+            }
+            if (!o.containsKey("target-jdbc-url") || !o.containsKey("target-collection")) {
+                throw new IllegalArgumentException("--target-jdbc-url and --target-collection are required");
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("tributary sync: " + e.getMessage());
+            err.println(usage());
+            return 2;
+        }
+        List<HikariDataSource> opened = new ArrayList<>();
+        try {
+            SyncSpec spec = SyncSpec.parse(spec(o, env).toString());
+            DataSource target = open(opened, o.get("target-jdbc-url"), o.get("target-jdbc-user"),
+                    env(env, o.get("target-jdbc-password-env")));
+            DataSource source = o.containsKey("source-jdbc-url") ? open(opened, o.get("source-jdbc-url"),
+                    o.get("source-jdbc-user"), env(env, o.get("source-jdbc-password-env"))) : null;
+            DocumentStore store = new DocumentStore();
+            store.setDataSource(target);
+            store.start();
+            SyncReport report = new SyncTask(spec, store, name -> "source".equals(name) ? source : null, 0)
+                    .run(new SyncControl(spec.maxWaitSeconds));
+            ObjectNode result = spec.toJson().put("status", "succeeded");
+            result.set("result", report.toJson());
+            out.println(result.toPrettyString());
+            return 0;
+        } catch (RuntimeException e) {
+            err.println("tributary sync failed: " + e.getMessage());
+            return 1;
+        } finally {
+            opened.forEach(HikariDataSource::close);
+        }
+    }
+
+    private static ObjectNode spec(Map<String, String> o, Map<String, String> env) {
+        ObjectNode spec = DocumentJson.MAPPER.createObjectNode();
+        ObjectNode source = spec.putObject("source");
+        if (o.containsKey("source-url")) {
+            source.put("url", o.get("source-url")).put("database", o.get("source-database"))
+                    .put("collection", o.get("source-collection")).put("username", o.get("source-user"))
+                    .put("password", env(env, o.get("source-password-env")));
+        } else {
+            source.put("dataSource", "source").put("table", o.get("source-table")).put("keyColumn", o.get("key-column"));
+        }
+        spec.putObject("target").put("collection", o.get("target-collection")).put("database", o.get("target-database"));
+        spec.put("incremental", o.containsKey("incremental")).put("dryRun", o.containsKey("dry-run"))
+                .put("maxWaitSeconds", Long.parseLong(o.getOrDefault("max-wait-seconds", "0")))
+                .put("chunkSize", Integer.parseInt(o.getOrDefault("chunk-size", "" + SyncEngine.Sizes.DEFAULT.chunkSize())));
+        return spec;
+    }
+
+    private static String env(Map<String, String> env, String name) {
+        return name == null ? null : env.get(name);
+    }
+
+    private static DataSource open(List<HikariDataSource> opened, String url, String user, String password) {
+        HikariDataSource ds = new HikariDataSource();
+        ds.setJdbcUrl(url);
+        ds.setUsername(user);
+        ds.setPassword(password);
+        ds.setMaximumPoolSize(2);
+        opened.add(ds);
+        return ds;
+    }
+
+    static String usage() {
+        return """
+                usage: java -cp 'target/tributary.jar:target/lib/*' io.tributary.sync.SyncCommand \\
+                  --target-jdbc-url URL [--target-jdbc-user U] [--target-jdbc-password-env VAR] \\
+                  --target-collection NAME [--target-database DB] \\
+                  ( --source-url http://host:8529 --source-collection NAME [--source-database DB] \\
+                      [--source-user U] [--source-password-env VAR] \\
+                  | --source-jdbc-url URL [--source-jdbc-user U] [--source-jdbc-password-env VAR] \\
+                      --source-table TABLE --key-column COLUMN ) \\
+                  [--incremental] [--dry-run] [--max-wait-seconds N] [--chunk-size N]
+                exit code: 0 succeeded, 1 failed, 2 usage error""";
+    }
+}

@@ -1,0 +1,293 @@
+package io.tributary.sync;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One sync of a source into a central collection.
+ *
+ * <p><b>Full</b>: pages of the source, in key order, go into a staging table; one transaction then makes
+ * the collection equal to it ({@link CollectionTarget#swap()}).
+ *
+ * <p><b>Incremental</b>: the source cuts its keys into chunks and sends a hash per chunk; the target hashes
+ * the same key ranges. Equal ranges are done. A differing range is cut again into {@code fanout} smaller
+ * ranges, and so on until a range has at most {@code leafSize} keys; there per-key hashes are merged with
+ * the target's, and only documents that differ are fetched, keys the source lacks are deleted. Every list
+ * held is bounded by the chunk, page or batch size: memory does not grow with the collection.
+ */
+public final class SyncEngine {
+
+    /** Sizes of the comparison; defaults suit collections of thousands to hundreds of millions of rows. */
+    public record Sizes(int chunkSize, int chunksPerRequest, int fanout, int leafSize, int batchSize) {
+        public static final Sizes DEFAULT = new Sizes(1000, 50, 16, 64, 1000);
+    }
+
+    private final SyncSource source;
+    private final CollectionTarget target;
+    private final JdbcKeyRanges targetRanges;
+    private final SyncControl control;
+    private final Sizes sizes;
+    private final SyncReport report = new SyncReport();
+
+    public SyncEngine(SyncSource source, CollectionTarget target, SyncControl control, Sizes sizes) {
+        this.source = source;
+        this.target = target;
+        this.targetRanges = target.ranges();
+        this.control = control;
+        this.sizes = sizes;
+    }
+
+    public SyncReport run(boolean incremental, boolean dryRun) {
+        long started = System.nanoTime();
+        report.incremental = incremental;
+        report.dryRun = dryRun;
+        control.check();
+        report.rowsTotal = source.count();
+        control.rowsTotal.set(report.rowsTotal);
+        try {
+            // a dry run of a full sync reports the same differences the full copy would make
+            if (incremental || dryRun) {
+                compareAll(dryRun);
+            } else {
+                copyAll();
+            }
+        } finally {
+            report.bytesReceived = source.bytesReceived();
+            report.bytesSent = source.bytesSent();
+            report.durationMillis = (System.nanoTime() - started) / 1_000_000;
+        }
+        return report;
+    }
+
+    public SyncReport report() {
+        return report;
+    }
+
+    // ---- full ----------------------------------------------------------------------------------
+
+    private void copyAll() {
+        target.createStaging();
+        try {
+            String after = null;
+            while (true) {
+                control.check();
+                List<SyncDocument> page = source.page(after, sizes.batchSize());
+                if (page.isEmpty()) {
+                    break;
+                }
+                target.stage(page);
+                report.rowsTransferred += page.size();
+                control.rowsDone.addAndGet(page.size());
+                after = page.get(page.size() - 1).key();
+                if (page.size() < sizes.batchSize()) {
+                    break;
+                }
+            }
+            control.check();
+            CollectionTarget.Swapped swapped = target.swap();
+            report.rowsDeleted = swapped.deleted();
+            report.rowsKeptNewer = report.rowsTransferred - swapped.replaced() - swapped.inserted();
+        } finally {
+            target.dropStaging();
+        }
+    }
+
+    // ---- incremental -----------------------------------------------------------------------------
+
+    private void compareAll(boolean dryRun) {
+        Differences diff = new Differences(dryRun);
+        String after = null;
+        while (true) {
+            control.check();
+            List<KeyChunk> page = source.chunks(after, null, sizes.chunkSize(), sizes.chunksPerRequest());
+            if (page.isEmpty()) {
+                break;
+            }
+            compare(after, page, diff);
+            KeyChunk last = page.get(page.size() - 1);
+            after = last.high();
+            if (page.size() < sizes.chunksPerRequest() || last.count() < sizes.chunkSize()) {
+                break;
+            }
+        }
+        // target keys after the source's last key (all of them when the source is empty)
+        removeTargetRange(after, null, diff);
+        diff.flush();
+    }
+
+    /** Compares consecutive source chunks, the first starting after {@code after}, with the target's same ranges. */
+    private void compare(String after, List<KeyChunk> chunks, Differences diff) {
+        List<String> highs = new ArrayList<>(chunks.size());
+        chunks.forEach(c -> highs.add(c.high()));
+        List<KeyChunk> mine = targetRanges.rangeHashes(after, highs);
+        String low = after;
+        for (int i = 0; i < chunks.size(); i++) {
+            control.check();
+            KeyChunk theirs = chunks.get(i);
+            KeyChunk ours = mine.get(i);
+            report.chunksCompared++;
+            if (theirs.count() == ours.count() && theirs.hash().equals(ours.hash())) {
+                control.rowsDone.addAndGet(theirs.count());
+            } else {
+                report.chunksDiffering++;
+                if (theirs.count() <= sizes.leafSize() || ours.count() == 0) {
+                    compareKeys(low, theirs.high(), diff);
+                    control.rowsDone.addAndGet(theirs.count());
+                } else {
+                    descend(low, theirs, diff);
+                }
+            }
+            low = theirs.high();
+        }
+    }
+
+    /** Cuts a differing range into {@code fanout} smaller ones and compares those. */
+    private void descend(String low, KeyChunk chunk, Differences diff) {
+        int size = (int) Math.max(sizes.leafSize(), (chunk.count() + sizes.fanout() - 1) / sizes.fanout());
+        String from = low;
+        while (from == null || !from.equals(chunk.high())) {
+            List<KeyChunk> sub = source.chunks(from, chunk.high(), size, sizes.fanout() + 1);
+            if (sub.isEmpty()) {
+                break;
+            }
+            compare(from, sub, diff);
+            from = sub.get(sub.size() - 1).high();
+        }
+        if (from == null || !from.equals(chunk.high())) {
+            // the source lost keys of this range since it listed the chunk
+            removeTargetRange(from, chunk.high(), diff);
+        }
+    }
+
+    /** Merges source and target per-key hashes of {@code (low, high]}, both read in pages. */
+    private void compareKeys(String low, String high, Differences diff) {
+        KeyCursor theirs = new KeyCursor(source, low, high);
+        KeyCursor ours = new KeyCursor(targetRanges, low, high);
+        KeyHash s = theirs.next();
+        KeyHash t = ours.next();
+        while (s != null || t != null) {
+            int order = s == null ? 1 : t == null ? -1 : s.key().compareTo(t.key());
+            if (order < 0) {
+                diff.fetch(s.key());
+                s = theirs.next();
+            } else if (order > 0) {
+                diff.delete(t.key());
+                t = ours.next();
+            } else {
+                if (!s.hash().equals(t.hash())) {
+                    diff.fetch(s.key());
+                }
+                s = theirs.next();
+                t = ours.next();
+            }
+        }
+    }
+
+    private void removeTargetRange(String after, String upTo, Differences diff) {
+        KeyCursor ours = new KeyCursor(targetRanges, after, upTo);
+        for (KeyHash t = ours.next(); t != null; t = ours.next()) {
+            diff.delete(t.key());
+        }
+    }
+
+    /** Pages through the per-key hashes of one range. */
+    private final class KeyCursor {
+        private final SyncSource side;
+        private final String upTo;
+        private String after;
+        private List<KeyHash> page = List.of();
+        private int next;
+        private boolean exhausted;
+
+        KeyCursor(SyncSource side, String after, String upTo) {
+            this.side = side;
+            this.after = after;
+            this.upTo = upTo;
+        }
+
+        KeyHash next() {
+            if (next == page.size()) {
+                if (exhausted) {
+                    return null;
+                }
+                control.check();
+                page = side.keyHashes(after, upTo, sizes.batchSize());
+                next = 0;
+                exhausted = page.size() < sizes.batchSize();
+                if (page.isEmpty()) {
+                    return null;
+                }
+                after = page.get(page.size() - 1).key();
+            }
+            return page.get(next++);
+        }
+    }
+
+    /** Keys to fetch and keys to delete, applied in batches. */
+    private final class Differences {
+        private final boolean dryRun;
+        private final List<String> fetch = new ArrayList<>();
+        private final List<String> delete = new ArrayList<>();
+
+        Differences(boolean dryRun) {
+            this.dryRun = dryRun;
+        }
+
+        void fetch(String key) {
+            fetch.add(key);
+            if (fetch.size() >= sizes.batchSize()) {
+                applyFetch();
+            }
+        }
+
+        void delete(String key) {
+            delete.add(key);
+            if (delete.size() >= sizes.batchSize()) {
+                applyDelete();
+            }
+        }
+
+        void flush() {
+            applyFetch();
+            applyDelete();
+        }
+
+        private void applyFetch() {
+            if (fetch.isEmpty()) {
+                return;
+            }
+            if (dryRun) {
+                report.rowsTransferred += fetch.size();
+            } else {
+                write(source.documents(fetch));
+            }
+            fetch.clear();
+        }
+
+        /** Asks the source once more before deleting: a key it gained meanwhile is written, not deleted. */
+        private void applyDelete() {
+            if (delete.isEmpty()) {
+                return;
+            }
+            if (dryRun) {
+                report.rowsDeleted += delete.size();
+            } else {
+                control.check();
+                List<SyncDocument> back = source.documents(delete);
+                if (!back.isEmpty()) {
+                    back.forEach(d -> delete.remove(d.key()));
+                    write(back);
+                }
+                report.rowsDeleted += target.delete(delete);
+            }
+            delete.clear();
+        }
+
+        private void write(List<SyncDocument> docs) {
+            control.check();
+            CollectionTarget.Written w = target.upsert(docs);
+            report.rowsTransferred += w.written();
+            report.rowsKeptNewer += w.keptNewer();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.tributary.sync;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.central.ApiException;
+import io.tributary.central.ImportEndpoint;
+import io.tributary.central.ImportRequest;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/** The job API, called from {@code routes/collection-sync.camel.yaml}: {@code /api/sync/jobs[/{id}]}. */
+public class SyncJobEndpoint {
+
+    private static final Pattern JOB_ID = Pattern.compile("[0-9a-f-]{36}");
+
+    private SyncJobs jobs;
+
+    public void setJobs(SyncJobs jobs) {
+        this.jobs = jobs;
+    }
+
+    /** {@code POST /api/sync/jobs[?wait=true]} starts a job; {@code GET /api/sync/jobs} lists the recent ones. */
+    public void jobs(Exchange exchange) throws InterruptedException {
+        Message in = exchange.getMessage();
+        if ("GET".equals(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
+            ImportEndpoint.respond(in, 200, jobs.list());
+            return;
+        }
+        Map<String, String> q = ImportRequest.queryParameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
+        SyncSpec spec = SyncSpec.parse(in.getBody(String.class));
+        if (spec.blocking() || "true".equalsIgnoreCase(q.get("wait"))) {
+            ImportEndpoint.respond(in, 200, jobs.submitAndWait(spec));
+            return;
+        }
+        ObjectNode view = jobs.submit(spec);
+        ImportEndpoint.respond(in, 202, view);
+    }
+
+    /** {@code GET /api/sync/jobs/{id}} shows a job; {@code DELETE} cancels it. */
+    public void job(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String id = ImportEndpoint.segmentAfter(in, "jobs", 0);
+        if (id == null || !JOB_ID.matcher(id).matches()) {
+            throw new ApiException(404, ApiException.NOT_FOUND, "no such sync job");
+        }
+        boolean cancel = "DELETE".equals(in.getHeader(Exchange.HTTP_METHOD, String.class));
+        ObjectNode view = (cancel ? jobs.cancel(id) : jobs.find(id))
+                .orElseThrow(() -> new ApiException(404, ApiException.NOT_FOUND, "no such sync job: " + id));
+        ImportEndpoint.respond(in, 200, view);
+    }
+}

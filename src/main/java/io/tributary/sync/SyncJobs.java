@@ -1,0 +1,210 @@
+package io.tributary.sync;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.central.ApiException;
+import io.tributary.central.DocumentJson;
+import io.tributary.central.DocumentStore;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Service;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs sync jobs in the background and keeps their status in {@code tributary_sync_jobs}. Called by the
+ * HTTP routes ({@link SyncJobEndpoint}) and by YAML routes ({@link #run(String)}, e.g. on a schedule).
+ * One job at a time per target collection: two syncs into one collection would undo each other.
+ */
+public class SyncJobs implements Service, CamelContextAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncJobs.class);
+
+    private DocumentStore store;
+    private CamelContext camelContext;
+    private int threads = 2;
+    private int serverPort;
+
+    private SyncJobTable table;
+    private ExecutorService executor;
+    private final Map<String, SyncJob> running = new ConcurrentHashMap<>();
+    private final Map<String, String> busyTargets = new ConcurrentHashMap<>();
+
+    public void setStore(DocumentStore store) {
+        this.store = store;
+    }
+
+    /** How many syncs run at the same time; more wait for a free thread (their maximum wait time runs). */
+    public void setThreads(int threads) {
+        this.threads = Math.max(1, threads);
+    }
+
+    /** This node's HTTP port: a source URL on this port and host is this node itself. */
+    public void setServerPort(int serverPort) {
+        this.serverPort = serverPort;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (executor != null) {
+            return;
+        }
+        table = new SyncJobTable(store.dataSource());
+        int interrupted = table.open();
+        if (interrupted > 0) {
+            LOG.warn("{} sync job(s) were running when Tributary stopped; marked failed: interrupted", interrupted);
+        }
+        AtomicInteger n = new AtomicInteger();
+        executor = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "tributary-sync-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Stops what runs as failed "interrupted"; their rows stay "running" only if the process dies first. */
+    @Override
+    public synchronized void stop() {
+        if (executor == null) {
+            return;
+        }
+        running.values().forEach(j -> j.control.interrupt());
+        executor.shutdown();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        executor = null;
+    }
+
+    /** Starts a job; it runs in the background. */
+    public ObjectNode submit(SyncSpec spec) {
+        start();
+        SyncTask task = new SyncTask(spec, store, this::dataSource, serverPort);
+        task.validate();
+        String id = UUID.randomUUID().toString();
+        String other = busyTargets.putIfAbsent(spec.targetId(), id);
+        if (other != null) {
+            throw new ApiException(409, 409, "a sync into " + spec.targetId() + " is already running: job " + other);
+        }
+        SyncJob job = new SyncJob(id, spec);
+        try {
+            table.insert(id, job.view());
+            running.put(id, job);
+            executor.execute(() -> execute(job, task));
+        } catch (RuntimeException e) {
+            busyTargets.remove(spec.targetId(), id);
+            running.remove(id);
+            throw e;
+        }
+        LOG.info("Sync job {} started: {}", id, spec.toJson());
+        return job.view();
+    }
+
+    /** Starts a job and waits until it ends; the final view. */
+    public ObjectNode submitAndWait(SyncSpec spec) throws InterruptedException {
+        ObjectNode started = submit(spec);
+        SyncJob job = running.get(started.path("id").asText());
+        if (job != null) {
+            job.await(Long.MAX_VALUE, TimeUnit.DAYS);
+        }
+        return find(started.path("id").asText()).orElseThrow();
+    }
+
+    /**
+     * For YAML routes: runs the sync described by the JSON body to its end and returns the final view as
+     * JSON text; throws when the sync did not succeed, so the route's error handling sees it.
+     */
+    public String run(String json) throws InterruptedException {
+        ObjectNode result = submitAndWait(SyncSpec.parse(json));
+        if (!"succeeded".equals(result.path("status").asText())) {
+            throw new IllegalStateException("Sync job " + result.path("id").asText() + " " + result.path("status").asText()
+                    + ": " + result.path("error").asText());
+        }
+        return result.toString();
+    }
+
+    public Optional<ObjectNode> find(String id) {
+        start();
+        SyncJob job = running.get(id);
+        return job != null ? Optional.of(job.view()) : table.find(id);
+    }
+
+    public ObjectNode list() {
+        start();
+        ObjectNode answer = DocumentJson.MAPPER.createObjectNode();
+        ArrayNode jobs = answer.putArray("jobs");
+        for (ObjectNode stored : table.recent(100)) {
+            SyncJob live = running.get(stored.path("id").asText());
+            jobs.add(live != null ? live.view() : stored);
+        }
+        return answer;
+    }
+
+    /** Asks a running job to stop; it ends as cancelled at its next step. Empty when there is no such job. */
+    public Optional<ObjectNode> cancel(String id) {
+        SyncJob job = running.get(id);
+        if (job != null) {
+            job.control.cancel();
+            try {
+                job.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return find(id);
+    }
+
+    private void execute(SyncJob job, SyncTask task) {
+        String status;
+        String error = null;
+        SyncReport report = null;
+        try {
+            report = task.run(job.control);
+            status = "succeeded";
+        } catch (SyncStopped e) {
+            status = e.cancelled() ? "cancelled" : "failed";
+            error = e.getMessage();
+            report = task.report();
+        } catch (RuntimeException e) {
+            status = "failed";
+            error = e.getMessage();
+            report = task.report();
+            LOG.warn("Sync job {} failed: {}", job.id, e.getMessage());
+        }
+        job.finish(status, report, error);
+        try {
+            table.save(job.id, job.view());
+        } catch (RuntimeException e) {
+            LOG.error("Cannot record the end of sync job {}", job.id, e);
+        } finally {
+            running.remove(job.id);
+            busyTargets.remove(job.spec.targetId(), job.id);
+        }
+        LOG.info("Sync job {} {}{}", job.id, status, report == null ? "" : ": " + report.toJson());
+    }
+
+    private DataSource dataSource(String name) {
+        return camelContext == null ? null : camelContext.getRegistry().lookupByNameAndType(name, DataSource.class);
+    }
+}

@@ -1,0 +1,55 @@
+package io.tributary.sync;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.central.DocumentJson;
+
+/** What one sync did (or, in a dry run, would do). */
+public final class SyncReport {
+
+    boolean incremental;
+    boolean dryRun;
+    /** Ranges whose hashes were compared, at every level of the descent. */
+    long chunksCompared;
+    /** Of those, the ranges whose hashes differed. */
+    long chunksDiffering;
+    /** Documents fetched from the source and written (dry run: that would be written). */
+    long rowsTransferred;
+    /** Target rows removed because the source no longer has them (dry run: that would be removed). */
+    long rowsDeleted;
+    /** Target rows left alone because their version was newer than the source's. */
+    long rowsKeptNewer;
+    long rowsTotal;
+    long bytesReceived;
+    long bytesSent;
+    long durationMillis;
+
+    public long chunksCompared() {
+        return chunksCompared;
+    }
+
+    public long rowsTransferred() {
+        return rowsTransferred;
+    }
+
+    public long rowsDeleted() {
+        return rowsDeleted;
+    }
+
+    public long bytesReceived() {
+        return bytesReceived;
+    }
+
+    public long durationMillis() {
+        return durationMillis;
+    }
+
+    public ObjectNode toJson() {
+        return DocumentJson.MAPPER.createObjectNode()
+                .put("incremental", incremental).put("dryRun", dryRun)
+                .put("chunksCompared", chunksCompared).put("chunksDiffering", chunksDiffering)
+                .put("rowsTransferred", rowsTransferred).put("rowsDeleted", rowsDeleted)
+                .put("rowsKeptNewer", rowsKeptNewer).put("rowsTotal", rowsTotal)
+                .put("bytesReceived", bytesReceived).put("bytesSent", bytesSent)
+                .put("durationMillis", durationMillis);
+    }
+}

@@ -1,0 +1,180 @@
+package io.tributary.sync;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.central.ApiException;
+import io.tributary.central.CollectionName;
+import io.tributary.central.DocumentJson;
+import io.tributary.central.DocumentKey;
+import io.tributary.central.DocumentStore;
+import io.tributary.central.ImportEndpoint;
+import io.tributary.central.ImportRequest;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The source side of collection sync, served next to the import endpoint with the same credentials
+ * (routes in {@code routes/collection-sync.camel.yaml}): key ranges with hashes, per-key hashes and
+ * documents by key or by page. Every request is one bounded read; the caller paginates by key.
+ */
+public class SyncSourceEndpoint {
+
+    /** Upper bounds per request, so one request cannot make the node read or hold unbounded data. */
+    static final int MAX_KEYS = 10_000;
+    static final long MAX_RANGE_ROWS = 1_000_000;
+
+    private DocumentStore store;
+
+    public void setStore(DocumentStore store) {
+        this.store = store;
+    }
+
+    /** {@code GET .../_api/tributary/sync/{collection}/ranges?after=&upTo=&chunkSize=&chunks=}. */
+    public void ranges(Exchange exchange) {
+        Message in = exchange.getMessage();
+        Map<String, String> q = ImportRequest.queryParameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
+        int chunkSize = number(q, "chunkSize", 1000, 1, MAX_KEYS);
+        int chunks = number(q, "chunks", 100, 1, 10_000);
+        if ((long) chunkSize * chunks > MAX_RANGE_ROWS) {
+            throw ApiException.badParameter("chunkSize * chunks must not exceed " + MAX_RANGE_ROWS);
+        }
+        List<KeyChunk> list = source(in).chunks(key(q, "after"), key(q, "upTo"), chunkSize, chunks);
+        respond(in, g -> {
+            g.writeArrayFieldStart("chunks");
+            for (KeyChunk c : list) {
+                g.writeStartObject();
+                g.writeStringField("high", c.high());
+                g.writeNumberField("count", c.count());
+                g.writeStringField("hash", c.hash());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        });
+    }
+
+    /** {@code GET .../_api/tributary/sync/{collection}/keys?after=&upTo=&limit=}: {@code [[key, hash], ...]}. */
+    public void keys(Exchange exchange) {
+        Message in = exchange.getMessage();
+        Map<String, String> q = ImportRequest.queryParameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
+        List<KeyHash> list = source(in).keyHashes(key(q, "after"), key(q, "upTo"), number(q, "limit", 1000, 1, MAX_KEYS));
+        respond(in, g -> {
+            g.writeArrayFieldStart("keys");
+            for (KeyHash k : list) {
+                g.writeStartArray();
+                g.writeString(k.key());
+                g.writeString(k.hash());
+                g.writeEndArray();
+            }
+            g.writeEndArray();
+        });
+    }
+
+    /**
+     * {@code POST .../_api/tributary/sync/{collection}/documents} with {@code {"keys":[...]}} (those that
+     * exist) or {@code {"after":"k","limit":1000}} (the next page in key order).
+     */
+    public void documents(Exchange exchange) {
+        Message in = exchange.getMessage();
+        JsonNode body;
+        try {
+            byte[] bytes = in.getBody(byte[].class);
+            body = DocumentJson.MAPPER.readTree(bytes == null ? new byte[0] : bytes);
+        } catch (IOException e) {
+            throw new ApiException(400, ApiException.CORRUPTED_JSON, "body is not JSON: " + e.getMessage());
+        }
+        if (body == null || !body.isObject()) {
+            throw ApiException.badParameter("body must be {\"keys\":[...]} or {\"after\":\"key\",\"limit\":n}");
+        }
+        List<SyncDocument> docs;
+        if (body.has("keys")) {
+            JsonNode keys = body.get("keys");
+            if (!keys.isArray() || keys.size() > MAX_KEYS) {
+                throw ApiException.badParameter("'keys' must be an array of at most " + MAX_KEYS + " keys");
+            }
+            List<String> list = new ArrayList<>(keys.size());
+            for (JsonNode k : keys) {
+                list.add(requireKey(k.asText(null)));
+            }
+            docs = source(in).documents(list);
+        } else {
+            String after = body.hasNonNull("after") ? requireKey(body.get("after").asText()) : null;
+            int limit = body.path("limit").asInt(1000);
+            if (limit < 1 || limit > MAX_KEYS) {
+                throw ApiException.badParameter("'limit' must be between 1 and " + MAX_KEYS);
+            }
+            docs = source(in).page(after, limit);
+        }
+        respond(in, g -> {
+            g.writeArrayFieldStart("documents");
+            for (SyncDocument d : docs) {
+                g.writeStartObject();
+                g.writeStringField("_key", d.key());
+                if (d.version() == null) {
+                    g.writeNullField("_version");
+                } else {
+                    g.writeNumberField("_version", d.version());
+                }
+                g.writeFieldName("doc");
+                g.writeRawValue(d.json()); // stored documents are JSON objects already
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        });
+    }
+
+    private JdbcKeyRanges source(Message in) {
+        String collection = CollectionName.requireCollection(ImportEndpoint.segmentAfter(in, "sync", 0));
+        return new JdbcKeyRanges(store.dataSource(),
+                CollectionRows.of(store.collectionTable(ImportEndpoint.database(in), collection, false)));
+    }
+
+    private static String key(Map<String, String> q, String name) {
+        String v = q.get(name);
+        return v == null || v.isEmpty() ? null : requireKey(v);
+    }
+
+    private static String requireKey(String key) {
+        if (!DocumentKey.isValid(key)) {
+            throw new ApiException(400, ApiException.DOCUMENT_KEY_BAD, "illegal document key");
+        }
+        return key;
+    }
+
+    private static int number(Map<String, String> q, String name, int defaultValue, int min, int max) {
+        String v = q.get(name);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badParameter("parameter '" + name + "' must be a number from " + min + " to " + max);
+    }
+
+    private interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static void respond(Message in, Body body) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = DocumentJson.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeBooleanField("error", false);
+            body.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        ImportEndpoint.respond(in, 200, out.toString());
+    }
+}

@@ -1,0 +1,168 @@
+package io.tributary.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.central.ApiException;
+import io.tributary.central.CollectionName;
+import io.tributary.central.DocumentJson;
+import io.tributary.sql.SqlIdentifier;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What to sync, validated: the source (a Tributary node's collection, or a SQL table through a DataSource
+ * bean), the target collection (always named explicitly: a sync replaces its content) and the options.
+ * The password is kept for the run only; {@link #toJson()} leaves it out.
+ */
+public final class SyncSpec {
+
+    private static final Set<String> FIELDS = Set.of("source", "target", "incremental", "dryRun", "maxWaitSeconds",
+            "blocking", "chunkSize");
+    private static final Set<String> SOURCE_FIELDS = Set.of("url", "database", "collection", "username", "password",
+            "dataSource", "table", "keyColumn");
+
+    // remote source
+    String url;
+    String sourceDatabase = CollectionName.SYSTEM_DATABASE;
+    String sourceCollection;
+    String username;
+    String password;
+    // SQL source
+    String dataSource;
+    String table;
+    String keyColumn;
+
+    String targetDatabase = CollectionName.SYSTEM_DATABASE;
+    String targetCollection;
+    boolean incremental;
+    boolean dryRun;
+    long maxWaitSeconds;
+    boolean blocking;
+    int chunkSize = SyncEngine.Sizes.DEFAULT.chunkSize();
+
+    public static SyncSpec parse(String json) {
+        JsonNode root;
+        try {
+            root = DocumentJson.MAPPER.readTree(json == null ? "" : json);
+        } catch (Exception e) {
+            throw new ApiException(400, ApiException.CORRUPTED_JSON, "sync job body is not JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw ApiException.badParameter("sync job body must be a JSON object with 'source' and 'target'");
+        }
+        requireKnown(root, FIELDS, "");
+        SyncSpec s = new SyncSpec();
+        JsonNode source = root.path("source");
+        if (!source.isObject()) {
+            throw ApiException.badParameter("'source' is required: {url, database, collection, username, password}"
+                    + " or {dataSource, table, keyColumn}");
+        }
+        requireKnown(source, SOURCE_FIELDS, "source.");
+        if (source.hasNonNull("url")) {
+            s.url = requireUrl(source.get("url").asText());
+            s.sourceDatabase = CollectionName.requireDatabase(text(source, "database"));
+            s.sourceCollection = CollectionName.requireCollection(text(source, "collection"));
+            s.username = text(source, "username");
+            s.password = text(source, "password");
+        } else if (source.hasNonNull("dataSource")) {
+            s.dataSource = require("source.dataSource", text(source, "dataSource"));
+            try {
+                s.table = SqlIdentifier.requireQualified("source.table", text(source, "table"));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badParameter(e.getMessage());
+            }
+            s.keyColumn = require("source.keyColumn", text(source, "keyColumn"));
+        } else {
+            throw ApiException.badParameter("'source' needs either 'url' (a Tributary node) or 'dataSource' (a SQL table)");
+        }
+        JsonNode target = root.path("target");
+        if (!target.isObject() || !target.hasNonNull("collection")) {
+            throw ApiException.badParameter("'target.collection' is required and must be named explicitly:"
+                    + " a sync replaces the target collection's content");
+        }
+        requireKnown(target, Set.of("collection", "database"), "target.");
+        s.targetCollection = CollectionName.requireCollection(text(target, "collection"));
+        s.targetDatabase = CollectionName.requireDatabase(text(target, "database"));
+        s.incremental = root.path("incremental").asBoolean(false);
+        s.dryRun = root.path("dryRun").asBoolean(false);
+        s.blocking = root.path("blocking").asBoolean(false);
+        s.maxWaitSeconds = root.path("maxWaitSeconds").asLong(0);
+        s.chunkSize = root.path("chunkSize").asInt(s.chunkSize);
+        if (s.maxWaitSeconds < 0 || s.chunkSize < 16 || s.chunkSize > SyncSourceEndpoint.MAX_KEYS) {
+            throw ApiException.badParameter("'maxWaitSeconds' must be >= 0 (0: no limit) and 'chunkSize' 16 to "
+                    + SyncSourceEndpoint.MAX_KEYS);
+        }
+        return s;
+    }
+
+    private static void requireKnown(JsonNode node, Set<String> known, String prefix) {
+        node.fieldNames().forEachRemaining(name -> {
+            if (!known.contains(name)) {
+                throw ApiException.badParameter("unknown field '" + prefix + CollectionName.printable(name) + "'");
+            }
+        });
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static String require(String what, String name) {
+        try {
+            return SqlIdentifier.require(what, name);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badParameter(e.getMessage());
+        }
+    }
+
+    private static String requireUrl(String url) {
+        try {
+            URI uri = URI.create(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && uri.getRawQuery() == null
+                    && uri.getUserInfo() == null) {
+                return url;
+            }
+        } catch (IllegalArgumentException e) {
+            // answered below
+        }
+        throw ApiException.badParameter("'source.url' must be an http(s) URL of a Tributary node, e.g. http://host:8529,"
+                + " without credentials (give source.username and source.password)");
+    }
+
+    public boolean isRemote() {
+        return url != null;
+    }
+
+    public boolean blocking() {
+        return blocking;
+    }
+
+    public String targetId() {
+        return targetDatabase + "/" + targetCollection;
+    }
+
+    /** The job's description as shown and stored: never the password. */
+    public ObjectNode toJson() {
+        ObjectNode o = DocumentJson.MAPPER.createObjectNode();
+        ObjectNode source = o.putObject("source");
+        if (isRemote()) {
+            source.put("url", url).put("database", sourceDatabase).put("collection", sourceCollection);
+            if (username != null) {
+                source.put("username", username);
+            }
+        } else {
+            source.put("dataSource", dataSource).put("table", table).put("keyColumn", keyColumn);
+        }
+        o.putObject("target").put("database", targetDatabase).put("collection", targetCollection);
+        o.put("incremental", incremental).put("dryRun", dryRun).put("maxWaitSeconds", maxWaitSeconds);
+        return o;
+    }
+
+    /** For the command line. */
+    static SyncSpec of(ObjectNode json) {
+        return parse(json.toString());
+    }
+}

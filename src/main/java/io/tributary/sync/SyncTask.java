@@ -1,0 +1,108 @@
+package io.tributary.sync;
+
+import io.tributary.central.ApiException;
+import io.tributary.central.DocumentStore;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.function.Function;
+import javax.sql.DataSource;
+
+/**
+ * Turns a {@link SyncSpec} into a running {@link SyncEngine}: resolves the source, opens the target
+ * collection, and refuses a sync whose source is its own target. Shared by the job runner and the
+ * command line.
+ */
+public final class SyncTask {
+
+    private final SyncSpec spec;
+    private final DocumentStore store;
+    private final Function<String, DataSource> dataSources;
+    private final int localPort;
+    private volatile SyncEngine engine;
+
+    /**
+     * @param dataSources finds a source DataSource by bean name (null when there is none)
+     * @param localPort   this node's HTTP port, to recognise a URL pointing at itself; 0 when not serving
+     */
+    public SyncTask(SyncSpec spec, DocumentStore store, Function<String, DataSource> dataSources, int localPort) {
+        this.spec = spec;
+        this.store = store;
+        this.dataSources = dataSources;
+        this.localPort = localPort;
+    }
+
+    /** Checks that can fail before a job is accepted: an unknown DataSource, source and target the same. */
+    public void validate() {
+        if (spec.isRemote()) {
+            if (spec.sourceDatabase.equals(spec.targetDatabase) && spec.sourceCollection.equals(spec.targetCollection)
+                    && pointsAtThisNode(spec.url)) {
+                throw sameSourceAndTarget();
+            }
+            return;
+        }
+        DataSource ds = dataSource();
+        if (ds == store.dataSource() && DocumentStore.tableName(spec.targetDatabase, spec.targetCollection)
+                .equalsIgnoreCase(unqualified(spec.table))) {
+            throw sameSourceAndTarget();
+        }
+    }
+
+    public SyncReport run(SyncControl control) {
+        validate();
+        SyncSource source = spec.isRemote()
+                ? new RemoteCentralSource(spec.url, spec.sourceDatabase, spec.sourceCollection, spec.username,
+                        spec.password, control)
+                : new JdbcKeyRanges(dataSource(), SqlTableRows.of(dataSource(), spec.table, spec.keyColumn));
+        // a dry run must not even create the target collection
+        CollectionTarget target = new CollectionTarget(store.collectionTable(spec.targetDatabase, spec.targetCollection,
+                !spec.dryRun));
+        SyncEngine.Sizes d = SyncEngine.Sizes.DEFAULT;
+        SyncEngine.Sizes sizes = new SyncEngine.Sizes(spec.chunkSize, d.chunksPerRequest(), d.fanout(), d.leafSize(),
+                d.batchSize());
+        engine = new SyncEngine(source, target, control, sizes);
+        return engine.run(spec.incremental, spec.dryRun);
+    }
+
+    /** What the sync did so far, also when it failed; null before it started comparing or copying. */
+    public SyncReport report() {
+        SyncEngine e = engine;
+        return e == null ? null : e.report();
+    }
+
+    private DataSource dataSource() {
+        DataSource ds = dataSources.apply(spec.dataSource);
+        if (ds == null) {
+            throw ApiException.badParameter("no DataSource bean named '" + spec.dataSource + "'");
+        }
+        return ds;
+    }
+
+    private static ApiException sameSourceAndTarget() {
+        return ApiException.badParameter("refusing to sync a collection into itself: source and target are the same");
+    }
+
+    private static String unqualified(String table) {
+        int dot = table.indexOf('.');
+        return dot < 0 ? table : table.substring(dot + 1);
+    }
+
+    /** Whether the URL names this process: the same port on a loopback or local address. */
+    private boolean pointsAtThisNode(String url) {
+        URI uri = URI.create(url);
+        int port = uri.getPort() >= 0 ? uri.getPort() : uri.getScheme().toLowerCase(Locale.ROOT).equals("https") ? 443 : 80;
+        if (port != localPort) {
+            return false;
+        }
+        try {
+            InetAddress address = InetAddress.getByName(uri.getHost());
+            return address.isLoopbackAddress() || address.isAnyLocalAddress()
+                    || NetworkInterface.getByInetAddress(address) != null;
+        } catch (UnknownHostException | SocketException e) {
+            return false;
+        }
+    }
+}

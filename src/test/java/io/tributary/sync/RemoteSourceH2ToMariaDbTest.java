@@ -1,0 +1,96 @@
+package io.tributary.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.sql.Dialect;
+import io.tributary.testing.Await;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A node on H2 as the source, a node on MariaDB as the target: incremental into an empty collection,
+ * the command line, and the scheduled example route.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RemoteSourceH2ToMariaDbTest {
+
+    static final int ROWS = 3000;
+
+    SyncNode source;
+    SyncNode target;
+
+    @BeforeAll
+    void start() {
+        source = new SyncNode(Dialect.H2, "h2src", "pw-h2-source", Map.of());
+        target = new SyncNode(Dialect.MARIADB, "mdbtgt", "pw-mariadb-target", Map.of());
+        source.load("events", SyncNode.docs(0, ROWS, "e"));
+    }
+
+    @AfterAll
+    void stop() {
+        SyncNode.closeAll(source, target);
+    }
+
+    @Test
+    void incrementalIntoAnEmptyCollectionCopiesEverything() {
+        JsonNode job = target.syncAndWait(target.remoteSpec(source, "events", "events", "\"incremental\":true"));
+        assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("succeeded");
+        assertThat(job.at("/result/rowsTransferred").asLong()).isEqualTo(ROWS);
+        assertThat(target.content("events")).isEqualTo(source.content("events"));
+    }
+
+    @Test
+    void commandLineRunsOneSyncAndExitsWithItsOutcome() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] args = {"--source-url", source.url(), "--source-collection", "events", "--source-user", SyncNode.USER,
+                "--source-password-env", "SRC_PW", "--target-jdbc-url", target.db.jdbcUrl(), "--target-jdbc-user",
+                target.db.user(), "--target-collection", "events_cli"};
+        int code = SyncCommand.run(args, Map.of("SRC_PW", source.password), print(out), print(err));
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"rowsTransferred\" : " + ROWS)
+                .doesNotContain(source.password);
+        assertThat(target.content("events_cli")).isEqualTo(source.content("events"));
+
+        int refused = SyncCommand.run(args, Map.of("SRC_PW", "wrong"), print(out), print(err));
+        assertThat(refused).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("401");
+        assertThat(SyncCommand.run(new String[] {"--source-url", source.url()}, Map.of(), print(out), print(err))).isEqualTo(2);
+    }
+
+    @Test
+    void theExampleRouteRunsASyncOnSchedule() {
+        source.load("orders", SyncNode.docs(0, 50, "o"));
+        target.stopApp();
+        target.app = io.tributary.testing.TributaryApp.builder().properties(target.db.beanProperties("centralDb"))
+                .property("camel.server.port", "" + target.port)
+                .property("tributary.central.username", SyncNode.USER).property("tributary.central.password", target.password)
+                .property("tributary.sync.orders-cron", "0/2 * * * * ?")
+                .property("tributary.sync.orders-url", source.url())
+                .property("tributary.sync.orders-username", SyncNode.USER)
+                .property("tributary.sync.orders-password", source.password)
+                .routes("file:routes/central-import.camel.yaml", "file:routes/collection-sync.camel.yaml",
+                        "file:routes/examples/nightly-sync.camel.yaml")
+                .start();
+        Await.until("the scheduled sync to copy orders", Duration.ofSeconds(30), () -> {
+            try {
+                return target.count("orders") == 50;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+        assertThat(target.content("orders")).isEqualTo(source.content("orders"));
+    }
+
+    private static PrintStream print(ByteArrayOutputStream b) {
+        return new PrintStream(b, true, StandardCharsets.UTF_8);
+    }
+}

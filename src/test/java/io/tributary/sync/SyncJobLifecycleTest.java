@@ -1,0 +1,98 @@
+package io.tributary.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.sql.Dialect;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Timeout, cancel and restart, against a source that accepts connections and never answers. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SyncJobLifecycleTest {
+
+    SyncNode node;
+    ServerSocket silent;
+    final List<Socket> held = new ArrayList<>();
+
+    @BeforeAll
+    void start() throws IOException {
+        silent = new ServerSocket(0);
+        Thread accept = new Thread(() -> {
+            while (!silent.isClosed()) {
+                try {
+                    held.add(silent.accept()); // read nothing, answer nothing
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        accept.setDaemon(true);
+        accept.start();
+        node = new SyncNode(Dialect.H2, "lifecycle", "pw-lifecycle", Map.of());
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        silent.close();
+        for (Socket s : held) {
+            s.close();
+        }
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    private String silentSpec(String collection, String options) {
+        return "{\"source\":{\"url\":\"http://127.0.0.1:" + silent.getLocalPort() + "\",\"collection\":\"x\"},"
+                + "\"target\":{\"collection\":\"" + collection + "\"}" + options + "}";
+    }
+
+    @Test
+    void maxWaitTimeEndsTheJobWithAClearError() {
+        long started = System.nanoTime();
+        JsonNode job = node.syncAndWait(silentSpec("timed", ",\"maxWaitSeconds\":2"));
+        assertThat(job.path("status").asText()).isEqualTo("failed");
+        assertThat(job.path("error").asText()).contains("timed out").contains("maxWaitSeconds=2");
+        assertThat((System.nanoTime() - started) / 1_000_000).isBetween(1500L, 15_000L);
+    }
+
+    @Test
+    void cancelStopsARunningJob() {
+        var r = node.client().post("/api/sync/jobs", silentSpec("cancelled", ""));
+        assertThat(r.status()).isEqualTo(202);
+        String id = r.json().path("id").asText();
+        assertThat(node.job(id).path("status").asText()).isEqualTo("running");
+        // a second job into the same collection waits its turn: refused while one runs
+        assertThat(node.client().post("/api/sync/jobs", silentSpec("cancelled", "")).status()).isEqualTo(409);
+        var cancel = node.client().method("DELETE", "/api/sync/jobs/" + id);
+        assertThat(cancel.status()).isEqualTo(200);
+        JsonNode end = node.awaitEnd(id);
+        assertThat(end.path("status").asText()).isEqualTo("cancelled");
+    }
+
+    @Test
+    void jobsRunningAtARestartShowAsInterrupted() {
+        var r = node.client().post("/api/sync/jobs", silentSpec("restarted", ""));
+        String id = r.json().path("id").asText();
+        // a crash leaves the row as it was: simulate one on top of the graceful stop
+        node.execute("INSERT INTO tributary_sync_jobs (id, status, error, created_at, details) VALUES"
+                + " ('11111111-2222-3333-4444-555555555555', 'running', NULL, LOCALTIMESTAMP,"
+                + " '{\"id\":\"11111111-2222-3333-4444-555555555555\",\"status\":\"running\"}')");
+        node.stopApp();
+        node.start(Map.of());
+        for (String job : new String[] {id, "11111111-2222-3333-4444-555555555555"}) {
+            JsonNode after = node.job(job);
+            assertThat(after.path("status").asText()).as(after.toString()).isEqualTo("failed");
+            assertThat(after.path("error").asText()).isEqualTo("interrupted");
+        }
+    }
+}

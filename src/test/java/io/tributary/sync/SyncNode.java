@@ -1,0 +1,155 @@
+package io.tributary.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.central.CentralClient;
+import io.tributary.central.DocumentStore;
+import io.tributary.sql.Dialect;
+import io.tributary.testing.Await;
+import io.tributary.testing.TestDatabase;
+import io.tributary.testing.TributaryApp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** One Tributary node for sync tests: its own database, port and password, central and sync routes loaded. */
+final class SyncNode implements AutoCloseable {
+
+    static final String USER = "syncer";
+
+    final TestDatabase db;
+    final int port;
+    final String password;
+    TributaryApp app;
+
+    SyncNode(Dialect dialect, String label, String password, Map<String, String> extra) {
+        this.db = TestDatabase.create(dialect, label);
+        this.port = TributaryApp.freePort();
+        this.password = password;
+        start(extra);
+    }
+
+    void start(Map<String, String> extra) {
+        app = TributaryApp.builder().properties(db.beanProperties("centralDb"))
+                .property("camel.server.port", "" + port)
+                .property("tributary.central.username", USER).property("tributary.central.password", password)
+                .properties(extra)
+                .routes("file:routes/central-import.camel.yaml", "file:routes/collection-sync.camel.yaml")
+                .start();
+    }
+
+    void stopApp() {
+        app.close();
+        app = null;
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    CentralClient client() {
+        return new CentralClient(port).credentials(USER, password);
+    }
+
+    /** Imports documents with onDuplicate=replace, in batches. */
+    void load(String collection, List<String> docs) {
+        for (int from = 0; from < docs.size(); from += 1000) {
+            var r = client().post("/_api/import?collection=" + collection
+                    + "&type=documents&createCollection=true&onDuplicate=replace",
+                    String.join("\n", docs.subList(from, Math.min(docs.size(), from + 1000))));
+            assertThat(r.status()).as(r.body()).isEqualTo(201);
+        }
+    }
+
+    static List<String> docs(int from, int to, String variant) {
+        List<String> docs = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            docs.add(doc(i, variant));
+        }
+        return docs;
+    }
+
+    static String doc(int i, String variant) {
+        return String.format("{\"_key\":\"k%05d\",\"n\":%d,\"price\":%d.50,\"variant\":\"%s\",\"tags\":[\"a\",{\"z\":1,\"b\":2}]}",
+                i, i, i % 100, variant);
+    }
+
+    static String key(int i) {
+        return String.format("k%05d", i);
+    }
+
+    String table(String collection) {
+        return db.dialect().quote(DocumentStore.tableName("_system", collection));
+    }
+
+    long count(String collection) {
+        return db.count("SELECT COUNT(*) FROM " + table(collection));
+    }
+
+    void execute(String sql) {
+        db.execute(sql);
+    }
+
+    /** Every row's key and canonical hash, in key order: two collections are equal when these are. */
+    List<KeyHash> content(String collection) {
+        JdbcKeyRanges ranges = new JdbcKeyRanges(db.dataSource(), CollectionRows.of(
+                new DocumentStore.CollectionTable(db.dataSource(), db.dialect(), DocumentStore.tableName("_system", collection))));
+        List<KeyHash> all = new ArrayList<>();
+        String after = null;
+        while (true) {
+            List<KeyHash> page = ranges.keyHashes(after, null, 5000);
+            all.addAll(page);
+            if (page.size() < 5000) {
+                return all;
+            }
+            after = page.get(page.size() - 1).key();
+        }
+    }
+
+    /** Starts a job and waits for it to end (blocking mode); the final job view. */
+    JsonNode syncAndWait(String body) {
+        var r = client().post("/api/sync/jobs?wait=true", body);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    JsonNode job(String id) {
+        var r = client().get("/api/sync/jobs/" + id);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    JsonNode awaitEnd(String id) {
+        JsonNode[] last = {null};
+        Await.until("job " + id + " to end", Duration.ofSeconds(60), () -> {
+            last[0] = job(id);
+            return !last[0].path("status").asText().equals("running");
+        }, () -> String.valueOf(last[0]));
+        return last[0];
+    }
+
+    String remoteSpec(SyncNode source, String sourceCollection, String targetCollection, String options) {
+        return "{\"source\":{\"url\":\"" + source.url() + "\",\"collection\":\"" + sourceCollection + "\",\"username\":\""
+                + USER + "\",\"password\":\"" + source.password + "\"},\"target\":{\"collection\":\"" + targetCollection
+                + "\"}" + (options.isEmpty() ? "" : "," + options) + "}";
+    }
+
+    /** Closes the nodes that were started, in reverse order. */
+    static void closeAll(SyncNode... nodes) {
+        for (int i = nodes.length - 1; i >= 0; i--) {
+            if (nodes[i] != null) {
+                nodes[i].close();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (app != null) {
+            app.close();
+        }
+        db.close();
+    }
+}
