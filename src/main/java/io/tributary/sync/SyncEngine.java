@@ -29,10 +29,11 @@ public final class SyncEngine {
     private final Sizes sizes;
     private final SyncReport report = new SyncReport();
 
+    /** @param target null: the target collection does not exist yet, which only a dry run accepts */
     public SyncEngine(SyncSource source, CollectionTarget target, SyncControl control, Sizes sizes) {
         this.source = source;
         this.target = target;
-        this.targetRanges = target.ranges();
+        this.targetRanges = target == null ? null : target.ranges();
         this.control = control;
         this.sizes = sizes;
     }
@@ -45,8 +46,10 @@ public final class SyncEngine {
         report.rowsTotal = source.count();
         control.rowsTotal.set(report.rowsTotal);
         try {
-            // a dry run of a full sync reports the same differences the full copy would make
-            if (incremental || dryRun) {
+            if (target == null) {
+                wouldCreate(dryRun);
+            } else if (incremental || dryRun) {
+                // a dry run of a full sync reports the same differences the full copy would make
                 compareAll(dryRun);
             } else {
                 copyAll();
@@ -61,6 +64,18 @@ public final class SyncEngine {
 
     public SyncReport report() {
         return report;
+    }
+
+    /**
+     * A dry run into a collection that does not exist yet: a sync would create it and copy every source
+     * row, so the source's count is the answer; nothing needs comparing or reading.
+     */
+    private void wouldCreate(boolean dryRun) {
+        if (!dryRun) {
+            throw new IllegalStateException("only a dry run may leave the target collection uncreated");
+        }
+        report.rowsTransferred = report.rowsTotal;
+        control.rowsDone.set(report.rowsTotal);
     }
 
     // ---- full ----------------------------------------------------------------------------------

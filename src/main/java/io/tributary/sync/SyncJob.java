@@ -17,6 +17,8 @@ final class SyncJob {
     private volatile String error;
     private volatile SyncReport report;
     private volatile Instant finishedAt;
+    /** Rows done when the progress was last written to the job table; only the checkpoint thread uses it. */
+    private long checkpointedRowsDone = -1;
 
     SyncJob(String id, SyncSpec spec) {
         this.id = id;
@@ -38,6 +40,16 @@ final class SyncJob {
 
     boolean isRunning() {
         return finishedAt == null;
+    }
+
+    /** Whether the progress moved since the last checkpoint; remembers it as checkpointed. */
+    boolean progressedSinceCheckpoint() {
+        long done = control.rowsDone();
+        if (done == checkpointedRowsDone) {
+            return false;
+        }
+        checkpointedRowsDone = done;
+        return true;
     }
 
     ObjectNode view() {

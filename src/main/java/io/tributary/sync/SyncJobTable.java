@@ -75,6 +75,21 @@ final class SyncJobTable {
         });
     }
 
+    /**
+     * The view of a job that still runs, so another process, or this one after a crash, shows its last
+     * known progress. Never touches a job that has ended: a late checkpoint must not undo its final status.
+     */
+    void saveProgress(String id, ObjectNode view) {
+        update(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE + " SET details = ? WHERE id = ?"
+                    + " AND status = 'running'")) {
+                ps.setString(1, text(view));
+                ps.setString(2, id);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     Optional<ObjectNode> find(String id) {
         List<ObjectNode> found = select(" WHERE id = ?", id, 1);
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public class SyncJobs implements Service, CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncJobs.class);
+    /** How often the progress of running jobs is written to the job table. */
+    private static final long CHECKPOINT_SECONDS = 2;
 
     private DocumentStore store;
     private CamelContext camelContext;
@@ -36,6 +39,7 @@ public class SyncJobs implements Service, CamelContextAware {
 
     private SyncJobTable table;
     private ExecutorService executor;
+    private ScheduledExecutorService checkpoints;
     private final Map<String, SyncJob> running = new ConcurrentHashMap<>();
     private final Map<String, String> busyTargets = new ConcurrentHashMap<>();
 
@@ -79,6 +83,27 @@ public class SyncJobs implements Service, CamelContextAware {
             t.setDaemon(true);
             return t;
         });
+        // a thread of its own: a sync blocked on a slow source or a long query still gets its progress written
+        checkpoints = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tributary-sync-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        checkpoints.scheduleWithFixedDelay(this::checkpoint, CHECKPOINT_SECONDS, CHECKPOINT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Writes the progress of running jobs that moved since the last time to the job table. */
+    private void checkpoint() {
+        for (SyncJob job : running.values()) {
+            if (job.isRunning() && job.progressedSinceCheckpoint()) {
+                try {
+                    table.saveProgress(job.id, job.view());
+                } catch (RuntimeException e) {
+                    // the job goes on; its progress is still shown from memory
+                    LOG.warn("Cannot record the progress of sync job {}: {}", job.id, e.getMessage());
+                }
+            }
+        }
     }
 
     /** Stops what runs as failed "interrupted"; their rows stay "running" only if the process dies first. */
@@ -87,6 +112,9 @@ public class SyncJobs implements Service, CamelContextAware {
         if (executor == null) {
             return;
         }
+        // no shutdownNow: an interrupt closes H2's files under a checkpoint that is writing
+        checkpoints.shutdown();
+        checkpoints = null;
         running.values().forEach(j -> j.control.interrupt());
         executor.shutdown();
         try {

@@ -57,14 +57,25 @@ public final class SyncTask {
                 ? new RemoteCentralSource(spec.url, spec.sourceDatabase, spec.sourceCollection, spec.username,
                         spec.password, control)
                 : new JdbcKeyRanges(dataSource(), SqlTableRows.of(dataSource(), spec.table, spec.keyColumn));
-        // a dry run must not even create the target collection
-        CollectionTarget target = new CollectionTarget(store.collectionTable(spec.targetDatabase, spec.targetCollection,
-                !spec.dryRun));
+        CollectionTarget target = target();
         SyncEngine.Sizes d = SyncEngine.Sizes.DEFAULT;
         SyncEngine.Sizes sizes = new SyncEngine.Sizes(spec.chunkSize, d.chunksPerRequest(), d.fanout(), d.leafSize(),
                 d.batchSize());
         engine = new SyncEngine(source, target, control, sizes);
         return engine.run(spec.incremental, spec.dryRun);
+    }
+
+    /** The target collection, created unless this is a dry run; null when a dry run finds it missing. */
+    private CollectionTarget target() {
+        try {
+            // a dry run must not even create the target collection
+            return new CollectionTarget(store.collectionTable(spec.targetDatabase, spec.targetCollection, !spec.dryRun));
+        } catch (ApiException e) {
+            if (spec.dryRun && e.errorNum() == ApiException.COLLECTION_NOT_FOUND) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     /** What the sync did so far, also when it failed; null before it started comparing or copying. */

@@ -3,9 +3,11 @@ package io.tributary.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.central.DocumentJson;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.Await;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -45,6 +47,42 @@ class RemoteSourceH2ToMariaDbTest {
         assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("succeeded");
         assertThat(job.at("/result/rowsTransferred").asLong()).isEqualTo(ROWS);
         assertThat(target.content("events")).isEqualTo(source.content("events"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRunningJobShowsItsProgressLiveAndInTheJobTable() throws Exception {
+        // the proxy lets the first page of 1,000 documents through and holds the next until released
+        try (GatedProxy proxy = new GatedProxy(source.url(), 1)) {
+            String spec = target.remoteSpec(source, "events", "events_progress", "").replace(source.url(), proxy.url());
+            var r = target.client().post("/api/sync/jobs", spec);
+            assertThat(r.status()).as(r.body()).isEqualTo(202);
+            String id = r.json().path("id").asText();
+
+            JsonNode[] live = {null};
+            Await.until("live progress", Duration.ofSeconds(30), () -> {
+                live[0] = target.job(id);
+                return live[0].at("/progress/rowsDone").asLong() > 0;
+            }, () -> String.valueOf(live[0]));
+            assertThat(live[0].path("status").asText()).isEqualTo("running");
+            assertThat(live[0].at("/progress/rowsDone").asLong()).isEqualTo(1000);
+            assertThat(live[0].at("/progress/rowsTotal").asLong()).isEqualTo(ROWS);
+
+            // what another process, or this one after a crash, would see
+            Map<String, Object>[] stored = new Map[1];
+            Await.until("progress in the job table", Duration.ofSeconds(30), () -> {
+                stored[0] = target.db.query("SELECT status, details FROM tributary_sync_jobs WHERE id = ?", id).get(0);
+                return json(stored[0].get("details")).at("/progress/rowsDone").asLong() > 0;
+            }, () -> String.valueOf(stored[0]));
+            assertThat(stored[0].get("status")).isEqualTo("running");
+            assertThat(json(stored[0].get("details")).at("/progress/rowsDone").asLong()).isEqualTo(1000);
+
+            proxy.release();
+            JsonNode end = target.awaitEnd(id);
+            assertThat(end.path("status").asText()).as(end.toString()).isEqualTo("succeeded");
+            assertThat(end.at("/progress/rowsDone").asLong()).isEqualTo(ROWS);
+            assertThat(target.content("events_progress")).isEqualTo(source.content("events"));
+        }
     }
 
     @Test
@@ -88,6 +126,14 @@ class RemoteSourceH2ToMariaDbTest {
             }
         });
         assertThat(target.content("orders")).isEqualTo(source.content("orders"));
+    }
+
+    private static JsonNode json(Object text) {
+        try {
+            return DocumentJson.MAPPER.readTree(String.valueOf(text));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static PrintStream print(ByteArrayOutputStream b) {

@@ -104,6 +104,21 @@ class RemoteSourcePostgresToH2Test {
     }
 
     @Test
+    @Order(3)
+    void dryRunIntoAMissingCollectionReportsACompleteCopyAndCreatesNothing() {
+        for (String options : new String[] {"\"incremental\":true,\"dryRun\":true", "\"dryRun\":true"}) {
+            JsonNode job = target.syncAndWait(target.remoteSpec(source, "orders", "not-yet", options));
+            assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("succeeded");
+            assertThat(job.at("/result/dryRun").asBoolean()).isTrue();
+            assertThat(job.at("/result/rowsTransferred").asLong()).as(job.toString()).isEqualTo(ROWS);
+            assertThat(job.at("/result/rowsTotal").asLong()).isEqualTo(ROWS);
+            assertThat(job.at("/result/rowsDeleted").asLong()).isZero();
+            assertThat(job.at("/progress/rowsDone").asLong()).isEqualTo(ROWS);
+        }
+        assertThat(target.client().get("/_api/collection/not-yet/count").status()).isEqualTo(404);
+    }
+
+    @Test
     @Order(4)
     void asyncJobReturnsAtOnceAndReportsProgressThenTheResult() {
         var r = target.client().post("/api/sync/jobs", spec(""));
