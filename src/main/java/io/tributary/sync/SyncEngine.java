@@ -112,13 +112,17 @@ public final class SyncEngine {
     private void compareAll(boolean dryRun) {
         Differences diff = new Differences(dryRun);
         String after = null;
+        boolean dense = false;
         while (true) {
             control.check();
             List<KeyChunk> page = source.chunks(after, null, sizes.chunkSize(), sizes.chunksPerRequest());
             if (page.isEmpty()) {
                 break;
             }
-            compare(after, page, diff);
+            int differing = compare(after, page, diff, dense);
+            // changes spread over most chunks: descending would hash each differing chunk again on both
+            // sides only to find differences in most of its parts, so the next page compares keys at once
+            dense = differing * 2 > page.size();
             KeyChunk last = page.get(page.size() - 1);
             after = last.high();
             if (page.size() < sizes.chunksPerRequest() || last.count() < sizes.chunkSize()) {
@@ -130,8 +134,14 @@ public final class SyncEngine {
         diff.flush();
     }
 
-    /** Compares consecutive source chunks, the first starting after {@code after}, with the target's same ranges. */
-    private void compare(String after, List<KeyChunk> chunks, Differences diff) {
+    /**
+     * Compares consecutive source chunks, the first starting after {@code after}, with the target's same
+     * ranges; returns how many differed.
+     *
+     * @param perKey compare a differing chunk key by key instead of descending into smaller ranges
+     */
+    private int compare(String after, List<KeyChunk> chunks, Differences diff, boolean perKey) {
+        int differing = 0;
         List<String> highs = new ArrayList<>(chunks.size());
         chunks.forEach(c -> highs.add(c.high()));
         List<KeyChunk> mine = targetRanges.rangeHashes(after, highs);
@@ -145,7 +155,8 @@ public final class SyncEngine {
                 control.rowsDone.addAndGet(theirs.count());
             } else {
                 report.chunksDiffering++;
-                if (theirs.count() <= sizes.leafSize() || ours.count() == 0) {
+                differing++;
+                if (perKey || theirs.count() <= sizes.leafSize() || ours.count() == 0) {
                     compareKeys(low, theirs.high(), diff);
                     control.rowsDone.addAndGet(theirs.count());
                 } else {
@@ -154,6 +165,7 @@ public final class SyncEngine {
             }
             low = theirs.high();
         }
+        return differing;
     }
 
     /** Cuts a differing range into {@code fanout} smaller ones and compares those. */
@@ -165,7 +177,7 @@ public final class SyncEngine {
             if (sub.isEmpty()) {
                 break;
             }
-            compare(from, sub, diff);
+            compare(from, sub, diff, false);
             from = sub.get(sub.size() - 1).high();
         }
         if (from == null || !from.equals(chunk.high())) {
@@ -226,9 +238,11 @@ public final class SyncEngine {
                     return null;
                 }
                 control.check();
-                page = side.keyHashes(after, upTo, sizes.batchSize());
+                // twice a batch: a whole chunk of the default size, plus target extras, in one request
+                int limit = Math.min(SyncSourceEndpoint.MAX_KEYS, 2 * sizes.batchSize());
+                page = side.keyHashes(after, upTo, limit);
                 next = 0;
-                exhausted = page.size() < sizes.batchSize();
+                exhausted = page.size() < limit;
                 if (page.isEmpty()) {
                     return null;
                 }
