@@ -80,6 +80,51 @@ public enum Dialect {
         return this == MARIADB ? "NOW(6)" : "LOCALTIMESTAMP";
     }
 
+    /**
+     * Column type for an ASCII identifier compared byte for byte (document keys, names), so that
+     * MariaDB's case-insensitive default collations do not merge {@code a} and {@code A}.
+     */
+    public String asciiKeyType(int length) {
+        return this == MARIADB
+                ? "VARCHAR(" + length + ") CHARACTER SET ascii COLLATE ascii_bin"
+                : "VARCHAR(" + length + ")";
+    }
+
+    /** Suffix for CREATE TABLE: MariaDB otherwise uses the server's default charset, often not UTF-8. */
+    public String tableOptions() {
+        return this == MARIADB ? " DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin" : "";
+    }
+
+    /** Placeholder for a JSON text parameter going into a {@link #jsonType()} column. */
+    public String jsonParameter() {
+        return this == POSTGRESQL ? "CAST(? AS JSONB)" : "?";
+    }
+
+    /**
+     * Whether a transaction failed only because of a concurrent one (unique violation, deadlock,
+     * serialization failure, lock timeout), so running it again may succeed.
+     */
+    public boolean isTransient(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s) {
+                for (SQLException x = s; x != null; x = x.getNextException()) {
+                    String state = x.getSQLState();
+                    if (isUniqueViolation(x) || (state != null && (state.startsWith("40") || state.equals("HYT00")))
+                            || x.getErrorCode() == 1205 || x.getErrorCode() == 1213) {
+                        return true;
+                    }
+                    if (x.getNextException() == x) {
+                        break;
+                    }
+                }
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
     /** Whether a failed statement is a unique-key violation (a concurrent insert of the same key). */
     public boolean isUniqueViolation(SQLException e) {
         String state = e.getSQLState();

@@ -1,0 +1,60 @@
+package io.tributary.central;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.util.Iterator;
+import java.util.Map;
+
+/** The JSON side of documents: the one shared mapper, ArangoDB's update merge, and version numbers. */
+public final class DocumentJson {
+
+    /** Versions are stored in DECIMAL(38,0); larger numbers cannot be compared there and count as no version. */
+    private static final BigInteger MAX_VERSION = BigInteger.TEN.pow(38).subtract(BigInteger.ONE);
+
+    /** Thread-safe once configured; floats as BigDecimal so documents pass through without losing digits. */
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private DocumentJson() {
+    }
+
+    /** {@code onDuplicate=update}: ArangoDB's default {@code mergeObjects=true}, nested objects merge, the rest is set. */
+    static ObjectNode merge(ObjectNode target, ObjectNode patch) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode old = target.get(e.getKey());
+            if (old instanceof ObjectNode oldObject && e.getValue() instanceof ObjectNode newObject) {
+                merge(oldObject, newObject);
+            } else {
+                target.set(e.getKey(), e.getValue());
+            }
+        }
+        return target;
+    }
+
+    /**
+     * The document's version under {@code attribute} as ArangoDB's {@code versionAttribute} reads it: a
+     * non-negative number rounded down; null (no version, the write goes ahead) for anything else.
+     */
+    static BigInteger version(ObjectNode document, String attribute) {
+        if (attribute == null) {
+            return null;
+        }
+        JsonNode v = document.get(attribute);
+        if (v == null || !v.isNumber()) {
+            return null;
+        }
+        BigInteger n = v.isIntegralNumber() ? v.bigIntegerValue()
+                : v.decimalValue().setScale(0, RoundingMode.FLOOR).toBigInteger();
+        return n.signum() < 0 || n.compareTo(MAX_VERSION) > 0 ? null : n;
+    }
+
+    static BigDecimal column(BigInteger version) {
+        return version == null ? null : new BigDecimal(version);
+    }
+}

@@ -1,0 +1,430 @@
+package io.tributary.central;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.sql.Dialect;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+import org.apache.camel.Service;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Collections as tables, through JDBC. A catalog table maps (database, collection) to a derived table
+ * name, because collection names (up to 256 characters, case-sensitive) do not fit every database's
+ * identifier rules. Each collection table holds {@code _key}, {@code _version} and the document.
+ *
+ * <p>One import is one transaction: lock the rows of the request's keys, decide every document in
+ * Java, then write in JDBC batches. A conflict with a concurrent transaction retries the whole request.
+ */
+public class DocumentStore implements Service {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DocumentStore.class);
+    static final String CATALOG = "tributary_collections";
+    private static final int BATCH_SIZE = 1000;
+
+    private DataSource dataSource;
+    private int maxAttempts = 5;
+    private int lockChunk = 500;
+
+    private volatile Dialect dialect;
+    private SourcePositions positions;
+    private final Map<String, String> tables = new ConcurrentHashMap<>();
+
+    public void setDataSource(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** How often a request that collided with a concurrent one is run again before it fails with 500. */
+    public void setMaxAttempts(int maxAttempts) {
+        this.maxAttempts = Math.max(1, maxAttempts);
+    }
+
+    /** How many keys one {@code SELECT ... WHERE _key IN (...) FOR UPDATE} locks. */
+    public void setLockChunk(int lockChunk) {
+        this.lockChunk = Math.max(1, lockChunk);
+    }
+
+    /** Creates the catalog and positions tables at start; if the database is down then, on first use. */
+    @Override
+    public void start() {
+        try {
+            dialect();
+        } catch (IllegalStateException e) {
+            LOG.warn("Central store not ready at start-up, will retry on first request: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void stop() {
+        // the DataSource is a bean of its own and closed by its owner
+    }
+
+
+    private Dialect dialect() {
+        Dialect d = dialect;
+        if (d == null) {
+            synchronized (this) {
+                if (dialect == null) {
+                    d = Dialect.of(dataSource);
+                    SourcePositions p = new SourcePositions(d);
+                    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                        s.execute("CREATE TABLE IF NOT EXISTS " + CATALOG + " (database_name " + d.asciiKeyType(64)
+                                + " NOT NULL, collection_name " + d.asciiKeyType(256) + " NOT NULL, table_name "
+                                + d.asciiKeyType(63) + " NOT NULL UNIQUE, created_at TIMESTAMP NOT NULL,"
+                                + " PRIMARY KEY (database_name, collection_name))" + d.tableOptions());
+                        p.createTable(c);
+                    } catch (SQLException e) {
+                        throw new IllegalStateException("Cannot create the central catalog tables: " + e.getMessage(), e);
+                    }
+                    positions = p;
+                    dialect = d;
+                }
+                d = dialect;
+            }
+        }
+        return d;
+    }
+
+    // ---- collections -------------------------------------------------------------------------
+
+    /** The table of a collection; created when {@code create} is set, else 404 if it does not exist. */
+    String table(String database, String collection, boolean create) {
+        Dialect d = dialect();
+        String id = database + "/" + collection;
+        String table = tables.get(id);
+        if (table != null) {
+            return table;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            table = lookup(c, database, collection);
+            if (table == null && create) {
+                table = create(c, d, database, collection);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot look up collection: " + e.getMessage(), e);
+        }
+        if (table == null) {
+            throw new ApiException(404, ApiException.COLLECTION_NOT_FOUND, "collection or view not found: " + collection);
+        }
+        tables.put(id, table);
+        return table;
+    }
+
+    private String lookup(Connection c, String database, String collection) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT table_name FROM " + CATALOG
+                + " WHERE database_name = ? AND collection_name = ?")) {
+            ps.setString(1, database);
+            ps.setString(2, collection);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** DDL runs in its own auto-committed statements: MariaDB would otherwise commit the import early. */
+    private String create(Connection c, Dialect d, String database, String collection) throws SQLException {
+        String table = tableName(database, collection);
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS " + d.quote(table) + " (" + d.quote("_key") + " " + d.asciiKeyType(254)
+                    + " NOT NULL PRIMARY KEY, " + d.quote("_version") + " DECIMAL(38,0), " + d.quote("doc") + " "
+                    + d.jsonType() + " NOT NULL)" + d.tableOptions());
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + CATALOG
+                + " (database_name, collection_name, table_name, created_at) VALUES (?, ?, ?, " + d.localTimestamp() + ")")) {
+            ps.setString(1, database);
+            ps.setString(2, collection);
+            ps.setString(3, table);
+            ps.executeUpdate();
+            LOG.info("Created collection {} in database {} as table {}", collection, database, table);
+        } catch (SQLException e) {
+            if (!d.isUniqueViolation(e)) {
+                throw e;
+            }
+            // created concurrently by another request: use what it registered
+            table = lookup(c, database, collection);
+        }
+        return table;
+    }
+
+    /** {@code tc_<readable prefix>_<hash>}: lower-case ASCII, at most 44 characters, valid on every dialect. */
+    static String tableName(String database, String collection) {
+        String readable = collection.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
+        if (readable.length() > 24) {
+            readable = readable.substring(0, 24);
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest((database + "/" + collection).getBytes(StandardCharsets.UTF_8));
+            return "tc_" + readable + "_" + HexFormat.of().formatHex(hash, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- import ------------------------------------------------------------------------------
+
+    private record Current(ObjectNode document, BigInteger version, boolean stored) {
+    }
+
+    public ImportResult importDocuments(String database, ImportRequest request, ImportBody body, SourcePosition position) {
+        Dialect d = dialect();
+        String table = d.quote(table(database, request.collection(), request.createCollection()));
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    ImportResult result = write(c, d, table, request, body);
+                    if (request.complete() && result.errors > 0) {
+                        c.rollback();
+                        ImportItem failure = result.firstFailure;
+                        int status = failure.errorNum() == ApiException.UNIQUE_CONSTRAINT_VIOLATED ? 409 : 400;
+                        throw new ApiException(status, failure.errorNum(), failure.error()
+                                + " (complete=true: nothing was imported)");
+                    }
+                    // a batch with errors is not applied in full, so its source position must not advance
+                    if (position != null && result.errors == 0) {
+                        positions.advance(c, position);
+                    }
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (attempt >= maxAttempts || !d.isTransient(e)) {
+                    throw new IllegalStateException("Import into " + request.collection() + " failed: " + e.getMessage(), e);
+                }
+                LOG.debug("Import into {} collided with a concurrent transaction (attempt {}): {}",
+                        request.collection(), attempt, e.getMessage());
+                sleepBeforeRetry(attempt);
+            }
+        }
+    }
+
+    private ImportResult write(Connection c, Dialect d, String table, ImportRequest request, ImportBody body)
+            throws SQLException {
+        ImportResult result = new ImportResult();
+        result.empty = body.empty();
+        if (request.overwrite()) {
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("DELETE FROM " + table);
+            }
+        }
+        boolean needDocuments = request.onDuplicate() == ImportRequest.OnDuplicate.UPDATE;
+        LinkedHashSet<String> keys = new LinkedHashSet<>();
+        for (ImportItem item : body.items()) {
+            if (item.isValid()) {
+                keys.add(item.key());
+            }
+        }
+        Map<String, Current> current = lock(c, d, table, new ArrayList<>(keys), needDocuments);
+        Map<String, Current> changed = new LinkedHashMap<>();
+        String versionAttribute = request.versionAttribute();
+        for (ImportItem item : body.items()) {
+            if (!item.isValid()) {
+                result.fail(item);
+                continue;
+            }
+            Current existing = current.get(item.key());
+            if (existing == null) {
+                Current created = new Current(item.document(), DocumentJson.version(item.document(), versionAttribute), false);
+                current.put(item.key(), created);
+                changed.put(item.key(), created);
+                result.created++;
+                continue;
+            }
+            switch (request.onDuplicate()) {
+                case ERROR -> result.fail(ImportItem.failed(item.position(), ApiException.UNIQUE_CONSTRAINT_VIOLATED,
+                        "creating document failed with error 'unique constraint violated', offending document: "
+                                + ImportBody.context(item.document())));
+                case IGNORE -> result.ignored++;
+                default -> {
+                    BigInteger incoming = DocumentJson.version(item.document(), versionAttribute);
+                    if (incoming != null && existing.version() != null && incoming.compareTo(existing.version()) <= 0) {
+                        result.ignored++; // a replayed or out-of-order write never overwrites a newer version
+                        continue;
+                    }
+                    ObjectNode document = request.onDuplicate() == ImportRequest.OnDuplicate.UPDATE
+                            ? DocumentJson.merge(existing.document().deepCopy(), item.document())
+                            : item.document();
+                    BigInteger version = versionAttribute == null ? null : DocumentJson.version(document, versionAttribute);
+                    Current next = new Current(document, version, existing.stored());
+                    current.put(item.key(), next);
+                    changed.put(item.key(), next);
+                    result.updated++;
+                }
+            }
+        }
+        if (request.complete() && result.errors > 0) {
+            return result;
+        }
+        store(c, d, table, changed);
+        return result;
+    }
+
+    /** The stored rows for these keys, locked until commit, read in chunks of {@code lockChunk}. */
+    private Map<String, Current> lock(Connection c, Dialect d, String table, List<String> keys, boolean withDocuments)
+            throws SQLException {
+        Map<String, Current> found = new HashMap<>();
+        for (int from = 0; from < keys.size(); from += lockChunk) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + lockChunk));
+            String sql = "SELECT " + d.quote("_key") + ", " + d.quote("_version")
+                    + (withDocuments ? ", " + d.quote("doc") : "") + " FROM " + table + " WHERE " + d.quote("_key")
+                    + " IN (" + "?,".repeat(chunk.size() - 1) + "?) FOR UPDATE";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 1, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        BigDecimal version = rs.getBigDecimal(2);
+                        ObjectNode document = withDocuments ? parseStored(rs.getString(3)) : null;
+                        found.put(rs.getString(1), new Current(document, version == null ? null : version.toBigInteger(), true));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private void store(Connection c, Dialect d, String table, Map<String, Current> changed) throws SQLException {
+        String key = d.quote("_key");
+        String version = d.quote("_version");
+        String doc = d.quote("doc");
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + table + " (" + key + ", " + version + ", "
+                + doc + ") VALUES (?, ?, " + d.jsonParameter() + ")");
+             PreparedStatement update = c.prepareStatement("UPDATE " + table + " SET " + version + " = ?, " + doc + " = "
+                     + d.jsonParameter() + " WHERE " + key + " = ?")) {
+            int inserts = 0;
+            int updates = 0;
+            for (Map.Entry<String, Current> e : changed.entrySet()) {
+                Current row = e.getValue();
+                String json = text(row.document());
+                if (row.stored()) {
+                    update.setBigDecimal(1, DocumentJson.column(row.version()));
+                    update.setString(2, json);
+                    update.setString(3, e.getKey());
+                    update.addBatch();
+                    if (++updates % BATCH_SIZE == 0) {
+                        update.executeBatch();
+                    }
+                } else {
+                    insert.setString(1, e.getKey());
+                    insert.setBigDecimal(2, DocumentJson.column(row.version()));
+                    insert.setString(3, json);
+                    insert.addBatch();
+                    if (++inserts % BATCH_SIZE == 0) {
+                        insert.executeBatch();
+                    }
+                }
+            }
+            if (inserts % BATCH_SIZE != 0) {
+                insert.executeBatch();
+            }
+            if (updates % BATCH_SIZE != 0) {
+                update.executeBatch();
+            }
+        }
+    }
+
+    private static String text(ObjectNode document) {
+        try {
+            return DocumentJson.MAPPER.writeValueAsString(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ObjectNode parseStored(String json) {
+        try {
+            return (ObjectNode) DocumentJson.MAPPER.readTree(json);
+        } catch (JsonProcessingException | ClassCastException e) {
+            throw new IllegalStateException("Stored document is not a JSON object: " + e.getMessage(), e);
+        }
+    }
+
+    private static void sleepBeforeRetry(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20L * attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while retrying an import", e);
+        }
+    }
+
+    // ---- reads -------------------------------------------------------------------------------
+
+    public long count(String database, String collection) {
+        String table = dialect().quote(table(database, collection, false));
+        return query("SELECT COUNT(*) FROM " + table, null, rs -> rs.next() ? rs.getLong(1) : 0L);
+    }
+
+    /** The stored document text, if the key exists. */
+    public Optional<String> document(String database, String collection, String key) {
+        Dialect d = dialect();
+        String table = d.quote(table(database, collection, false));
+        return query("SELECT " + d.quote("doc") + " FROM " + table + " WHERE " + d.quote("_key") + " = ?", key,
+                rs -> rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty());
+    }
+
+    public List<SourcePosition> positions() {
+        dialect();
+        return withConnection(c -> positions.all(c));
+    }
+
+    public Optional<SourcePosition> position(String source) {
+        dialect();
+        return withConnection(c -> positions.find(c, source));
+    }
+
+    private interface ResultReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private interface ConnectionWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T query(String sql, String parameter, ResultReader<T> reader) {
+        return withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                if (parameter != null) {
+                    ps.setString(1, parameter);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    return reader.read(rs);
+                }
+            }
+        });
+    }
+
+    private <T> T withConnection(ConnectionWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Central store query failed: " + e.getMessage(), e);
+        }
+    }
+}

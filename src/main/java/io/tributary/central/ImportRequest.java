@@ -1,0 +1,196 @@
+package io.tributary.central;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The query parameters of one {@code POST /_api/import}, parsed from the raw query string (not from
+ * Camel headers, which also hold HTTP headers) and validated: an unknown parameter, a repeated one or
+ * a value of the wrong type is a 400 naming it.
+ */
+public final class ImportRequest {
+
+    public enum Type { DOCUMENTS, ARRAY, AUTO, HEADERS_AND_VALUES }
+
+    public enum OnDuplicate { ERROR, UPDATE, REPLACE, IGNORE }
+
+    static final Set<String> PARAMETERS = Set.of("collection", "type", "createCollection", "createCollectionType",
+            "complete", "onDuplicate", "details", "overwrite", "waitForSync", "fromPrefix", "toPrefix",
+            "ignoreMissing", "versionAttribute");
+
+    private String collection;
+    private Type type = Type.HEADERS_AND_VALUES;
+    private boolean createCollection;
+    private boolean complete;
+    private OnDuplicate onDuplicate = OnDuplicate.ERROR;
+    private boolean details;
+    private boolean overwrite;
+    private boolean ignoreMissing;
+    private String fromPrefix;
+    private String toPrefix;
+    private String versionAttribute;
+
+    private ImportRequest() {
+    }
+
+    public static ImportRequest parse(String rawQuery) {
+        Map<String, String> params = queryParameters(rawQuery);
+        for (String name : params.keySet()) {
+            if (!PARAMETERS.contains(name)) {
+                throw ApiException.badParameter("unknown query parameter '" + CollectionName.printable(name)
+                        + "'; known: " + String.join(", ", new java.util.TreeSet<>(PARAMETERS)));
+            }
+        }
+        ImportRequest r = new ImportRequest();
+        r.collection = CollectionName.requireCollection(params.get("collection"));
+        r.type = type(params.get("type"));
+        r.createCollection = bool(params, "createCollection");
+        r.complete = bool(params, "complete");
+        r.details = bool(params, "details");
+        r.overwrite = bool(params, "overwrite");
+        r.ignoreMissing = bool(params, "ignoreMissing");
+        bool(params, "waitForSync"); // every commit is durable as configured in the database; accepted for compatibility
+        r.onDuplicate = onDuplicate(params.get("onDuplicate"));
+        String collectionType = params.get("createCollectionType");
+        if (collectionType != null && !collectionType.equals("document")) {
+            throw ApiException.badParameter("parameter 'createCollectionType' must be 'document'"
+                    + " (edge collections are not supported), got '" + CollectionName.printable(collectionType) + "'");
+        }
+        r.fromPrefix = prefix(params, "fromPrefix");
+        r.toPrefix = prefix(params, "toPrefix");
+        String version = params.get("versionAttribute");
+        if (version != null && (version.isEmpty() || version.length() > 254)) {
+            throw ApiException.badParameter("parameter 'versionAttribute' must be an attribute name of 1 to 254 characters");
+        }
+        r.versionAttribute = version;
+        return r;
+    }
+
+    /** Decoded parameters of a raw query string; each name at most once. */
+    static Map<String, String> queryParameters(String rawQuery) {
+        Map<String, String> params = new HashMap<>();
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return params;
+        }
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            if (params.put(name, value) != null) {
+                throw ApiException.badParameter("query parameter '" + CollectionName.printable(name) + "' given more than once");
+            }
+        }
+        return params;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badParameter("malformed percent-encoding in query string");
+        }
+    }
+
+    private static boolean bool(Map<String, String> params, String name) {
+        String v = params.get(name);
+        if (v == null) {
+            return false;
+        }
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw ApiException.badParameter("parameter '" + name + "' must be a boolean (true or false), got '"
+                    + CollectionName.printable(v) + "'");
+        };
+    }
+
+    private static Type type(String v) {
+        if (v == null) {
+            return Type.HEADERS_AND_VALUES;
+        }
+        return switch (v) {
+            case "documents" -> Type.DOCUMENTS;
+            case "array", "list" -> Type.ARRAY;
+            case "auto" -> Type.AUTO;
+            default -> throw ApiException.badParameter("parameter 'type' must be one of documents, array, list, auto,"
+                    + " or absent for headers and values; got '" + CollectionName.printable(v) + "'");
+        };
+    }
+
+    private static OnDuplicate onDuplicate(String v) {
+        if (v == null) {
+            return OnDuplicate.ERROR;
+        }
+        return switch (v) {
+            case "error" -> OnDuplicate.ERROR;
+            case "update" -> OnDuplicate.UPDATE;
+            case "replace" -> OnDuplicate.REPLACE;
+            case "ignore" -> OnDuplicate.IGNORE;
+            default -> throw ApiException.badParameter("parameter 'onDuplicate' must be one of error, update, replace,"
+                    + " ignore; got '" + CollectionName.printable(v) + "'");
+        };
+    }
+
+    /** Edge prefixes end in '/' as in ArangoDB, so {@code fromPrefix=users} turns {@code "7"} into {@code "users/7"}. */
+    private static String prefix(Map<String, String> params, String name) {
+        String v = params.get(name);
+        if (v == null || v.isEmpty()) {
+            return null;
+        }
+        if (v.length() > 256) {
+            throw ApiException.badParameter("parameter '" + name + "' is longer than 256 characters");
+        }
+        return v.endsWith("/") ? v : v + "/";
+    }
+
+    public String collection() {
+        return collection;
+    }
+
+    public Type type() {
+        return type;
+    }
+
+    public boolean createCollection() {
+        return createCollection;
+    }
+
+    public boolean complete() {
+        return complete;
+    }
+
+    public OnDuplicate onDuplicate() {
+        return onDuplicate;
+    }
+
+    public boolean details() {
+        return details;
+    }
+
+    public boolean overwrite() {
+        return overwrite;
+    }
+
+    public boolean ignoreMissing() {
+        return ignoreMissing;
+    }
+
+    public String fromPrefix() {
+        return fromPrefix;
+    }
+
+    public String toPrefix() {
+        return toPrefix;
+    }
+
+    public String versionAttribute() {
+        return versionAttribute;
+    }
+}

@@ -1,0 +1,415 @@
+package io.tributary.central;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The import protocol against the real app and a real database; run once per dialect by the subclasses. */
+abstract class AbstractImportEndpointTest extends ImportEndpointTestBase {
+
+    private static final AtomicInteger NEXT = new AtomicInteger();
+
+    /** A fresh collection name per test, since the app and database are shared by the class. */
+    static String collection() {
+        return "col" + NEXT.incrementAndGet();
+    }
+
+    static String importUrl(String collection, String parameters) {
+        return "/_api/import?collection=" + collection + (parameters.isEmpty() ? "" : "&" + parameters);
+    }
+
+    CentralClient.Response importInto(String collection, String parameters, String body) {
+        return client.post(importUrl(collection, parameters), body);
+    }
+
+    // ---- formats -----------------------------------------------------------------------------
+
+    @Test
+    void importsJsonLinesCountingEmptyLines() {
+        String c = collection();
+        var r = importInto(c, "type=documents&createCollection=true",
+                "{\"_key\":\"a\",\"n\":1}\n\n{\"_key\":\"b\",\"n\":2}\r\n   \n{\"_key\":\"c\",\"nested\":{\"x\":[1,2]}}\n");
+        assertCounts(r, 3, 0, 2, 0, 0);
+        assertThat(rows(c)).isEqualTo(3);
+        JsonNode doc = storedDocument(c, "c");
+        assertThat(doc.get("_id").asText()).isEqualTo(c + "/c");
+        assertThat(doc.get("_key").asText()).isEqualTo("c");
+        assertThat(doc.get("nested").get("x").get(1).asInt()).isEqualTo(2);
+        var count = client.get("/_api/collection/" + c + "/count");
+        assertThat(count.status()).isEqualTo(200);
+        assertThat(count.json().get("count").asLong()).isEqualTo(3);
+        assertThat(count.json().get("name").asText()).isEqualTo(c);
+    }
+
+    @Test
+    void importsArrayListAndAuto() {
+        String c = collection();
+        assertCounts(importInto(c, "type=array&createCollection=true", "[{\"_key\":\"a\"},{\"_key\":\"b\"}]"), 2, 0, 0, 0, 0);
+        assertCounts(importInto(c, "type=list", " [ {\"_key\":\"c\"} ] "), 1, 0, 0, 0, 0);
+        assertCounts(importInto(c, "type=auto", "\n [{\"_key\":\"d\"},\n{\"_key\":\"e\"}]"), 2, 0, 0, 0, 0);
+        assertCounts(importInto(c, "type=auto", "{\"_key\":\"f\"}\n{\"_key\":\"g\"}"), 2, 0, 0, 0, 0);
+        assertCounts(importInto(c, "type=auto", ""), 0, 0, 0, 0, 0);
+        assertThat(rows(c)).isEqualTo(7);
+    }
+
+    @Test
+    void importsHeadersAndValuesWithoutType() {
+        String c = collection();
+        var r = importInto(c, "createCollection=true&details=true",
+                "[\"_key\",\"name\",\"age\"]\n[\"john\",\"John\",35]\n\n[\"katie\",null,28]\n[\"x\",\"too\",\"many\",1]\n[\"y\",\"few\"]\n{\"no\":\"array\"}");
+        assertCounts(r, 2, 3, 1, 0, 0);
+        assertThat(r.json().get("details")).hasSize(3);
+        assertThat(r.json().get("details").get(0).asText()).startsWith("at position 5: wrong number of JSON values");
+        assertThat(storedDocument(c, "katie").has("name")).as("null means absent in this format").isFalse();
+        assertThat(storedDocument(c, "john").get("age").asInt()).isEqualTo(35);
+        assertCounts(importInto(c, "ignoreMissing=true", "[\"_key\",\"a\",\"b\"]\n[\"short\",1]"), 1, 0, 0, 0, 0);
+        assertThat(storedDocument(c, "short").has("b")).isFalse();
+        assertError(importInto(c, "", "{\"_key\":\"q\"}"), 400, 400, "attribute names");
+        assertError(importInto(c, "", ""), 400, 400, "attribute names");
+        assertThat(rows(c)).isEqualTo(3);
+    }
+
+    @Test
+    void generatesKeysForDocumentsWithoutOne() {
+        String c = collection();
+        assertCounts(importInto(c, "type=documents&createCollection=true", "{\"v\":1}\n{\"v\":2}\n{\"v\":3}"), 3, 0, 0, 0, 0);
+        List<?> keys = db.query("SELECT " + db.dialect().quote("_key") + " AS k FROM " + table(c)).stream()
+                .map(m -> m.get("k")).toList();
+        assertThat(keys).hasSize(3).doesNotHaveDuplicates().allSatisfy(k -> assertThat(DocumentKey.isValid((String) k)).isTrue());
+    }
+
+    @Test
+    void unicodeAndPreciseNumbersSurvive() {
+        String c = collection();
+        assertCounts(importInto(c, "type=documents&createCollection=true",
+                "{\"_key\":\"u\",\"text\":\"Grüße 日本 😀\",\"big\":123456789012345678901234567890,\"f\":0.1000000000000000055511151231257827}"),
+                1, 0, 0, 0, 0);
+        JsonNode d = storedDocument(c, "u");
+        assertThat(d.get("text").asText()).isEqualTo("Grüße 日本 😀");
+        assertThat(d.get("big").bigIntegerValue().toString()).isEqualTo("123456789012345678901234567890");
+    }
+
+    @Test
+    void appliesEdgePrefixes() {
+        String c = collection();
+        assertCounts(importInto(c, "type=documents&createCollection=true&fromPrefix=users&toPrefix=groups/",
+                "{\"_key\":\"e\",\"_from\":\"1\",\"_to\":\"other/2\"}"), 1, 0, 0, 0, 0);
+        JsonNode d = storedDocument(c, "e");
+        assertThat(d.get("_from").asText()).isEqualTo("users/1");
+        assertThat(d.get("_to").asText()).isEqualTo("other/2");
+    }
+
+    // ---- collections and databases -----------------------------------------------------------
+
+    @Test
+    void unknownCollectionIs404AndCreatesNothing() {
+        long before = collections();
+        String c = collection();
+        assertError(importInto(c, "type=documents", "{\"_key\":\"a\"}"), 404, 1203, "collection or view not found");
+        assertError(importInto(c, "type=documents&createCollection=false", "{\"_key\":\"a\"}"), 404, 1203, c);
+        assertError(client.get("/_api/collection/" + c + "/count"), 404, 1203, "not found");
+        assertError(client.get("/_api/document/" + c + "/a"), 404, 1203, "not found");
+        assertThat(collections()).isEqualTo(before);
+    }
+
+    @Test
+    void databasesKeepCollectionsApart() {
+        String c = collection();
+        assertCounts(client.post("/_db/alpha/_api/import?type=documents&createCollection=true&collection=" + c,
+                "{\"_key\":\"a\",\"db\":\"alpha\"}"), 1, 0, 0, 0, 0);
+        assertCounts(client.post("/_db/beta-2/_api/import?type=documents&createCollection=true&collection=" + c,
+                "{\"_key\":\"a\",\"db\":\"beta\"}\n{\"_key\":\"b\"}"), 1 + 1, 0, 0, 0, 0);
+        assertThat(rows("alpha", c)).isEqualTo(1);
+        assertThat(rows("beta-2", c)).isEqualTo(2);
+        assertThat(rows(c)).as("not in _system").isEqualTo(-1);
+        assertThat(client.get("/_db/alpha/_api/document/" + c + "/a").json().get("db").asText()).isEqualTo("alpha");
+        assertThat(client.get("/_db/beta-2/_api/collection/" + c + "/count").json().get("count").asInt()).isEqualTo(2);
+        assertError(client.post("/_db/9bad/_api/import?type=documents&createCollection=true&collection=" + c, "{}"),
+                400, 1229, "database name invalid");
+        assertError(client.post("/_db/x%27y/_api/import?type=documents&createCollection=true&collection=" + c, "{}"),
+                400, 1229, "database name invalid");
+    }
+
+    @Test
+    void hostileCollectionNamesAreRejectedBeforeSql() {
+        long before = collections();
+        for (String name : List.of("a;drop table x", "a\"b", "a'b", "a`b", "x".repeat(257), "日本", "_system",
+                "_users", "1abc", "-a", "a b", "a/b", "a.b", "")) {
+            var r = client.post("/_api/import?type=documents&createCollection=true&collection="
+                    + URLEncoder.encode(name, StandardCharsets.UTF_8), "{\"_key\":\"a\"}");
+            assertThat(r.status()).as(name + " -> " + r.body()).isEqualTo(400);
+            assertThat(r.json().get("errorNum").asInt()).as(name).isIn(1208, 400);
+        }
+        assertThat(collections()).isEqualTo(before);
+        String longest = "L" + "x".repeat(255);
+        assertCounts(client.post("/_api/import?type=documents&createCollection=true&collection=" + longest,
+                "{\"_key\":\"a\"}"), 1, 0, 0, 0, 0);
+        assertCounts(client.post("/_api/import?type=documents&createCollection=true&collection=" + longest.toLowerCase(),
+                "{\"_key\":\"a\"}"), 1, 0, 0, 0, 0);
+        assertThat(rows(longest)).isEqualTo(1);
+        assertThat(rows(longest.toLowerCase())).as("names are case-sensitive").isEqualTo(1);
+    }
+
+    // ---- bad input ---------------------------------------------------------------------------
+
+    @Test
+    void malformedOrTruncatedJsonIs400AndWritesNothing() {
+        String c = collection();
+        long before = collections();
+        assertError(importInto(c, "type=documents&createCollection=true", "{\"_key\":\"a\"}\n{\"_key\":"), 400, 600, "truncated");
+        assertError(importInto(c, "type=array&createCollection=true", "[{\"_key\":\"a\"},{\"_key\":\"b\""), 400, 600, "truncated");
+        assertError(importInto(c, "type=array&createCollection=true", "[{\"_key\":\"a\"}] trailing"), 400, 600, "");
+        assertError(importInto(c, "type=array&createCollection=true", "{\"_key\":\"a\"}"), 400, 600, "expecting a JSON array");
+        assertError(importInto(c, "type=documents&createCollection=true", "{\"_key\":\"a\"}\n{'single':1}"), 400, 600, "line 2");
+        assertError(importInto(c, "type=documents&createCollection=true", "{\"_key\":\"a\"} {\"_key\":\"b\"}"), 400, 600, "");
+        assertError(importInto(c, "type=auto&createCollection=true", "not json at all"), 400, 600, "malformed JSON");
+        assertError(client.postBytes(importUrl(c, "type=documents&createCollection=true"),
+                new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}), 400, 600, "malformed JSON");
+        assertThat(collections()).as("no collection created").isEqualTo(before);
+    }
+
+    @Test
+    void nonObjectDocumentsAndBadKeys() {
+        String c = collection();
+        var r = importInto(c, "type=array&createCollection=true&details=true",
+                "[{\"_key\":\"ok\"},1,\"s\",null,[1],{\"_key\":\"bad key\"},{\"_key\":5},{\"_key\":\"" + "k".repeat(255) + "\"},{\"_key\":\"k-:.@()+,=;$!*'%\"}]");
+        assertCounts(r, 2, 7, 0, 0, 0);
+        JsonNode details = r.json().get("details");
+        assertThat(details.get(0).asText()).isEqualTo(
+                "at position 1: invalid JSON type (expecting object, probably parse error), offending context: 1");
+        assertThat(details.get(4).asText()).startsWith("at position 5: creating document failed with error 'illegal document key'");
+        assertThat(rows(c)).isEqualTo(2);
+
+        String d = collection();
+        assertError(importInto(d, "type=array&createCollection=true&complete=true", "[{\"_key\":\"a\"},42]"),
+                400, 1227, "at position 1: invalid JSON type");
+        assertError(importInto(d, "type=array&complete=true", "[{\"_key\":\"a\"},{\"_key\":\"b c\"}]"),
+                400, 1221, "illegal document key");
+        assertThat(rows(d)).isEqualTo(0);
+        var noDetails = importInto(d, "type=array", "[1]");
+        assertCounts(noDetails, 0, 1, 0, 0, 0);
+        assertThat(noDetails.json().has("details")).isFalse();
+    }
+
+    @Test
+    void parametersAreValidated() {
+        String c = collection();
+        assertError(importInto(c, "type=documents&createCollection=true&bogus=1", "{}"), 400, 400, "unknown query parameter 'bogus'");
+        assertError(importInto(c, "type=documents&createCollection=maybe", "{}"), 400, 400, "'createCollection' must be a boolean");
+        assertError(importInto(c, "type=csv&createCollection=true", "{}"), 400, 400, "parameter 'type'");
+        assertError(importInto(c, "type=documents&createCollection=true&onDuplicate=merge", "{}"), 400, 400, "'onDuplicate'");
+        assertError(importInto(c, "type=documents&createCollection=true&complete=2", "{}"), 400, 400, "'complete'");
+        assertError(importInto(c, "type=documents&createCollection=true&details=", "{}"), 400, 400, "'details'");
+        assertError(importInto(c, "type=documents&type=array&createCollection=true", "{}"), 400, 400, "more than once");
+        assertError(importInto(c, "type=documents&createCollection=true&createCollectionType=edge", "{}"), 400, 400, "edge");
+        assertError(client.post("/_api/import?type=documents", "{}"), 400, 400, "missing collection name");
+        assertError(importInto(c, "type=documents&createCollection=true&versionAttribute=", "{}"), 400, 400, "versionAttribute");
+        assertCounts(importInto(c, "type=documents&createCollection=yes&waitForSync=true&createCollectionType=document", "{}"),
+                1, 0, 0, 0, 0);
+        assertThat(rows(c)).isEqualTo(1);
+    }
+
+    // ---- duplicates --------------------------------------------------------------------------
+
+    @Test
+    void onDuplicateErrorCountsAndKeepsTheStoredDocument() {
+        String c = collection();
+        assertCounts(importInto(c, "type=documents&createCollection=true", "{\"_key\":\"a\",\"v\":1}"), 1, 0, 0, 0, 0);
+        var r = importInto(c, "type=documents&details=true", "{\"_key\":\"a\",\"v\":2}\n{\"_key\":\"b\",\"v\":1}\n{\"_key\":\"b\",\"v\":2}");
+        assertCounts(r, 1, 2, 0, 0, 0);
+        assertThat(r.json().get("details").get(0).asText())
+                .startsWith("at position 1: creating document failed with error 'unique constraint violated'");
+        assertThat(r.json().get("details").get(1).asText()).startsWith("at position 3:");
+        assertThat(storedDocument(c, "a").get("v").asInt()).isEqualTo(1);
+        assertThat(storedDocument(c, "b").get("v").asInt()).as("first in the request wins").isEqualTo(1);
+    }
+
+    @Test
+    void completeWithADuplicateIs409AndWritesNothing() {
+        String c = collection();
+        assertCounts(importInto(c, "type=documents&createCollection=true", "{\"_key\":\"a\"}"), 1, 0, 0, 0, 0);
+        assertError(importInto(c, "type=documents&complete=true", "{\"_key\":\"new1\"}\n{\"_key\":\"a\"}"),
+                409, 1210, "unique constraint violated");
+        assertError(importInto(c, "type=array&complete=true", "[{\"_key\":\"x\"},{\"_key\":\"x\"}]"),
+                409, 1210, "unique constraint violated");
+        assertError(importInto(c, "type=array&complete=true&overwrite=true", "[{\"_key\":\"y\"},{\"_key\":\"y\"}]"),
+                409, 1210, "at position 1");
+        assertThat(rows(c)).as("only the first document; overwrite rolled back too").isEqualTo(1);
+        assertThat(db.count("SELECT COUNT(*) FROM " + table(c) + " WHERE " + db.dialect().quote("_key") + " = 'a'")).isEqualTo(1);
+    }
+
+    @Test
+    void onDuplicateIgnoreReplaceAndUpdate() {
+        String c = collection();
+        assertCounts(importInto(c, "type=documents&createCollection=true",
+                "{\"_key\":\"a\",\"keep\":1,\"obj\":{\"x\":1,\"y\":1},\"arr\":[1,2]}"), 1, 0, 0, 0, 0);
+
+        assertCounts(importInto(c, "type=documents&onDuplicate=ignore", "{\"_key\":\"a\",\"keep\":2}\n{\"_key\":\"n\"}\n{\"_key\":\"n\",\"dup\":1}"),
+                1, 0, 0, 0, 2);
+        assertThat(storedDocument(c, "a").get("keep").asInt()).isEqualTo(1);
+        assertThat(storedDocument(c, "n").has("dup")).isFalse();
+
+        assertCounts(importInto(c, "type=documents&onDuplicate=update",
+                "{\"_key\":\"a\",\"obj\":{\"y\":2,\"z\":3},\"arr\":[9],\"nul\":null}\n{\"_key\":\"a\",\"more\":true}"), 0, 0, 0, 2, 0);
+        JsonNode merged = storedDocument(c, "a");
+        assertThat(merged.get("keep").asInt()).isEqualTo(1);
+        assertThat(merged.get("obj").toString()).isEqualTo("{\"x\":1,\"y\":2,\"z\":3}".replace(" ", ""));
+        assertThat(merged.get("arr").toString()).isEqualTo("[9]");
+        assertThat(merged.get("nul").isNull()).isTrue();
+        assertThat(merged.get("more").asBoolean()).isTrue();
+
+        assertCounts(importInto(c, "type=documents&onDuplicate=replace", "{\"_key\":\"a\",\"only\":1}\n{\"_key\":\"r\",\"v\":1}\n{\"_key\":\"r\",\"v\":2}"),
+                1, 0, 0, 2, 0);
+        JsonNode replaced = storedDocument(c, "a");
+        assertThat(replaced.has("keep")).isFalse();
+        assertThat(replaced.get("only").asInt()).isEqualTo(1);
+        assertThat(storedDocument(c, "r").get("v").asInt()).as("later duplicate in the request replaces").isEqualTo(2);
+        assertThat(rows(c)).isEqualTo(3);
+    }
+
+    @Test
+    void overwriteTruncatesFirst() {
+        String c = collection();
+        assertCounts(importInto(c, "type=documents&createCollection=true", "{\"_key\":\"a\"}\n{\"_key\":\"b\"}"), 2, 0, 0, 0, 0);
+        assertCounts(importInto(c, "type=documents&overwrite=true", "{\"_key\":\"b\",\"v\":2}\n{\"_key\":\"c\"}"), 2, 0, 0, 0, 0);
+        assertThat(rows(c)).isEqualTo(2);
+        assertThat(client.get("/_api/document/" + c + "/a").status()).isEqualTo(404);
+        assertThat(storedDocument(c, "b").get("v").asInt()).isEqualTo(2);
+    }
+
+    // ---- versionAttribute --------------------------------------------------------------------
+
+    @Test
+    void versionAttributeNeverLetsAnOlderOrEqualReplayOverwrite() {
+        String c = collection();
+        String p = "type=documents&createCollection=true&onDuplicate=replace&versionAttribute=ver";
+        assertCounts(importInto(c, p, "{\"_key\":\"a\",\"ver\":5,\"s\":\"five\"}\n{\"_key\":\"b\",\"ver\":5}"), 2, 0, 0, 0, 0);
+        assertCounts(importInto(c, p, "{\"_key\":\"a\",\"ver\":4,\"s\":\"four\"}"), 0, 0, 0, 0, 1);
+        assertCounts(importInto(c, p, "{\"_key\":\"a\",\"ver\":5,\"s\":\"five again\"}"), 0, 0, 0, 0, 1);
+        assertThat(storedDocument(c, "a").get("s").asText()).isEqualTo("five");
+        assertCounts(importInto(c, p, "{\"_key\":\"a\",\"ver\":5.9,\"s\":\"5.9 rounds down\"}"), 0, 0, 0, 0, 1);
+        assertCounts(importInto(c, p, "{\"_key\":\"a\",\"ver\":6,\"s\":\"six\"}\n{\"_key\":\"a\",\"ver\":5,\"s\":\"late\"}"), 0, 0, 0, 1, 1);
+        assertThat(storedDocument(c, "a").get("s").asText()).isEqualTo("six");
+        assertThat(db.count("SELECT COUNT(*) FROM " + table(c) + " WHERE " + db.dialect().quote("_version") + " = 6")).isEqualTo(1);
+        // a write without a numeric version goes ahead, as in ArangoDB
+        assertCounts(importInto(c, p, "{\"_key\":\"b\",\"ver\":\"x\"}"), 0, 0, 0, 1, 0);
+        assertCounts(importInto(c, p, "{\"_key\":\"b\",\"ver\":1}"), 0, 0, 0, 1, 0);
+
+        String u = "type=documents&onDuplicate=update&versionAttribute=ver";
+        assertCounts(importInto(c, u, "{\"_key\":\"a\",\"ver\":3,\"extra\":1}"), 0, 0, 0, 0, 1);
+        assertCounts(importInto(c, u, "{\"_key\":\"a\",\"ver\":70000000000000000000000,\"extra\":2}"), 0, 0, 0, 1, 0);
+        JsonNode a = storedDocument(c, "a");
+        assertThat(a.get("s").asText()).isEqualTo("six");
+        assertThat(a.get("extra").asInt()).isEqualTo(2);
+        assertCounts(importInto(c, u, "{\"_key\":\"a\",\"ver\":69999999999999999999999,\"extra\":3}"), 0, 0, 0, 0, 1);
+        assertThat(storedDocument(c, "a").get("extra").asInt()).isEqualTo(2);
+    }
+
+    // ---- source positions --------------------------------------------------------------------
+
+    @Test
+    void sourcePositionsAreMonotonicAndCommitWithTheImport() {
+        String c = collection();
+        String source = "src-" + c;
+        String p = "type=documents&createCollection=true&onDuplicate=replace&versionAttribute=v";
+        assertError(client.get("/_api/tributary/positions/" + source), 404, 404, source);
+        assertCounts(client.post(importUrl(c, p), "{\"_key\":\"a\",\"v\":1}",
+                "X-Tributary-Source", source, "X-Tributary-Position", "0000000010"), 1, 0, 0, 0, 0);
+        assertThat(position(source)).isEqualTo("0000000010");
+        assertCounts(client.post(importUrl(c, p), "{\"_key\":\"a\",\"v\":1}",
+                "X-Tributary-Source", source, "X-Tributary-Position", "0000000005"), 0, 0, 0, 0, 1);
+        assertThat(position(source)).as("a replay never moves the position back").isEqualTo("0000000010");
+        assertCounts(client.post(importUrl(c, p), "{\"_key\":\"b\",\"v\":1}",
+                "X-Tributary-Source", source, "X-Tributary-Position", "0000000020"), 1, 0, 0, 0, 0);
+        assertThat(position(source)).isEqualTo("0000000020");
+
+        // failed in full (complete=true): neither documents nor position
+        assertError(client.post(importUrl(c, "type=documents&complete=true"), "{\"_key\":\"z\"}\n{\"_key\":\"a\"}",
+                "X-Tributary-Source", source, "X-Tributary-Position", "0000000030"), 409, 1210, "unique");
+        // partly failed: the valid documents commit, the position must not claim the failed ones
+        assertCounts(client.post(importUrl(c, "type=documents"), "{\"_key\":\"y\"}\n{\"_key\":\"a\"}",
+                "X-Tributary-Source", source, "X-Tributary-Position", "0000000040"), 1, 1, 0, 0, 0);
+        assertThat(position(source)).isEqualTo("0000000020");
+        assertThat(rows(c)).isEqualTo(3);
+
+        assertError(client.post(importUrl(c, p), "{}", "X-Tributary-Source", "bad source!", "X-Tributary-Position", "1"),
+                400, 400, "invalid source id");
+        assertError(client.post(importUrl(c, p), "{}", "X-Tributary-Source", source), 400, 400, "go together");
+        assertError(client.post(importUrl(c, p), "{}", "X-Tributary-Source", source, "X-Tributary-Position", "x".repeat(1001)),
+                400, 400, "X-Tributary-Position");
+        assertThat(rows(c)).isEqualTo(3);
+
+        var all = client.get("/_api/tributary/positions");
+        assertThat(all.status()).isEqualTo(200);
+        assertThat(all.json().get("positions").toString()).contains("\"source\":\"" + source + "\",\"position\":\"0000000020\"");
+        assertThat(db.query("SELECT position FROM tributary_source_positions WHERE source = ?", source).get(0).get("position"))
+                .isEqualTo("0000000020");
+    }
+
+    private String position(String source) {
+        var r = client.get("/_api/tributary/positions/" + source);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("source").asText()).isEqualTo(source);
+        return r.json().get("position").asText();
+    }
+
+    @Test
+    void largeBatchesInsertThenReplaceAcrossChunks() {
+        String c = collection();
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            body.append("{\"_key\":\"k").append(i).append("\",\"v\":").append(i).append(",\"pad\":\"abcdefghij\"}\n");
+        }
+        long t0 = System.nanoTime();
+        assertCounts(importInto(c, "type=documents&createCollection=true", body.toString()), 5000, 0, 0, 0, 0);
+        long t1 = System.nanoTime();
+        assertCounts(importInto(c, "type=documents&onDuplicate=replace&versionAttribute=v",
+                body.toString().replace("\"v\":", "\"v\":1000000+").replace("1000000+", "1")), 0, 0, 0, 5000, 0);
+        long t2 = System.nanoTime();
+        System.out.printf("%s: 5000 inserts in %d ms, 5000 replaces in %d ms%n", db.dialect(), (t1 - t0) / 1_000_000,
+                (t2 - t1) / 1_000_000);
+        assertThat(rows(c)).isEqualTo(5000);
+        assertThat(storedDocument(c, "k4999").get("v").asLong()).isEqualTo(14999);
+    }
+
+    // ---- concurrency -------------------------------------------------------------------------
+
+    @Test
+    void concurrentRequestsOnTheSameKeysAllSucceed() throws Exception {
+        String c = collection();
+        assertCounts(importInto(c, "type=documents&createCollection=true", "{\"_key\":\"seed\"}"), 1, 0, 0, 0, 0);
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<CentralClient.Response>> results = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                int n = i;
+                results.add(pool.submit(() -> importInto(c, "type=documents&onDuplicate=update",
+                        "{\"_key\":\"k1\",\"w" + n + "\":1}\n{\"_key\":\"k2\",\"w" + n + "\":1}\n{\"_key\":\"k3\",\"w" + n + "\":1}")));
+            }
+            for (Future<CentralClient.Response> f : results) {
+                var r = f.get();
+                assertThat(r.status()).as(r.body()).isEqualTo(201);
+                assertThat(r.json().get("errors").asInt()).isZero();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(rows(c)).isEqualTo(4);
+        assertThat(storedDocument(c, "k2").size()).as("every update merged: _key + 30 attributes").isEqualTo(1 + 1 + 30);
+    }
+
+    String table(String collection) {
+        var t = db.query("SELECT table_name FROM tributary_collections WHERE database_name = '_system' AND collection_name = ?",
+                collection);
+        return db.dialect().quote((String) t.get(0).get("table_name"));
+    }
+}

@@ -1,0 +1,80 @@
+package io.tributary.central;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/** A plain HTTP client for the central endpoint, as any ArangoDB import client would talk to it. */
+final class CentralClient {
+
+    record Response(int status, String body, HttpResponse<String> raw) {
+        JsonNode json() {
+            try {
+                return DocumentJson.MAPPER.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + body, e);
+            }
+        }
+    }
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String base;
+    private String authorization;
+
+    CentralClient(int port) {
+        this.base = "http://127.0.0.1:" + port;
+    }
+
+    CentralClient credentials(String user, String password) {
+        authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return this;
+    }
+
+    Response post(String pathAndQuery, String body, String... headers) {
+        return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+                .POST(HttpRequest.BodyPublishers.ofString(body)), headers);
+    }
+
+    Response postBytes(String pathAndQuery, byte[] body, String... headers) {
+        return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), headers);
+    }
+
+    /** Sent chunked, without a Content-Length. */
+    Response postStream(String pathAndQuery, byte[] body, String... headers) {
+        return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))), headers);
+    }
+
+    Response get(String path, String... headers) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), headers);
+    }
+
+    Response method(String method, String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).method(method, HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private Response send(HttpRequest.Builder request, String... headers) {
+        request.header("Content-Type", "application/json");
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.setHeader(headers[i], headers[i + 1]);
+        }
+        try {
+            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.body(), r);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

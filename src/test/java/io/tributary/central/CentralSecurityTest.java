@@ -1,0 +1,140 @@
+package io.tributary.central;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.tributary.sql.Dialect;
+import io.tributary.testing.TributaryApp;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** Credentials, body limit, methods and content types, on a small body limit and with a password set. */
+class CentralSecurityTest extends ImportEndpointTestBase {
+
+    private static final String PASSWORD = "s3cr3t-Pa55word";
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+
+    @Override
+    Dialect dialect() {
+        return Dialect.H2;
+    }
+
+    @Override
+    void configure(TributaryApp.Builder builder) {
+        builder.property("tributary.central.username", "sync").property("tributary.central.password", PASSWORD)
+                .property("tributary.central.max-body-bytes", "4096");
+    }
+
+    @BeforeAll
+    void captureLogs() {
+        logs.start();
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
+    }
+
+    @AfterAll
+    void releaseLogs() {
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
+    }
+
+    private CentralClient anonymous() {
+        return client;
+    }
+
+    private CentralClient authorized() {
+        return new CentralClient(port()).credentials("sync", PASSWORD);
+    }
+
+    private int port() {
+        return Integer.parseInt(app.context().getPropertiesComponent().resolveProperty("camel.server.port").orElseThrow());
+    }
+
+    @Test
+    void requestsWithoutValidCredentialsGet401() {
+        String url = "/_api/import?collection=guarded&type=documents&createCollection=true";
+        for (CentralClient c : new CentralClient[] {anonymous(), new CentralClient(port()).credentials("sync", "wrong"),
+                new CentralClient(port()).credentials("other", PASSWORD), new CentralClient(port()).credentials("sync", PASSWORD + "x")}) {
+            var r = c.post(url, "{\"_key\":\"a\"}");
+            assertError(r, 401, 401, "not authorized");
+            assertThat(r.raw().headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"tributary\"");
+            assertThat(c.get("/_api/tributary/positions").status()).isEqualTo(401);
+            assertThat(c.get("/_api/collection/guarded/count").status()).isEqualTo(401);
+        }
+        var broken = client.post(url, "{}", "Authorization", "Basic !!!not-base64");
+        assertThat(broken.status()).isEqualTo(401);
+        assertThat(collections()).as("nothing created by refused requests").isZero();
+
+        var ok = authorized().post(url, "{\"_key\":\"a\"}");
+        assertCounts(ok, 1, 0, 0, 0, 0);
+        assertThat(ok.raw().headers().map().keySet()).noneMatch(h -> h.equalsIgnoreCase("Authorization"));
+        assertThat(authorized().get("/_api/collection/guarded/count").json().get("count").asInt()).isEqualTo(1);
+        assertThat(authorized().get("/_api/tributary/positions").status()).isEqualTo(200);
+    }
+
+    @Test
+    void secretsNeverReachTheLog() {
+        authorized().post("/_api/import?collection=logged&type=documents&createCollection=true", "{\"_key\":\"a\"}");
+        client.post("/_api/import?collection=logged&type=documents", "{}", "Authorization", "Basic "
+                + java.util.Base64.getEncoder().encodeToString(("sync:" + PASSWORD + "-guess").getBytes(StandardCharsets.UTF_8)));
+        assertThat(logs.list).noneMatch(e -> e.getFormattedMessage().contains(PASSWORD));
+    }
+
+    @Test
+    void oversizedBodyIs413AndWritesNothing() {
+        String big = "{\"_key\":\"big\",\"pad\":\"" + "x".repeat(5000) + "\"}";
+        var r = authorized().post("/_api/import?collection=sized&type=documents&createCollection=true", big);
+        assertThat(r.status()).as(r.body()).isEqualTo(413);
+        var chunked = authorized().postStream("/_api/import?collection=sized&type=documents&createCollection=true",
+                big.getBytes(StandardCharsets.UTF_8));
+        assertThat(chunked.status()).as("without Content-Length").isEqualTo(413);
+        assertThat(rows("sized")).isEqualTo(-1);
+        assertCounts(authorized().post("/_api/import?collection=sized&type=documents&createCollection=true",
+                "{\"_key\":\"small\"}"), 1, 0, 0, 0, 0);
+    }
+
+    @Test
+    void wrongMethodIs405() {
+        for (String method : new String[] {"GET", "PUT", "DELETE", "PATCH"}) {
+            assertThat(authorized().method(method, "/_api/import?collection=x&type=documents").status()).as(method).isEqualTo(405);
+        }
+        assertThat(authorized().method("POST", "/_api/tributary/positions").status()).isEqualTo(405);
+    }
+
+    @Test
+    void contentThatIsNotJsonTextIs415() {
+        String url = "/_api/import?collection=typed&type=documents&createCollection=true";
+        assertError(authorized().post(url, "{\"_key\":\"a\"}", "Content-Type", "application/x-velocypack"), 415, 415,
+                "unsupported content type");
+        assertError(authorized().post(url, "{\"_key\":\"a\"}", "Content-Type", "multipart/form-data; boundary=x"), 415, 415,
+                "unsupported content type");
+        assertThat(rows("typed")).isEqualTo(-1);
+        assertCounts(authorized().post(url, "{\"_key\":\"a\"}", "Content-Type", "application/x-ldjson"), 1, 0, 0, 0, 0);
+        assertCounts(authorized().post(url, "{\"_key\":\"b\"}", "Content-Type", "text/plain; charset=utf-8"), 1, 0, 0, 0, 0);
+        // Vert.x would eat a form body, so refusing it is the only way not to lose it silently
+        assertError(authorized().post(url, "{\"_key\":\"c\"}", "Content-Type", "application/x-www-form-urlencoded"), 415, 415,
+                "application/json");
+        assertThat(rows("typed")).isEqualTo(2);
+    }
+
+    @Test
+    void refusesToServeTheNetworkWithoutAPassword() {
+        assertThatThrownBy(() -> TributaryApp.builder().properties(db.beanProperties("centralDb"))
+                .property("camel.server.host", "0.0.0.0").property("camel.server.port", "" + TributaryApp.freePort())
+                .routes("file:routes/central-import.camel.yaml").start().close())
+                .hasStackTraceContaining("tributary.central.password");
+        assertThat(BasicAuthentication.isLoopback("127.0.0.1")).isTrue();
+        assertThat(BasicAuthentication.isLoopback("::1")).isTrue();
+        assertThat(BasicAuthentication.isLoopback("localhost")).isTrue();
+        assertThat(BasicAuthentication.isLoopback("0.0.0.0")).isFalse();
+        BasicAuthentication open = new BasicAuthentication();
+        open.setServerHost("0.0.0.0");
+        open.setAllowAnonymous(true);
+        open.start();
+        open.check(null);
+    }
+}
