@@ -1,0 +1,54 @@
+package io.tributary.e2e;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.testing.TestDatabase;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads a central collection straight from the central store's tables, bypassing the HTTP API. */
+public final class CentralCollection {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CentralCollection() {
+    }
+
+    /** The collection's table, from the central catalog. */
+    public static String table(TestDatabase central, String collection) {
+        List<Map<String, Object>> rows = central.query(
+                "SELECT table_name FROM tributary_collections WHERE collection_name = ?", collection);
+        if (rows.isEmpty()) {
+            throw new IllegalStateException("No central collection " + collection);
+        }
+        return (String) rows.get(0).get("table_name");
+    }
+
+    /** Every stored document, parsed, with its {@code _key} column. */
+    public static List<Map<String, Object>> documents(TestDatabase central, String collection) {
+        String table = central.dialect().quote(table(central, collection));
+        List<Map<String, Object>> documents = new ArrayList<>();
+        for (Map<String, Object> row : central.query("SELECT " + central.dialect().quote("_key") + " AS k, "
+                + central.dialect().quote("doc") + " AS d FROM " + table)) {
+            try {
+                Map<String, Object> doc = new LinkedHashMap<>(JSON.readValue(text(row.get("d")),
+                        new TypeReference<Map<String, Object>>() { }));
+                doc.put("_key", row.get("k"));
+                documents.add(doc);
+            } catch (Exception e) {
+                throw new IllegalStateException("Unparseable central document " + row.get("k") + ": " + e.getMessage(), e);
+            }
+        }
+        return documents;
+    }
+
+    /** H2 returns the document column as a Clob, PostgreSQL as a PGobject, MariaDB as a String. */
+    private static String text(Object value) throws java.sql.SQLException {
+        if (value instanceof java.sql.Clob clob) {
+            return clob.getSubString(1, (int) clob.length());
+        }
+        return String.valueOf(value);
+    }
+}
