@@ -75,6 +75,11 @@ public enum Dialect {
         };
     }
 
+    /** Column type for a local date-time with microseconds (MariaDB's TIMESTAMP would update itself, so DATETIME). */
+    public String timestampType() {
+        return this == MARIADB ? "DATETIME(6)" : "TIMESTAMP(6)";
+    }
+
     /** Current local timestamp with sub-second precision, in the session's time zone. */
     public String localTimestamp() {
         return this == MARIADB ? "NOW(6)" : "LOCALTIMESTAMP";

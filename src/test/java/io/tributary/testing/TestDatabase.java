@@ -112,6 +112,18 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /** Runs one statement with bound parameters; returns the update count. */
+    public int update(String sql, Object... args) {
+        try (Connection c = dataSource().getConnection(); var ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     /** Rows of a query, column labels lower-cased so tests read the same on every database. */
     public List<Map<String, Object>> query(String sql, Object... args) {
         try (Connection c = dataSource().getConnection(); var ps = c.prepareStatement(sql)) {

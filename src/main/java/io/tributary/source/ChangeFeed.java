@@ -1,0 +1,209 @@
+package io.tributary.source;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.sql.Dialect;
+import java.io.IOException;
+import java.sql.Blob;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * Reads the next changes of one source table past a watermark, in the source's order, at most
+ * {@code maxChanges} rows. Values are turned into JSON-friendly Java types here, while the
+ * connection is still open (LOBs are only readable then).
+ */
+public final class ChangeFeed {
+
+    /** One change row: its key and timestamp as the watermark needs them, and its columns for the document. */
+    public record Change(String key, LocalDateTime timestamp, Map<String, Object> columns) {
+        public Watermark watermark() {
+            return new Watermark(key, timestamp);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DataSource dataSource;
+    private final Dialect dialect;
+    private final String table;
+    private final String keyColumn;
+    private final String timestampColumn;
+    private final ColumnCase columnCase;
+
+    /**
+     * Names are validated by the caller and used unquoted, so they follow the database's usual case
+     * rules exactly as in the user's own SQL (H2 upper-cases, PostgreSQL lower-cases).
+     */
+    public ChangeFeed(DataSource dataSource, Dialect dialect, String table, String keyColumn, String timestampColumn,
+                      ColumnCase columnCase) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.table = table;
+        this.keyColumn = keyColumn;
+        this.timestampColumn = timestampColumn;
+        this.columnCase = columnCase;
+    }
+
+    /** The JDBC type of the key column, for {@code keyOrder=auto}. */
+    public int keyColumnType() {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT " + keyColumn + " FROM " + table + " WHERE 1 = 0")) {
+            return rs.getMetaData().getColumnType(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read key column " + keyColumn + " of " + table + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The changes after {@code after} (null = from the beginning). In timestamp mode only rows older
+     * than the database's clock minus {@code safetyLagMs} are read, so that transactions still
+     * running with an earlier timestamp get that long to commit before the watermark passes them.
+     */
+    public List<Change> read(KeyOrder order, Watermark after, int maxChanges, long safetyLagMs) {
+        String key = keyColumn;
+        List<String> conditions = new ArrayList<>();
+        String orderBy;
+        if (timestampColumn == null) {
+            if (after != null) {
+                conditions.add(order.afterCondition(dialect, key));
+            }
+            orderBy = order.orderBy(dialect, key);
+        } else {
+            String ts = timestampColumn;
+            if (after != null) {
+                conditions.add("(" + ts + " > ? OR (" + ts + " = ? AND " + order.afterCondition(dialect, key) + "))");
+            }
+            conditions.add(ts + " <= ?");
+            orderBy = ts + ", " + order.orderBy(dialect, key);
+        }
+        String sql = "SELECT * FROM " + table + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
+                + " ORDER BY " + orderBy + " LIMIT ?";
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                if (timestampColumn != null) {
+                    if (after != null) {
+                        ps.setObject(i++, after.timestamp());
+                        ps.setObject(i++, after.timestamp());
+                        i = order.bindAfter(ps, i, after.key());
+                    }
+                    ps.setObject(i++, databaseNow(c).minus(safetyLagMs, ChronoUnit.MILLIS));
+                } else if (after != null) {
+                    i = order.bindAfter(ps, i, after.key());
+                }
+                ps.setInt(i, maxChanges);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return changes(rs);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read changes from " + table + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The database's clock, not the JVM's: timestamps are written by the database or its clients' sessions. */
+    private LocalDateTime databaseNow(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + dialect.localTimestamp())) {
+            rs.next();
+            return rs.getObject(1, LocalDateTime.class);
+        }
+    }
+
+    private List<Change> changes(ResultSet rs) throws SQLException {
+        ResultSetMetaData meta = rs.getMetaData();
+        int columns = meta.getColumnCount();
+        int keyIndex = -1;
+        int tsIndex = -1;
+        for (int i = 1; i <= columns; i++) {
+            if (meta.getColumnLabel(i).equalsIgnoreCase(keyColumn)) {
+                keyIndex = i;
+            }
+            if (timestampColumn != null && meta.getColumnLabel(i).equalsIgnoreCase(timestampColumn)) {
+                tsIndex = i;
+            }
+        }
+        List<Change> changes = new ArrayList<>();
+        while (rs.next()) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (int i = 1; i <= columns; i++) {
+                values.put(columnCase.apply(meta.getColumnLabel(i)), jsonValue(rs, i, meta));
+            }
+            String key = rs.getString(keyIndex);
+            LocalDateTime timestamp = tsIndex < 0 ? null : rs.getObject(tsIndex, LocalDateTime.class);
+            changes.add(new Change(key, timestamp, values));
+        }
+        return changes;
+    }
+
+    private static Object jsonValue(ResultSet rs, int i, ResultSetMetaData meta) throws SQLException {
+        String typeName = meta.getColumnTypeName(i).toLowerCase(Locale.ROOT);
+        if (typeName.equals("json") || typeName.equals("jsonb")) {
+            String text = rs.getString(i);
+            try {
+                return text == null ? null : JSON.readTree(text);
+            } catch (IOException e) {
+                throw new IllegalStateException("Column " + meta.getColumnLabel(i) + " holds invalid JSON: " + e.getMessage(), e);
+            }
+        }
+        Object value = rs.getObject(i);
+        if (value == null) {
+            return null;
+        }
+        return switch (meta.getColumnType(i)) {
+            case Types.TIMESTAMP -> rs.getObject(i, LocalDateTime.class).toString();
+            case Types.TIMESTAMP_WITH_TIMEZONE -> rs.getObject(i, java.time.OffsetDateTime.class).toString();
+            case Types.DATE -> rs.getObject(i, java.time.LocalDate.class).toString();
+            case Types.TIME -> rs.getObject(i, java.time.LocalTime.class).toString();
+            default -> plain(value);
+        };
+    }
+
+    /** Types Jackson cannot write as they are become strings or byte arrays (written as base64). */
+    private static Object plain(Object value) throws SQLException {
+        if (value instanceof Clob clob) {
+            return clob.getSubString(1, (int) clob.length());
+        }
+        if (value instanceof Blob blob) {
+            return blob.getBytes(1, (int) blob.length());
+        }
+        if (value instanceof Number || value instanceof Boolean || value instanceof String || value instanceof byte[]) {
+            return value;
+        }
+        return value.toString();
+    }
+
+    /** How column labels become attribute names. H2 upper-cases unquoted names, so {@code lower} is the default. */
+    public enum ColumnCase {
+        LOWER, UPPER, PRESERVE;
+
+        public static ColumnCase parse(String value) {
+            try {
+                return valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("Invalid columnCase '" + value + "': use lower, upper or preserve");
+            }
+        }
+
+        String apply(String label) {
+            return switch (this) {
+                case LOWER -> label.toLowerCase(Locale.ROOT);
+                case UPPER -> label.toUpperCase(Locale.ROOT);
+                case PRESERVE -> label;
+            };
+        }
+    }
+}

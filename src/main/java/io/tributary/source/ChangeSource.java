@@ -1,0 +1,248 @@
+package io.tributary.source;
+
+import io.tributary.source.ChangeFeed.Change;
+import io.tributary.source.ChangeFeed.ColumnCase;
+import io.tributary.sql.Dialect;
+import io.tributary.sql.SqlIdentifier;
+import io.tributary.status.StatusStore;
+import io.tributary.status.StatusStore.Status;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One configured source: the template-local bean of {@code routes/change-source-template.camel.yaml}
+ * (one instance per templated route, filled from the template parameters). Each method is one step
+ * of the route; the work itself is done by {@link ChangeFeed}, {@link BatchDocuments},
+ * {@link ImportResponseCheck} and {@link Checkpoint}. A batch's state travels in exchange properties,
+ * never in headers, so none of it can leak into the HTTP request.
+ */
+public final class ChangeSource {
+
+    public static final String WATERMARK = "tributaryWatermark";
+    public static final String POSITION = "tributaryPosition";
+    public static final String KEYS = "tributaryKeys";
+    public static final String ROWS = "tributaryRows";
+    public static final String IMPORT_PATH = "tributaryImportPath";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeSource.class);
+
+    private String sourceId;
+    private DataSource dataSource;
+    private String table;
+    private String keyColumn;
+    private String mode = "change-table";
+    private String timestampColumn = "";
+    private long safetyLagMs = 5000;
+    private String keyOrder = "auto";
+    private int maxChanges = 1000;
+    private String keyPrefix = "";
+    private String columnCase = "lower";
+    private DataSource statusDataSource;
+    private String statusTable = "tributary_status";
+    private String centralUrl;
+    private String database = "";
+    private String centralUsername = "";
+    private String centralPassword = "";
+
+    private CaptureMode captureMode;
+    private CentralAuth centralAuth;
+    private Prepared prepared;
+    /** The position recovered from the central node while this source has no status row yet. */
+    private Watermark recovered;
+
+    /** What needs the databases: built on the first run, so a database that is down at start-up only fails runs. */
+    private record Prepared(KeyOrder order, ChangeFeed feed, BatchDocuments documents, StatusStore status, Checkpoint checkpoint) {
+    }
+
+    /** Called once the template parameters are set: fails start-up on a misconfigured source. */
+    public void init() {
+        require("sourceId", sourceId);
+        require("table", table);
+        require("keyColumn", keyColumn);
+        require("centralUrl", centralUrl);
+        if (dataSource == null) {
+            throw new IllegalArgumentException("Source '" + sourceId + "': dataSource bean not found");
+        }
+        SqlIdentifier.requireQualified("table", table);
+        SqlIdentifier.require("keyColumn", keyColumn);
+        SqlIdentifier.requireQualified("statusTable", statusTable);
+        captureMode = CaptureMode.parse(mode);
+        if (captureMode == CaptureMode.TIMESTAMP) {
+            SqlIdentifier.require("timestampColumn", timestampColumn);
+        } else if (!timestampColumn.isEmpty()) {
+            throw new IllegalArgumentException("Source '" + sourceId + "': timestampColumn is only used with mode=timestamp");
+        }
+        KeyOrder.parse(keyOrder);
+        ColumnCase.parse(columnCase);
+        if (!database.isEmpty() && !database.matches("[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")) {
+            throw new IllegalArgumentException("Source '" + sourceId + "': invalid database name '" + database + "'");
+        }
+        centralAuth = new CentralAuth(centralUsername, centralPassword);
+        if (maxChanges < 1 || safetyLagMs < 0) {
+            throw new IllegalArgumentException("Source '" + sourceId + "': maxChanges must be positive and safetyLagMs not negative");
+        }
+    }
+
+    /** Route step 1: the changes past the stored watermark, in order. */
+    public List<Change> readChanges() {
+        Prepared p = prepared();
+        return p.feed().read(p.order(), watermark(p), maxChanges, safetyLagMs);
+    }
+
+    /** Route step 2, per batch: the documents to import; the batch's acknowledgement data goes to exchange properties. */
+    public List<Map<String, Object>> toDocuments(List<Change> batch, Exchange exchange) {
+        Prepared p = prepared();
+        Watermark last = batch.get(batch.size() - 1).watermark();
+        List<Object> keys = new ArrayList<>(batch.size());
+        for (Change change : batch) {
+            keys.add(p.order().sqlValue(change.key()));
+        }
+        exchange.setProperty(WATERMARK, last);
+        exchange.setProperty(POSITION, last.position(p.order()));
+        exchange.setProperty(KEYS, keys);
+        exchange.setProperty(ROWS, batch.size());
+        exchange.setProperty(IMPORT_PATH, database.isEmpty() ? "/_api/import" : "/_db/" + database + "/_api/import");
+        return p.documents().documents(batch);
+    }
+
+    /** Route step 2b: the central node's credentials, when configured, as a preemptive Basic header. */
+    public void authorize(Exchange exchange) {
+        centralAuth.authorization().ifPresent(value -> exchange.getMessage().setHeader("Authorization", value));
+    }
+
+    /** Route step 3: throws unless the central node imported every document. */
+    public void checkImportResponse(String body, Exchange exchange) {
+        new ImportResponseCheck().check(body, exchange.getProperty(ROWS, Integer.class));
+    }
+
+    /** Route step 4: delete the transferred change rows and store the watermark. */
+    @SuppressWarnings("unchecked")
+    public void checkpoint(Exchange exchange) {
+        Watermark watermark = exchange.getProperty(WATERMARK, Watermark.class);
+        prepared().checkpoint().commit(exchange.getProperty(KEYS, List.class), watermark,
+                exchange.getProperty(POSITION, String.class), exchange.getProperty(ROWS, Integer.class));
+        recovered = null;
+    }
+
+    private Watermark watermark(Prepared p) {
+        Optional<Status> stored = p.status().read(sourceId);
+        if (stored.isPresent()) {
+            return new Watermark(stored.get().lastKey(), stored.get().lastTimestamp());
+        }
+        if (captureMode == CaptureMode.CHANGE_TABLE) {
+            // The change table holds exactly the unacknowledged rows: resend them all. Rows the central node
+            // already has are ignored there by version, and only this way they get deleted here.
+            return null;
+        }
+        if (recovered == null) {
+            // No status row: either the first run ever, or the status was lost. The central node knows how far it got.
+            Optional<String> position = new CentralPosition(centralUrl, centralAuth).fetch(sourceId);
+            if (position.isEmpty()) {
+                LOG.info("source={} has no stored watermark and the central node has no position: starting from the beginning", sourceId);
+                return null;
+            }
+            recovered = Watermark.fromPosition(position.get(), p.order(), captureMode);
+            LOG.warn("source={} has no stored watermark: resuming from the central node's position {}", sourceId, position.get());
+        }
+        return recovered;
+    }
+
+    private synchronized Prepared prepared() {
+        if (prepared == null) {
+            Dialect dialect = Dialect.of(dataSource);
+            ChangeFeed feed = new ChangeFeed(dataSource, dialect, table, keyColumn,
+                    captureMode == CaptureMode.TIMESTAMP ? timestampColumn : null, ColumnCase.parse(columnCase));
+            KeyOrder order = KeyOrder.parse(keyOrder);
+            if (order == null) {
+                order = KeyOrder.forColumnType(feed.keyColumnType());
+            }
+            StatusStore status = new StatusStore(statusDataSource == null ? dataSource : statusDataSource, statusTable);
+            status.createIfMissing();
+            Checkpoint checkpoint = new Checkpoint(dataSource, captureMode == CaptureMode.CHANGE_TABLE ? table : null,
+                    keyColumn, status, sourceId);
+            prepared = new Prepared(order, feed, new BatchDocuments(sourceId, keyPrefix, order, captureMode), status, checkpoint);
+            LOG.info("source={} reads {} (mode {}, key order {})", sourceId, table, captureMode.parameterValue(), order.parameterValue());
+        }
+        return prepared;
+    }
+
+    private void require(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("Source '" + sourceId + "': parameter " + name + " is required");
+        }
+    }
+
+    public void setSourceId(String sourceId) {
+        this.sourceId = sourceId;
+    }
+
+    public void setDataSource(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public void setTable(String table) {
+        this.table = table;
+    }
+
+    public void setKeyColumn(String keyColumn) {
+        this.keyColumn = keyColumn;
+    }
+
+    public void setMode(String mode) {
+        this.mode = mode;
+    }
+
+    public void setTimestampColumn(String timestampColumn) {
+        this.timestampColumn = timestampColumn == null ? "" : timestampColumn;
+    }
+
+    public void setSafetyLagMs(long safetyLagMs) {
+        this.safetyLagMs = safetyLagMs;
+    }
+
+    public void setKeyOrder(String keyOrder) {
+        this.keyOrder = keyOrder;
+    }
+
+    public void setMaxChanges(int maxChanges) {
+        this.maxChanges = maxChanges;
+    }
+
+    public void setKeyPrefix(String keyPrefix) {
+        this.keyPrefix = keyPrefix == null ? "" : keyPrefix;
+    }
+
+    public void setColumnCase(String columnCase) {
+        this.columnCase = columnCase;
+    }
+
+    public void setStatusDataSource(DataSource statusDataSource) {
+        this.statusDataSource = statusDataSource;
+    }
+
+    public void setStatusTable(String statusTable) {
+        this.statusTable = statusTable;
+    }
+
+    public void setCentralUrl(String centralUrl) {
+        this.centralUrl = centralUrl;
+    }
+
+    public void setDatabase(String database) {
+        this.database = database == null ? "" : database;
+    }
+
+    public void setCentralUsername(String centralUsername) {
+        this.centralUsername = centralUsername == null ? "" : centralUsername;
+    }
+
+    public void setCentralPassword(String centralPassword) {
+        this.centralPassword = centralPassword == null ? "" : centralPassword;
+    }
+}

@@ -1,0 +1,338 @@
+package io.tributary.source;
+
+import static io.tributary.source.SourceApp.source;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.sql.Dialect;
+import io.tributary.testing.Await;
+import io.tributary.testing.TestCentral;
+import io.tributary.testing.TestCentral.Behaviour;
+import io.tributary.testing.TestDatabase;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The source route template's behaviour, run against one database product per subclass: the real
+ * YAML template, a real source database and a stand-in central endpoint ({@link TestCentral}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SourceRoutesContract {
+
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    /** Headers a source may send; anything else (Camel or internal headers) would be a leak. */
+    static final Set<String> ALLOWED_HEADERS = Set.of("Accept-encoding", "Authorization", "Connection", "Content-length",
+            "Content-type", "Host", "User-agent", "X-tributary-position", "X-tributary-source", "Transfer-encoding", "Expect");
+
+    TestDatabase db;
+    TestCentral central;
+    SourceApp app;
+    String table;
+    @TempDir
+    Path dir;
+
+    abstract Dialect dialect();
+
+    @BeforeAll
+    void createDatabase() {
+        db = TestDatabase.create(dialect(), "src");
+    }
+
+    @AfterAll
+    void dropDatabase() {
+        db.close();
+    }
+
+    @BeforeEach
+    void startCentral(TestInfo test) {
+        central = new TestCentral();
+        table = "chg_" + test.getTestMethod().orElseThrow().getName().toLowerCase().replaceAll("[^a-z]", "");
+        table = table.substring(0, Math.min(40, table.length()));
+    }
+
+    @AfterEach
+    void stop() {
+        if (app != null) {
+            app.close();
+        }
+        central.close();
+    }
+
+    void createNumericTable(String name) {
+        db.execute("CREATE TABLE " + name + " (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(100), amount DECIMAL(10,2))");
+    }
+
+    void insertNumeric(String name, int from, int to) {
+        for (int i = from; i <= to; i++) {
+            db.execute("INSERT INTO " + name + " (id, name, amount) VALUES (" + i + ", 'row " + i + "', " + i + ".50)");
+        }
+    }
+
+    long rows(String name) {
+        return db.count("SELECT COUNT(*) FROM " + name);
+    }
+
+    Map<String, Object> status(String sourceId) {
+        List<Map<String, Object>> rows = db.query("SELECT * FROM tributary_status WHERE source_id = ?", sourceId);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    boolean statusTableHasNoRowFor(String sourceId) {
+        try {
+            return status(sourceId) == null;
+        } catch (IllegalStateException noTableYet) {
+            return true;
+        }
+    }
+
+    void awaitDocuments(int count) {
+        Await.until(count + " documents at the central node", WAIT, () -> central.documentCount() >= count,
+                () -> "(has " + central.documentCount() + ")");
+    }
+
+    @Test
+    void seedScenarioMovesAllRowsAndEmptiesTheChangeTable() {
+        central.close();
+        central = new TestCentral("tributary", "s3cr\"et&x");
+        createNumericTable(table);
+        insertNumeric(table, 1, 100);
+        Map<String, String> s = source("seed", table, central.url());
+        s.put("maxChanges", "30");
+        s.put("batchSize", "7");
+        s.put("centralUsername", "tributary");
+        s.put("centralPassword", "s3cr\"et&x");
+        app = SourceApp.start(db, dir, s);
+
+        awaitDocuments(100);
+        Await.until("change table emptied", WAIT, () -> rows(table) == 0);
+        Await.until("status row at key 100", WAIT, () -> status("seed") != null && "100".equals(status("seed").get("last_key")));
+
+        ObjectNode doc = central.documents().get("central/seed-42");
+        assertThat(doc.get("_source").asText()).isEqualTo("seed");
+        assertThat(doc.get("_version").asLong()).isEqualTo(42);
+        assertThat(doc.get("name").asText()).isEqualTo("row 42");
+        assertThat(doc.get("amount").decimalValue()).isEqualByComparingTo("42.50");
+        assertThat(status("seed").get("position")).isEqualTo("00000000000000000100");
+        assertThat(((Number) status("seed").get("rows_transferred")).longValue()).isEqualTo(100);
+        assertThat(central.position("seed")).isEqualTo("00000000000000000100");
+        for (int i = 1; i <= 100; i++) {
+            assertThat(central.timesApplied("central/seed-" + i)).as("imports of key %d", i).isEqualTo(1);
+        }
+        // Batches of 7 within runs of at most 30 rows.
+        assertThat(central.importRequests()).isEqualTo(4 * 5 + 2);
+        for (Set<String> headers : central.requestHeaders()) {
+            assertThat(headers).contains("Authorization", "X-tributary-source", "X-tributary-position");
+            assertThat(ALLOWED_HEADERS).containsAll(headers);
+        }
+        assertThat(central.requestPaths().get(0)).startsWith("/_api/import?collection=central&type=array&complete=true")
+                .contains("versionAttribute=_version").doesNotContain("s3cr");
+    }
+
+    @Test
+    void centralFailuresDeleteNothingAndEveryRowArrivesOnceAfterRecovery() {
+        createNumericTable(table);
+        insertNumeric(table, 1, 20);
+        Map<String, String> s = source("flaky", table, central.url());
+        s.put("batchSize", "5");
+        central.behave(Behaviour.FAIL_500, -1);
+        app = SourceApp.start(db, dir, s);
+
+        Await.until("two failed runs on 500", WAIT, () -> app.failedRuns() >= 2);
+        assertThat(rows(table)).isEqualTo(20);
+        assertThat(statusTableHasNoRowFor("flaky")).isTrue();
+        // One POST and one retry per run: the retry applies to the POST, not to the whole run.
+        int requests = central.importRequests();
+        assertThat(requests % 2).isZero();
+
+        central.behave(Behaviour.FAIL_409, -1);
+        int failed = app.failedRuns();
+        Await.until("two failed runs on 409", WAIT, () -> app.failedRuns() >= failed + 2);
+        assertThat(rows(table)).isEqualTo(20);
+        assertThat(statusTableHasNoRowFor("flaky")).isTrue();
+
+        central.down();
+        int failedBeforeDown = app.failedRuns();
+        Await.until("two failed runs while the central node is down", WAIT, () -> app.failedRuns() >= failedBeforeDown + 2);
+        assertThat(rows(table)).isEqualTo(20);
+        assertThat(statusTableHasNoRowFor("flaky")).isTrue();
+        assertThat(central.documentCount()).isZero();
+
+        central.behave(Behaviour.OK, -1);
+        central.up();
+        awaitDocuments(20);
+        Await.until("change table emptied", WAIT, () -> rows(table) == 0);
+        Await.until("status at key 20", WAIT, () -> status("flaky") != null && "20".equals(status("flaky").get("last_key")));
+        for (int i = 1; i <= 20; i++) {
+            assertThat(central.timesApplied("central/flaky-" + i)).as("imports of key %d", i).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void crashBetweenCentralCommitAndCheckpointReplaysWithoutDuplicates() {
+        createNumericTable(table);
+        insertNumeric(table, 1, 10);
+        Map<String, String> s = source("crash", table, central.url());
+        s.put("batchSize", "5");
+        s.put("maximumRedeliveries", "0");
+        // The central node commits the first batch but the answer is lost: to the source this is a crash.
+        central.behave(Behaviour.COMMIT_THEN_500, 1);
+        app = SourceApp.start(db, dir, s);
+        Await.until("the failed run", WAIT, () -> app.failedRuns() >= 1);
+        app.close();
+        app = null;
+        assertThat(central.documentCount()).isEqualTo(5);
+        assertThat(rows(table)).as("nothing deleted after the lost answer").isEqualTo(10);
+
+        app = SourceApp.start(db, dir, s);
+        awaitDocuments(10);
+        Await.until("change table emptied", WAIT, () -> rows(table) == 0);
+        assertThat(central.documentCount()).isEqualTo(10);
+        assertThat(central.ignored()).as("replayed documents ignored by version").isEqualTo(5);
+        assertThat(central.documents().get("central/crash-3").get("name").asText()).isEqualTo("row 3");
+    }
+
+    @Test
+    void incrementingModeKeepsRowsAndResumesFromTheCentralPositionWhenStatusIsLost() {
+        createNumericTable(table);
+        insertNumeric(table, 1, 10);
+        Map<String, String> s = source("inc", table, central.url());
+        s.put("mode", "incrementing");
+        s.put("keyPrefix", "");
+        app = SourceApp.start(db, dir, s);
+        awaitDocuments(10);
+        Await.until("status at key 10", WAIT, () -> status("inc") != null && "10".equals(status("inc").get("last_key")));
+        app.close();
+        app = null;
+        assertThat(rows(table)).as("incrementing mode deletes nothing").isEqualTo(10);
+
+        db.execute("DELETE FROM tributary_status WHERE source_id = 'inc'");
+        insertNumeric(table, 11, 15);
+        app = SourceApp.start(db, dir, s);
+        awaitDocuments(15);
+        Await.until("status at key 15", WAIT, () -> status("inc") != null && "15".equals(status("inc").get("last_key")));
+        for (int i = 1; i <= 15; i++) {
+            assertThat(central.timesApplied("central/" + i)).as("imports of key %d", i).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void timestampModeKeepsRowsSharingATimestampAndWaitsOutTheSafetyLag() {
+        db.execute("CREATE TABLE " + table + " (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(100), changed_at "
+                + dialect().timestampType() + " NOT NULL)");
+        LocalDateTime old = databaseNow().minusMinutes(1);
+        for (int i = 1; i <= 5; i++) {
+            insertTimestamped(i, "same " + i, old);
+        }
+        Map<String, String> s = source("ts", table, central.url());
+        s.put("mode", "timestamp");
+        s.put("timestampColumn", "changed_at");
+        s.put("safetyLagMs", "1500");
+        s.put("maxChanges", "2");
+        s.put("batchSize", "1");
+        app = SourceApp.start(db, dir, s);
+        awaitDocuments(5);
+        long oldVersion = central.documents().get("central/ts-1").get("_version").asLong();
+        assertThat(oldVersion).isEqualTo(Watermark.epochMicros(old));
+
+        // A row stamped now, then one stamped earlier whose transaction commits later: both within the lag.
+        LocalDateTime now = databaseNow();
+        insertTimestamped(10, "late-stamped", now);
+        insertTimestamped(11, "early-stamped", now.minusNanos(500_000_000));
+        long inserted = System.nanoTime();
+        Await.until("both rows after the lag", WAIT, () -> central.documentCount() >= 7);
+        assertThat(Duration.ofNanos(System.nanoTime() - inserted)).as("rows are only read once the lag has passed")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+
+        // An update moves the row's timestamp: the document is replaced with the newer version.
+        db.execute("UPDATE " + table + " SET name = 'updated' WHERE id = 3");
+        updateTimestamp(3, databaseNow());
+        Await.until("updated row", WAIT, () -> "updated".equals(central.documents().get("central/ts-3").get("name").asText()));
+        assertThat(central.documents().get("central/ts-3").get("_version").asLong()).isGreaterThan(oldVersion);
+        assertThat(rows(table)).isEqualTo(7);
+        assertThat(String.valueOf(status("ts").get("position"))).contains("|00000000000000000003");
+    }
+
+    @Test
+    void stringKeysGoByLengthThenBinaryOrder() {
+        db.execute("CREATE TABLE " + table + " (id VARCHAR(50) NOT NULL PRIMARY KEY, name VARCHAR(100))");
+        List<String> keys = List.of("b", "a", "B", "aa", "Ab", "10", "9", "100", "zz", "a_b");
+        for (String key : keys) {
+            db.execute("INSERT INTO " + table + " (id, name) VALUES ('" + key + "', 'v')");
+        }
+        Map<String, String> s = source("str", table, central.url());
+        s.put("maxChanges", "3");
+        s.put("batchSize", "2");
+        s.put("keyPrefix", "");
+        app = SourceApp.start(db, dir, s);
+        awaitDocuments(keys.size());
+        Await.until("change table emptied", WAIT, () -> rows(table) == 0);
+        List<String> expected = new ArrayList<>(keys);
+        expected.sort((l, r) -> l.length() != r.length() ? Integer.compare(l.length(), r.length()) : l.compareTo(r));
+        assertThat(central.arrivalOrder()).containsExactlyElementsOf(expected);
+        assertThat(status("str").get("last_key")).isEqualTo("a_b");
+        assertThat(status("str").get("position")).isEqualTo("00003:a_b");
+    }
+
+    @Test
+    void twoSourcesAndTwoTablesInOneDatabaseDoNotInterfere() {
+        String other = table + "_b";
+        createNumericTable(table);
+        createNumericTable(other);
+        insertNumeric(table, 1, 10);
+        insertNumeric(other, 1, 12);
+        app = SourceApp.start(db, dir, source("alpha", table, central.url()), source("beta", other, central.url()));
+        awaitDocuments(22);
+        Await.until("both tables emptied", WAIT, () -> rows(table) == 0 && rows(other) == 0);
+        Await.until("both status rows", WAIT, () -> status("alpha") != null && status("beta") != null
+                && "12".equals(status("beta").get("last_key")));
+        assertThat(status("alpha").get("last_key")).isEqualTo("10");
+        assertThat(central.documents().get("central/alpha-5").get("_source").asText()).isEqualTo("alpha");
+        assertThat(central.documents().get("central/beta-5").get("_source").asText()).isEqualTo("beta");
+    }
+
+    @Test
+    void runsNeverOverlapEvenWhenTheCentralNodeIsSlowerThanThePollPeriod() {
+        createNumericTable(table);
+        insertNumeric(table, 1, 30);
+        Map<String, String> s = source("slow", table, central.url());
+        s.put("poll", "timer:tributary-slow?period=20&delay=10");
+        s.put("batchSize", "5");
+        s.put("maxChanges", "10");
+        central.delay(150);
+        app = SourceApp.start(db, dir, s);
+        awaitDocuments(30);
+        Await.until("change table emptied", WAIT, () -> rows(table) == 0);
+        assertThat(central.maxConcurrentImports()).isEqualTo(1);
+        for (int i = 1; i <= 30; i++) {
+            assertThat(central.timesApplied("central/slow-" + i)).as("imports of key %d", i).isEqualTo(1);
+        }
+    }
+
+    LocalDateTime databaseNow() {
+        Object now = db.query("SELECT " + dialect().localTimestamp() + " AS now").get(0).get("now");
+        return now instanceof java.sql.Timestamp ts ? ts.toLocalDateTime() : (LocalDateTime) now;
+    }
+
+    void insertTimestamped(int id, String name, LocalDateTime at) {
+        db.update("INSERT INTO " + table + " (id, name, changed_at) VALUES (?, ?, ?)", id, name, at);
+    }
+
+    void updateTimestamp(int id, LocalDateTime at) {
+        db.update("UPDATE " + table + " SET changed_at = ? WHERE id = ?", at, id);
+    }
+}
