@@ -42,8 +42,12 @@ public final class Benchmark {
     static final String SOURCE_ID = "bench";
     static final String COLLECTION = "bench";
 
+    /**
+     * updated_at is {@code timestamp}, not {@code timestamptz}: the source's timestamp mode reads the
+     * watermark column as LocalDateTime, which the PostgreSQL driver refuses for timestamptz.
+     */
     static final String TABLE_DDL = "CREATE TABLE items (id bigint PRIMARY KEY, uid uuid NOT NULL, name text NOT NULL,"
-            + " body text NOT NULL, amount numeric(12,2) NOT NULL, updated_at timestamptz NOT NULL)";
+            + " body text NOT NULL, amount numeric(12,2) NOT NULL, created_at timestamptz NOT NULL, updated_at timestamp NOT NULL)";
 
     // options (bench/run.sh --help lists them)
     long rows = 1_000_000;
@@ -98,7 +102,8 @@ public final class Benchmark {
                 "INSERT INTO items SELECT g, gen_random_uuid(), 'item-' || g,"
                         + " md5(g::text) || md5((g + 1)::text) || md5((g + 2)::text) || lpad(g::text, 4, '0'),"
                         + " round((random() * 100000)::numeric, 2),"
-                        + " timestamptz '2025-01-01 00:00:00+00' + g * interval '1 millisecond'"
+                        + " timestamptz '2025-01-01 00:00:00+00' + g * interval '1 millisecond',"
+                        + " timestamp '2025-01-01 00:00:00' + g * interval '1 millisecond'"
                         + " FROM generate_series(1, " + rows + ") g",
                 "CREATE INDEX items_updated_at ON items (updated_at, id)",
                 "VACUUM ANALYZE items");
@@ -175,13 +180,13 @@ public final class Benchmark {
     void resyncAllNewer(String centralTable) throws Exception {
         step("re-sync, every row newer");
         long u = System.nanoTime();
-        sql(SRC, "UPDATE items SET updated_at = clock_timestamp()");
+        sql(SRC, "UPDATE items SET updated_at = clock_timestamp()::timestamp");
         System.out.printf("  UPDATE of all rows took %.1fs (not counted)%n", secs(u));
         long t = System.nanoTime();
         awaitSynced(Duration.ofMinutes(30 + rows / 100_000));
         double s = secs(t);
         long stale = Long.parseLong(scalar(CENTRAL, "SELECT count(*) FROM \"" + centralTable
-                + "\" WHERE (doc->>'updated_at')::timestamptz < timestamptz '2025-06-01'"));
+                + "\" WHERE (doc->>'updated_at')::timestamp < timestamp '2025-06-01'"));
         if (stale != 0) {
             throw new AssertionError(stale + " central documents were not updated by the re-sync");
         }
@@ -211,13 +216,14 @@ public final class Benchmark {
     void steadyState(String centralTable) throws Exception {
         step("steady state: writer at " + steadyRate + " rows/s for " + steadySeconds + "s");
         // Central commit time: a trigger stamps each written central row; source commit time: the
-        // writer stamps updated_at with clock_timestamp() in a one-statement transaction.
+        // writer stamps updated_at with clock_timestamp() in a one-statement transaction. All
+        // sessions run in UTC (the processes get -Duser.timezone=UTC), so updated_at is UTC.
         sql(CENTRAL, "ALTER TABLE \"" + centralTable + "\" ADD COLUMN central_at timestamptz",
                 "CREATE FUNCTION bench_stamp() RETURNS trigger LANGUAGE plpgsql AS"
                         + " $$ BEGIN NEW.central_at := clock_timestamp(); RETURN NEW; END $$",
                 "CREATE TRIGGER bench_stamp BEFORE INSERT OR UPDATE ON \"" + centralTable
                         + "\" FOR EACH ROW EXECUTE FUNCTION bench_stamp()");
-        String startTs = scalar(SRC, "SELECT clock_timestamp()::text");
+        String startTs = scalar(SRC, "SELECT localtimestamp::text");
         int ticksPerSecond = 10;
         int perTick = Math.max(2, steadyRate / ticksPerSecond);
         int inserts = perTick / 2;
@@ -233,19 +239,19 @@ public final class Benchmark {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
                 s.executeUpdate("INSERT INTO items SELECT g, gen_random_uuid(), 'item-' || g, repeat(md5(g::text), 3),"
-                        + " 1.00, clock_timestamp() FROM generate_series(" + nextId + ", " + (nextId + inserts - 1) + ") g");
+                        + " 1.00, clock_timestamp(), clock_timestamp()::timestamp FROM generate_series(" + nextId + ", " + (nextId + inserts - 1) + ") g");
                 nextId += inserts;
                 StringBuilder ids = new StringBuilder();
                 for (int i = 0; i < updates; i++) {
                     ids.append(i == 0 ? "" : ",").append(ThreadLocalRandom.current().nextLong(1, rows + 1));
                 }
-                s.executeUpdate("UPDATE items SET amount = amount + 1, updated_at = clock_timestamp() WHERE id IN (" + ids + ")");
+                s.executeUpdate("UPDATE items SET amount = amount + 1, updated_at = clock_timestamp()::timestamp WHERE id IN (" + ids + ")");
                 written += perTick;
             }
             double achieved = written / secs(begin);
             awaitSynced(Duration.ofMinutes(5));
-            Map<String, String> lat = one(CENTRAL, "WITH l AS (SELECT extract(epoch FROM central_at - (doc->>'updated_at')::timestamptz) * 1000 AS ms"
-                    + " FROM \"" + centralTable + "\" WHERE central_at IS NOT NULL AND (doc->>'updated_at')::timestamptz >= '" + startTs + "')"
+            Map<String, String> lat = one(CENTRAL, "WITH l AS (SELECT extract(epoch FROM (central_at AT TIME ZONE 'UTC') - (doc->>'updated_at')::timestamp) * 1000 AS ms"
+                    + " FROM \"" + centralTable + "\" WHERE central_at IS NOT NULL AND (doc->>'updated_at')::timestamp >= '" + startTs + "')"
                     + " SELECT count(*) AS n, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)) AS p50,"
                     + " round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)) AS p99, round(max(ms)) AS max FROM l");
             long expected = Long.parseLong(scalar(SRC, "SELECT count(*) FROM items"));
@@ -263,7 +269,7 @@ public final class Benchmark {
             try {
                 return "1".equals(scalar(SRC, "SELECT count(*) FROM tributary_status s JOIN (SELECT id, updated_at FROM items"
                         + " ORDER BY updated_at DESC, id DESC LIMIT 1) m ON s.last_key = m.id::text"
-                        + " AND s.last_ts = (m.updated_at AT TIME ZONE 'UTC') WHERE s.source_id = '" + SOURCE_ID + "'"));
+                        + " AND s.last_ts = m.updated_at WHERE s.source_id = '" + SOURCE_ID + "'"));
             } catch (Exception e) {
                 return false; // the status table does not exist before the first checkpoint
             }
@@ -309,21 +315,20 @@ public final class Benchmark {
                         maximumPoolSize: 4
                 - templatedRoute:
                     routeTemplateRef: tributary-change-source
-                    routeId: %s
                     parameters:
-                      sourceId: %s
-                      dataSource: benchSource
-                      table: items
-                      keyColumn: id
-                      mode: timestamp
-                      timestampColumn: updated_at
-                      safetyLagMs: "%d"
-                      maxChanges: "%d"
-                      batchSize: "%d"
-                      poll: "timer:bench?period=%d&delay=0"
-                      centralUrl: "%s"
-                      collection: %s
-                """.formatted(PG + SRC, SOURCE_ID, SOURCE_ID, safetyLagMs, maxChanges, batchSize, pollMs, centralUrl, COLLECTION));
+                      - { name: sourceId, value: "%s" }
+                      - { name: dataSource, value: benchSource }
+                      - { name: table, value: items }
+                      - { name: keyColumn, value: id }
+                      - { name: mode, value: timestamp }
+                      - { name: timestampColumn, value: updated_at }
+                      - { name: safetyLagMs, value: "%d" }
+                      - { name: maxChanges, value: "%d" }
+                      - { name: batchSize, value: "%d" }
+                      - { name: poll, value: "timer:bench?period=%d&delay=0" }
+                      - { name: centralUrl, value: "%s" }
+                      - { name: collection, value: "%s" }
+                """.formatted(PG + SRC, SOURCE_ID, safetyLagMs, maxChanges, batchSize, pollMs, centralUrl, COLLECTION));
         return yaml;
     }
 
