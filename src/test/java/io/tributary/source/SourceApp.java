@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.Exchange;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
@@ -24,7 +25,6 @@ final class SourceApp implements AutoCloseable {
 
     private final TributaryApp app;
     private final AtomicInteger failedRuns = new AtomicInteger();
-    private final AtomicInteger completedRuns = new AtomicInteger();
 
     private SourceApp(TributaryApp app) {
         this.app = app;
@@ -46,10 +46,10 @@ final class SourceApp implements AutoCloseable {
         app.context().getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.ExchangeFailedEvent failed && failed.getExchange().getFromRouteId() != null) {
+                // A run is the polling exchange; its split batches are exchanges of their own.
+                if (event instanceof CamelEvent.ExchangeFailedEvent failed
+                        && failed.getExchange().getProperty(Exchange.SPLIT_INDEX) == null) {
                     sourceApp.failedRuns.incrementAndGet();
-                } else if (event instanceof CamelEvent.ExchangeCompletedEvent) {
-                    sourceApp.completedRuns.incrementAndGet();
                 }
             }
         });
@@ -72,7 +72,8 @@ final class SourceApp implements AutoCloseable {
     }
 
     static Path writeSourceFile(Path dir, Map<String, String> parameters) {
-        StringBuilder yaml = new StringBuilder("- templatedRoute:\n    routeTemplateRef: tributary-change-source\n    parameters:\n");
+        StringBuilder yaml = new StringBuilder("- templatedRoute:\n    routeTemplateRef: tributary-change-source\n    routeId: "
+                + parameters.get("sourceId") + "\n    parameters:\n");
         parameters.forEach((name, value) -> yaml.append("      - name: ").append(name).append("\n        value: \"")
                 .append(value.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n"));
         Path file = dir.resolve(parameters.get("sourceId") + ".camel.yaml");
@@ -86,10 +87,6 @@ final class SourceApp implements AutoCloseable {
 
     int failedRuns() {
         return failedRuns.get();
-    }
-
-    int completedRuns() {
-        return completedRuns.get();
     }
 
     TributaryApp app() {
