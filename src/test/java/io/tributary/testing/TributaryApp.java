@@ -78,6 +78,11 @@ public final class TributaryApp implements AutoCloseable {
             try {
                 main.start();
             } catch (Exception e) {
+                try {
+                    main.stop(); // release what did start (e.g. the HTTP server) before reporting
+                } catch (Exception ignored) {
+                    e.addSuppressed(ignored);
+                }
                 throw new IllegalStateException("Tributary failed to start: " + e.getMessage(), e);
             }
             return new TributaryApp(main);
