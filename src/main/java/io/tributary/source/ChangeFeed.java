@@ -163,6 +163,10 @@ public final class ChangeFeed {
         if (value == null) {
             return null;
         }
+        if (typeName.equals("timestamptz")) {
+            // the PostgreSQL driver reports timestamptz as Types.TIMESTAMP but refuses LocalDateTime for it
+            return rs.getObject(i, java.time.OffsetDateTime.class).toString();
+        }
         return switch (meta.getColumnType(i)) {
             case Types.TIMESTAMP -> rs.getObject(i, LocalDateTime.class).toString();
             case Types.TIMESTAMP_WITH_TIMEZONE -> rs.getObject(i, java.time.OffsetDateTime.class).toString();

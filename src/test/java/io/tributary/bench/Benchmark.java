@@ -121,7 +121,7 @@ public final class Benchmark {
             TributaryProcess source = startSource(sourceYaml, "load");
             try {
                 initialLoad(source, central, centralTable);
-                resyncAllNewer(centralTable);
+                resyncAllNewer(source, centralTable);
             } finally {
                 source.stop();
             }
@@ -129,7 +129,7 @@ public final class Benchmark {
             source = startSource(sourceYaml, "steady");
             try {
                 source.awaitStarted(Duration.ofMinutes(2));
-                steadyState(centralTable);
+                steadyState(source, centralTable);
                 memory("source", source);
             } finally {
                 source.stop();
@@ -167,7 +167,7 @@ public final class Benchmark {
         Duration startup = source.awaitStarted(Duration.ofMinutes(2));
         long t = System.nanoTime();
         JfrRecording jfr = profile ? JfrRecording.start(out, "initial-load", central, source) : null;
-        awaitSynced(Duration.ofMinutes(30 + rows / 100_000));
+        awaitSynced(source, Duration.ofSeconds(120 + rows / 2_000));
         double s = secs(t);
         if (jfr != null) {
             jfr.stop();
@@ -177,13 +177,13 @@ public final class Benchmark {
                 "from Camel started (JVM + Camel start-up " + ms(startup) + " not included)");
     }
 
-    void resyncAllNewer(String centralTable) throws Exception {
+    void resyncAllNewer(TributaryProcess source, String centralTable) throws Exception {
         step("re-sync, every row newer");
         long u = System.nanoTime();
         sql(SRC, "UPDATE items SET updated_at = clock_timestamp()::timestamp");
         System.out.printf("  UPDATE of all rows took %.1fs (not counted)%n", secs(u));
         long t = System.nanoTime();
-        awaitSynced(Duration.ofMinutes(30 + rows / 100_000));
+        awaitSynced(source, Duration.ofSeconds(120 + rows / 2_000));
         double s = secs(t);
         long stale = Long.parseLong(scalar(CENTRAL, "SELECT count(*) FROM \"" + centralTable
                 + "\" WHERE (doc->>'updated_at')::timestamp < timestamp '2025-06-01'"));
@@ -203,7 +203,7 @@ public final class Benchmark {
         try (TributaryProcess source = startSource(sourceYaml, "resync")) {
             Duration startup = source.awaitStarted(Duration.ofMinutes(2));
             long t = System.nanoTime();
-            awaitSynced(Duration.ofMinutes(30 + rows / 100_000));
+            awaitSynced(source, Duration.ofSeconds(120 + rows / 2_000));
             double s = secs(t);
             String after = scalar(CENTRAL, "SELECT md5(string_agg(_key || ':' || _version, ',' ORDER BY _key)) FROM \"" + centralTable + "\"");
             if (!before.equals(after)) {
@@ -213,7 +213,7 @@ public final class Benchmark {
         }
     }
 
-    void steadyState(String centralTable) throws Exception {
+    void steadyState(TributaryProcess source, String centralTable) throws Exception {
         step("steady state: writer at " + steadyRate + " rows/s for " + steadySeconds + "s");
         // Central commit time: a trigger stamps each written central row; source commit time: the
         // writer stamps updated_at with clock_timestamp() in a one-statement transaction. All
@@ -249,7 +249,7 @@ public final class Benchmark {
                 written += perTick;
             }
             double achieved = written / secs(begin);
-            awaitSynced(Duration.ofMinutes(5));
+            awaitSynced(source, Duration.ofMinutes(5));
             Map<String, String> lat = one(CENTRAL, "WITH l AS (SELECT extract(epoch FROM (central_at AT TIME ZONE 'UTC') - (doc->>'updated_at')::timestamp) * 1000 AS ms"
                     + " FROM \"" + centralTable + "\" WHERE central_at IS NOT NULL AND (doc->>'updated_at')::timestamp >= '" + startTs + "')"
                     + " SELECT count(*) AS n, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)) AS p50,"
@@ -264,8 +264,11 @@ public final class Benchmark {
     }
 
     /** Done when the source's stored watermark is the newest row of the table. */
-    void awaitSynced(Duration timeout) {
+    void awaitSynced(TributaryProcess source, Duration timeout) {
         Await.until("the source watermark to reach the newest row", timeout, () -> {
+            if (!source.isAlive() || source.logText().contains("Exhausted after delivery attempt")) {
+                throw new AssertionError("the source failed, see " + source.log() + ":\n" + source.tail(20));
+            }
             try {
                 return "1".equals(scalar(SRC, "SELECT count(*) FROM tributary_status s JOIN (SELECT id, updated_at FROM items"
                         + " ORDER BY updated_at DESC, id DESC LIMIT 1) m ON s.last_key = m.id::text"
