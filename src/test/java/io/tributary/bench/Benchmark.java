@@ -151,12 +151,12 @@ public final class Benchmark {
                 + " | psql " + conn + " -d " + COPY_DB + " -c 'COPY items FROM STDIN'");
         check(COPY_DB, rows);
         copyRate = rows / copySecs;
-        row("COPY items TO STDOUT | COPY items FROM STDIN (PK)", copySecs, copyRate, "the raw copy limit");
+        row("COPY items TO STDOUT piped into COPY items FROM STDIN (PK)", copySecs, copyRate, "the raw copy limit");
         step("baseline pg_dump | psql");
         admin("CHECKPOINT");
         double dumpSecs = shell("pg_dump -h 127.0.0.1 -U postgres --data-only -t items " + SRC + " | psql " + conn + " -d " + DUMP_DB + " >/dev/null");
         check(DUMP_DB, rows);
-        row("pg_dump --data-only -t items | psql (PK)", dumpSecs, rows / dumpSecs, "");
+        row("pg_dump --data-only -t items piped into psql (PK)", dumpSecs, rows / dumpSecs, "");
         admin("DROP DATABASE " + COPY_DB + " WITH (FORCE)", "DROP DATABASE " + DUMP_DB + " WITH (FORCE)");
     }
 
