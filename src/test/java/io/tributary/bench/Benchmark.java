@@ -52,7 +52,7 @@ public final class Benchmark {
     // options (bench/run.sh --help lists them)
     long rows = 1_000_000;
     String xmx = "256m";
-    int maxChanges = 50_000;
+    int maxChanges = 20_000;
     int batchSize = 5_000;
     int pollMs = 500;
     int safetyLagMs = 100;
