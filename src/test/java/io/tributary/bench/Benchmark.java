@@ -59,6 +59,7 @@ public final class Benchmark {
     int steadySeconds = 30;
     int steadyRate = 1_000;
     boolean profile;
+    boolean loadOnly;
     String centralArgs = "";
     Path out;
 
@@ -81,6 +82,7 @@ public final class Benchmark {
                 case "--steady-rate" -> { b.steadyRate = Integer.parseInt(v); i++; }
                 case "--central-args" -> { b.centralArgs = v; i++; }
                 case "--profile" -> b.profile = true;
+                case "--load-only" -> b.loadOnly = true;
                 default -> throw new IllegalArgumentException("Unknown option " + args[i] + " (see bench/run.sh --help)");
             }
         }
@@ -121,6 +123,12 @@ public final class Benchmark {
             TributaryProcess source = startSource(sourceYaml, "load");
             try {
                 initialLoad(source, central, centralTable);
+                if (loadOnly) { // the 10M-row heap run: initial load only
+                    memory("source", source);
+                    memory("central", central);
+                    print();
+                    return;
+                }
                 resyncAllNewer(source, centralTable);
             } finally {
                 source.stop();
