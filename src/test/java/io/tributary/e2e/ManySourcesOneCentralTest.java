@@ -59,14 +59,14 @@ public abstract class ManySourcesOneCentralTest {
                         routeTemplateRef: tributary-change-source
                         routeId: %1$s
                         parameters:
-                          sourceId: %1$s
-                          dataSource: %1$s
-                          table: changes
-                          keyColumn: id
-                          collection: central
-                          centralUrl: "http://127.0.0.1:%2$d"
-                          batchSize: 7
-                          poll: "timer:%1$s?period=200"
+                          - { name: sourceId, value: %1$s }
+                          - { name: dataSource, value: %1$s }
+                          - { name: table, value: changes }
+                          - { name: keyColumn, value: id }
+                          - { name: collection, value: central }
+                          - { name: centralUrl, value: "http://127.0.0.1:%2$d" }
+                          - { name: batchSize, value: "7" }
+                          - { name: poll, value: "timer:%1$s?period=200" }
                     """.formatted(bean, port));
         }
         Files.writeString(routesDir.resolve("sources.camel.yaml"), yaml);
@@ -76,6 +76,19 @@ public abstract class ManySourcesOneCentralTest {
     void dropDatabases() {
         sources.forEach(TestDatabase::close);
         central.close();
+    }
+
+    private void createCollection(String name) {
+        try {
+            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + port + "/_api/import?collection=" + name
+                                    + "&type=array&createCollection=true"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("[]")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isLessThan(300);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -94,6 +107,7 @@ public abstract class ManySourcesOneCentralTest {
             builder.properties(db.beanProperties("src" + db.dialect().name().toLowerCase()));
         }
         try (TributaryApp app = builder.start()) {
+            createCollection("central"); // sources never create collections; until it exists they retry
             Await.until("all change tables drained", Duration.ofSeconds(60),
                     () -> sources.stream().allMatch(db -> db.count("SELECT COUNT(*) FROM changes") == 0));
             List<Map<String, Object>> docs = CentralCollection.documents(central, "central");
