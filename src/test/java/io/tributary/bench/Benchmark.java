@@ -1,12 +1,9 @@
 package io.tributary.bench;
 
+import io.tributary.e2e.CentralCollection;
 import io.tributary.testing.Await;
 import io.tributary.testing.TributaryProcess;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -343,16 +340,9 @@ public final class Benchmark {
         return yaml;
     }
 
-    /** The source posts without createCollection (a typo must not create collections), so the collection is made first. */
-    void createCollection(String centralUrl) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(centralUrl + "/_api/import?collection=" + COLLECTION + "&type=array&createCollection=true"))
-                .POST(HttpRequest.BodyPublishers.ofString("[{\"_key\":\"bench-probe\"}]")).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() >= 300) {
-            throw new IllegalStateException("Cannot create the collection: " + r.statusCode() + " " + r.body());
-        }
-        String t = scalar(CENTRAL, "SELECT table_name FROM tributary_collections WHERE collection_name = '" + COLLECTION + "'");
-        sql(CENTRAL, "DELETE FROM \"" + t + "\"");
+    /** The collection is created first, as an operator would (sources never create collections). */
+    void createCollection(String centralUrl) {
+        CentralCollection.create(centralUrl, COLLECTION);
     }
 
     void memory(String name, TributaryProcess p) throws IOException {

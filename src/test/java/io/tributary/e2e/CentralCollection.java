@@ -16,6 +16,27 @@ public final class CentralCollection {
     private CentralCollection() {
     }
 
+    /**
+     * Creates a collection through the import endpoint, as an operator would: sources never create
+     * collections (a typo in a source must not), and retry until the collection exists.
+     */
+    public static void create(String centralUrl, String collection) {
+        try {
+            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(centralUrl + "/_api/import?collection=" + collection + "&type=array&createCollection=true"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("[]")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 300) {
+                throw new IllegalStateException("Cannot create collection " + collection + ": " + response.statusCode() + " " + response.body());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The collection's table, from the central catalog. */
     public static String table(TestDatabase central, String collection) {
         List<Map<String, Object>> rows = central.query(

@@ -78,19 +78,6 @@ public abstract class ManySourcesOneCentralTest {
         central.close();
     }
 
-    private void createCollection(String name) {
-        try {
-            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create("http://127.0.0.1:" + port + "/_api/import?collection=" + name
-                                    + "&type=array&createCollection=true"))
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("[]")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as(response.body()).isLessThan(300);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Test
     void everyRowOfEverySourceArrivesOnceAndChangeTablesAreCleaned() {
         for (TestDatabase db : sources) {
@@ -107,7 +94,7 @@ public abstract class ManySourcesOneCentralTest {
             builder.properties(db.beanProperties("src" + db.dialect().name().toLowerCase()));
         }
         try (TributaryApp app = builder.start()) {
-            createCollection("central"); // sources never create collections; until it exists they retry
+            CentralCollection.create("http://127.0.0.1:" + port, "central");
             Await.until("all change tables drained", Duration.ofSeconds(60),
                     () -> sources.stream().allMatch(db -> db.count("SELECT COUNT(*) FROM changes") == 0));
             List<Map<String, Object>> docs = CentralCollection.documents(central, "central");

@@ -9,10 +9,6 @@ import io.tributary.testing.TestDatabase;
 import io.tributary.testing.TributaryApp;
 import io.tributary.testing.TributaryProcess;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -111,12 +107,8 @@ final class FaultHarness implements AutoCloseable {
                 .start();
     }
 
-    /** Sources never create collections (a typo must not), so the test creates it like an operator would. */
-    void createCollection() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + centralPort
-                        + "/_api/import?collection=" + COLLECTION + "&type=array&createCollection=true"))
-                .POST(HttpRequest.BodyPublishers.ofString("[]")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isLessThan(300);
+    void createCollection() {
+        CentralCollection.create("http://127.0.0.1:" + centralPort, COLLECTION);
     }
 
     String centralTable() {
