@@ -85,7 +85,9 @@ public final class ChangeFeed {
         } else {
             String ts = timestampColumn;
             if (after != null) {
-                conditions.add("(" + ts + " > ? OR (" + ts + " = ? AND " + order.afterCondition(dialect, key) + "))");
+                // "ts >= ?" gives an index on (ts, key) a range start; without it every run scans
+                // the index from its beginning and filters, which is quadratic in the table size.
+                conditions.add(ts + " >= ? AND (" + ts + " > ? OR (" + ts + " = ? AND " + order.afterCondition(dialect, key) + "))");
             }
             conditions.add(ts + " <= ?");
             orderBy = ts + ", " + order.orderBy(dialect, key);
@@ -97,6 +99,7 @@ public final class ChangeFeed {
                 int i = 1;
                 if (timestampColumn != null) {
                     if (after != null) {
+                        ps.setObject(i++, after.timestamp());
                         ps.setObject(i++, after.timestamp());
                         ps.setObject(i++, after.timestamp());
                         i = order.bindAfter(ps, i, after.key());
@@ -162,6 +165,10 @@ public final class ChangeFeed {
         Object value = rs.getObject(i);
         if (value == null) {
             return null;
+        }
+        if (typeName.equals("timestamptz")) {
+            // the PostgreSQL driver reports timestamptz as Types.TIMESTAMP but refuses LocalDateTime for it
+            return rs.getObject(i, java.time.OffsetDateTime.class).toString();
         }
         return switch (meta.getColumnType(i)) {
             case Types.TIMESTAMP -> rs.getObject(i, LocalDateTime.class).toString();

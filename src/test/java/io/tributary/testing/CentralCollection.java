@@ -1,13 +1,13 @@
 package io.tributary.testing;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads what arrived in a central collection straight from the central database, bypassing HTTP. */
+/** Reads a central collection straight from the central store's tables, bypassing the HTTP API. */
 public final class CentralCollection {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -15,27 +15,57 @@ public final class CentralCollection {
     private CentralCollection() {
     }
 
-    public static List<Map<String, Object>> documents(TestDatabase central, String collection) {
-        List<Map<String, Object>> catalog = central.query(
-                "SELECT table_name FROM tributary_collections WHERE database_name = '_system' AND collection_name = ?",
-                collection);
-        if (catalog.isEmpty()) {
-            return List.of();
+    /** Creates a collection through the import endpoint, as an operator would (an empty import). */
+    public static void create(String centralUrl, String collection) {
+        try {
+            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(centralUrl + "/_api/import?collection=" + collection + "&type=array&createCollection=true"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("[]")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 300) {
+                throw new IllegalStateException("Cannot create collection " + collection + ": " + response.statusCode() + " " + response.body());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
-        String table = (String) catalog.get(0).get("table_name");
-        String quoted = central.dialect().quote(table);
-        List<Map<String, Object>> docs = new ArrayList<>();
-        for (Map<String, Object> row : central.query("SELECT " + central.dialect().quote("doc") + " FROM " + quoted)) {
-            docs.add(parse(String.valueOf(row.get("doc"))));
-        }
-        return docs;
     }
 
-    private static Map<String, Object> parse(String json) {
-        try {
-            return JSON.readValue(json, new TypeReference<Map<String, Object>>() { });
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Central document is not JSON: " + json, e);
+    /** The collection's table, from the central catalog. */
+    public static String table(TestDatabase central, String collection) {
+        List<Map<String, Object>> rows = central.query(
+                "SELECT table_name FROM tributary_collections WHERE collection_name = ?", collection);
+        if (rows.isEmpty()) {
+            throw new IllegalStateException("No central collection " + collection);
         }
+        return (String) rows.get(0).get("table_name");
+    }
+
+    /** Every stored document, parsed, with its {@code _key} column. */
+    public static List<Map<String, Object>> documents(TestDatabase central, String collection) {
+        String table = central.dialect().quote(table(central, collection));
+        List<Map<String, Object>> documents = new ArrayList<>();
+        for (Map<String, Object> row : central.query("SELECT " + central.dialect().quote("_key") + " AS k, "
+                + central.dialect().quote("doc") + " AS d FROM " + table)) {
+            try {
+                Map<String, Object> doc = new LinkedHashMap<>(JSON.readValue(text(row.get("d")),
+                        new TypeReference<Map<String, Object>>() { }));
+                doc.put("_key", row.get("k"));
+                documents.add(doc);
+            } catch (Exception e) {
+                throw new IllegalStateException("Unparseable central document " + row.get("k") + ": " + e.getMessage(), e);
+            }
+        }
+        return documents;
+    }
+
+    /** H2 returns the document column as a Clob, PostgreSQL as a PGobject, MariaDB as a String. */
+    private static String text(Object value) throws java.sql.SQLException {
+        if (value instanceof java.sql.Clob clob) {
+            return clob.getSubString(1, (int) clob.length());
+        }
+        return String.valueOf(value);
     }
 }
