@@ -1,17 +1,13 @@
 package io.tributary.source;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.sql.Dialect;
-import java.io.IOException;
-import java.sql.Blob;
-import java.sql.Clob;
+import io.tributary.sql.JsonColumnValue;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -34,8 +30,6 @@ public final class ChangeFeed {
             return new Watermark(key, timestamp);
         }
     }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DataSource dataSource;
     private final Dialect dialect;
@@ -143,54 +137,13 @@ public final class ChangeFeed {
         while (rs.next()) {
             Map<String, Object> values = new LinkedHashMap<>();
             for (int i = 1; i <= columns; i++) {
-                values.put(columnCase.apply(meta.getColumnLabel(i)), jsonValue(rs, i, meta));
+                values.put(columnCase.apply(meta.getColumnLabel(i)), JsonColumnValue.of(rs, i, meta));
             }
             String key = rs.getString(keyIndex);
             LocalDateTime timestamp = tsIndex < 0 ? null : rs.getObject(tsIndex, LocalDateTime.class);
             changes.add(new Change(key, timestamp, values));
         }
         return changes;
-    }
-
-    private static Object jsonValue(ResultSet rs, int i, ResultSetMetaData meta) throws SQLException {
-        String typeName = meta.getColumnTypeName(i).toLowerCase(Locale.ROOT);
-        if (typeName.equals("json") || typeName.equals("jsonb")) {
-            String text = rs.getString(i);
-            try {
-                return text == null ? null : JSON.readTree(text);
-            } catch (IOException e) {
-                throw new IllegalStateException("Column " + meta.getColumnLabel(i) + " holds invalid JSON: " + e.getMessage(), e);
-            }
-        }
-        Object value = rs.getObject(i);
-        if (value == null) {
-            return null;
-        }
-        if (typeName.equals("timestamptz")) {
-            // the PostgreSQL driver reports timestamptz as Types.TIMESTAMP but refuses LocalDateTime for it
-            return rs.getObject(i, java.time.OffsetDateTime.class).toString();
-        }
-        return switch (meta.getColumnType(i)) {
-            case Types.TIMESTAMP -> rs.getObject(i, LocalDateTime.class).toString();
-            case Types.TIMESTAMP_WITH_TIMEZONE -> rs.getObject(i, java.time.OffsetDateTime.class).toString();
-            case Types.DATE -> rs.getObject(i, java.time.LocalDate.class).toString();
-            case Types.TIME -> rs.getObject(i, java.time.LocalTime.class).toString();
-            default -> plain(value);
-        };
-    }
-
-    /** Types Jackson cannot write as they are become strings or byte arrays (written as base64). */
-    private static Object plain(Object value) throws SQLException {
-        if (value instanceof Clob clob) {
-            return clob.getSubString(1, (int) clob.length());
-        }
-        if (value instanceof Blob blob) {
-            return blob.getBytes(1, (int) blob.length());
-        }
-        if (value instanceof Number || value instanceof Boolean || value instanceof String || value instanceof byte[]) {
-            return value;
-        }
-        return value.toString();
     }
 
     /** How column labels become attribute names. H2 upper-cases unquoted names, so {@code lower} is the default. */

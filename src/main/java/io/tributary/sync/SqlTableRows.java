@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.DocumentJson;
 import io.tributary.central.DocumentKey;
 import io.tributary.sql.Dialect;
+import io.tributary.sql.JsonColumnValue;
 import io.tributary.sql.SqlIdentifier;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -14,7 +15,6 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
-import java.util.Base64;
 import java.util.Locale;
 import javax.sql.DataSource;
 
@@ -111,7 +111,7 @@ final class SqlTableRows implements RowShape {
             if (name.equalsIgnoreCase(keyColumn)) {
                 key = value == null ? null : value instanceof BigDecimal b ? b.toPlainString() : value.toString();
             }
-            put(doc, name, value);
+            doc.set(name, DocumentJson.MAPPER.valueToTree(JsonColumnValue.of(rs, i, meta)));
         }
         if (!DocumentKey.isValid(key)) {
             throw new IllegalStateException("Source row key '" + key + "' of " + table + "." + keyColumn
@@ -123,34 +123,6 @@ final class SqlTableRows implements RowShape {
             return new SyncDocument(key, null, DocumentJson.MAPPER.writeValueAsString(withKey));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void put(ObjectNode doc, String name, Object value) {
-        if (value == null) {
-            doc.putNull(name);
-        } else if (value instanceof BigDecimal b) {
-            doc.put(name, b);
-        } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
-            doc.put(name, ((Number) value).longValue());
-        } else if (value instanceof Number n) {
-            doc.put(name, new BigDecimal(n.toString()));
-        } else if (value instanceof Boolean b) {
-            doc.put(name, b);
-        } else if (value instanceof byte[] bytes) {
-            doc.put(name, Base64.getEncoder().encodeToString(bytes));
-        } else if (value instanceof java.sql.Timestamp t) {
-            doc.put(name, t.toLocalDateTime().toString());
-        } else if (value instanceof java.sql.Date d) {
-            doc.put(name, d.toLocalDate().toString());
-        } else if (value instanceof java.sql.Clob clob) {
-            try {
-                doc.put(name, clob.getSubString(1, (int) clob.length()));
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        } else {
-            doc.put(name, value.toString());
         }
     }
 }
