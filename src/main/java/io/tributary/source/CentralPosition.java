@@ -1,5 +1,6 @@
 package io.tributary.source;
 
+import io.tributary.central.CentralAuth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.tributary.source;
 
+import io.tributary.central.CentralAuth;
 import io.tributary.source.ChangeFeed.Change;
 import io.tributary.source.ChangeFeed.ColumnCase;
 import io.tributary.sql.Dialect;

@@ -3,6 +3,7 @@ package io.tributary.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.central.CentralAuth;
 import io.tributary.central.DocumentJson;
 import java.io.IOException;
 import java.net.URI;
@@ -14,7 +15,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -50,8 +50,9 @@ public final class RemoteCentralSource implements SyncSource {
         String root = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.base = root + "/_db/" + database + "/_api/tributary/sync/" + collection;
         this.countUrl = root + "/_db/" + database + "/_api/collection/" + collection + "/count";
-        this.authorization = password == null || password.isEmpty() ? null : "Basic " + Base64.getEncoder()
-                .encodeToString(((username == null ? "root" : username) + ":" + password).getBytes(StandardCharsets.UTF_8));
+        // no password, no header: a node without a password accepts anonymous requests
+        this.authorization = password == null || password.isEmpty() ? null
+                : new CentralAuth(username == null ? "root" : username, password).authorization().orElse(null);
         this.control = control;
     }
 

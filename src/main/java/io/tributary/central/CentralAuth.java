@@ -1,4 +1,4 @@
-package io.tributary.source;
+package io.tributary.central;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
