@@ -11,10 +11,8 @@ import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -24,8 +22,11 @@ import javax.sql.DataSource;
  */
 public final class ChangeFeed {
 
-    /** One change row: its key and timestamp as the watermark needs them, and its columns for the document. */
-    public record Change(String key, LocalDateTime timestamp, Map<String, Object> columns) {
+    /**
+     * One change row: its key and timestamp as the watermark needs them, and its column values for the
+     * document. {@code names} is one array shared by every row of a read (attribute names in column order).
+     */
+    public record Change(String key, LocalDateTime timestamp, String[] names, Object[] values) {
         public Watermark watermark() {
             return new Watermark(key, timestamp);
         }
@@ -125,23 +126,27 @@ public final class ChangeFeed {
         int columns = meta.getColumnCount();
         int keyIndex = -1;
         int tsIndex = -1;
+        String[] names = new String[columns];
         for (int i = 1; i <= columns; i++) {
-            if (meta.getColumnLabel(i).equalsIgnoreCase(keyColumn)) {
+            String label = meta.getColumnLabel(i);
+            names[i - 1] = columnCase.apply(label);
+            if (label.equalsIgnoreCase(keyColumn)) {
                 keyIndex = i;
             }
-            if (timestampColumn != null && meta.getColumnLabel(i).equalsIgnoreCase(timestampColumn)) {
+            if (timestampColumn != null && label.equalsIgnoreCase(timestampColumn)) {
                 tsIndex = i;
             }
         }
+        JsonColumnValue.Reader[] readers = JsonColumnValue.readers(meta);
         List<Change> changes = new ArrayList<>();
         while (rs.next()) {
-            Map<String, Object> values = new LinkedHashMap<>();
-            for (int i = 1; i <= columns; i++) {
-                values.put(columnCase.apply(meta.getColumnLabel(i)), JsonColumnValue.of(rs, i, meta));
+            Object[] values = new Object[columns];
+            for (int i = 0; i < columns; i++) {
+                values[i] = readers[i].read(rs);
             }
             String key = rs.getString(keyIndex);
             LocalDateTime timestamp = tsIndex < 0 ? null : rs.getObject(tsIndex, LocalDateTime.class);
-            changes.add(new Change(key, timestamp, values));
+            changes.add(new Change(key, timestamp, names, values));
         }
         return changes;
     }

@@ -9,9 +9,9 @@ import io.tributary.status.StatusStore;
 import io.tributary.status.StatusStore.Status;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -22,17 +22,22 @@ import org.slf4j.LoggerFactory;
 /**
  * One configured source: the template-local bean of {@code routes/change-source-template.camel.yaml}
  * (one instance per templated route, filled from the template parameters). Each method is one step
- * of the route; the work itself is done by {@link ChangeFeed}, {@link BatchDocuments},
+ * of the route; the work itself is done by {@link ChangeFeed}, {@link BatchBody},
  * {@link ImportResponseCheck} and {@link Checkpoint}. A batch's state travels in exchange properties,
  * never in headers, so none of it can leak into the HTTP request.
+ *
+ * <p>Batches of a run may be sent in parallel; this bean is also the split's aggregation strategy,
+ * which Camel calls in batch order, so checkpoints (deletes and watermark) always advance in order.
  */
-public final class ChangeSource implements ExceptionHandler {
+public final class ChangeSource implements ExceptionHandler, AggregationStrategy {
 
     public static final String WATERMARK = "tributaryWatermark";
     public static final String POSITION = "tributaryPosition";
     public static final String KEYS = "tributaryKeys";
     public static final String ROWS = "tributaryRows";
     public static final String IMPORT_PATH = "tributaryImportPath";
+    public static final String SOURCE_HEADER = "X-Tributary-Source";
+    public static final String POSITION_HEADER = "X-Tributary-Position";
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeSource.class);
 
@@ -60,10 +65,22 @@ public final class ChangeSource implements ExceptionHandler {
     private CentralAuth centralAuth;
     private Prepared prepared;
     /** The position recovered from the central node while this source has no status row yet. */
-    private Watermark recovered;
+    private volatile Watermark recovered;
 
     /** What needs the databases: built on the first run, so a database that is down at start-up only fails runs. */
-    private record Prepared(KeyOrder order, ChangeFeed feed, BatchDocuments documents, StatusStore status, Checkpoint checkpoint) {
+    private record Prepared(KeyOrder order, ChangeFeed feed, BatchBody body, StatusStore status, Checkpoint checkpoint) {
+    }
+
+    /** The current run: which batch is acknowledged next, and the position everything before it reached. */
+    private RunProgress run = new RunProgress(null);
+
+    private static final class RunProgress {
+        int nextToAcknowledge;
+        String acknowledged;
+
+        RunProgress(String start) {
+            this.acknowledged = start;
+        }
     }
 
     /** Called once the template parameters are set: fails start-up on a misconfigured source. */
@@ -104,11 +121,15 @@ public final class ChangeSource implements ExceptionHandler {
             HealthCheckRegistry.get(exchange.getContext()).register(health);
         }
         Prepared p = prepared();
-        return p.feed().read(p.order(), watermark(p), maxChanges, safetyLagMs);
+        Watermark after = watermark(p);
+        synchronized (this) {
+            run = new RunProgress(after == null ? null : after.position(p.order()));
+        }
+        return p.feed().read(p.order(), after, maxChanges, safetyLagMs);
     }
 
-    /** Route step 2, per batch: the documents to import; the batch's acknowledgement data goes to exchange properties. */
-    public List<Map<String, Object>> toDocuments(List<Change> batch, Exchange exchange) {
+    /** Route step 2, per batch: the import request body; the batch's acknowledgement data goes to exchange properties. */
+    public byte[] toImportBody(List<Change> batch, Exchange exchange) {
         Prepared p = prepared();
         Watermark last = batch.get(batch.size() - 1).watermark();
         List<Object> keys = new ArrayList<>(batch.size());
@@ -120,12 +141,26 @@ public final class ChangeSource implements ExceptionHandler {
         exchange.setProperty(KEYS, keys);
         exchange.setProperty(ROWS, batch.size());
         exchange.setProperty(IMPORT_PATH, database.isEmpty() ? "/_api/import" : "/_db/" + database + "/_api/import");
-        return p.documents().documents(batch);
+        return p.body().json(batch);
     }
 
-    /** Route step 2b: the central node's credentials, when configured, as a preemptive Basic header. */
-    public void authorize(Exchange exchange) {
+    /**
+     * Route step 2b: the request's own headers. The Basic credentials when configured (kept out of
+     * endpoint URIs and logs), and the source position the central node stores with the documents.
+     * That position must never run ahead of a batch that may still fail, so a batch sent while an
+     * earlier one of its run is unacknowledged carries the position acknowledged so far, not its own.
+     */
+    public void importHeaders(Exchange exchange) {
         centralAuth.authorization().ifPresent(value -> exchange.getMessage().setHeader("Authorization", value));
+        int index = exchange.getProperty(Exchange.SPLIT_INDEX, 0, Integer.class);
+        String position;
+        synchronized (this) {
+            position = run.nextToAcknowledge == index ? exchange.getProperty(POSITION, String.class) : run.acknowledged;
+        }
+        if (position != null) {
+            exchange.getMessage().setHeader(SOURCE_HEADER, sourceId);
+            exchange.getMessage().setHeader(POSITION_HEADER, position);
+        }
     }
 
     /** Route step 3: throws unless the central node imported every document. */
@@ -133,14 +168,31 @@ public final class ChangeSource implements ExceptionHandler {
         new ImportResponseCheck().check(body, exchange.getProperty(ROWS, Integer.class));
     }
 
-    /** Route step 4: delete the transferred change rows and store the watermark. */
+    /**
+     * Step 4, the split's aggregation: Camel hands over the imported batches in their order (a batch
+     * only after every earlier one), and never one after a failed batch. Each is checkpointed here:
+     * its change rows deleted and its watermark stored.
+     */
+    @Override
+    public Exchange aggregate(Exchange previous, Exchange batch) {
+        checkpoint(batch);
+        return batch;
+    }
+
+    /** Delete the transferred change rows and store the watermark. */
     @SuppressWarnings("unchecked")
     public void checkpoint(Exchange exchange) {
         Watermark watermark = exchange.getProperty(WATERMARK, Watermark.class);
-        prepared().checkpoint().commit(exchange.getProperty(KEYS, List.class), watermark,
-                exchange.getProperty(POSITION, String.class), exchange.getProperty(ROWS, Integer.class));
+        String position = exchange.getProperty(POSITION, String.class);
+        int rows = exchange.getProperty(ROWS, Integer.class);
+        prepared().checkpoint().commit(exchange.getProperty(KEYS, List.class), watermark, position, rows);
+        synchronized (this) {
+            run.nextToAcknowledge = exchange.getProperty(Exchange.SPLIT_INDEX, 0, Integer.class) + 1;
+            run.acknowledged = position;
+        }
         recovered = null;
-        health.batchSent(exchange.getProperty(ROWS, Integer.class));
+        health.batchSent(rows);
+        LOG.info("source={} batch={} rows, watermark={}", sourceId, rows, watermark);
     }
 
     /** Last route step: every batch of the run was acknowledged (or there was nothing to send). */
@@ -226,7 +278,7 @@ public final class ChangeSource implements ExceptionHandler {
             status.createIfMissing();
             Checkpoint checkpoint = new Checkpoint(dataSource, captureMode == CaptureMode.CHANGE_TABLE ? table : null,
                     keyColumn, status, sourceId);
-            prepared = new Prepared(order, feed, new BatchDocuments(sourceId, keyPrefix, order, captureMode), status, checkpoint);
+            prepared = new Prepared(order, feed, new BatchBody(sourceId, keyPrefix, order, captureMode), status, checkpoint);
             LOG.info("source={} reads {} (mode {}, key order {})", sourceId, table, captureMode.parameterValue(), order.parameterValue());
         }
         return prepared;

@@ -18,51 +18,79 @@ import java.util.Locale;
  * A column of the current row as a value Jackson writes the same way on every database: numbers,
  * booleans and strings as they are, JSON columns parsed, date/time types as ISO-8601 text, LOBs
  * read while the connection is still open, binary as bytes (written as base64).
+ *
+ * <p>The conversion is chosen once per column from the result set's metadata ({@link #readers}):
+ * looking the type up per cell and reading a timestamp twice cost more than the rest of a row.
  */
 public final class JsonColumnValue {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Reads one column of the current row. */
+    @FunctionalInterface
+    public interface Reader {
+        Object read(ResultSet rs) throws SQLException;
+    }
+
     private JsonColumnValue() {
     }
 
-    public static Object of(ResultSet rs, int i, ResultSetMetaData meta) throws SQLException {
-        String typeName = meta.getColumnTypeName(i).toLowerCase(Locale.ROOT);
-        if (typeName.equals("json") || typeName.equals("jsonb")) {
-            String text = rs.getString(i);
-            try {
-                return text == null ? null : JSON.readTree(text);
-            } catch (IOException e) {
-                throw new IllegalStateException("Column " + meta.getColumnLabel(i) + " holds invalid JSON: " + e.getMessage(), e);
-            }
+    /** One reader per column, in column order (index 0 is column 1). */
+    public static Reader[] readers(ResultSetMetaData meta) throws SQLException {
+        Reader[] readers = new Reader[meta.getColumnCount()];
+        for (int i = 1; i <= readers.length; i++) {
+            readers[i - 1] = reader(meta, i);
         }
-        Object value = rs.getObject(i);
-        if (value == null) {
-            return null;
+        return readers;
+    }
+
+    public static Object of(ResultSet rs, int i, ResultSetMetaData meta) throws SQLException {
+        return reader(meta, i).read(rs);
+    }
+
+    private static Reader reader(ResultSetMetaData meta, int i) throws SQLException {
+        String typeName = meta.getColumnTypeName(i).toLowerCase(Locale.ROOT);
+        String label = meta.getColumnLabel(i);
+        if (typeName.equals("json") || typeName.equals("jsonb")) {
+            return rs -> {
+                String text = rs.getString(i);
+                try {
+                    return text == null ? null : JSON.readTree(text);
+                } catch (IOException e) {
+                    throw new IllegalStateException("Column " + label + " holds invalid JSON: " + e.getMessage(), e);
+                }
+            };
         }
         if (typeName.equals("timestamptz")) {
             // the PostgreSQL driver reports timestamptz as Types.TIMESTAMP but refuses LocalDateTime for it
-            return rs.getObject(i, OffsetDateTime.class).toString();
+            return rs -> text(rs.getObject(i, OffsetDateTime.class));
         }
         return switch (meta.getColumnType(i)) {
-            case Types.TIMESTAMP -> rs.getObject(i, LocalDateTime.class).toString();
-            case Types.TIMESTAMP_WITH_TIMEZONE -> rs.getObject(i, OffsetDateTime.class).toString();
-            case Types.DATE -> rs.getObject(i, LocalDate.class).toString();
-            case Types.TIME -> rs.getObject(i, LocalTime.class).toString();
-            default -> plain(value);
+            case Types.TIMESTAMP -> rs -> text(rs.getObject(i, LocalDateTime.class));
+            case Types.TIMESTAMP_WITH_TIMEZONE -> rs -> text(rs.getObject(i, OffsetDateTime.class));
+            case Types.DATE -> rs -> text(rs.getObject(i, LocalDate.class));
+            case Types.TIME -> rs -> text(rs.getObject(i, LocalTime.class));
+            case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR ->
+                    rs -> rs.getString(i);
+            default -> rs -> plain(rs.getObject(i));
         };
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
     }
 
     /** Types Jackson cannot write as they are become strings or byte arrays. */
     private static Object plain(Object value) throws SQLException {
+        if (value == null || value instanceof Number || value instanceof Boolean || value instanceof String
+                || value instanceof byte[]) {
+            return value;
+        }
         if (value instanceof Clob clob) {
             return clob.getSubString(1, (int) clob.length());
         }
         if (value instanceof Blob blob) {
             return blob.getBytes(1, (int) blob.length());
-        }
-        if (value instanceof Number || value instanceof Boolean || value instanceof String || value instanceof byte[]) {
-            return value;
         }
         return value.toString();
     }

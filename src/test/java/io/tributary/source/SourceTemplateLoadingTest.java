@@ -41,6 +41,7 @@ class SourceTemplateLoadingTest {
             s.put("poll", "quartz:tributary/quartzy?trigger.repeatInterval=20&trigger.repeatCount=-1&stateful=true");
             s.put("batchSize", "2");
             s.put("maxChanges", "4");
+            s.put("parallelBatches", "1"); // so that any concurrent import would be an overlapping run
             central.delay(100);
             try (SourceApp app = SourceApp.start(db, dir, s)) {
                 Await.until("12 documents", Duration.ofSeconds(20), () -> central.documentCount() == 12);

@@ -40,6 +40,7 @@ public final class TestCentral implements AutoCloseable {
     private HttpServer server;
 
     private final Map<String, ObjectNode> documents = new LinkedHashMap<>();
+    private String failKey;
     private final Map<String, Integer> applied = new HashMap<>();
     private final List<String> arrivalOrder = new ArrayList<>();
     private final Map<String, String> positions = new HashMap<>();
@@ -94,6 +95,11 @@ public final class TestCentral implements AutoCloseable {
     public synchronized void behave(Behaviour behaviour, int times) {
         this.behaviour = behaviour;
         this.failuresLeft = times;
+    }
+
+    /** Answers 500 to every import whose body contains this {@code _key} (null: none). */
+    public synchronized void failBatchesContaining(String key) {
+        failKey = key == null ? null : "\"_key\":\"" + key + "\"";
     }
 
     public synchronized void delay(long ms) {
@@ -191,6 +197,11 @@ public final class TestCentral implements AutoCloseable {
         String collection = query.get("collection");
         String versionAttribute = query.get("versionAttribute");
         Behaviour now = nextBehaviour();
+        synchronized (this) {
+            if (failKey != null && new String(body, StandardCharsets.UTF_8).contains(failKey)) {
+                now = Behaviour.FAIL_500;
+            }
+        }
         if (now == Behaviour.FAIL_500) {
             respond(http, 500, "{\"error\":true,\"code\":500,\"errorNum\":4,\"errorMessage\":\"simulated failure\"}");
             return;
