@@ -340,10 +340,10 @@ public class DocumentStore implements Service {
             ImportItem item = items.get(i);
             keys[i] = item.key();
             versions[i] = DocumentJson.column(DocumentJson.version(item.document(), request.versionAttribute()));
-            docs[i] = text(item.document());
+            docs[i] = item.raw() != null ? item.raw() : text(item.document());
         }
         String sql = "INSERT INTO " + table + " AS t (\"_key\", \"_version\", doc)"
-                + " SELECT k, v, d::jsonb FROM unnest(?::text[], ?::numeric[], ?::text[]) AS s(k, v, d) ORDER BY k"
+                + " SELECT k, v, d::jsonb FROM unnest(?::text[], ?::numeric[], ?::text[]) AS s(k, v, d) ORDER BY k COLLATE \"C\""
                 + " ON CONFLICT (\"_key\") DO UPDATE SET \"_version\" = EXCLUDED.\"_version\", doc = EXCLUDED.doc"
                 + " WHERE EXCLUDED.\"_version\" IS NULL OR t.\"_version\" IS NULL OR EXCLUDED.\"_version\" > t.\"_version\""
                 + " RETURNING (t.xmax = 0)";

@@ -68,7 +68,9 @@ public final class ImportBody {
                 if (p.currentToken() == null) {
                     throw truncated();
                 }
-                add(position++, p.readValueAsTree());
+                long start = p.currentTokenLocation().getByteOffset();
+                JsonNode value = p.readValueAsTree();
+                add(position++, value, raw(body, start, p.currentLocation().getByteOffset()));
             }
             if (p.nextToken() != null) {
                 throw new ApiException(400, ApiException.CORRUPTED_JSON, "unexpected content after the JSON array");
@@ -92,7 +94,7 @@ public final class ImportBody {
             } else {
                 JsonNode value = parseLine(body, start, end, line);
                 if (!headersAndValues) {
-                    add(line, value);
+                    add(line, value, raw(body, start, end));
                 } else if (header == null) {
                     header = attributeNames(value);
                 } else {
@@ -154,10 +156,21 @@ public final class ImportBody {
                 document.set(header.get(i).asText(), values.get(i));
             }
         }
-        add(line, document);
+        add(line, document, null);
     }
 
-    private void add(int position, JsonNode value) {
+    /** The UTF-8 text of the object the parser read from {@code start} to {@code end}; null if that is not one object. */
+    private static String raw(byte[] body, long start, long end) {
+        while (end > start && start >= 0 && end <= body.length && Character.isWhitespace(body[(int) end - 1])) {
+            end--;
+        }
+        if (start < 0 || end <= start || end > body.length || body[(int) start] != '{' || body[(int) end - 1] != '}') {
+            return null;
+        }
+        return new String(body, (int) start, (int) (end - start), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private void add(int position, JsonNode value, String raw) {
         if (!(value instanceof ObjectNode document)) {
             items.add(ImportItem.failed(position, ApiException.DOCUMENT_TYPE_INVALID,
                     "invalid JSON type (expecting object, probably parse error), offending context: " + context(value)));
@@ -165,7 +178,10 @@ public final class ImportBody {
         }
         JsonNode key = document.get("_key");
         String keyText;
+        boolean asReceived = raw != null && !document.has("_id") && !document.has("_rev")
+                && (request.fromPrefix() == null || !document.has("_from")) && (request.toPrefix() == null || !document.has("_to"));
         if (key == null) {
+            asReceived = false;
             keyText = DocumentKey.generate();
             document.put("_key", keyText);
         } else if (key.isTextual() && DocumentKey.isValid(key.asText())) {
@@ -180,7 +196,7 @@ public final class ImportBody {
         document.remove("_rev");
         prefix(document, "_from", request.fromPrefix());
         prefix(document, "_to", request.toPrefix());
-        items.add(ImportItem.document(position, document, keyText));
+        items.add(ImportItem.document(position, document, keyText, asReceived ? raw : null));
     }
 
     private static void prefix(ObjectNode document, String attribute, String prefix) {
