@@ -2,7 +2,7 @@
 # The Tributary benchmark (issue 3): one command, prints a table. See docs/performance.md.
 #
 #   bench/run.sh [--rows N] [--xmx 256m] [--max-changes 20000] [--batch-size 5000]
-#                [--poll-ms 500] [--safety-lag-ms 100] [--steady-seconds 30] [--steady-rate 1000]
+#                [--parallel-batches 2] [--poll-ms 500] [--safety-lag-ms 100] [--steady-seconds 30] [--steady-rate 1000]
 #                [--central-args "-Dkey=value ..."] [--profile] [--load-only]
 #
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth) with psql/pg_dump on PATH.

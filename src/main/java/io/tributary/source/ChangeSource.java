@@ -36,6 +36,7 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
     public static final String KEYS = "tributaryKeys";
     public static final String ROWS = "tributaryRows";
     public static final String IMPORT_PATH = "tributaryImportPath";
+    public static final String FULL_PAGE = "tributaryFullPage";
     public static final String SOURCE_HEADER = "X-Tributary-Source";
     public static final String POSITION_HEADER = "X-Tributary-Position";
 
@@ -125,7 +126,9 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
         synchronized (this) {
             run = new RunProgress(after == null ? null : after.position(p.order()));
         }
-        return p.feed().read(p.order(), after, maxChanges, safetyLagMs);
+        List<Change> page = p.feed().read(p.order(), after, maxChanges, safetyLagMs);
+        exchange.setProperty(FULL_PAGE, page.size() >= maxChanges);
+        return page;
     }
 
     /** Route step 2, per batch: the import request body; the batch's acknowledgement data goes to exchange properties. */

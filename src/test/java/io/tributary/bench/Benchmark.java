@@ -51,6 +51,7 @@ public final class Benchmark {
     String xmx = "256m";
     int maxChanges = 20_000;
     int batchSize = 5_000;
+    int parallelBatches = 2;
     int pollMs = 500;
     int safetyLagMs = 100;
     int steadySeconds = 30;
@@ -73,6 +74,7 @@ public final class Benchmark {
                 case "--xmx" -> { b.xmx = v; i++; }
                 case "--max-changes" -> { b.maxChanges = Integer.parseInt(v); i++; }
                 case "--batch-size" -> { b.batchSize = Integer.parseInt(v); i++; }
+                case "--parallel-batches" -> { b.parallelBatches = Integer.parseInt(v); i++; }
                 case "--poll-ms" -> { b.pollMs = Integer.parseInt(v); i++; }
                 case "--safety-lag-ms" -> { b.safetyLagMs = Integer.parseInt(v); i++; }
                 case "--steady-seconds" -> { b.steadySeconds = Integer.parseInt(v); i++; }
@@ -90,8 +92,8 @@ public final class Benchmark {
     }
 
     void run() throws Exception {
-        System.out.printf("Tributary benchmark: %,d rows, -Xmx%s, maxChanges=%d, batchSize=%d, poll=%dms, safetyLag=%dms; output %s%n",
-                rows, xmx, maxChanges, batchSize, pollMs, safetyLagMs, out);
+        System.out.printf("Tributary benchmark: %,d rows, -Xmx%s, maxChanges=%d, batchSize=%d, parallelBatches=%d, poll=%dms, safetyLag=%dms; output %s%n",
+                rows, xmx, maxChanges, batchSize, parallelBatches, pollMs, safetyLagMs, out);
         for (String db : List.of(SRC, CENTRAL, COPY_DB, DUMP_DB)) {
             admin("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "CREATE DATABASE " + db);
         }
@@ -333,10 +335,11 @@ public final class Benchmark {
                       - { name: safetyLagMs, value: "%d" }
                       - { name: maxChanges, value: "%d" }
                       - { name: batchSize, value: "%d" }
+                      - { name: parallelBatches, value: "%d" }
                       - { name: poll, value: "timer:bench?period=%d&delay=0" }
                       - { name: centralUrl, value: "%s" }
                       - { name: collection, value: "%s" }
-                """.formatted(PG + SRC, SOURCE_ID, safetyLagMs, maxChanges, batchSize, pollMs, centralUrl, COLLECTION));
+                """.formatted(PG + SRC, SOURCE_ID, safetyLagMs, maxChanges, batchSize, parallelBatches, pollMs, centralUrl, COLLECTION));
         return yaml;
     }
 
@@ -367,8 +370,8 @@ public final class Benchmark {
 
     void print() throws IOException {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%n%,d rows; %s; -Xmx%s per Tributary process; maxChanges=%d batchSize=%d poll=%dms safetyLag=%dms%n%n",
-                rows, machine(), xmx, maxChanges, batchSize, pollMs, safetyLagMs));
+        sb.append(String.format(Locale.ROOT, "%n%,d rows; %s; -Xmx%s per Tributary process; maxChanges=%d batchSize=%d parallelBatches=%d poll=%dms safetyLag=%dms%n%n",
+                rows, machine(), xmx, maxChanges, batchSize, parallelBatches, pollMs, safetyLagMs));
         sb.append("| figure | seconds | rows/s | × COPY | notes |\n|---|---:|---:|---:|---|\n");
         for (String[] r : table) {
             sb.append("| ").append(String.join(" | ", r)).append(" |\n");
