@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Tributary benchmark (issue 3): one command, prints a table. See docs/performance.md.
 #
-#   bench/run.sh [--rows N] [--xmx 256m] [--max-changes 20000] [--batch-size 5000]
+#   bench/run.sh [--rows N] [--xmx 256m] [--max-changes 10000] [--batch-size 2500]
 #                [--parallel-batches 2] [--poll-ms 500] [--safety-lag-ms 100] [--steady-seconds 30] [--steady-rate 1000]
 #                [--central-args "-Dkey=value ..."] [--profile] [--load-only]
 #

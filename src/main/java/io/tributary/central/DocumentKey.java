@@ -1,13 +1,12 @@
 package io.tributary.central;
 
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 /** ArangoDB's document key rules, and the keys generated for documents that come without one. */
 public final class DocumentKey {
 
     /** 1 to 254 characters out of ArangoDB's allowed set (all single-byte, so characters = bytes). */
-    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_\\-:.@()+,=;$!*'%]{1,254}");
+    private static final String PUNCTUATION = "_-:.@()+,=;$!*'%";
 
     /** Microseconds since the epoch, never repeating within this process: time-ordered like ArangoDB's keys. */
     private static final AtomicLong LAST = new AtomicLong();
@@ -15,8 +14,19 @@ public final class DocumentKey {
     private DocumentKey() {
     }
 
+    /** 1 to 254 of {@code A-Z a-z 0-9 _-:.@()+,=;$!*'%}; checked per character (a regex per document showed in profiles). */
     public static boolean isValid(String key) {
-        return key != null && KEY.matcher(key).matches();
+        if (key == null || key.isEmpty() || key.length() > 254) {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || PUNCTUATION.indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static String generate() {

@@ -49,8 +49,8 @@ public final class Benchmark {
     // options (bench/run.sh --help lists them)
     long rows = 1_000_000;
     String xmx = "256m";
-    int maxChanges = 20_000;
-    int batchSize = 5_000;
+    int maxChanges = 10_000;
+    int batchSize = 2_500;
     int parallelBatches = 2;
     int pollMs = 500;
     int safetyLagMs = 100;
