@@ -5,22 +5,29 @@ import io.tributary.testing.TributaryProcess;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * The source database goes away under the running route and comes back; the route recovers by
- * itself. In CI every server connection to the source database is terminated
- * ({@code pg_terminate_backend}), which is what a restart looks like to a client, without
- * restarting the PostgreSQL cluster that other test classes are using at the same time.
- * {@code -Dtributary.fault.restartPostgres=true} restarts the real cluster instead
- * ({@code pg_ctlcluster --skip-systemctl-redirect 15 main restart}); use it only on a machine of your own.
+ * itself. Where the cluster can be restarted ({@code pg_ctlcluster} of Debian's packages, run as root
+ * or postgres: this machine and CI) the real PostgreSQL cluster is restarted
+ * ({@code pg_ctlcluster --skip-systemctl-redirect <version> main restart}), which also takes the
+ * central node's database down for the same seconds: test classes run one after the other, so no other
+ * test is using it. Elsewhere, or with {@code -Dtributary.fault.restartPostgres=false}, every server
+ * connection to the source database is terminated instead ({@code pg_terminate_backend}).
  */
 class SourceDatabaseRestartTest {
 
-    private static final int RESTARTS = FaultHarness.SOAK ? 20 : 5;
-    private static final boolean REAL_RESTART = Boolean.getBoolean("tributary.fault.restartPostgres");
+    private static final int RESTARTS = FaultHarness.SOAK ? 20 : 3;
+    private static final String PG_VERSION = clusterVersion();
+    private static final boolean REAL_RESTART = PG_VERSION != null
+            && !"false".equals(System.getProperty("tributary.fault.restartPostgres"));
 
     @Test
     void routeRecoversAfterTheSourceDatabaseRestarts() throws Exception {
@@ -32,8 +39,7 @@ class SourceDatabaseRestartTest {
                 for (int i = 0; i < RESTARTS; i++) {
                     Thread.sleep(ThreadLocalRandom.current().nextLong(500, 2500));
                     if (REAL_RESTART) {
-                        new ProcessBuilder("pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "restart")
-                                .inheritIO().start().waitFor();
+                        pgCtlCluster("restart");
                     } else {
                         terminateConnections(h.source);
                     }
@@ -41,9 +47,42 @@ class SourceDatabaseRestartTest {
                 Thread.sleep(1000);
                 h.stopWriter();
                 h.awaitDrained(Duration.ofMinutes(2));
-                h.verify((REAL_RESTART ? "PostgreSQL cluster restarted" : "source database connections terminated")
-                        + " mid-run, writer running", RESTARTS);
+                h.verify((REAL_RESTART ? "PostgreSQL cluster restarted (source and central database)"
+                        : "source database connections terminated") + " mid-run, writer running", RESTARTS);
             }
+        } finally {
+            if (REAL_RESTART) {
+                pgCtlCluster("start"); // whatever happened, leave the server running for the next test class
+            }
+        }
+    }
+
+    /** The Debian cluster version (the directory under /etc/postgresql) if pg_ctlcluster can be used here. */
+    private static String clusterVersion() {
+        try {
+            Path etc = Path.of("/etc/postgresql");
+            String user = System.getProperty("user.name");
+            if (!Files.isDirectory(etc) || !(user.equals("root") || user.equals("postgres"))
+                    || !Files.isExecutable(Path.of("/usr/bin/pg_ctlcluster"))) {
+                return null;
+            }
+            try (Stream<Path> versions = Files.list(etc)) {
+                return versions.filter(v -> Files.isDirectory(v.resolve("main"))).map(v -> v.getFileName().toString())
+                        .findFirst().orElse(null);
+            }
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void pgCtlCluster(String action) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("pg_ctlcluster", "--skip-systemctl-redirect", PG_VERSION, "main", action)
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        int rc = p.waitFor();
+        // "start" on a running cluster exits 2 ("Cluster is already running"): that is the state we want
+        if (rc != 0 && !(action.equals("start") && output.contains("already running"))) {
+            throw new IllegalStateException("pg_ctlcluster " + action + " failed (" + rc + "): " + output);
         }
     }
 
