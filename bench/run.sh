@@ -3,7 +3,7 @@
 #
 #   bench/run.sh [--rows N] [--xmx 256m] [--max-changes 10000] [--batch-size 2500]
 #                [--parallel-batches 2] [--poll-ms 500] [--safety-lag-ms 100] [--steady-seconds 30] [--steady-rate 1000]
-#                [--central-args "-Dkey=value ..."] [--profile] [--load-only]
+#                [--central-args "-Dkey=value ..."] [--jvm-args "-XX:... ..."] [--profile] [--load-only]
 #
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth) with psql/pg_dump on PATH.
 # Drops and recreates the databases bench_src, bench_central, bench_copy, bench_dump.

@@ -49,8 +49,16 @@ public final class DocumentJson {
         if (v == null || !v.isNumber()) {
             return null;
         }
-        BigInteger n = v.isIntegralNumber() ? v.bigIntegerValue()
-                : v.decimalValue().setScale(0, RoundingMode.FLOOR).toBigInteger();
+        return v.isIntegralNumber() ? bounded(v.bigIntegerValue()) : rounded(v.decimalValue());
+    }
+
+    /** A floating-point version, rounded down. */
+    static BigInteger rounded(BigDecimal version) {
+        return bounded(version.setScale(0, RoundingMode.FLOOR).toBigInteger());
+    }
+
+    /** Null for what DECIMAL(38,0) cannot compare: negative or too large. */
+    static BigInteger bounded(BigInteger n) {
         return n.signum() < 0 || n.compareTo(MAX_VERSION) > 0 ? null : n;
     }
 

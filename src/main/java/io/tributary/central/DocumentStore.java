@@ -324,7 +324,8 @@ public class DocumentStore implements Service {
 
     /**
      * The common case of a source's batch (replace, distinct valid keys) as ONE set-based statement:
-     * the batch travels as three bound arrays, and the versioned upsert never overwrites a newer or
+     * keys and versions travel as bound arrays and the documents as one JSON array (each one's text as
+     * received, no tree written back), and the versioned upsert never overwrites a newer or
      * equal version. The lock-then-decide path costs a keyed SELECT per chunk plus one write per row,
      * and its cached generic plan can degrade to sequential scans while a new table grows.
      * Keys are merged in sorted order so concurrent requests lock rows in the same order.
@@ -335,22 +336,27 @@ public class DocumentStore implements Service {
         List<ImportItem> items = body.items();
         String[] keys = new String[items.size()];
         BigDecimal[] versions = new BigDecimal[items.size()];
-        String[] docs = new String[items.size()];
+        StringBuilder documents = new StringBuilder(items.size() * 512).append('[');
         for (int i = 0; i < items.size(); i++) {
             ImportItem item = items.get(i);
             keys[i] = item.key();
-            versions[i] = DocumentJson.column(DocumentJson.version(item.document(), request.versionAttribute()));
-            docs[i] = item.raw() != null ? item.raw() : text(item.document());
+            versions[i] = DocumentJson.column(item.version(request.versionAttribute()));
+            documents.append(i == 0 ? "" : ",").append(item.raw() != null ? item.raw() : text(item.document()));
         }
+        documents.append(']');
+        // The documents travel as one JSON array that PostgreSQL parses once (jsonb_array_elements), not as a
+        // text[] literal that the driver escapes character by character and the server unescapes again.
         String sql = "INSERT INTO " + table + " AS t (\"_key\", \"_version\", doc)"
-                + " SELECT k, v, d::jsonb FROM unnest(?::text[], ?::numeric[], ?::text[]) AS s(k, v, d) ORDER BY k COLLATE \"C\""
+                + " SELECT s.k, s.v, j.d FROM unnest(?::text[], ?::numeric[]) WITH ORDINALITY AS s(k, v, n)"
+                + " JOIN jsonb_array_elements(?::jsonb) WITH ORDINALITY AS j(d, n) ON j.n = s.n"
+                + " ORDER BY s.k COLLATE \"C\""
                 + " ON CONFLICT (\"_key\") DO UPDATE SET \"_version\" = EXCLUDED.\"_version\", doc = EXCLUDED.doc"
                 + " WHERE EXCLUDED.\"_version\" IS NULL OR t.\"_version\" IS NULL OR EXCLUDED.\"_version\" > t.\"_version\""
                 + " RETURNING (t.xmax = 0)";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, c.createArrayOf("text", keys));
             ps.setArray(2, c.createArrayOf("numeric", versions));
-            ps.setArray(3, c.createArrayOf("text", docs));
+            ps.setString(3, documents.toString());
             int written = 0;
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -69,8 +70,20 @@ public final class ImportBody {
                     throw truncated();
                 }
                 long start = p.currentTokenLocation().getByteOffset();
-                JsonNode value = p.readValueAsTree();
-                add(position++, value, raw(body, start, p.currentLocation().getByteOffset()));
+                if (p.currentToken() != JsonToken.START_OBJECT) {
+                    add(position++, p.readValueAsTree(), null);
+                    continue;
+                }
+                boolean plain = scanObject(p);
+                String raw = raw(body, start, p.currentLocation().getByteOffset());
+                if (raw == null) {
+                    throw new IllegalStateException("JSON parser offsets do not frame the document at byte " + start);
+                }
+                if (plain) {
+                    items.add(ImportItem.scanned(position++, scannedKey, raw, request.versionAttribute(), scannedVersion));
+                } else {
+                    add(position++, mapper.readTree(raw), raw);
+                }
             }
             if (p.nextToken() != null) {
                 throw new ApiException(400, ApiException.CORRUPTED_JSON, "unexpected content after the JSON array");
@@ -80,6 +93,43 @@ public final class ImportBody {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private String scannedKey;
+    private BigInteger scannedVersion;
+
+    /**
+     * Reads one object's top-level attributes without building a tree: the key and the version are read,
+     * everything else skipped. True when the document is stored exactly as received (a valid key, none
+     * of the attributes the server removes or rewrites); then {@link #scannedKey} and {@link #scannedVersion}
+     * hold its key and version. A source's documents always qualify, so their trees are never built.
+     */
+    private boolean scanObject(JsonParser p) throws IOException {
+        String versionAttribute = request.versionAttribute();
+        scannedKey = null;
+        scannedVersion = null;
+        boolean plain = true;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            if (value == null) {
+                break;
+            }
+            if (name.equals("_key")) {
+                scannedKey = value == JsonToken.VALUE_STRING ? p.getText() : null;
+            } else if (name.equals(versionAttribute)) {
+                scannedVersion = value == JsonToken.VALUE_NUMBER_INT ? DocumentJson.bounded(p.getBigIntegerValue())
+                        : value == JsonToken.VALUE_NUMBER_FLOAT ? DocumentJson.rounded(p.getDecimalValue()) : null;
+            } else if (name.equals("_id") || name.equals("_rev") || (name.equals("_from") && request.fromPrefix() != null)
+                    || (name.equals("_to") && request.toPrefix() != null)) {
+                plain = false;
+            }
+            p.skipChildren();
+        }
+        if (p.currentToken() != JsonToken.END_OBJECT) {
+            throw truncated();
+        }
+        return plain && DocumentKey.isValid(scannedKey);
     }
 
     /** Lines are split on '\n' (a '\r' before it is whitespace to JSON); positions are 1-based line numbers. */

@@ -59,6 +59,7 @@ public final class Benchmark {
     boolean profile;
     boolean loadOnly;
     String centralArgs = "";
+    String jvmArgs = "-XX:+UseParallelGC";
     Path out;
 
     private final List<String[]> table = new ArrayList<>();
@@ -80,6 +81,7 @@ public final class Benchmark {
                 case "--steady-seconds" -> { b.steadySeconds = Integer.parseInt(v); i++; }
                 case "--steady-rate" -> { b.steadyRate = Integer.parseInt(v); i++; }
                 case "--central-args" -> { b.centralArgs = v; i++; }
+                case "--jvm-args" -> { b.jvmArgs = v; i++; }
                 case "--profile" -> b.profile = true;
                 case "--load-only" -> b.loadOnly = true;
                 default -> throw new IllegalArgumentException("Unknown option " + args[i] + " (see bench/run.sh --help)");
@@ -299,17 +301,26 @@ public final class Benchmark {
             String[] kv = arg.replaceFirst("^-D", "").split("=", 2);
             b.property(kv[0], kv[1]);
         }
+        jvmArgs(b);
         TributaryProcess p = b.start();
         p.awaitStarted(Duration.ofMinutes(2));
         return p;
     }
 
     TributaryProcess startSource(Path yaml, String phase) {
-        return TributaryProcess.builder("source-" + phase).heap(xmx).logDir(out)
+        TributaryProcess.Builder b = TributaryProcess.builder("source-" + phase).heap(xmx).logDir(out)
                 .jvmArg("-Xlog:gc:file=" + out.resolve("source-" + phase + "-gc.log"))
                 .routes("file:routes/change-source-template.camel.yaml", "file:" + yaml)
-                .property("camel.server.port", String.valueOf(freePort()))
-                .start();
+                .property("camel.server.port", String.valueOf(freePort()));
+        jvmArgs(b);
+        return b.start();
+    }
+
+    /** {@code --jvm-args}: extra options for both Tributary JVMs (a GC choice, say). */
+    private void jvmArgs(TributaryProcess.Builder b) {
+        for (String arg : jvmArgs.isBlank() ? new String[0] : jvmArgs.trim().split("\\s+")) {
+            b.jvmArg(arg);
+        }
     }
 
     Path writeSourceYaml(String centralUrl) throws IOException {
