@@ -182,8 +182,30 @@ public final class Benchmark {
             jfr.stop();
         }
         check(CENTRAL, "\"" + centralTable + "\"", rows);
+        double documentCopyRate = documentCopyLimit(centralTable);
         row("Tributary initial load into empty collection", s, rows / s,
-                "from Camel started (JVM + Camel start-up " + ms(startup) + " not included)");
+                "from Camel started (JVM + Camel start-up " + ms(startup) + " not included); "
+                        + String.format(Locale.ROOT, "%.2f", rows / s / documentCopyRate) + " × the document COPY limit");
+    }
+
+    /**
+     * The storage limit of a document collection, for comparison: the documents Tributary just stored,
+     * copied with COPY into an empty table of the same shape (text key with primary key, numeric
+     * version, jsonb document) in another database. No HTTP, no JSON encoding outside PostgreSQL.
+     */
+    double documentCopyLimit(String centralTable) throws Exception {
+        step("baseline COPY of the stored documents");
+        admin("DROP DATABASE IF EXISTS " + COPY_DB + " WITH (FORCE)", "CREATE DATABASE " + COPY_DB);
+        sql(COPY_DB, io.tributary.central.DocumentStore.createTableSql(io.tributary.sql.Dialect.POSTGRESQL, "docs"));
+        admin("CHECKPOINT");
+        String conn = "-h 127.0.0.1 -U postgres -X -q";
+        double secs = shell("psql " + conn + " -d " + CENTRAL + " -c 'COPY \"" + centralTable + "\" TO STDOUT'"
+                + " | psql " + conn + " -d " + COPY_DB + " -c 'COPY docs FROM STDIN'");
+        check(COPY_DB, "docs", rows);
+        admin("DROP DATABASE " + COPY_DB + " WITH (FORCE)", "CHECKPOINT");
+        row("COPY of those documents into an empty collection table (jsonb, key PK)", secs, rows / secs,
+                "the storage limit of a jsonb document collection");
+        return rows / secs;
     }
 
     void resyncAllNewer(TributaryProcess source, String centralTable) throws Exception {
