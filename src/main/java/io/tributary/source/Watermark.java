@@ -2,7 +2,6 @@ package io.tributary.source;
 
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 /**
@@ -49,7 +48,9 @@ public record Watermark(String key, LocalDateTime timestamp) {
      * the column, so the session time zone does not matter; it is also the documents' version.
      */
     public static long epochMicros(LocalDateTime timestamp) {
-        long micros = ChronoUnit.MICROS.between(LocalDateTime.of(1970, 1, 1, 0, 0), timestamp);
+        // plain arithmetic: ChronoUnit.between was a third of the source's CPU in the benchmark (one call per row)
+        long micros = Math.addExact(Math.multiplyExact(timestamp.toEpochSecond(ZoneOffset.UTC), 1_000_000L),
+                timestamp.getNano() / 1_000);
         if (micros < 0) {
             throw new IllegalArgumentException("Timestamp " + timestamp + " is before 1970 and cannot be a position");
         }
