@@ -381,9 +381,10 @@ public final class Benchmark {
         CentralCollection.create(centralUrl, COLLECTION);
     }
 
-    void memory(String name, TributaryProcess p) throws IOException {
+    void memory(String name, TributaryProcess p) throws IOException, InterruptedException {
         long rssKb = p.peakRssKb();
-        StringBuilder heap = new StringBuilder();
+        String live = liveHeapAfterFullGc(name, p);
+        StringBuilder heap = new StringBuilder(live);
         try (var logs = Files.list(out)) {
             for (Path log : logs.filter(f -> f.getFileName().toString().startsWith(name) && f.toString().endsWith("-gc.log")).sorted().toList()) {
                 heap.append(GcLog.summary(log)).append("; ");
@@ -391,6 +392,34 @@ public final class Benchmark {
         }
         table.add(new String[] {"Tributary " + name + " process memory (-Xmx" + xmx + ")", "", "", "",
                 "peak RSS " + rssKb / 1024 + " MB (VmHWM, last process); " + heap});
+    }
+
+    /**
+     * The live heap at the end: a full GC forced with {@code jcmd <pid> GC.run}, read from the GC log.
+     * The after-GC figures of young collections also count old-generation garbage not yet collected.
+     */
+    String liveHeapAfterFullGc(String name, TributaryProcess p) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder("jcmd", String.valueOf(p.pid()), "GC.run").redirectErrorStream(true).start();
+        String answer = new String(jcmd.getInputStream().readAllBytes()).strip();
+        if (jcmd.waitFor() != 0) {
+            System.out.println("  jcmd GC.run failed for " + name + ": " + answer);
+        }
+        Thread.sleep(500);
+        String last = null;
+        try (var logs = Files.list(out)) {
+            for (Path log : logs.filter(f -> f.getFileName().toString().startsWith(name) && f.toString().endsWith("-gc.log")).toList()) {
+                for (String line : Files.readAllLines(log)) {
+                    if (line.contains("Pause Full (Diagnostic Command)")) {
+                        last = line;
+                    }
+                }
+            }
+        }
+        if (last == null) {
+            return "";
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("->(\\d+)M").matcher(last);
+        return m.find() ? "live heap after a full GC at the end " + m.group(1) + " MB; " : "";
     }
 
     // ---- output ------------------------------------------------------------------------------
