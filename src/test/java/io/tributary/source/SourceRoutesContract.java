@@ -361,6 +361,30 @@ abstract class SourceRoutesContract {
     }
 
     @Test
+    void stoppingDuringALongDrainEndsAfterTheCurrentPageWithAConsistentCheckpoint() {
+        Map<String, String> s = numericSource("drain", 2000);
+        s.put("maxChanges", "20");
+        s.put("batchSize", "5");
+        central.delay(30); // about 4 s to drain the whole backlog
+        app = SourceApp.start(db, dir, s);
+        awaitDocuments(100);
+        app.close(); // graceful stop while the run is still draining
+        app = null;
+        long left = rows(table);
+        assertThat(left).as("the drain stopped after the page in progress instead of finishing the backlog").isGreaterThan(0);
+        Object key = status("drain").get("last_key");
+        // every row up to the stored watermark was deleted, every row after it is still there
+        assertThat(left).isEqualTo(2000 - Long.parseLong(String.valueOf(key)));
+        assertThat(Long.parseLong(String.valueOf(key)) % 20).as("a whole page was acknowledged").isZero();
+        for (long i = 1; i <= Long.parseLong(String.valueOf(key)); i++) {
+            assertThat(central.documents()).containsKey("central/drain-" + i);
+        }
+        app = SourceApp.start(db, dir, s);
+        awaitDocuments(2000);
+        awaitEmptied(table);
+    }
+
+    @Test
     void runsNeverOverlapEvenWhenTheCentralNodeIsSlowerThanThePollPeriod() {
         Map<String, String> s = numericSource("slow", 30);
         s.put("poll", "timer:tributary-slow?period=20&delay=10");
