@@ -361,6 +361,35 @@ abstract class SourceRoutesContract {
     }
 
     @Test
+    void columnTypesBecomeJsonValuesTheSameWayOnEveryDatabase() {
+        Dialect d = dialect();
+        String binary = d == Dialect.MARIADB || d == Dialect.H2 ? "VARBINARY(8)" : "BYTEA";
+        db.execute("CREATE TABLE " + table + " (id BIGINT NOT NULL PRIMARY KEY, flag BOOLEAN, birthday DATE, clock TIME,"
+                + " happened " + d.timestampType() + ", amount DECIMAL(10,2), ratio DOUBLE PRECISION, small SMALLINT,"
+                + " label VARCHAR(20), missing VARCHAR(20), raw " + binary + ")");
+        String bytes = d == Dialect.POSTGRESQL ? "'\\x010203'::bytea" : "X'010203'";
+        db.execute("INSERT INTO " + table + " VALUES (1, TRUE, DATE '2026-01-02', TIME '03:04:05',"
+                + " TIMESTAMP '2026-01-02 03:04:05.123456', 12.50, 1.5, 7, 'caf\u00e9 \"q\"', NULL, " + bytes + ")");
+        app = SourceApp.start(db, dir, source("types", table, central.url()));
+        awaitDocuments(1);
+        ObjectNode doc = central.documents().get("central/types-1");
+        assertThat(doc.get("id").isIntegralNumber()).isTrue();
+        assertThat(doc.get("flag").isBoolean()).as(doc.toString()).isTrue();
+        assertThat(doc.get("flag").asBoolean()).isTrue();
+        assertThat(doc.get("birthday").asText()).isEqualTo("2026-01-02");
+        assertThat(doc.get("clock").asText()).isEqualTo("03:04:05");
+        assertThat(doc.get("happened").asText()).isEqualTo("2026-01-02T03:04:05.123456");
+        assertThat(doc.get("amount").decimalValue()).isEqualByComparingTo("12.50");
+        assertThat(doc.get("ratio").asDouble()).isEqualTo(1.5);
+        assertThat(doc.get("small").asInt()).isEqualTo(7);
+        assertThat(doc.get("label").asText()).isEqualTo("caf\u00e9 \"q\"");
+        assertThat(doc.has("missing")).isTrue();
+        assertThat(doc.get("missing").isNull()).isTrue();
+        assertThat(doc.get("raw").asText()).as("binary as base64").isEqualTo("AQID");
+        assertThat(doc.get("_version").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void stoppingDuringALongDrainEndsAfterTheCurrentPageWithAConsistentCheckpoint() {
         Map<String, String> s = numericSource("drain", 2000);
         s.put("maxChanges", "20");
