@@ -64,6 +64,7 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
 
     private CaptureMode captureMode;
     private CentralAuth centralAuth;
+    private String importPath;
     private Prepared prepared;
     /** The position recovered from the central node while this source has no status row yet. */
     private volatile Watermark recovered;
@@ -108,6 +109,7 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
             throw new IllegalArgumentException("Source '" + sourceId + "': invalid database name '" + database + "'");
         }
         centralAuth = new CentralAuth(centralUsername, centralPassword);
+        importPath = database.isEmpty() ? "/_api/import" : "/_db/" + database + "/_api/import";
         if (maxChanges < 1 || safetyLagMs < 0 || downAfterFailedRuns < 1) {
             throw new IllegalArgumentException("Source '" + sourceId
                     + "': maxChanges and downAfterFailedRuns must be positive and safetyLagMs not negative");
@@ -135,15 +137,19 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
     public byte[] toImportBody(List<Change> batch, Exchange exchange) {
         Prepared p = prepared();
         Watermark last = batch.get(batch.size() - 1).watermark();
-        List<Object> keys = new ArrayList<>(batch.size());
-        for (Change change : batch) {
-            keys.add(p.order().sqlValue(change.key()));
+        // only a change table deletes what it sent; other modes need no key list per batch
+        List<Object> keys = List.of();
+        if (captureMode == CaptureMode.CHANGE_TABLE) {
+            keys = new ArrayList<>(batch.size());
+            for (Change change : batch) {
+                keys.add(p.order().sqlValue(change.key()));
+            }
         }
         exchange.setProperty(WATERMARK, last);
         exchange.setProperty(POSITION, last.position(p.order()));
         exchange.setProperty(KEYS, keys);
         exchange.setProperty(ROWS, batch.size());
-        exchange.setProperty(IMPORT_PATH, database.isEmpty() ? "/_api/import" : "/_db/" + database + "/_api/import");
+        exchange.setProperty(IMPORT_PATH, importPath);
         return p.body().json(batch);
     }
 
@@ -184,7 +190,7 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
 
     /** Delete the transferred change rows and store the watermark. */
     @SuppressWarnings("unchecked")
-    public void checkpoint(Exchange exchange) {
+    private void checkpoint(Exchange exchange) {
         Watermark watermark = exchange.getProperty(WATERMARK, Watermark.class);
         String position = exchange.getProperty(POSITION, String.class);
         int rows = exchange.getProperty(ROWS, Integer.class);
