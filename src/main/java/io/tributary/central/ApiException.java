@@ -11,7 +11,6 @@ public class ApiException extends RuntimeException {
     public static final int BAD_PARAMETER = 400;
     public static final int UNAUTHORIZED = 401;
     public static final int NOT_FOUND = 404;
-    public static final int METHOD_NOT_ALLOWED = 405;
     public static final int CORRUPTED_JSON = 600;
     public static final int DOCUMENT_NOT_FOUND = 1202;
     public static final int COLLECTION_NOT_FOUND = 1203;

@@ -45,8 +45,8 @@ public class DocumentStore implements Service {
 
     private DataSource dataSource;
     private int maxAttempts = 5;
-    private int lockChunk = 500;
-    private boolean setBasedMerge = true;
+    /** Keys per {@code SELECT ... FOR UPDATE} of the general write path. */
+    private static final int LOCK_CHUNK = 500;
 
     private volatile Dialect dialect;
     private SourcePositions positions;
@@ -59,16 +59,6 @@ public class DocumentStore implements Service {
     /** How often a request that collided with a concurrent one is run again before it fails with 500. */
     public void setMaxAttempts(int maxAttempts) {
         this.maxAttempts = Math.max(1, maxAttempts);
-    }
-
-    /** On PostgreSQL, write replace-imports with one versioned upsert (default); false forces the row path (for comparison). */
-    public void setSetBasedMerge(boolean setBasedMerge) {
-        this.setBasedMerge = setBasedMerge;
-    }
-
-    /** How many keys one {@code SELECT ... WHERE _key IN (...) FOR UPDATE} locks. */
-    public void setLockChunk(int lockChunk) {
-        this.lockChunk = Math.max(1, lockChunk);
     }
 
     /** Creates the catalog and positions tables at start; if the database is down then, on first use. */
@@ -256,7 +246,7 @@ public class DocumentStore implements Service {
                 s.executeUpdate("DELETE FROM " + table);
             }
         }
-        if (setBasedMerge && d == Dialect.POSTGRESQL && !request.overwrite() && request.onDuplicate() == ImportRequest.OnDuplicate.REPLACE
+        if (d == Dialect.POSTGRESQL && !request.overwrite() && request.onDuplicate() == ImportRequest.OnDuplicate.REPLACE
                 && allValidAndDistinct(body)) {
             return mergeOnPostgres(c, table, request, body, result);
         }
@@ -277,7 +267,7 @@ public class DocumentStore implements Service {
             }
             Current existing = current.get(item.key());
             if (existing == null) {
-                Current created = new Current(item.document(), DocumentJson.version(item.document(), versionAttribute), false);
+                Current created = new Current(item.document(), item.version(versionAttribute), false);
                 current.put(item.key(), created);
                 changed.put(item.key(), created);
                 result.created++;
@@ -289,7 +279,7 @@ public class DocumentStore implements Service {
                                 + ImportBody.context(item.document())));
                 case IGNORE -> result.ignored++;
                 default -> {
-                    BigInteger incoming = DocumentJson.version(item.document(), versionAttribute);
+                    BigInteger incoming = item.version(versionAttribute);
                     if (incoming != null && existing.version() != null && incoming.compareTo(existing.version()) <= 0) {
                         result.ignored++; // a replayed or out-of-order write never overwrites a newer version
                         continue;
@@ -297,7 +287,7 @@ public class DocumentStore implements Service {
                     ObjectNode document = request.onDuplicate() == ImportRequest.OnDuplicate.UPDATE
                             ? DocumentJson.merge(existing.document().deepCopy(), item.document())
                             : item.document();
-                    BigInteger version = versionAttribute == null ? null : DocumentJson.version(document, versionAttribute);
+                    BigInteger version = DocumentJson.version(document, versionAttribute);
                     Current next = new Current(document, version, existing.stored());
                     current.put(item.key(), next);
                     changed.put(item.key(), next);
@@ -373,12 +363,12 @@ public class DocumentStore implements Service {
         return result;
     }
 
-    /** The stored rows for these keys, locked until commit, read in chunks of {@code lockChunk}. */
+    /** The stored rows for these keys, locked until commit, read in chunks of {@code LOCK_CHUNK}. */
     private Map<String, Current> lock(Connection c, Dialect d, String table, List<String> keys, boolean withDocuments)
             throws SQLException {
         Map<String, Current> found = new HashMap<>();
-        for (int from = 0; from < keys.size(); from += lockChunk) {
-            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + lockChunk));
+        for (int from = 0; from < keys.size(); from += LOCK_CHUNK) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + LOCK_CHUNK));
             String sql = "SELECT " + d.quote("_key") + ", " + d.quote("_version")
                     + (withDocuments ? ", " + d.quote("doc") : "") + " FROM " + table + " WHERE " + d.quote("_key")
                     + " IN (" + "?,".repeat(chunk.size() - 1) + "?) FOR UPDATE";

@@ -82,7 +82,7 @@ public final class ImportBody {
                 if (plain) {
                     items.add(ImportItem.scanned(position++, scannedKey, raw, request.versionAttribute(), scannedVersion));
                 } else {
-                    add(position++, mapper.readTree(raw), raw);
+                    add(position++, mapper.readTree(raw), null); // rewritten, keyless or invalid: never stored as received
                 }
             }
             if (p.nextToken() != null) {

@@ -39,12 +39,6 @@ public enum Dialect {
         return this == MARIADB ? "`" + identifier + "`" : "\"" + identifier + "\"";
     }
 
-    /** Quotes a possibly schema-qualified name such as {@code schema.table}. */
-    public String quoteQualified(String validatedName) {
-        int dot = validatedName.indexOf('.');
-        return dot < 0 ? quote(validatedName) : quote(validatedName.substring(0, dot)) + "." + quote(validatedName.substring(dot + 1));
-    }
-
     /** Column type for a JSON document body. */
     public String jsonType() {
         return switch (this) {
