@@ -39,10 +39,10 @@ final class ByteKeyOrder {
         }
         return switch (d) {
             case H2 -> quoted; // H2 compares strings as Java does unless a database collation was set
-            case POSTGRESQL -> isByteOrdered(pgCollation(c, d, table, column)) ? quoted : quoted + " COLLATE \"C\"";
+            case POSTGRESQL -> isByteOrdered(pgCollation(c, d, table, column)) ? quoted : d.binaryCollated(quoted);
             case MARIADB -> {
                 String collation = columnCollation(c, d, table, column);
-                yield collation != null && collation.toLowerCase(Locale.ROOT).endsWith("_bin") ? quoted : "BINARY " + quoted;
+                yield collation != null && collation.toLowerCase(Locale.ROOT).endsWith("_bin") ? quoted : d.binaryCollated(quoted);
             }
         };
     }

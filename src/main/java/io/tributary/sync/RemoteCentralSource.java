@@ -146,7 +146,8 @@ public final class RemoteCentralSource implements SyncSource {
         request.timeout(control.remaining());
         HttpResponse<byte[]> response;
         // asynchronous, so a cancel ends the wait without interrupting the thread (H2 closes files on interrupt)
-        CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request.build(),
+        HttpRequest built = request.build();
+        CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(built,
                 HttpResponse.BodyHandlers.ofByteArray());
         while (true) {
             try {
@@ -168,7 +169,7 @@ public final class RemoteCentralSource implements SyncSource {
                 throw control.stopped();
             }
         }
-        sent.addAndGet(bodyBytes + request.build().uri().toString().length());
+        sent.addAndGet(bodyBytes + built.uri().toString().length());
         received.addAndGet(response.body().length);
         JsonNode answer;
         try {

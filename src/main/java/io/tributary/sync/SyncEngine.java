@@ -2,6 +2,7 @@ package io.tributary.sync;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * One sync of a source into a central collection.
@@ -304,7 +305,7 @@ public final class SyncEngine {
                 control.check();
                 List<SyncDocument> back = source.documents(delete);
                 if (!back.isEmpty()) {
-                    back.forEach(d -> delete.remove(d.key()));
+                    delete.removeAll(back.stream().map(SyncDocument::key).collect(Collectors.toSet()));
                     write(back);
                 }
                 report.rowsDeleted += target.delete(delete);
