@@ -14,6 +14,7 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -23,6 +24,9 @@ import org.apache.camel.Message;
  * documents by key or by page. Every request is one bounded read; the caller paginates by key.
  */
 public class SyncSourceEndpoint {
+
+    /** Per collection table, how its keys are ordered (inspecting the column's collation costs a query). */
+    private final Map<String, CollectionRows> rowsByTable = new ConcurrentHashMap<>();
 
     /** Upper bounds per request, so one request cannot make the node read or hold unbounded data. */
     static final int MAX_KEYS = 10_000;
@@ -129,8 +133,9 @@ public class SyncSourceEndpoint {
 
     private JdbcKeyRanges source(Message in) {
         String collection = CollectionName.requireCollection(ImportEndpoint.segmentAfter(in, "sync", 0));
-        return new JdbcKeyRanges(store.dataSource(),
-                CollectionRows.of(store.collectionTable(ImportEndpoint.database(in), collection, false)));
+        // looked up per request, so a missing collection is still a 404; its key ordering is inspected once
+        DocumentStore.CollectionTable t = store.collectionTable(ImportEndpoint.database(in), collection, false);
+        return new JdbcKeyRanges(store.dataSource(), rowsByTable.computeIfAbsent(t.table(), table -> CollectionRows.of(t)));
     }
 
     private static String key(Map<String, String> q, String name) {
