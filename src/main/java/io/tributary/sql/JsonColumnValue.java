@@ -44,10 +44,6 @@ public final class JsonColumnValue {
         return readers;
     }
 
-    public static Object of(ResultSet rs, int i, ResultSetMetaData meta) throws SQLException {
-        return reader(meta, i).read(rs);
-    }
-
     private static Reader reader(ResultSetMetaData meta, int i) throws SQLException {
         String typeName = meta.getColumnTypeName(i).toLowerCase(Locale.ROOT);
         String label = meta.getColumnLabel(i);

@@ -25,12 +25,21 @@ public final class StatusStore {
     private final DataSource dataSource;
     private final Dialect dialect;
     private final String table;
+    private final String select;
+    private final String update;
+    private final String insert;
 
     public StatusStore(DataSource dataSource, String table) {
         this.dataSource = dataSource;
         this.dialect = Dialect.of(dataSource);
         // Unquoted, like the user's own SQL would name it, so it can be queried as written.
         this.table = SqlIdentifier.requireQualified("status table", table);
+        this.select = "SELECT source_id, last_key, last_ts, position, rows_transferred FROM " + this.table
+                + " WHERE source_id = ?";
+        this.update = "UPDATE " + this.table + " SET last_key = ?, last_ts = ?, position = ?,"
+                + " rows_transferred = rows_transferred + ?, updated_at = " + dialect.localTimestamp() + " WHERE source_id = ?";
+        this.insert = "INSERT INTO " + this.table + " (last_key, last_ts, position, rows_transferred, updated_at, source_id)"
+                + " VALUES (?, ?, ?, ?, " + dialect.localTimestamp() + ", ?)";
     }
 
     public DataSource dataSource() {
@@ -78,12 +87,7 @@ public final class StatusStore {
         if (current.isPresent() && current.get().position().compareTo(position) >= 0) {
             return false;
         }
-        String sql = current.isPresent()
-                ? "UPDATE " + table + " SET last_key = ?, last_ts = ?, position = ?, rows_transferred = rows_transferred + ?, "
-                        + "updated_at = " + dialect.localTimestamp() + " WHERE source_id = ?"
-                : "INSERT INTO " + table + " (last_key, last_ts, position, rows_transferred, updated_at, source_id) "
-                        + "VALUES (?, ?, ?, ?, " + dialect.localTimestamp() + ", ?)";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement(current.isPresent() ? update : insert)) {
             ps.setString(1, lastKey);
             ps.setObject(2, lastTimestamp == null ? null : Timestamp.valueOf(lastTimestamp));
             ps.setString(3, position);
@@ -95,9 +99,7 @@ public final class StatusStore {
     }
 
     private Optional<Status> read(Connection c, String sourceId, boolean forUpdate) throws SQLException {
-        String sql = "SELECT source_id, last_key, last_ts, position, rows_transferred FROM " + table + " WHERE source_id = ?"
-                + (forUpdate ? " FOR UPDATE" : "");
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement(forUpdate ? select + " FOR UPDATE" : select)) {
             ps.setString(1, sourceId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {

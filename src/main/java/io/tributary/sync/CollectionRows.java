@@ -5,7 +5,7 @@ import io.tributary.sql.Dialect;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 
 /** The rows of a central collection table: {@code _key}, {@code _version}, {@code doc}. */
@@ -57,8 +57,10 @@ final class CollectionRows implements RowShape {
     }
 
     @Override
-    public SyncDocument read(ResultSet rs) throws SQLException {
-        BigDecimal version = rs.getBigDecimal(2);
-        return new SyncDocument(rs.getString(1), version == null ? null : version.toBigInteger(), rs.getString(3));
+    public RowReader reader(ResultSetMetaData meta) {
+        return rs -> {
+            BigDecimal version = rs.getBigDecimal(2);
+            return new SyncDocument(rs.getString(1), version == null ? null : version.toBigInteger(), rs.getString(3));
+        };
     }
 }

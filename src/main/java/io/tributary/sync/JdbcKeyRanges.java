@@ -109,8 +109,9 @@ public final class JdbcKeyRanges implements SyncSource {
                         rows.bindKey(ps, i + 1, chunk.get(i));
                     }
                     try (ResultSet rs = ps.executeQuery()) {
+                        RowShape.RowReader reader = rows.reader(rs.getMetaData());
                         while (rs.next()) {
-                            found.add(rows.read(rs));
+                            found.add(reader.read(rs));
                         }
                     }
                 }
@@ -152,8 +153,9 @@ public final class JdbcKeyRanges implements SyncSource {
                     ps.setString(i + 1, args.get(i));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
+                    RowShape.RowReader reader = rows.reader(rs.getMetaData());
                     while (rs.next()) {
-                        consumer.accept(rows.read(rs));
+                        consumer.accept(reader.read(rs));
                     }
                 }
             } finally {

@@ -100,29 +100,46 @@ final class SqlTableRows implements RowShape {
         }
     }
 
+    /**
+     * Attribute names, the key column's position and each column's conversion come from the metadata
+     * once per result set; a row is then written straight to JSON with {@code _key} first.
+     */
     @Override
-    public SyncDocument read(ResultSet rs) throws SQLException {
-        ResultSetMetaData meta = rs.getMetaData();
-        ObjectNode doc = DocumentJson.MAPPER.createObjectNode();
-        String key = null;
-        for (int i = 1; i <= meta.getColumnCount(); i++) {
-            String name = meta.getColumnLabel(i).toLowerCase(Locale.ROOT);
-            Object value = rs.getObject(i);
-            if (name.equalsIgnoreCase(keyColumn)) {
-                key = value == null ? null : value instanceof BigDecimal b ? b.toPlainString() : value.toString();
+    public RowReader reader(ResultSetMetaData meta) throws SQLException {
+        int count = meta.getColumnCount();
+        String[] names = new String[count];
+        int keyIndex = -1;
+        for (int i = 0; i < count; i++) {
+            names[i] = meta.getColumnLabel(i + 1).toLowerCase(Locale.ROOT);
+            if (names[i].equalsIgnoreCase(keyColumn)) {
+                keyIndex = i;
             }
-            doc.set(name, DocumentJson.MAPPER.valueToTree(JsonColumnValue.of(rs, i, meta)));
         }
-        if (!DocumentKey.isValid(key)) {
-            throw new IllegalStateException("Source row key '" + key + "' of " + table + "." + keyColumn
-                    + " is not a valid document key (1-254 characters of A-Z a-z 0-9 _-:.@()+,=;$!*'%)");
+        if (keyIndex < 0) {
+            throw new IllegalStateException("Source table " + table + " has no column " + keyColumn);
         }
-        ObjectNode withKey = DocumentJson.MAPPER.createObjectNode().put("_key", key);
-        withKey.setAll(doc);
-        try {
-            return new SyncDocument(key, null, DocumentJson.MAPPER.writeValueAsString(withKey));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        JsonColumnValue.Reader[] columns = JsonColumnValue.readers(meta);
+        int keyAt = keyIndex;
+        return rs -> {
+            Object[] values = new Object[count];
+            for (int i = 0; i < count; i++) {
+                values[i] = columns[i].read(rs);
+            }
+            Object raw = values[keyAt];
+            String key = raw == null ? null : raw instanceof BigDecimal b ? b.toPlainString() : raw.toString();
+            if (!DocumentKey.isValid(key)) {
+                throw new IllegalStateException("Source row key '" + key + "' of " + table + "." + keyColumn
+                        + " is not a valid document key (1-254 characters of A-Z a-z 0-9 _-:.@()+,=;$!*'%)");
+            }
+            ObjectNode doc = DocumentJson.MAPPER.createObjectNode().put("_key", key);
+            for (int i = 0; i < count; i++) {
+                doc.set(names[i], DocumentJson.MAPPER.valueToTree(values[i]));
+            }
+            try {
+                return new SyncDocument(key, null, DocumentJson.MAPPER.writeValueAsString(doc));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        };
     }
 }

@@ -52,7 +52,7 @@ public final class SyncTask {
     }
 
     public SyncReport run(SyncControl control) {
-        validate();
+        validate(); // the job runner checked before accepting; the command line comes straight here
         SyncSource source = spec.isRemote()
                 ? new RemoteCentralSource(spec.url, spec.sourceDatabase, spec.sourceCollection, spec.username,
                         spec.password, control)
