@@ -227,6 +227,11 @@ public class DocumentStore implements Service {
                     throw e;
                 }
             } catch (SQLException e) {
+                if (UNSTORABLE_CHARACTER.equals(e.getSQLState())) {
+                    // a client's data, not a server fault: retrying the same batch can never succeed
+                    throw ApiException.badParameter("a document holds a character that the central database cannot store"
+                            + " (PostgreSQL's jsonb refuses \\u0000): " + e.getMessage() + "; nothing was imported");
+                }
                 if (attempt >= maxAttempts || !d.isTransient(e)) {
                     throw new IllegalStateException("Import into " + request.collection() + " failed: " + e.getMessage(), e);
                 }
@@ -312,13 +317,19 @@ public class DocumentStore implements Service {
         return true;
     }
 
+    /** PostgreSQL's untranslatable_character: jsonb refuses the escape \\u0000 (it has no text form). */
+    private static final String UNSTORABLE_CHARACTER = "22P05";
+
+    /** Separates the documents of one merge; JSON text cannot contain it unescaped. */
+    private static final char DOCUMENT_SEPARATOR = '\u001e';
+
     /**
      * The common case of a source's batch (replace, distinct valid keys) as ONE set-based statement:
-     * keys and versions travel as bound arrays and the documents as one JSON array (each one's text as
-     * received, no tree written back), and the versioned upsert never overwrites a newer or
-     * equal version. The lock-then-decide path costs a keyed SELECT per chunk plus one write per row,
-     * and its cached generic plan can degrade to sequential scans while a new table grows.
-     * Keys are merged in sorted order so concurrent requests lock rows in the same order.
+     * keys and versions travel as bound arrays and the documents as one text, each one's JSON as
+     * received (no tree written back) and cut apart by the server, and the versioned upsert never
+     * overwrites a newer or equal version. The lock-then-decide path costs a keyed SELECT per chunk
+     * plus one write per row, and its cached generic plan can degrade to sequential scans while a new
+     * table grows. Keys are merged in sorted order so concurrent requests lock rows in the same order.
      * {@code xmax = 0} marks a freshly inserted row; rows the version check skipped are not returned.
      */
     private ImportResult mergeOnPostgres(Connection c, String table, ImportRequest request, ImportBody body,
@@ -326,19 +337,25 @@ public class DocumentStore implements Service {
         List<ImportItem> items = body.items();
         String[] keys = new String[items.size()];
         BigDecimal[] versions = new BigDecimal[items.size()];
-        StringBuilder documents = new StringBuilder(items.size() * 512).append('[');
+        StringBuilder documents = new StringBuilder(items.size() * 512);
         for (int i = 0; i < items.size(); i++) {
             ImportItem item = items.get(i);
             keys[i] = item.key();
             versions[i] = DocumentJson.column(item.version(request.versionAttribute()));
-            documents.append(i == 0 ? "" : ",").append(item.raw() != null ? item.raw() : text(item.document()));
+            String json = item.raw() != null ? item.raw() : text(item.document());
+            if (json.indexOf(DOCUMENT_SEPARATOR) >= 0) {
+                // unreachable: JSON text cannot hold a raw control character (the parser rejects one)
+                throw new IllegalStateException("document " + item.key() + " holds a raw U+001E");
+            }
+            documents.append(i == 0 ? "" : DOCUMENT_SEPARATOR).append(json);
         }
-        documents.append(']');
-        // The documents travel as one JSON array that PostgreSQL parses once (jsonb_array_elements), not as a
-        // text[] literal that the driver escapes character by character and the server unescapes again.
+        // The documents travel as one text cut at a control character that JSON text cannot contain, and
+        // each piece is parsed into jsonb once: in psql this cost 15-20 % less than one JSON array taken
+        // apart by jsonb_array_elements (which parses the whole array, then copies every element out),
+        // and much less than a text[] literal that the driver escapes character by character.
         String sql = "INSERT INTO " + table + " AS t (\"_key\", \"_version\", doc)"
-                + " SELECT s.k, s.v, j.d FROM unnest(?::text[], ?::numeric[]) WITH ORDINALITY AS s(k, v, n)"
-                + " JOIN jsonb_array_elements(?::jsonb) WITH ORDINALITY AS j(d, n) ON j.n = s.n"
+                + " SELECT s.k, s.v, s.d::jsonb"
+                + " FROM unnest(?::text[], ?::numeric[], string_to_array(?, chr(30))) AS s(k, v, d)"
                 + " ORDER BY s.k COLLATE \"C\""
                 + " ON CONFLICT (\"_key\") DO UPDATE SET \"_version\" = EXCLUDED.\"_version\", doc = EXCLUDED.doc"
                 + " WHERE EXCLUDED.\"_version\" IS NULL OR t.\"_version\" IS NULL OR EXCLUDED.\"_version\" > t.\"_version\""

@@ -65,6 +65,7 @@ public final class Benchmark {
     private final List<String[]> table = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private double copyRate;
+    private CpuUse.Result copyCpu;
 
     public static void main(String[] args) throws Exception {
         Benchmark b = new Benchmark();
@@ -156,11 +157,14 @@ public final class Benchmark {
         String conn = "-h 127.0.0.1 -U postgres -X -q";
         step("baseline COPY | COPY");
         admin("CHECKPOINT"); // each timed phase starts with no dirty buffers left by the previous one
+        CpuUse cpu = CpuUse.start(Map.of("harness", CpuUse.harnessPid()), Map.of());
         double copySecs = shell("psql " + conn + " -d " + SRC + " -c 'COPY items TO STDOUT'"
                 + " | psql " + conn + " -d " + COPY_DB + " -c 'COPY items FROM STDIN'");
+        copyCpu = cpu.stop(rows);
         check(COPY_DB, rows);
         copyRate = rows / copySecs;
-        row("COPY items TO STDOUT piped into COPY items FROM STDIN (PK)", copySecs, copyRate, "the raw copy limit");
+        row("COPY items TO STDOUT piped into COPY items FROM STDIN (PK)", copySecs, copyRate,
+                "the raw copy limit; " + copyCpu.describe());
         step("baseline pg_dump | psql");
         admin("CHECKPOINT");
         double dumpSecs = shell("pg_dump -h 127.0.0.1 -U postgres --data-only -t items " + SRC + " | psql " + conn + " -d " + DUMP_DB + " >/dev/null");
@@ -176,16 +180,45 @@ public final class Benchmark {
         Duration startup = source.awaitStarted(Duration.ofMinutes(2));
         long t = System.nanoTime();
         JfrRecording jfr = profile ? JfrRecording.start(out, "initial-load", central, source) : null;
+        CpuUse cpu = CpuUse.start(
+                CpuUse.ordered("source JVM", source.pid(), "central JVM", central.pid(), "harness", CpuUse.harnessPid()),
+                CpuUse.ordered(SRC, "source database", CENTRAL, "central database"));
         awaitSynced(source, Duration.ofSeconds(120 + rows / 2_000));
         double s = secs(t);
+        CpuUse.Result used = cpu.stop(rows);
         if (jfr != null) {
             jfr.stop();
         }
         check(CENTRAL, "\"" + centralTable + "\"", rows);
-        double documentCopyRate = documentCopyLimit(centralTable);
+        CpuUse.Result storage = documentCopyLimit(centralTable);
+        double documentCopyRate = rows / storage.wallSeconds();
         row("Tributary initial load into empty collection", s, rows / s,
                 "from Camel started (JVM + Camel start-up " + ms(startup) + " not included); "
-                        + String.format(Locale.ROOT, "%.2f", rows / s / documentCopyRate) + " × the document COPY limit");
+                        + String.format(Locale.ROOT, "%.2f", rows / s / documentCopyRate) + " × the document COPY limit; "
+                        + used.describe());
+        budget(used, storage);
+    }
+
+    /**
+     * What the target of 0.5 × COPY allows per row on this machine, whatever the overlap of the
+     * stages: all cores busy for 2 / copyRate seconds per row. Set against the CPU that the storage
+     * alone (the COPY of the stored documents) and Tributary's load spent per row in this run.
+     */
+    void budget(CpuUse.Result load, CpuUse.Result storage) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        double allowed = cores * 1e6 / (0.5 * copyRate);
+        notes.add(String.format(Locale.ROOT, "CPU budget of the 0.5 × COPY target: at %,.0f rows/s, %d cores give at most"
+                        + " %.1f µs of CPU per row for everything (source database, Tributary, central database)."
+                        + " Spent in this run: the raw COPY %.1f µs, the COPY of the stored documents alone %.1f µs,"
+                        + " Tributary's initial load %.1f µs (source JVM %.1f, central JVM %.1f, source database %.1f,"
+                        + " central database %.1f, the rest %.1f)."
+                        + " At its CPU per row, Tributary's load could reach at most %.2f × COPY with every core busy.",
+                0.5 * copyRate, cores, allowed, copyCpu.totalMicrosPerRow(), storage.totalMicrosPerRow(),
+                load.totalMicrosPerRow(), load.microsPerRow("source JVM"), load.microsPerRow("central JVM"),
+                load.microsPerRow("source database"), load.microsPerRow("central database"),
+                load.totalMicrosPerRow() - load.microsPerRow("source JVM") - load.microsPerRow("central JVM")
+                        - load.microsPerRow("source database") - load.microsPerRow("central database"),
+                cores * 1e6 / load.totalMicrosPerRow() / copyRate));
     }
 
     /**
@@ -193,19 +226,21 @@ public final class Benchmark {
      * copied with COPY into an empty table of the same shape (text key with primary key, numeric
      * version, jsonb document) in another database. No HTTP, no JSON encoding outside PostgreSQL.
      */
-    double documentCopyLimit(String centralTable) throws Exception {
+    CpuUse.Result documentCopyLimit(String centralTable) throws Exception {
         step("baseline COPY of the stored documents");
         admin("DROP DATABASE IF EXISTS " + COPY_DB + " WITH (FORCE)", "CREATE DATABASE " + COPY_DB);
         sql(COPY_DB, io.tributary.central.DocumentStore.createTableSql(io.tributary.sql.Dialect.POSTGRESQL, "docs"));
         admin("CHECKPOINT");
         String conn = "-h 127.0.0.1 -U postgres -X -q";
+        CpuUse cpu = CpuUse.start(Map.of("harness", CpuUse.harnessPid()), Map.of());
         double secs = shell("psql " + conn + " -d " + CENTRAL + " -c 'COPY \"" + centralTable + "\" TO STDOUT'"
                 + " | psql " + conn + " -d " + COPY_DB + " -c 'COPY docs FROM STDIN'");
+        CpuUse.Result used = cpu.stop(rows);
         check(COPY_DB, "docs", rows);
         admin("DROP DATABASE " + COPY_DB + " WITH (FORCE)", "CHECKPOINT");
         row("COPY of those documents into an empty collection table (jsonb, key PK)", secs, rows / secs,
-                "the storage limit of a jsonb document collection");
-        return rows / secs;
+                "the storage limit of a jsonb document collection; " + used.describe());
+        return used;
     }
 
     void resyncAllNewer(TributaryProcess source, String centralTable) throws Exception {
