@@ -31,11 +31,13 @@ final class CpuUse {
     private final Map<String, Long> named;
     private final Map<String, String> databases;
     private final Map<Long, Long> start;
+    private final Map<String, Long> threadStart;
 
     private CpuUse(Map<String, Long> named, Map<String, String> databases) {
         this.named = named;
         this.databases = databases;
         this.start = ticksByPid();
+        this.threadStart = ticksByThread();
     }
 
     /**
@@ -84,10 +86,53 @@ final class CpuUse {
             accounted += s;
         }
         seconds.put(OTHER, Math.max(0, busy - accounted));
-        return new Result(rows, wall, busy, stolen, seconds);
+        Map<String, Double> threads = new java.util.TreeMap<>();
+        ticksByThread().forEach((thread, ticks) -> {
+            String process = thread.substring(0, thread.indexOf('/'));
+            String kind = thread.substring(thread.lastIndexOf('/') + 1);
+            threads.merge(process + "/" + kind, Math.max(0, ticks - threadStart.getOrDefault(thread, 0L)) / TICKS_PER_SECOND,
+                    Double::sum);
+        });
+        return new Result(rows, wall, busy, stolen, seconds, threads);
     }
 
-    record Result(long rows, double wallSeconds, double busySeconds, double stolenSeconds, Map<String, Double> seconds) {
+    /**
+     * CPU ticks per thread of the named processes, keyed "process/tid/kind": the JIT compilers, the
+     * garbage collector (and VM thread) and the application's own threads.
+     */
+    private Map<String, Long> ticksByThread() {
+        Map<String, Long> ticks = new HashMap<>();
+        for (Map.Entry<String, Long> e : named.entrySet()) {
+            Path tasks = Path.of("/proc/" + e.getValue() + "/task");
+            try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
+                for (Path t : threads) {
+                    long used = ticks(t.resolve("stat"));
+                    if (used >= 0) {
+                        ticks.put(e.getKey() + "/" + t.getFileName() + "/" + threadKind(t), used);
+                    }
+                }
+            } catch (IOException ended) {
+                // the process has ended
+            }
+        }
+        return ticks;
+    }
+
+    private static String threadKind(Path thread) {
+        String name;
+        try {
+            name = Files.readString(thread.resolve("comm")).strip();
+        } catch (IOException e) {
+            return "application";
+        }
+        if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+            return "JIT";
+        }
+        return name.startsWith("GC Thread") || name.equals("VM Thread") ? "GC" : "application";
+    }
+
+    record Result(long rows, double wallSeconds, double busySeconds, double stolenSeconds, Map<String, Double> seconds,
+                  Map<String, Double> threads) {
 
         double microsPerRow(String group) {
             return seconds.getOrDefault(group, 0.0) * 1e6 / rows;
@@ -98,11 +143,25 @@ final class CpuUse {
             return (busySeconds - seconds.getOrDefault("harness", 0.0)) * 1e6 / rows;
         }
 
+        /** "JIT 3.0 µs, GC 0.5 µs, application 8.0 µs" for a named process. */
+        String threadKinds(String process) {
+            StringBuilder sb = new StringBuilder();
+            threads.forEach((key, s) -> {
+                if (key.startsWith(process + "/")) {
+                    sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.1f",
+                            key.substring(process.length() + 1), s * 1e6 / rows));
+                }
+            });
+            return sb.toString();
+        }
+
         String describe() {
             StringBuilder sb = new StringBuilder("CPU per row: ");
             seconds.forEach((group, s) -> {
                 if (!group.equals("harness") && s > 0) {
-                    sb.append(String.format(Locale.ROOT, "%s %.1f µs, ", group, s * 1e6 / rows));
+                    sb.append(String.format(Locale.ROOT, "%s %.1f µs", group, s * 1e6 / rows));
+                    String kinds = threadKinds(group);
+                    sb.append(kinds.isEmpty() ? ", " : " (" + kinds + "), ");
                 }
             });
             return sb.append(String.format(Locale.ROOT, "total %.1f µs; %.2f cores busy, %.2f stolen by the hypervisor",
@@ -160,8 +219,13 @@ final class CpuUse {
 
     /** utime + stime of all threads, or -1 when the process is gone. */
     private static long process(long pid) {
+        return ticks(Path.of("/proc/" + pid + "/stat"));
+    }
+
+    /** utime + stime from a /proc stat file (a process's or one thread's), or -1 when it is gone. */
+    private static long ticks(Path statFile) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String stat = Files.readString(statFile);
             // fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(f[11]) + Long.parseLong(f[12]);
