@@ -74,13 +74,13 @@ public final class ImportBody {
                     add(position++, p.readValueAsTree(), null);
                     continue;
                 }
-                boolean plain = scanObject(p);
+                Scan scan = scanObject(p);
                 String raw = raw(body, start, p.currentLocation().getByteOffset());
                 if (raw == null) {
                     throw new IllegalStateException("JSON parser offsets do not frame the document at byte " + start);
                 }
-                if (plain) {
-                    items.add(ImportItem.scanned(position++, scannedKey, raw, request.versionAttribute(), scannedVersion));
+                if (scan.storedAsReceived()) {
+                    items.add(ImportItem.scanned(position++, scan.key(), raw, request.versionAttribute(), scan.version()));
                 } else {
                     add(position++, mapper.readTree(raw), null); // rewritten, keyless or invalid: never stored as received
                 }
@@ -95,19 +95,22 @@ public final class ImportBody {
         }
     }
 
-    private String scannedKey;
-    private BigInteger scannedVersion;
+    /**
+     * What a scan found at an object's top level. {@code storedAsReceived}: a valid key and none of the
+     * attributes the server removes or rewrites, so the received text can be stored as it is.
+     */
+    private record Scan(String key, BigInteger version, boolean storedAsReceived) {
+    }
 
     /**
      * Reads one object's top-level attributes without building a tree: the key and the version are read,
-     * everything else skipped. True when the document is stored exactly as received (a valid key, none
-     * of the attributes the server removes or rewrites); then {@link #scannedKey} and {@link #scannedVersion}
-     * hold its key and version. A source's documents always qualify, so their trees are never built.
+     * everything else skipped. A source's documents are always stored as received, so their trees are
+     * never built.
      */
-    private boolean scanObject(JsonParser p) throws IOException {
+    private Scan scanObject(JsonParser p) throws IOException {
         String versionAttribute = request.versionAttribute();
-        scannedKey = null;
-        scannedVersion = null;
+        String scannedKey = null;
+        BigInteger scannedVersion = null;
         boolean plain = true;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
@@ -129,7 +132,7 @@ public final class ImportBody {
         if (p.currentToken() != JsonToken.END_OBJECT) {
             throw truncated();
         }
-        return plain && DocumentKey.isValid(scannedKey);
+        return new Scan(scannedKey, scannedVersion, plain && DocumentKey.isValid(scannedKey));
     }
 
     /** Lines are split on '\n' (a '\r' before it is whitespace to JSON); positions are 1-based line numbers. */
