@@ -128,6 +128,14 @@ public enum Dialect {
         return false;
     }
 
+    /**
+     * Whether the database refused a document's characters (PostgreSQL's untranslatable_character:
+     * jsonb has no text form for {@code \\u0000}): the client's data, so running it again cannot succeed.
+     */
+    public boolean refusesCharacter(SQLException e) {
+        return this == POSTGRESQL && "22P05".equals(e.getSQLState());
+    }
+
     /** Whether a failed statement is a unique-key violation (a concurrent insert of the same key). */
     public boolean isUniqueViolation(SQLException e) {
         String state = e.getSQLState();

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
 
 /**
  * CPU time spent during one phase of the benchmark, from {@code /proc}: the whole machine (busy and
@@ -31,7 +33,11 @@ final class CpuUse {
     private final Map<String, Long> named;
     private final Map<String, String> databases;
     private final Map<Long, Long> start;
-    private final Map<String, Long> threadStart;
+    private final Map<JvmThread, Long> threadStart;
+
+    /** One thread of a named process, and what kind of work it does. */
+    private record JvmThread(String process, String tid, String kind) {
+    }
 
     private CpuUse(Map<String, Long> named, Map<String, String> databases) {
         this.named = named;
@@ -86,29 +92,23 @@ final class CpuUse {
             accounted += s;
         }
         seconds.put(OTHER, Math.max(0, busy - accounted));
-        Map<String, Double> threads = new java.util.TreeMap<>();
-        ticksByThread().forEach((thread, ticks) -> {
-            String process = thread.substring(0, thread.indexOf('/'));
-            String kind = thread.substring(thread.lastIndexOf('/') + 1);
-            threads.merge(process + "/" + kind, Math.max(0, ticks - threadStart.getOrDefault(thread, 0L)) / TICKS_PER_SECOND,
-                    Double::sum);
-        });
+        Map<String, Map<String, Double>> threads = new HashMap<>();
+        ticksByThread().forEach((thread, ticks) -> threads.computeIfAbsent(thread.process(), p -> new TreeMap<>())
+                .merge(thread.kind(), Math.max(0, ticks - threadStart.getOrDefault(thread, 0L)) / TICKS_PER_SECOND,
+                        Double::sum));
         return new Result(rows, wall, busy, stolen, seconds, threads);
     }
 
-    /**
-     * CPU ticks per thread of the named processes, keyed "process/tid/kind": the JIT compilers, the
-     * garbage collector (and VM thread) and the application's own threads.
-     */
-    private Map<String, Long> ticksByThread() {
-        Map<String, Long> ticks = new HashMap<>();
+    /** CPU ticks per thread of the named processes. */
+    private Map<JvmThread, Long> ticksByThread() {
+        Map<JvmThread, Long> ticks = new HashMap<>();
         for (Map.Entry<String, Long> e : named.entrySet()) {
             Path tasks = Path.of("/proc/" + e.getValue() + "/task");
             try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
                 for (Path t : threads) {
                     long used = ticks(t.resolve("stat"));
                     if (used >= 0) {
-                        ticks.put(e.getKey() + "/" + t.getFileName() + "/" + threadKind(t), used);
+                        ticks.put(new JvmThread(e.getKey(), t.getFileName().toString(), threadKind(t)), used);
                     }
                 }
             } catch (IOException ended) {
@@ -118,6 +118,7 @@ final class CpuUse {
         return ticks;
     }
 
+    /** The JIT compilers, the garbage collector (and VM thread), or the application's own threads. */
     private static String threadKind(Path thread) {
         String name;
         try {
@@ -132,7 +133,7 @@ final class CpuUse {
     }
 
     record Result(long rows, double wallSeconds, double busySeconds, double stolenSeconds, Map<String, Double> seconds,
-                  Map<String, Double> threads) {
+                  Map<String, Map<String, Double>> threads) {
 
         double microsPerRow(String group) {
             return seconds.getOrDefault(group, 0.0) * 1e6 / rows;
@@ -143,16 +144,12 @@ final class CpuUse {
             return (busySeconds - seconds.getOrDefault("harness", 0.0)) * 1e6 / rows;
         }
 
-        /** "JIT 3.0 µs, GC 0.5 µs, application 8.0 µs" for a named process. */
+        /** "GC 0.5, JIT 3.0, application 8.0" (µs per row) for a named process, empty for others. */
         String threadKinds(String process) {
-            StringBuilder sb = new StringBuilder();
-            threads.forEach((key, s) -> {
-                if (key.startsWith(process + "/")) {
-                    sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.1f",
-                            key.substring(process.length() + 1), s * 1e6 / rows));
-                }
-            });
-            return sb.toString();
+            StringJoiner kinds = new StringJoiner(", ");
+            threads.getOrDefault(process, Map.of()).forEach((kind, s) ->
+                    kinds.add(String.format(Locale.ROOT, "%s %.1f", kind, s * 1e6 / rows)));
+            return kinds.toString();
         }
 
         String describe() {
