@@ -9,7 +9,6 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,9 +25,24 @@ public final class ChangeFeed {
      * One change row: its key and timestamp as the watermark needs them, and its column values for the
      * document. {@code names} is one array shared by every row of a read (attribute names in column order).
      */
-    public record Change(String key, LocalDateTime timestamp, String[] names, Object[] values) {
+    public record Change(String key, LocalDateTime timestamp, String[] names, Object[] values, KeyGaps.Gap gapBefore,
+                         boolean fromGap) {
+        public Change(String key, LocalDateTime timestamp, String[] names, Object[] values) {
+            this(key, timestamp, names, values, null, false);
+        }
+
         public Watermark watermark() {
             return new Watermark(key, timestamp);
+        }
+
+        /** This change, noting the hole in the key sequence just before it. */
+        Change withGapBefore(KeyGaps.Gap gap) {
+            return new Change(key, timestamp, names, values, gap, fromGap);
+        }
+
+        /** This change, noting that it filled a hole seen earlier (its key is below the watermark). */
+        Change asFromGap() {
+            return new Change(key, timestamp, names, values, gapBefore, true);
         }
     }
 
@@ -64,11 +78,11 @@ public final class ChangeFeed {
     }
 
     /**
-     * The changes after {@code after} (null = from the beginning). In timestamp mode only rows older
-     * than the database's clock minus {@code safetyLagMs} are read, so that transactions still
-     * running with an earlier timestamp get that long to commit before the watermark passes them.
+     * The changes after {@code after} (null = from the beginning). In timestamp mode only rows stamped
+     * at or before {@code newestTimestamp} are read (see {@link TimestampBound}), so transactions still
+     * running with an earlier timestamp can commit before the watermark passes them.
      */
-    public List<Change> read(KeyOrder order, Watermark after, int maxChanges, long safetyLagMs) {
+    public List<Change> read(KeyOrder order, Watermark after, int maxChanges, LocalDateTime newestTimestamp) {
         String key = keyColumn;
         List<String> conditions = new ArrayList<>();
         String orderBy;
@@ -99,7 +113,7 @@ public final class ChangeFeed {
                         ps.setObject(i++, after.timestamp());
                         i = order.bindAfter(ps, i, after.key());
                     }
-                    ps.setObject(i++, databaseNow(c).minus(safetyLagMs, ChronoUnit.MILLIS));
+                    ps.setObject(i++, newestTimestamp);
                 } else if (after != null) {
                     i = order.bindAfter(ps, i, after.key());
                 }
@@ -113,12 +127,43 @@ public final class ChangeFeed {
         }
     }
 
-    /** The database's clock, not the JVM's: timestamps are written by the database or its clients' sessions. */
-    private LocalDateTime databaseNow(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + dialect.localTimestamp())) {
-            rs.next();
-            return rs.getObject(1, LocalDateTime.class);
+    /** Rows whose numeric key lies in one of the gaps, in key order, at most {@code maxChanges}. */
+    public List<Change> readGaps(List<KeyGaps.Gap> gaps, int maxChanges) {
+        List<Change> found = new ArrayList<>();
+        for (int from = 0; from < gaps.size() && found.size() < maxChanges; from += KeyGaps.RANGES_PER_QUERY) {
+            List<KeyGaps.Gap> part = gaps.subList(from, Math.min(gaps.size(), from + KeyGaps.RANGES_PER_QUERY));
+            String ranges = String.join(" OR ", java.util.Collections.nCopies(part.size(), keyColumn + " BETWEEN ? AND ?"));
+            String sql = "SELECT * FROM " + table + " WHERE " + ranges + " ORDER BY " + keyColumn + " LIMIT ?";
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                for (KeyGaps.Gap gap : part) {
+                    ps.setLong(i++, gap.first());
+                    ps.setLong(i++, gap.last());
+                }
+                ps.setInt(i, maxChanges - found.size());
+                try (ResultSet rs = ps.executeQuery()) {
+                    for (Change change : changes(rs)) {
+                        found.add(change.asFromGap());
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("Cannot read rows in key gaps of " + table + ": " + e.getMessage(), e);
+            }
         }
+        return found;
+    }
+
+    /** Runs {@code work} on a connection to the source database (for its clock). */
+    <T> T withConnection(SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot query the source database of " + table + ": " + e.getMessage(), e);
+        }
+    }
+
+    interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
     }
 
     private List<Change> changes(ResultSet rs) throws SQLException {

@@ -37,6 +37,9 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
     public static final String ROWS = "tributaryRows";
     public static final String IMPORT_PATH = "tributaryImportPath";
     public static final String FULL_PAGE = "tributaryFullPage";
+    public static final String PAGE_END = "tributaryPageEnd";
+    public static final String GAPS_SEEN = "tributaryGapsSeen";
+    public static final String GAP_KEYS_FOUND = "tributaryGapKeysFound";
     public static final String SOURCE_HEADER = "X-Tributary-Source";
     public static final String POSITION_HEADER = "X-Tributary-Position";
 
@@ -49,6 +52,8 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
     private String mode = "change-table";
     private String timestampColumn = "";
     private long safetyLagMs = 5000;
+    private String timestampZone = "";
+    private long gapTimeoutMs = 60_000;
     private String keyOrder = "auto";
     private int maxChanges = 1000;
     private String keyPrefix = "";
@@ -70,7 +75,7 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
     private volatile Watermark recovered;
 
     /** What needs the databases: built on the first run, so a database that is down at start-up only fails runs. */
-    private record Prepared(KeyOrder order, ChangeFeed feed, BatchBody body, StatusStore status, Checkpoint checkpoint) {
+    private record Prepared(KeyOrder order, Capture capture, BatchBody body, StatusStore status, Checkpoint checkpoint) {
     }
 
     /** The current run: which batch is acknowledged next, and the position everything before it reached. */
@@ -110,27 +115,43 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
         }
         centralAuth = new CentralAuth(centralUsername, centralPassword);
         importPath = database.isEmpty() ? "/_api/import" : "/_db/" + database + "/_api/import";
-        if (maxChanges < 1 || safetyLagMs < 0 || downAfterFailedRuns < 1) {
+        if (maxChanges < 1 || safetyLagMs < 0 || downAfterFailedRuns < 1 || gapTimeoutMs < 0) {
             throw new IllegalArgumentException("Source '" + sourceId
-                    + "': maxChanges and downAfterFailedRuns must be positive and safetyLagMs not negative");
+                    + "': maxChanges and downAfterFailedRuns must be positive, safetyLagMs and gapTimeoutMs not negative");
+        }
+        if (!timestampZone.isEmpty()) {
+            try {
+                java.time.ZoneId.of(timestampZone);
+            } catch (java.time.DateTimeException e) {
+                throw new IllegalArgumentException("Source '" + sourceId + "': invalid timestampZone '" + timestampZone
+                        + "': use a zone id such as UTC, Europe/Berlin or +02:00");
+            }
         }
         health = new SourceHealth(sourceId, downAfterFailedRuns);
     }
 
-    /** Route step 1: the changes past the stored watermark, in order. */
+    /**
+     * Route step 1: the next page of changes, in order. What "next" means is the capture mode's
+     * ({@link Capture}); a run's first page has no {@link #PAGE_END} yet.
+     */
     public List<Change> readChanges(Exchange exchange) {
         if (health.getCamelContext() == null) {
             health.setCamelContext(exchange.getContext());
             HealthCheckRegistry.get(exchange.getContext()).register(health);
         }
         Prepared p = prepared();
-        Watermark after = watermark(p);
+        Watermark stored = watermark(p);
         synchronized (this) {
-            run = new RunProgress(after == null ? null : after.position(p.order()));
+            run = new RunProgress(stored == null ? null : stored.position(p.order()));
         }
-        List<Change> page = p.feed().read(p.order(), after, maxChanges, safetyLagMs);
-        exchange.setProperty(FULL_PAGE, page.size() >= maxChanges);
-        return page;
+        Capture.Page page = p.capture().read(stored, exchange.getProperty(PAGE_END, Watermark.class), maxChanges);
+        p.capture().describe(health);
+        List<Change> changes = page.changes();
+        if (!changes.isEmpty()) {
+            exchange.setProperty(PAGE_END, changes.get(changes.size() - 1).watermark());
+        }
+        exchange.setProperty(FULL_PAGE, page.full());
+        return changes;
     }
 
     /** Route step 2, per batch: the import request body; the batch's acknowledgement data goes to exchange properties. */
@@ -145,6 +166,18 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
                 keys.add(p.order().sqlValue(change.key()));
             }
         }
+        List<KeyGaps.Gap> gapsSeen = new ArrayList<>();
+        List<Long> gapKeysFound = new ArrayList<>();
+        for (Change change : batch) {
+            if (change.gapBefore() != null) {
+                gapsSeen.add(change.gapBefore());
+            }
+            if (change.fromGap()) {
+                gapKeysFound.add(Long.parseLong(change.key()));
+            }
+        }
+        exchange.setProperty(GAPS_SEEN, gapsSeen);
+        exchange.setProperty(GAP_KEYS_FOUND, gapKeysFound);
         exchange.setProperty(WATERMARK, last);
         exchange.setProperty(POSITION, last.position(p.order()));
         exchange.setProperty(KEYS, keys);
@@ -194,7 +227,8 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
         Watermark watermark = exchange.getProperty(WATERMARK, Watermark.class);
         String position = exchange.getProperty(POSITION, String.class);
         int rows = exchange.getProperty(ROWS, Integer.class);
-        prepared().checkpoint().commit(exchange.getProperty(KEYS, List.class), watermark, position, rows);
+        prepared().checkpoint().commit(exchange.getProperty(KEYS, List.class), watermark, position, rows,
+                exchange.getProperty(GAPS_SEEN, List.class), exchange.getProperty(GAP_KEYS_FOUND, List.class));
         synchronized (this) {
             run.nextToAcknowledge = exchange.getProperty(Exchange.SPLIT_INDEX, 0, Integer.class) + 1;
             run.acknowledged = position;
@@ -285,10 +319,29 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
             }
             StatusStore status = new StatusStore(statusDataSource == null ? dataSource : statusDataSource, statusTable);
             status.createIfMissing();
+            KeyGaps gaps = null;
+            Capture capture;
+            SourceClock clock = feed.withConnection(c -> new SourceClock(sourceId, dialect, timestampZone, c));
+            switch (captureMode) {
+                case CHANGE_TABLE -> capture = new ChangeTableCapture(feed, order);
+                case TIMESTAMP -> capture = new TimestampCapture(feed, order, clock, safetyLagMs);
+                default -> {
+                    if (order != KeyOrder.NUMERIC) {
+                        // gaps in a sequence of strings cannot be told apart from keys that will never exist
+                        throw new IllegalStateException("Source '" + sourceId + "': mode=incrementing needs a numeric key column"
+                                + " (keyOrder numeric), so that rows committed late below the watermark can be found; use"
+                                + " mode=change-table or mode=timestamp for " + table);
+                    }
+                    gaps = new KeyGaps(status.dataSource(), statusTable, sourceId);
+                    gaps.createIfMissing();
+                    capture = new IncrementingCapture(sourceId, feed, clock, gaps, java.time.Duration.ofMillis(gapTimeoutMs));
+                }
+            }
             Checkpoint checkpoint = new Checkpoint(dataSource, captureMode == CaptureMode.CHANGE_TABLE ? table : null,
-                    keyColumn, status, sourceId);
-            prepared = new Prepared(order, feed, new BatchBody(sourceId, keyPrefix, order, captureMode), status, checkpoint);
-            LOG.info("source={} reads {} (mode {}, key order {})", sourceId, table, captureMode.parameterValue(), order.parameterValue());
+                    keyColumn, status, sourceId, gaps);
+            prepared = new Prepared(order, capture, new BatchBody(sourceId, keyPrefix, order, captureMode), status, checkpoint);
+            LOG.info("source={} reads {} (mode {}, key order {}{})", sourceId, table, captureMode.parameterValue(), order.parameterValue(),
+                    captureMode == CaptureMode.TIMESTAMP ? ", timestamps in " + clock.zoneDescription() : "");
         }
         return prepared;
     }
@@ -325,6 +378,14 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
 
     public void setSafetyLagMs(long safetyLagMs) {
         this.safetyLagMs = safetyLagMs;
+    }
+
+    public void setTimestampZone(String timestampZone) {
+        this.timestampZone = timestampZone == null ? "" : timestampZone.trim();
+    }
+
+    public void setGapTimeoutMs(long gapTimeoutMs) {
+        this.gapTimeoutMs = gapTimeoutMs;
     }
 
     public void setKeyOrder(String keyOrder) {

@@ -19,6 +19,8 @@ public final class SourceHealth extends AbstractHealthCheck {
     private String lastError;
     private Instant lastFailureAt;
     private Instant lastSuccessAt;
+    private int openGaps = -1;
+    private long givenUpGaps;
 
     public SourceHealth(String sourceId, int downAfterFailedRuns) {
         super("tributary", "source-" + sourceId);
@@ -27,6 +29,12 @@ public final class SourceHealth extends AbstractHealthCheck {
 
     synchronized void batchSent(int rows) {
         rowsSent += rows;
+    }
+
+    /** Incrementing mode: holes in the key sequence still waited for, and those given up. */
+    synchronized void gaps(int open, long givenUp) {
+        openGaps = open;
+        givenUpGaps = givenUp;
     }
 
     synchronized void runSucceeded() {
@@ -49,6 +57,9 @@ public final class SourceHealth extends AbstractHealthCheck {
     protected synchronized void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         builder.detail("consecutive.failed.runs", consecutiveFailures).detail("failed.runs", failedRuns)
                 .detail("rows.sent", rowsSent);
+        if (openGaps >= 0) {
+            builder.detail("key.gaps.open", openGaps).detail("key.gaps.given.up", givenUpGaps);
+        }
         if (lastSuccessAt != null) {
             builder.detail("last.success", lastSuccessAt.toString());
         }

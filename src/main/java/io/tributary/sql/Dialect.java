@@ -79,6 +79,45 @@ public enum Dialect {
         return this == MARIADB ? "NOW(6)" : "LOCALTIMESTAMP";
     }
 
+    /** The database clock now as seconds since 1970 (with a fraction), whatever the session's time zone. */
+    public String epochSecondsNow() {
+        return switch (this) {
+            case POSTGRESQL -> "EXTRACT(EPOCH FROM clock_timestamp())";
+            case MARIADB -> "UNIX_TIMESTAMP(NOW(6))";
+            case H2 -> "EXTRACT(EPOCH FROM CURRENT_TIMESTAMP)";
+        };
+    }
+
+    /**
+     * A query for the start (seconds since 1970) of the oldest transaction still running in this
+     * database, other than the asking session's, and the number of sessions whose state the asking
+     * user may not see; null where the database does not show other sessions' transactions (H2).
+     * A row written by a running transaction carries a key taken, or a database timestamp set, no
+     * earlier than its start, so rows older than the result can no longer appear late.
+     */
+    public String oldestTransactionQuery() {
+        return switch (this) {
+            // other roles' sessions show a NULL state without pg_read_all_stats: counted, so the caller knows it is blind
+            case POSTGRESQL -> "SELECT EXTRACT(EPOCH FROM MIN(xact_start)), COUNT(*) FILTER (WHERE state IS NULL)"
+                    + " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    + " AND backend_type = 'client backend'";
+            // needs the PROCESS privilege; trx_started has whole seconds, rounded down, which only errs on the safe side
+            case MARIADB -> "SELECT UNIX_TIMESTAMP(MIN(trx_started)), 0 FROM information_schema.innodb_trx"
+                    + " WHERE trx_mysql_thread_id <> CONNECTION_ID()";
+            case H2 -> null;
+        };
+    }
+
+    /**
+     * A query for the time zone of the database server's own configuration, or null when the
+     * session's zone is the database's (MariaDB and H2 keep the server's zone unless told otherwise;
+     * the PostgreSQL driver sets the session to the JVM's zone, so the server's is read from
+     * {@code log_timezone}, which the server configuration sets together with {@code TimeZone}).
+     */
+    public String serverTimeZoneQuery() {
+        return this == POSTGRESQL ? "SHOW log_timezone" : null;
+    }
+
     /**
      * Column type for an ASCII identifier compared byte for byte (document keys, names), so that
      * MariaDB's case-insensitive default collations do not merge {@code a} and {@code A}, and

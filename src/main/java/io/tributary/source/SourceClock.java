@@ -1,0 +1,130 @@
+package io.tributary.source;
+
+import io.tributary.sql.Dialect;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The source database's clock and its oldest running transaction, read in one round trip. Together
+ * they say up to which instant no late commit can still appear: a key or a database timestamp is
+ * taken inside a transaction, no earlier than the transaction's start.
+ *
+ * <p>Times are exchanged as instants (seconds since 1970 from the database), never as local times of
+ * the JVM; a local timestamp column is compared in its own zone ({@link #toColumnTime}).
+ */
+final class SourceClock {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SourceClock.class);
+
+    /**
+     * One reading.
+     *
+     * @param now                the database's clock
+     * @param localNow           the session's local time at {@code now} (to find the session's zone offset)
+     * @param oldestTransaction  start of the oldest other transaction still running, null if none runs
+     * @param transactionsKnown  false when the database cannot show (or this user may not see) other
+     *                           sessions' transactions: then only the time-based rules apply
+     */
+    record Reading(Instant now, LocalDateTime localNow, Instant oldestTransaction, boolean transactionsKnown) {
+
+        /** Whether every transaction that was running at {@code at} has ended by this reading (false when unknown). */
+        boolean settledSince(Instant at) {
+            return transactionsKnown && (oldestTransaction == null || oldestTransaction.isAfter(at));
+        }
+    }
+
+    private final String sourceId;
+    private final Dialect dialect;
+    private final String nowSql;
+    private final String transactionsSql;
+    private final ZoneId columnZone;
+    private volatile boolean blindWarned;
+
+    /**
+     * @param timestampZone the zone local timestamps are written in; empty = the database server's zone
+     */
+    SourceClock(String sourceId, Dialect dialect, String timestampZone, Connection c) throws SQLException {
+        this.sourceId = sourceId;
+        this.dialect = dialect;
+        this.nowSql = "SELECT " + dialect.epochSecondsNow() + ", " + dialect.localTimestamp();
+        this.transactionsSql = dialect.oldestTransactionQuery();
+        this.columnZone = timestampZone.isEmpty() ? serverZone(dialect, c) : ZoneId.of(timestampZone);
+    }
+
+    /** The zone named by the server's configuration, or null when the session's own zone is the server's. */
+    private static ZoneId serverZone(Dialect dialect, Connection c) throws SQLException {
+        String sql = dialect.serverTimeZoneQuery();
+        if (sql == null) {
+            return null;
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return ZoneId.of(rs.getString(1));
+        }
+    }
+
+    Reading read(Connection c) throws SQLException {
+        Instant now;
+        LocalDateTime localNow;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(nowSql)) {
+            rs.next();
+            now = instant(rs.getBigDecimal(1));
+            localNow = rs.getObject(2, LocalDateTime.class);
+        }
+        if (transactionsSql == null) {
+            return new Reading(now, localNow, null, false);
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(transactionsSql)) {
+            rs.next();
+            BigDecimal oldest = rs.getBigDecimal(1);
+            if (rs.getLong(2) > 0) {
+                warnBlind("the database user cannot see " + rs.getLong(2) + " other sessions (grant pg_read_all_stats)");
+                return new Reading(now, localNow, null, false);
+            }
+            return new Reading(now, localNow, oldest == null ? null : instant(oldest), true);
+        } catch (SQLException e) {
+            // MariaDB without the PROCESS privilege refuses information_schema.innodb_trx
+            warnBlind(e.getMessage());
+            return new Reading(now, localNow, null, false);
+        }
+    }
+
+    /** An instant as the local time a timestamp column written in the configured (or the database's) zone shows. */
+    LocalDateTime toColumnTime(Instant instant, Reading reading) {
+        if (columnZone != null) {
+            return LocalDateTime.ofInstant(instant, columnZone);
+        }
+        // the session's zone is the database's: its offset is what its local clock shows minus UTC, to the minute
+        long offsetSeconds = Duration.between(LocalDateTime.ofInstant(reading.now(), ZoneOffset.UTC), reading.localNow()).getSeconds();
+        long minutes = Math.round(offsetSeconds / 60.0);
+        return LocalDateTime.ofInstant(instant, ZoneOffset.ofTotalSeconds((int) (minutes * 60)));
+    }
+
+    /** The configured zone, or a description of the default, for the start-up log. */
+    String zoneDescription() {
+        return columnZone != null ? columnZone.getId() : "the " + dialect.name().toLowerCase() + " session's zone";
+    }
+
+    private void warnBlind(String why) {
+        if (!blindWarned) {
+            blindWarned = true;
+            LOG.warn("source={} cannot see the database's running transactions ({}): late commits are only waited for by time"
+                    + " (safetyLagMs, gapTimeoutMs)", sourceId, why);
+        }
+    }
+
+    private static Instant instant(BigDecimal epochSeconds) {
+        BigDecimal micros = epochSeconds.movePointRight(6);
+        return Instant.EPOCH.plus(micros.longValue(), java.time.temporal.ChronoUnit.MICROS);
+    }
+}
