@@ -46,10 +46,11 @@ final class IncrementingCapture implements Capture {
         Instant seenAt = next.isEmpty() ? null : feed.withConnection(c -> clock.read(c).now());
         List<Change> page = new ArrayList<>(late.size() + next.size());
         page.addAll(late);
-        Long previous = stored == null ? null : Long.parseLong(stored.key());
+        // before the first acknowledged row, everything from key 0 up is a gap: the lowest keys may be the ones still uncommitted
+        long previous = stored == null ? -1 : Long.parseLong(stored.key());
         for (Change change : next) {
             long key = Long.parseLong(change.key());
-            page.add(previous != null && key > previous + 1 ? change.withGapBefore(new Gap(previous + 1, key - 1, seenAt)) : change);
+            page.add(key > previous + 1 ? change.withGapBefore(new Gap(previous + 1, key - 1, seenAt)) : change);
             previous = key;
         }
         return new Page(page, next.size() >= maxChanges);

@@ -144,9 +144,11 @@ final class ConcurrentWriters implements AutoCloseable {
 
     private void insert(Connection c, int writer, Random random, int rows) throws SQLException {
         String table = workload == Workload.CHANGE_TABLE ? "changes" : "events";
+        boolean withLedger = workload == Workload.CHANGE_TABLE;
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (writer, item, qty) VALUES (?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS);
-             PreparedStatement ledger = c.prepareStatement("INSERT INTO ledger (id, writer, item, qty) VALUES (?, ?, ?, ?)")) {
+             PreparedStatement ledger = withLedger ? c.prepareStatement("INSERT INTO ledger (id, writer, item, qty) VALUES (?, ?, ?, ?)")
+                     : null) {
             for (int i = 0; i < rows; i++) {
                 String item = "item-" + random.nextInt(1000);
                 int qty = random.nextInt(100);
@@ -159,7 +161,7 @@ final class ConcurrentWriters implements AutoCloseable {
                     keys.next();
                     id = keys.getLong(1);
                 }
-                if (workload == Workload.CHANGE_TABLE) {
+                if (withLedger) {
                     ledger.setLong(1, id);
                     ledger.setInt(2, writer);
                     ledger.setString(3, item);
