@@ -31,6 +31,11 @@ public class SyncSourceEndpoint {
     /** Upper bounds per request, so one request cannot make the node read or hold unbounded data. */
     static final int MAX_KEYS = 10_000;
     static final long MAX_RANGE_ROWS = 1_000_000;
+    /**
+     * Documents of one answer, in characters of JSON, beyond which the rest is left to the next request
+     * ({@code "hasMore": true}); an answer always holds at least one document, however large.
+     */
+    static final long MAX_ANSWER_CHARS = 16L * 1024 * 1024;
 
     private DocumentStore store;
 
@@ -115,7 +120,15 @@ public class SyncSourceEndpoint {
         }
         respond(in, g -> {
             g.writeArrayFieldStart("documents");
+            long chars = 0;
             for (SyncDocument d : docs) {
+                if (chars > 0 && chars + d.json().length() > MAX_ANSWER_CHARS) {
+                    // the rest in the next request: by page after the last key sent, by key the keys not sent
+                    g.writeEndArray();
+                    g.writeBooleanField("hasMore", true);
+                    return;
+                }
+                chars += d.json().length();
                 g.writeStartObject();
                 g.writeStringField("_key", d.key());
                 if (d.version() == null) {
