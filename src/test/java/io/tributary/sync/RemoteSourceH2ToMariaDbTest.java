@@ -28,11 +28,14 @@ class RemoteSourceH2ToMariaDbTest {
 
     SyncNode source;
     SyncNode target;
+    /** The gated proxy's port, chosen before the target starts so that it can be listed as a peer. */
+    final int proxyPort = io.tributary.testing.TributaryApp.freePort();
 
     @BeforeAll
     void start() {
         source = new SyncNode(Dialect.H2, "h2src", "pw-h2-source", Map.of());
-        target = new SyncNode(Dialect.MARIADB, "mdbtgt", "pw-mariadb-target", Map.of());
+        target = new SyncNode(Dialect.MARIADB, "mdbtgt", "pw-mariadb-target",
+                Map.of(SyncNode.PEERS, source.url() + ",http://127.0.0.1:" + proxyPort));
         source.load("events", SyncNode.docs(0, ROWS, "e"));
     }
 
@@ -53,7 +56,7 @@ class RemoteSourceH2ToMariaDbTest {
     @SuppressWarnings("unchecked")
     void aRunningJobShowsItsProgressLiveAndInTheJobTable() throws Exception {
         // the proxy lets the first page of 1,000 documents through and holds the next until released
-        try (GatedProxy proxy = new GatedProxy(source.url(), 1)) {
+        try (GatedProxy proxy = new GatedProxy(source.url(), 1, proxyPort)) {
             String spec = target.remoteSpec(source, "events", "events_progress", "").replace(source.url(), proxy.url());
             var r = target.client().post("/api/sync/jobs", spec);
             assertThat(r.status()).as(r.body()).isEqualTo(202);
@@ -112,6 +115,7 @@ class RemoteSourceH2ToMariaDbTest {
                 .property("camel.server.port", "" + target.port)
                 .property("tributary.central.username", SyncNode.USER).property("tributary.central.password", target.password)
                 .property("tributary.sync.orders-cron", "0/2 * * * * ?")
+                .property(SyncNode.PEERS, source.url())
                 .property("tributary.sync.orders-url", source.url())
                 .property("tributary.sync.orders-username", SyncNode.USER)
                 .property("tributary.sync.orders-password", source.password)

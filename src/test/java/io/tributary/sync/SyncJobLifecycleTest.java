@@ -37,7 +37,8 @@ class SyncJobLifecycleTest {
         });
         accept.setDaemon(true);
         accept.start();
-        node = new SyncNode(Dialect.H2, "lifecycle", "pw-lifecycle", Map.of());
+        node = new SyncNode(Dialect.H2, "lifecycle", "pw-lifecycle",
+                Map.of(SyncNode.PEERS, "http://127.0.0.1:" + silent.getLocalPort()));
     }
 
     @AfterAll
