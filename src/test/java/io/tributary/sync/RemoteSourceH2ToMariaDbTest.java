@@ -105,6 +105,27 @@ class RemoteSourceH2ToMariaDbTest {
         assertThat(refused).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("401");
         assertThat(SyncCommand.run(new String[] {"--source-url", source.url()}, Map.of(), print(out), print(err))).isEqualTo(2);
+
+        // the delete limit holds on the command line too: 2 source documents would replace ROWS
+        source.load("few", SyncNode.docs(0, 2, "few"));
+        String[] few = args.clone();
+        few[3] = "few";
+        err.reset();
+        assertThat(SyncCommand.run(few, Map.of("SRC_PW", source.password), print(out), print(err))).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("would delete " + (ROWS - 2), "--allow-mass-delete");
+        assertThat(target.count("events_cli")).isEqualTo(ROWS);
+        String[] allowed = java.util.Arrays.copyOf(few, few.length + 1);
+        allowed[few.length] = "--allow-mass-delete";
+        assertThat(SyncCommand.run(allowed, Map.of("SRC_PW", source.password), print(out), print(err))).isZero();
+        assertThat(target.count("events_cli")).isEqualTo(2);
+
+        // no allow-list on the command line (the operator holds the credentials), but never a system catalog
+        err.reset();
+        assertThat(SyncCommand.run(new String[] {"--source-jdbc-url", target.db.jdbcUrl(), "--source-jdbc-user",
+                target.db.user(), "--source-table", "mysql.user", "--key-column", "User", "--target-jdbc-url",
+                target.db.jdbcUrl(), "--target-jdbc-user", target.db.user(), "--target-collection", "users"},
+                Map.of(), print(out), print(err))).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("system catalog");
     }
 
     @Test
