@@ -32,6 +32,8 @@ public class SyncJobs implements Service, CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(SyncJobs.class);
     /** How often the progress of running jobs is written to the job table. */
     private static final long CHECKPOINT_SECONDS = 2;
+    /** ArangoDB's ERROR_SHUTTING_DOWN. */
+    private static final int SHUTTING_DOWN = 30;
 
     private DocumentStore store;
     private CamelContext camelContext;
@@ -45,6 +47,7 @@ public class SyncJobs implements Service, CamelContextAware {
     private ExecutorService executor;
     private ScheduledExecutorService checkpoints;
     private final Map<String, SyncJob> running = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
     private final Map<String, String> busyTargets = new ConcurrentHashMap<>();
 
     public void setStore(DocumentStore store) {
@@ -80,6 +83,7 @@ public class SyncJobs implements Service, CamelContextAware {
         camelContext.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
             public void onContextStopping(CamelContext context) {
+                stopping = true; // the HTTP routes still take requests for a moment: no new job may start
                 SyncJobs.this.stop();
             }
         });
@@ -158,6 +162,9 @@ public class SyncJobs implements Service, CamelContextAware {
 
     /** Starts a job; it runs in the background. */
     public ObjectNode submit(SyncSpec spec) {
+        if (stopping) {
+            throw new ApiException(503, SHUTTING_DOWN, "Tributary is stopping: no new sync job");
+        }
         start();
         // first, before any name is resolved or any connection made
         if (spec.isRemote()) {
