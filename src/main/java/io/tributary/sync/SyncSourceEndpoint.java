@@ -33,7 +33,8 @@ public class SyncSourceEndpoint {
     static final long MAX_RANGE_ROWS = 1_000_000;
     /**
      * Documents of one answer, in characters of JSON, beyond which the rest is left to the next request
-     * ({@code "hasMore": true}); an answer always holds at least one document, however large.
+     * ({@code "hasMore": true}); an answer always holds at least one document, however large. Reading
+     * stops there too, so a page of large documents is never held whole.
      */
     static final long MAX_ANSWER_CHARS = 16L * 1024 * 1024;
 
@@ -99,7 +100,7 @@ public class SyncSourceEndpoint {
         if (body == null || !body.isObject()) {
             throw ApiException.badParameter("body must be {\"keys\":[...]} or {\"after\":\"key\",\"limit\":n}");
         }
-        List<SyncDocument> docs;
+        JdbcKeyRanges.Documents docs;
         if (body.has("keys")) {
             JsonNode keys = body.get("keys");
             if (!keys.isArray() || keys.size() > MAX_KEYS) {
@@ -109,26 +110,18 @@ public class SyncSourceEndpoint {
             for (JsonNode k : keys) {
                 list.add(requireKey(k.asText(null)));
             }
-            docs = source(in).documents(list);
+            docs = source(in).documents(list, MAX_ANSWER_CHARS);
         } else {
             String after = body.hasNonNull("after") ? requireKey(body.get("after").asText()) : null;
             int limit = body.path("limit").asInt(1000);
             if (limit < 1 || limit > MAX_KEYS) {
                 throw ApiException.badParameter("'limit' must be between 1 and " + MAX_KEYS);
             }
-            docs = source(in).page(after, limit);
+            docs = source(in).page(after, limit, MAX_ANSWER_CHARS);
         }
         respond(in, g -> {
             g.writeArrayFieldStart("documents");
-            long chars = 0;
-            for (SyncDocument d : docs) {
-                if (chars > 0 && chars + d.json().length() > MAX_ANSWER_CHARS) {
-                    // the rest in the next request: by page after the last key sent, by key the keys not sent
-                    g.writeEndArray();
-                    g.writeBooleanField("hasMore", true);
-                    return;
-                }
-                chars += d.json().length();
+            for (SyncDocument d : docs.docs()) {
                 g.writeStartObject();
                 g.writeStringField("_key", d.key());
                 if (d.version() == null) {
@@ -141,6 +134,10 @@ public class SyncSourceEndpoint {
                 g.writeEndObject();
             }
             g.writeEndArray();
+            if (docs.cut()) {
+                // the rest in the next request: by page after the last key sent, by key the keys not sent
+                g.writeBooleanField("hasMore", true);
+            }
         });
     }
 
