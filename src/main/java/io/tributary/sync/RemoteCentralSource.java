@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLException;
 
 /**
  * Another Tributary node's collection, read over its sync API ({@code /_api/tributary/sync/...}, served
@@ -184,7 +185,8 @@ public final class RemoteCentralSource implements SyncSource {
                 }
                 // the cause's message may quote what the other side sent (a database's greeting): not shown
                 throw new IllegalStateException("Source " + origin + (e.getCause() instanceof ConnectException
-                        ? " cannot be reached (connection failed)" : " did not answer as a Tributary node over HTTP"));
+                        ? " cannot be reached (connection failed)" : e.getCause() instanceof SSLException
+                        ? " failed the TLS handshake" : " did not answer as a Tributary node over HTTP"));
             } catch (InterruptedException e) {
                 pending.cancel(true);
                 Thread.currentThread().interrupt();
