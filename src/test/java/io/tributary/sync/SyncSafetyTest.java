@@ -70,6 +70,12 @@ class SyncSafetyTest {
         // listed system catalogs are refused all the same
         config.put("tributary.sync.sql-sources.shopDb.tables", "items, pg_catalog.pg_authid, pg_authid");
         config.put("tributary.sync.sql-sources.h2Db.tables", "INFORMATION_SCHEMA.USERS");
+        // a bean whose current database is a system catalog: its unqualified names are system tables
+        config.put("camel.beans.mysqlDb", "#class:com.zaxxer.hikari.HikariDataSource");
+        config.put("camel.beans.mysqlDb.jdbcUrl", "jdbc:mariadb://127.0.0.1:" + MARIADB_PORT + "/mysql");
+        config.put("camel.beans.mysqlDb.username", "root");
+        config.put("camel.beans.mysqlDb.maximumPoolSize", "1");
+        config.put("tributary.sync.sql-sources.mysqlDb.tables", "user");
         // a peer listed by mistake: a database port, to show what its errors say
         config.put(SyncNode.PEERS, source.url() + ",http://127.0.0.1:" + MARIADB_PORT);
         target = new SyncNode(Dialect.H2, "safetgt", "tgt-Pa55", config);
@@ -135,6 +141,12 @@ class SyncSafetyTest {
         assertForbidden(target.client().post("/api/sync/jobs", sqlSpec("h2Db", "INFORMATION_SCHEMA.USERS", "cat3")),
                 "system catalog");
         assertThat(target.client().get("/api/sync/jobs").body()).doesNotContain("pg_authid", "INFORMATION_SCHEMA");
+        // known only once the job opens the table: the job fails, nothing is read or created
+        JsonNode job = target.syncAndWait("{\"source\":{\"dataSource\":\"mysqlDb\",\"table\":\"user\","
+                + "\"keyColumn\":\"User\"},\"target\":{\"collection\":\"cat4\"}}");
+        assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("failed");
+        assertThat(job.path("error").asText()).contains("'mysql.user' is in a system catalog");
+        assertThat(target.client().get("/_api/collection/cat4/count").status()).isEqualTo(404);
     }
 
     @Test
