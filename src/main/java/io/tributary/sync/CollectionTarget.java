@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,13 +57,45 @@ public final class CollectionTarget {
     public record Written(int written, int keptNewer) {
     }
 
+    /** Documents in the collection now. */
+    public long count() {
+        return inConnection(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    /** What {@link #upsert} would write and keep, for a dry run: the same decision, nothing written or locked. */
+    public Written wouldUpsert(List<SyncDocument> docs) {
+        if (docs.isEmpty()) {
+            return new Written(0, 0);
+        }
+        return inConnection(c -> {
+            Map<String, BigInteger> stored = versions(c, docs, "");
+            int kept = 0;
+            for (SyncDocument row : docs) {
+                if (keepsNewer(stored, row)) {
+                    kept++;
+                }
+            }
+            return new Written(docs.size() - kept, kept);
+        });
+    }
+
+    private static boolean keepsNewer(Map<String, BigInteger> stored, SyncDocument row) {
+        BigInteger current = stored.get(row.key());
+        return current != null && row.version() != null && current.compareTo(row.version()) > 0;
+    }
+
     /** Inserts or replaces these rows in one transaction, except where the stored version is newer. */
     public Written upsert(List<SyncDocument> docs) {
         if (docs.isEmpty()) {
             return new Written(0, 0);
         }
         return inTransaction(c -> {
-            Map<String, BigInteger> stored = lock(c, docs);
+            Map<String, BigInteger> stored = versions(c, docs, " FOR UPDATE");
             int written = 0;
             int kept = 0;
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + table + " (" + key + ", " + version + ", "
@@ -78,8 +111,7 @@ public final class CollectionTarget {
                         written++;
                         continue;
                     }
-                    BigInteger current = stored.get(row.key());
-                    if (current != null && row.version() != null && current.compareTo(row.version()) > 0) {
+                    if (keepsNewer(stored, row)) {
                         kept++;
                         continue;
                     }
@@ -96,12 +128,13 @@ public final class CollectionTarget {
         });
     }
 
-    private Map<String, BigInteger> lock(Connection c, List<SyncDocument> docs) throws SQLException {
+    /** The stored versions of these keys (null: stored without a version); {@code lock}: " FOR UPDATE" or "". */
+    private Map<String, BigInteger> versions(Connection c, List<SyncDocument> docs, String lock) throws SQLException {
         Map<String, BigInteger> stored = new HashMap<>();
         for (int from = 0; from < docs.size(); from += JdbcKeyRanges.LOOKUP_CHUNK) {
             List<SyncDocument> chunk = docs.subList(from, Math.min(docs.size(), from + JdbcKeyRanges.LOOKUP_CHUNK));
             try (PreparedStatement ps = c.prepareStatement("SELECT " + key + ", " + version + " FROM " + table + " WHERE "
-                    + key + " IN (" + "?,".repeat(chunk.size() - 1) + "?) FOR UPDATE")) {
+                    + key + " IN (" + "?,".repeat(chunk.size() - 1) + "?)" + lock)) {
                 for (int i = 0; i < chunk.size(); i++) {
                     ps.setString(i + 1, chunk.get(i).key());
                 }
@@ -184,6 +217,30 @@ public final class CollectionTarget {
         });
     }
 
+    /** Spools keys to delete into the staging table (an incremental sync deletes them at its end). */
+    public void spool(List<String> keys) {
+        stage(keys.stream().map(k -> new SyncDocument(k, null, "{}")).toList());
+    }
+
+    /** Up to {@code limit} spooled keys after {@code after} (null: from the first), in the database's key order. */
+    public List<String> spooled(String after, int limit) {
+        return inConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + key + " FROM " + staging()
+                    + (after == null ? "" : " WHERE " + key + " > ?") + " ORDER BY " + key + " LIMIT " + limit)) {
+                if (after != null) {
+                    ps.setString(1, after);
+                }
+                List<String> keys = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        keys.add(rs.getString(1));
+                    }
+                }
+                return keys;
+            }
+        });
+    }
+
     /** How many rows the swap removed, replaced and added, and how many newer target rows it kept. */
     public record Swapped(int deleted, int replaced, int inserted) {
     }
@@ -193,12 +250,21 @@ public final class CollectionTarget {
      * the others are replaced unless the collection's version is newer. Statements that work unchanged
      * on H2, PostgreSQL and MariaDB (no MERGE, no UPDATE ... FROM).
      */
-    public Swapped swap() {
+    public Swapped swap(DeleteLimit limit, boolean sourceEmpty) {
         String s = staging();
         return inTransaction(c -> {
             try (Statement st = c.createStatement()) {
+                long before;
+                try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
+                    rs.next();
+                    before = rs.getLong(1);
+                }
                 int deleted = st.executeUpdate("DELETE FROM " + table + " WHERE NOT EXISTS (SELECT 1 FROM " + s
                         + " WHERE " + s + "." + key + " = " + table + "." + key + ")");
+                if (limit.exceeded(deleted, before, sourceEmpty)) {
+                    // thrown inside the transaction: rolled back, the collection stays as it was
+                    throw limit.refusal(deleted, before, sourceEmpty, "nothing was changed");
+                }
                 int replaced = st.executeUpdate("DELETE FROM " + table + " WHERE EXISTS (SELECT 1 FROM " + s
                         + " WHERE " + s + "." + key + " = " + table + "." + key + " AND (" + table + "." + version
                         + " IS NULL OR " + s + "." + version + " IS NULL OR " + s + "." + version + " >= " + table + "."

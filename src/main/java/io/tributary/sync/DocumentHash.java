@@ -55,7 +55,7 @@ public final class DocumentHash {
      */
     static void canonical(String json, MessageDigest digest) {
         try (JsonGenerator g = DocumentJson.MAPPER.getFactory().createGenerator(new DigestSink(digest))) {
-            write(DocumentJson.MAPPER.readTree(json), g);
+            write(SyncJson.MAPPER.readTree(json), g);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored document is not JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {

@@ -51,6 +51,7 @@ public final class JdbcKeyRanges implements SyncSource {
             if (range.count() == chunkSize) {
                 chunks.add(new KeyChunk(doc.key(), chunkSize, range.finish()));
             }
+            return true;
         });
         if (range.count() > 0) {
             long n = range.count();
@@ -75,6 +76,7 @@ public final class JdbcKeyRanges implements SyncSource {
                 result.add(new KeyChunk(highs.get(result.size()), n, range.finish()));
             }
             range.add(doc.hash());
+            return true;
         });
         while (result.size() < highs.size()) {
             long n = range.count();
@@ -100,6 +102,11 @@ public final class JdbcKeyRanges implements SyncSource {
     @Override
     public List<SyncDocument> documents(List<String> keys) {
         List<SyncDocument> found = new ArrayList<>();
+        lookup(keys, found::add);
+        return found;
+    }
+
+    private void lookup(List<String> keys, RowConsumer consumer) {
         try (Connection c = dataSource.getConnection()) {
             for (int from = 0; from < keys.size(); from += LOOKUP_CHUNK) {
                 List<String> chunk = keys.subList(from, Math.min(keys.size(), from + LOOKUP_CHUNK));
@@ -111,7 +118,9 @@ public final class JdbcKeyRanges implements SyncSource {
                     try (ResultSet rs = ps.executeQuery()) {
                         RowShape.RowReader reader = rows.reader(rs.getMetaData());
                         while (rs.next()) {
-                            found.add(reader.read(rs));
+                            if (!consumer.accept(reader.read(rs))) {
+                                return;
+                            }
                         }
                     }
                 }
@@ -119,11 +128,56 @@ public final class JdbcKeyRanges implements SyncSource {
         } catch (SQLException e) {
             throw failure("read documents", e);
         }
-        return found;
     }
 
     private interface RowConsumer {
-        void accept(SyncDocument doc);
+        /** @return whether to go on reading */
+        boolean accept(SyncDocument doc);
+    }
+
+    /** Documents read within a size budget; {@code cut}: reading stopped at the budget, more are left. */
+    record Documents(List<SyncDocument> docs, boolean cut) {
+    }
+
+    /** Adds documents while their JSON stays within {@code maxChars} in all; always takes the first one. */
+    private static final class Budget implements RowConsumer {
+        private final List<SyncDocument> docs = new ArrayList<>();
+        private final long maxChars;
+        private long chars;
+        private boolean cut;
+
+        Budget(long maxChars) {
+            this.maxChars = maxChars;
+        }
+
+        @Override
+        public boolean accept(SyncDocument doc) {
+            if (!docs.isEmpty() && chars + doc.json().length() > maxChars) {
+                cut = true; // this one is read again by the next request
+                return false;
+            }
+            chars += doc.json().length();
+            docs.add(doc);
+            return true;
+        }
+
+        Documents result() {
+            return new Documents(docs, cut);
+        }
+    }
+
+    /** Like {@link #page}, but stops before the documents' JSON exceeds {@code maxChars} (after the first). */
+    Documents page(String after, int limit, long maxChars) {
+        Budget budget = new Budget(maxChars);
+        scan(after, null, limit, budget);
+        return budget.result();
+    }
+
+    /** Like {@link #documents}, but stops before the documents' JSON exceeds {@code maxChars} (after the first). */
+    Documents documents(List<String> keys, long maxChars) {
+        Budget budget = new Budget(maxChars);
+        lookup(keys, budget);
+        return budget.result();
     }
 
     /** Rows in {@code (after, upTo]} in byte order of their keys, at most {@code limit}, streamed. */
@@ -155,7 +209,9 @@ public final class JdbcKeyRanges implements SyncSource {
                 try (ResultSet rs = ps.executeQuery()) {
                     RowShape.RowReader reader = rows.reader(rs.getMetaData());
                     while (rs.next()) {
-                        consumer.accept(reader.read(rs));
+                        if (!consumer.accept(reader.read(rs))) {
+                            break;
+                        }
                     }
                 }
             } finally {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CentralAuth;
 import io.tributary.central.DocumentJson;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,24 +16,30 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLException;
 
 /**
  * Another Tributary node's collection, read over its sync API ({@code /_api/tributary/sync/...}, served
  * by {@link SyncSourceEndpoint}) with the same Basic credentials as its import endpoint. The HTTP client
  * is the protocol itself, so it lives here rather than in a route. Every request is bounded by the
- * sync's remaining wait time.
+ * sync's remaining wait time. Redirects are not followed (the client's default), so the credentials go
+ * to the configured node only.
  */
 public final class RemoteCentralSource implements SyncSource {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    /** The source node's URL as configured: errors name it, never the remote's answer. */
+    private final String origin;
     private final String base;
     private final String countUrl;
     private final String authorization;
@@ -48,6 +55,7 @@ public final class RemoteCentralSource implements SyncSource {
     public RemoteCentralSource(String url, String database, String collection, String username, String password,
                                SyncControl control) {
         String root = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.origin = root;
         this.base = root + "/_db/" + database + "/_api/tributary/sync/" + collection;
         this.countUrl = root + "/_db/" + database + "/_api/collection/" + collection + "/count";
         // no password, no header: a node without a password accepts anonymous requests
@@ -86,14 +94,27 @@ public final class RemoteCentralSource implements SyncSource {
     public List<SyncDocument> documents(List<String> keys) {
         List<SyncDocument> docs = new ArrayList<>();
         for (int from = 0; from < keys.size(); from += SyncSourceEndpoint.MAX_KEYS) {
-            ObjectNode body = DocumentJson.MAPPER.createObjectNode();
-            ArrayNode list = body.putArray("keys");
-            keys.subList(from, Math.min(keys.size(), from + SyncSourceEndpoint.MAX_KEYS)).forEach(list::add);
-            docs.addAll(read(post(body)));
+            List<String> wanted = new ArrayList<>(keys.subList(from, Math.min(keys.size(), from + SyncSourceEndpoint.MAX_KEYS)));
+            while (!wanted.isEmpty()) {
+                ObjectNode body = DocumentJson.MAPPER.createObjectNode();
+                ArrayNode list = body.putArray("keys");
+                wanted.forEach(list::add);
+                JsonNode answer = post(body);
+                List<SyncDocument> got = read(answer);
+                docs.addAll(got);
+                if (!answer.path("hasMore").asBoolean(false) || got.isEmpty()) {
+                    break;
+                }
+                // the answer was cut short by size: ask again for the keys it did not hold
+                Set<String> sent = new HashSet<>();
+                got.forEach(d -> sent.add(d.key()));
+                wanted.removeIf(sent::contains);
+            }
         }
         return docs;
     }
 
+    /** The next documents in key order; fewer than {@code limit} when the source cut its answer short by size. */
     @Override
     public List<SyncDocument> page(String after, int limit) {
         ObjectNode body = DocumentJson.MAPPER.createObjectNode().put("limit", limit);
@@ -162,7 +183,10 @@ public final class RemoteCentralSource implements SyncSource {
                 if (e.getCause() instanceof HttpTimeoutException) {
                     throw control.isCancelled() ? control.stopped() : control.timeout();
                 }
-                throw new IllegalStateException("Source " + base + " cannot be reached: " + e.getCause(), e.getCause());
+                // the cause's message may quote what the other side sent (a database's greeting): not shown
+                throw new IllegalStateException("Source " + origin + (e.getCause() instanceof ConnectException
+                        ? " cannot be reached (connection failed)" : e.getCause() instanceof SSLException
+                        ? " failed the TLS handshake" : " did not answer as a Tributary node over HTTP"));
             } catch (InterruptedException e) {
                 pending.cancel(true);
                 Thread.currentThread().interrupt();
@@ -171,17 +195,31 @@ public final class RemoteCentralSource implements SyncSource {
         }
         sent.addAndGet(bodyBytes + built.uri().toString().length());
         received.addAndGet(response.body().length);
-        JsonNode answer;
+        int status = response.statusCode();
+        if (status != 200) {
+            throw new IllegalStateException("Source " + origin + " answered HTTP " + status + ": " + meaning(status));
+        }
         try {
-            answer = DocumentJson.MAPPER.readTree(response.body());
+            return SyncJson.MAPPER.readTree(response.body());
         } catch (IOException e) {
-            throw new IllegalStateException("Source " + base + " answered " + response.statusCode() + " with no JSON", e);
+            throw new IllegalStateException("Source " + origin + " answered HTTP 200 with a body that is not JSON"
+                    + " (not a Tributary node?)");
         }
-        if (response.statusCode() != 200) {
-            String message = answer.path("errorMessage").asText("");
-            throw new IllegalStateException("Source " + base + " answered " + response.statusCode()
-                    + (response.statusCode() == 401 ? " (check the source username and password)" : "") + ": " + message);
-        }
-        return answer;
+    }
+
+    /**
+     * A fixed description per status: the remote's own words are never repeated, so a job's error cannot
+     * carry what some other service at that address sent.
+     */
+    private static String meaning(int status) {
+        return switch (status) {
+            case 401 -> "credentials refused (check the source username and password)";
+            case 403 -> "forbidden";
+            case 404 -> "no such database or collection there (or not a Tributary node)";
+            case 400 -> "request refused (is the source node running the same Tributary version?)";
+            case 413 -> "request too large";
+            case 503 -> "unavailable (stopping or overloaded)";
+            default -> status >= 500 ? "the source node failed" : "unexpected answer";
+        };
     }
 }

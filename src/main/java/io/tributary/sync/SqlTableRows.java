@@ -41,7 +41,17 @@ final class SqlTableRows implements RowShape {
     static SqlTableRows of(DataSource dataSource, String table, String keyColumn) {
         SqlIdentifier.requireQualified("source table", table);
         SqlIdentifier.require("key column", keyColumn);
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        try (Connection c = dataSource.getConnection()) {
+            SqlSourceTables.refuseSystemCatalog(table, c, Dialect.of(c));
+            return of(c, table, keyColumn);
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("Cannot read source table " + table + " with key column " + keyColumn
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SqlTableRows of(Connection c, String table, String keyColumn) throws SQLException {
+        try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT " + keyColumn + " FROM " + table + " WHERE 1 = 0")) {
             Dialect d = Dialect.of(c);
             int type = rs.getMetaData().getColumnType(1);
@@ -52,9 +62,6 @@ final class SqlTableRows implements RowShape {
                     : d == Dialect.H2 ? keyColumn.toUpperCase(Locale.ROOT) : keyColumn;
             return new SqlTableRows(table, keyColumn, type,
                     ByteKeyOrder.expression(c, d, folded, column, keyColumn, isText(type)));
-        } catch (SQLException e) {
-            throw new IllegalArgumentException("Cannot read source table " + table + " with key column " + keyColumn
-                    + ": " + e.getMessage(), e);
         }
     }
 

@@ -17,14 +17,18 @@ import javax.sql.DataSource;
  * error. Starts no Camel, no HTTP server; only the target database (and a SQL source) are opened.
  * Passwords are read from environment variables named on the command line, never from arguments
  * (those show in {@code ps}). See docs/collection-sync.md for the exact command.
+ *
+ * <p>The operator runs it with database URLs and credentials in hand, so the node's allow-lists
+ * ({@code tributary.sync.sql-sources.*}, {@code tributary.sync.peers}) do not apply; system catalogs and
+ * the delete limit do.
  */
 public final class SyncCommand {
 
-    private static final Set<String> FLAGS = Set.of("incremental", "dry-run");
+    private static final Set<String> FLAGS = Set.of("incremental", "dry-run", "allow-mass-delete");
     private static final Set<String> OPTIONS = Set.of("source-url", "source-database", "source-collection",
             "source-user", "source-password-env", "source-jdbc-url", "source-jdbc-user", "source-jdbc-password-env",
             "source-table", "key-column", "target-jdbc-url", "target-jdbc-user", "target-jdbc-password-env",
-            "target-database", "target-collection", "max-wait-seconds", "chunk-size");
+            "target-database", "target-collection", "max-wait-seconds", "chunk-size", "max-delete-fraction");
 
     private SyncCommand() {
     }
@@ -64,8 +68,10 @@ public final class SyncCommand {
             DocumentStore store = new DocumentStore();
             store.setDataSource(target);
             store.start();
-            SyncReport report = new SyncTask(spec, store, name -> "source".equals(name) ? source : null, 0)
-                    .run(new SyncControl(spec.maxWaitSeconds));
+            double maxDeleteFraction = Double.parseDouble(o.getOrDefault("max-delete-fraction",
+                    "" + DeleteLimit.DEFAULT.maxFraction()));
+            SyncReport report = new SyncTask(spec, store, name -> "source".equals(name) ? source : null, 0,
+                    maxDeleteFraction).run(new SyncControl(spec.maxWaitSeconds));
             ObjectNode result = spec.toJson().put("status", "succeeded");
             result.set("result", report.toJson());
             out.println(result.toPrettyString());
@@ -90,6 +96,7 @@ public final class SyncCommand {
         }
         spec.putObject("target").put("collection", o.get("target-collection")).put("database", o.get("target-database"));
         spec.put("incremental", o.containsKey("incremental")).put("dryRun", o.containsKey("dry-run"))
+                .put("allowMassDelete", o.containsKey("allow-mass-delete"))
                 .put("maxWaitSeconds", Long.parseLong(o.getOrDefault("max-wait-seconds", "0")))
                 .put("chunkSize", Integer.parseInt(o.getOrDefault("chunk-size", "" + SyncEngine.Sizes.DEFAULT.chunkSize())));
         return spec;
@@ -118,7 +125,8 @@ public final class SyncCommand {
                       [--source-user U] [--source-password-env VAR] \\
                   | --source-jdbc-url URL [--source-jdbc-user U] [--source-jdbc-password-env VAR] \\
                       --source-table TABLE --key-column COLUMN ) \\
-                  [--incremental] [--dry-run] [--max-wait-seconds N] [--chunk-size N]
+                  [--incremental] [--dry-run] [--max-wait-seconds N] [--chunk-size N] \\
+                  [--max-delete-fraction F] [--allow-mass-delete]
                 exit code: 0 succeeded, 1 failed, 2 usage error""";
     }
 }

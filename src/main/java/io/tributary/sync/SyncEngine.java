@@ -28,15 +28,27 @@ public final class SyncEngine {
     private final JdbcKeyRanges targetRanges;
     private final SyncControl control;
     private final Sizes sizes;
+    private final DeleteLimit deleteLimit;
     private final SyncReport report = new SyncReport();
+    /** Target documents when the sync started: what the delete limit is a fraction of. */
+    private long targetRows;
+    /** Source rows seen by the comparison (top-level chunks): what a full copy would read. */
+    private long sourceRowsCompared;
+
+    /** With the default delete limit and no mass delete allowed. */
+    public SyncEngine(SyncSource source, CollectionTarget target, SyncControl control, Sizes sizes) {
+        this(source, target, control, sizes, DeleteLimit.DEFAULT);
+    }
 
     /** @param target null: the target collection does not exist yet, which only a dry run accepts */
-    public SyncEngine(SyncSource source, CollectionTarget target, SyncControl control, Sizes sizes) {
+    public SyncEngine(SyncSource source, CollectionTarget target, SyncControl control, Sizes sizes,
+                      DeleteLimit deleteLimit) {
         this.source = source;
         this.target = target;
         this.targetRanges = target == null ? null : target.ranges();
         this.control = control;
         this.sizes = sizes;
+        this.deleteLimit = deleteLimit;
     }
 
     public SyncReport run(boolean incremental, boolean dryRun) {
@@ -49,9 +61,16 @@ public final class SyncEngine {
         try {
             if (target == null) {
                 wouldCreate(dryRun);
-            } else if (incremental || dryRun) {
-                // a dry run of a full sync reports the same differences the full copy would make
-                compareAll(dryRun);
+                return report;
+            }
+            targetRows = target.count();
+            if (!dryRun && report.rowsTotal == 0 && deleteLimit.exceeded(targetRows, targetRows, true)) {
+                // refused before anything is read or written; the full copy checks again on what it read
+                throw deleteLimit.refusal(targetRows, targetRows, true, "nothing was changed");
+            }
+            if (incremental || dryRun) {
+                // a dry run of a full sync compares, and reports what the full copy would do
+                compareAll(incremental, dryRun);
             } else {
                 copyAll();
             }
@@ -83,6 +102,7 @@ public final class SyncEngine {
 
     private void copyAll() {
         target.createStaging();
+        long staged = 0;
         try {
             String after = null;
             while (true) {
@@ -92,17 +112,16 @@ public final class SyncEngine {
                     break;
                 }
                 target.stage(page);
-                report.rowsTransferred += page.size();
+                staged += page.size();
                 control.rowsDone.addAndGet(page.size());
                 after = page.get(page.size() - 1).key();
-                if (page.size() < sizes.batchSize()) {
-                    break;
-                }
+                // a short page is not the end: a remote source cuts pages of large documents short by size
             }
             control.check();
-            CollectionTarget.Swapped swapped = target.swap();
+            CollectionTarget.Swapped swapped = target.swap(deleteLimit, staged == 0);
             report.rowsDeleted = swapped.deleted();
-            report.rowsKeptNewer = report.rowsTransferred - swapped.replaced() - swapped.inserted();
+            report.rowsTransferred = swapped.replaced() + swapped.inserted();
+            report.rowsKeptNewer = staged - report.rowsTransferred;
         } finally {
             target.dropStaging();
         }
@@ -110,8 +129,20 @@ public final class SyncEngine {
 
     // ---- incremental -----------------------------------------------------------------------------
 
-    private void compareAll(boolean dryRun) {
+    private void compareAll(boolean incremental, boolean dryRun) {
         Differences diff = new Differences(dryRun);
+        try {
+            compareAll(diff);
+        } finally {
+            diff.close();
+        }
+        if (!incremental) {
+            // a full copy writes every source row except those the target keeps as newer
+            report.rowsTransferred = sourceRowsCompared - report.rowsKeptNewer;
+        }
+    }
+
+    private void compareAll(Differences diff) {
         String after = null;
         boolean dense = false;
         while (true) {
@@ -120,6 +151,7 @@ public final class SyncEngine {
             if (page.isEmpty()) {
                 break;
             }
+            page.forEach(c -> sourceRowsCompared += c.count());
             int differing = compare(after, page, diff, dense);
             // changes spread over most chunks: descending would hash each differing chunk again on both
             // sides only to find differences in most of its parts, so the next page compares keys at once
@@ -132,7 +164,7 @@ public final class SyncEngine {
         }
         // target keys after the source's last key (all of them when the source is empty)
         removeTargetRange(after, null, diff);
-        diff.flush();
+        diff.finish();
     }
 
     /**
@@ -253,11 +285,18 @@ public final class SyncEngine {
         }
     }
 
-    /** Keys to fetch and keys to delete, applied in batches. */
+    /**
+     * Keys to fetch and keys to delete. Fetched documents are written in batches as they come. Keys to
+     * delete are only counted in a dry run; in a real run they are spooled into the staging table and
+     * deleted at the end, once their number is known to be within the delete limit: a refused sync has
+     * deleted nothing.
+     */
     private final class Differences {
         private final boolean dryRun;
         private final List<String> fetch = new ArrayList<>();
         private final List<String> delete = new ArrayList<>();
+        private long deleting;
+        private boolean spooling;
 
         Differences(boolean dryRun) {
             this.dryRun = dryRun;
@@ -272,52 +311,94 @@ public final class SyncEngine {
 
         void delete(String key) {
             delete.add(key);
+            deleting++;
             if (delete.size() >= sizes.batchSize()) {
-                applyDelete();
+                spoolDelete();
             }
         }
 
-        void flush() {
+        /** Writes what is left, then deletes what was spooled, unless that is a mass delete. */
+        void finish() {
             applyFetch();
-            applyDelete();
+            boolean massDelete = deleteLimit.exceeded(deleting, targetRows, sourceRowsCompared == 0);
+            if (dryRun) {
+                report.rowsDeleted = deleting;
+                report.massDelete = massDelete;
+                return;
+            }
+            if (massDelete) {
+                throw refusal();
+            }
+            spoolDelete();
+            if (spooling) {
+                applyDeletes();
+            }
         }
 
+        void close() {
+            if (spooling) {
+                target.dropStaging();
+            }
+        }
+
+        private DeleteLimit.MassDeleteRefused refusal() {
+            return deleteLimit.refusal(deleting, targetRows, sourceRowsCompared == 0, "nothing was deleted ("
+                    + report.rowsTransferred + " differing documents were written before the count was known)");
+        }
+
+        /**
+         * In a dry run, what a real run would write: the fetched documents against the target's versions,
+         * so a target document kept as newer is not counted as transferred.
+         */
         private void applyFetch() {
             if (fetch.isEmpty()) {
                 return;
             }
-            if (dryRun) {
-                report.rowsTransferred += fetch.size();
-            } else {
-                write(source.documents(fetch));
-            }
+            control.check();
+            CollectionTarget.Written w = dryRun ? target.wouldUpsert(source.documents(fetch))
+                    : target.upsert(source.documents(fetch));
+            report.rowsTransferred += w.written();
+            report.rowsKeptNewer += w.keptNewer();
             fetch.clear();
         }
 
-        /** Asks the source once more before deleting: a key it gained meanwhile is written, not deleted. */
-        private void applyDelete() {
+        private void spoolDelete() {
             if (delete.isEmpty()) {
                 return;
             }
-            if (dryRun) {
-                report.rowsDeleted += delete.size();
-            } else {
-                control.check();
-                List<SyncDocument> back = source.documents(delete);
-                if (!back.isEmpty()) {
-                    delete.removeAll(back.stream().map(SyncDocument::key).collect(Collectors.toSet()));
-                    write(back);
+            if (!dryRun) {
+                if (deleteLimit.exceeded(deleting, targetRows, false)) {
+                    throw refusal(); // already too many: no need to compare the rest
                 }
-                report.rowsDeleted += target.delete(delete);
+                if (!spooling) {
+                    target.createStaging();
+                    spooling = true;
+                }
+                target.spool(delete);
             }
             delete.clear();
         }
 
-        private void write(List<SyncDocument> docs) {
-            control.check();
-            CollectionTarget.Written w = target.upsert(docs);
-            report.rowsTransferred += w.written();
-            report.rowsKeptNewer += w.keptNewer();
+        /** Asks the source once more before deleting: a key it gained meanwhile is written, not deleted. */
+        private void applyDeletes() {
+            String after = null;
+            while (true) {
+                control.check();
+                List<String> keys = target.spooled(after, sizes.batchSize());
+                if (keys.isEmpty()) {
+                    return;
+                }
+                after = keys.get(keys.size() - 1);
+                List<SyncDocument> back = source.documents(keys);
+                if (!back.isEmpty()) {
+                    keys = new ArrayList<>(keys);
+                    keys.removeAll(back.stream().map(SyncDocument::key).collect(Collectors.toSet()));
+                    CollectionTarget.Written w = target.upsert(back);
+                    report.rowsTransferred += w.written();
+                    report.rowsKeptNewer += w.keptNewer();
+                }
+                report.rowsDeleted += target.delete(keys);
+            }
         }
     }
 }

@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Service;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,16 +32,22 @@ public class SyncJobs implements Service, CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(SyncJobs.class);
     /** How often the progress of running jobs is written to the job table. */
     private static final long CHECKPOINT_SECONDS = 2;
+    /** ArangoDB's ERROR_SHUTTING_DOWN. */
+    private static final int SHUTTING_DOWN = 30;
 
     private DocumentStore store;
     private CamelContext camelContext;
     private int threads = 2;
     private int serverPort;
+    private PeerNodes peers = new PeerNodes("");
+    private double maxDeleteFraction = DeleteLimit.DEFAULT.maxFraction();
+    private SqlSourceTables sqlSources = new SqlSourceTables(name -> Optional.empty());
 
     private SyncJobTable table;
     private ExecutorService executor;
     private ScheduledExecutorService checkpoints;
     private final Map<String, SyncJob> running = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
     private final Map<String, String> busyTargets = new ConcurrentHashMap<>();
 
     public void setStore(DocumentStore store) {
@@ -57,9 +64,29 @@ public class SyncJobs implements Service, CamelContextAware {
         this.serverPort = serverPort;
     }
 
+    /** {@code tributary.sync.peers}: the only node URLs a job may read from (and send credentials to). */
+    public void setPeers(String peers) {
+        this.peers = new PeerNodes(peers);
+    }
+
+    /** {@code tributary.sync.max-delete-fraction}: more deletes than this fraction of the target need allowMassDelete. */
+    public void setMaxDeleteFraction(double maxDeleteFraction) {
+        this.maxDeleteFraction = new DeleteLimit(maxDeleteFraction, false).maxFraction();
+    }
+
     @Override
     public void setCamelContext(CamelContext camelContext) {
         this.camelContext = camelContext;
+        // per DataSource bean, so looked up by name when a job names one (environment variables included)
+        this.sqlSources = new SqlSourceTables(name -> camelContext.getPropertiesComponent().resolveProperty(name));
+        // before routes and beans stop: the job table (central database) is still there to record "interrupted"
+        camelContext.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopping(CamelContext context) {
+                stopping = true; // the HTTP routes still take requests for a moment: no new job may start
+                SyncJobs.this.stop();
+            }
+        });
     }
 
     @Override
@@ -123,12 +150,29 @@ public class SyncJobs implements Service, CamelContextAware {
             Thread.currentThread().interrupt();
         }
         executor = null;
+        // a job stuck in a long statement did not end in time: record it as its own end would
+        for (SyncJob job : running.values()) {
+            try {
+                table.save(job.id, job.view().put("status", "failed").put("error", SyncJobTable.INTERRUPTED));
+            } catch (RuntimeException e) {
+                LOG.warn("Cannot mark sync job {} interrupted: {}", job.id, e.getMessage());
+            }
+        }
     }
 
     /** Starts a job; it runs in the background. */
     public ObjectNode submit(SyncSpec spec) {
+        if (stopping) {
+            throw new ApiException(503, SHUTTING_DOWN, "Tributary is stopping: no new sync job");
+        }
         start();
-        SyncTask task = new SyncTask(spec, store, this::dataSource, serverPort);
+        // first, before any name is resolved or any connection made
+        if (spec.isRemote()) {
+            peers.check(spec.url);
+        } else {
+            sqlSources.check(spec.dataSource, spec.table);
+        }
+        SyncTask task = new SyncTask(spec, store, this::dataSource, serverPort, maxDeleteFraction);
         task.validate();
         String id = UUID.randomUUID().toString();
         String other = busyTargets.putIfAbsent(spec.targetId(), id);

@@ -19,6 +19,8 @@ public final class SyncReport {
     /** Target rows left alone because their version was newer than the source's. */
     long rowsKeptNewer;
     long rowsTotal;
+    /** Dry run: a real run would be refused as a mass delete (see {@link DeleteLimit}). */
+    boolean massDelete;
     long bytesReceived;
     long bytesSent;
     long durationMillis;
@@ -29,6 +31,10 @@ public final class SyncReport {
 
     public long rowsTransferred() {
         return rowsTransferred;
+    }
+
+    public long rowsKeptNewer() {
+        return rowsKeptNewer;
     }
 
     public long rowsDeleted() {
@@ -48,7 +54,7 @@ public final class SyncReport {
                 .put("incremental", incremental).put("dryRun", dryRun)
                 .put("chunksCompared", chunksCompared).put("chunksDiffering", chunksDiffering)
                 .put("rowsTransferred", rowsTransferred).put("rowsDeleted", rowsDeleted)
-                .put("rowsKeptNewer", rowsKeptNewer).put("rowsTotal", rowsTotal)
+                .put("rowsKeptNewer", rowsKeptNewer).put("rowsTotal", rowsTotal).put("massDelete", massDelete)
                 .put("bytesReceived", bytesReceived).put("bytesSent", bytesSent)
                 .put("durationMillis", durationMillis);
     }

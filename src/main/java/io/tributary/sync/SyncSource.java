@@ -24,7 +24,10 @@ public interface SyncSource {
     /** The rows of these keys that exist (keys that do not exist are left out). */
     List<SyncDocument> documents(List<String> keys);
 
-    /** Up to {@code limit} rows after {@code after} in key order: the full copy reads the source this way. */
+    /**
+     * Up to {@code limit} rows after {@code after} in key order: the full copy reads the source this way.
+     * Fewer rows do not mean the end (a remote source cuts answers of large documents short); none does.
+     */
     List<SyncDocument> page(String after, int limit);
 
     /** Bytes received from the source so far (0 for local sources). */

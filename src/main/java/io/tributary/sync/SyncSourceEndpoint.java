@@ -31,6 +31,12 @@ public class SyncSourceEndpoint {
     /** Upper bounds per request, so one request cannot make the node read or hold unbounded data. */
     static final int MAX_KEYS = 10_000;
     static final long MAX_RANGE_ROWS = 1_000_000;
+    /**
+     * Documents of one answer, in characters of JSON, beyond which the rest is left to the next request
+     * ({@code "hasMore": true}); an answer always holds at least one document, however large. Reading
+     * stops there too, so a page of large documents is never held whole.
+     */
+    static final long MAX_ANSWER_CHARS = 16L * 1024 * 1024;
 
     private DocumentStore store;
 
@@ -94,7 +100,7 @@ public class SyncSourceEndpoint {
         if (body == null || !body.isObject()) {
             throw ApiException.badParameter("body must be {\"keys\":[...]} or {\"after\":\"key\",\"limit\":n}");
         }
-        List<SyncDocument> docs;
+        JdbcKeyRanges.Documents docs;
         if (body.has("keys")) {
             JsonNode keys = body.get("keys");
             if (!keys.isArray() || keys.size() > MAX_KEYS) {
@@ -104,18 +110,18 @@ public class SyncSourceEndpoint {
             for (JsonNode k : keys) {
                 list.add(requireKey(k.asText(null)));
             }
-            docs = source(in).documents(list);
+            docs = source(in).documents(list, MAX_ANSWER_CHARS);
         } else {
             String after = body.hasNonNull("after") ? requireKey(body.get("after").asText()) : null;
             int limit = body.path("limit").asInt(1000);
             if (limit < 1 || limit > MAX_KEYS) {
                 throw ApiException.badParameter("'limit' must be between 1 and " + MAX_KEYS);
             }
-            docs = source(in).page(after, limit);
+            docs = source(in).page(after, limit, MAX_ANSWER_CHARS);
         }
         respond(in, g -> {
             g.writeArrayFieldStart("documents");
-            for (SyncDocument d : docs) {
+            for (SyncDocument d : docs.docs()) {
                 g.writeStartObject();
                 g.writeStringField("_key", d.key());
                 if (d.version() == null) {
@@ -128,6 +134,10 @@ public class SyncSourceEndpoint {
                 g.writeEndObject();
             }
             g.writeEndArray();
+            if (docs.cut()) {
+                // the rest in the next request: by page after the last key sent, by key the keys not sent
+                g.writeBooleanField("hasMore", true);
+            }
         });
     }
 

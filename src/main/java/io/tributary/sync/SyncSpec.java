@@ -18,7 +18,7 @@ import java.util.Set;
 public final class SyncSpec {
 
     private static final Set<String> FIELDS = Set.of("source", "target", "incremental", "dryRun", "maxWaitSeconds",
-            "blocking", "chunkSize");
+            "blocking", "chunkSize", "allowMassDelete");
     private static final Set<String> SOURCE_FIELDS = Set.of("url", "database", "collection", "username", "password",
             "dataSource", "table", "keyColumn");
 
@@ -39,6 +39,7 @@ public final class SyncSpec {
     boolean dryRun;
     long maxWaitSeconds;
     boolean blocking;
+    boolean allowMassDelete;
     int chunkSize = SyncEngine.Sizes.DEFAULT.chunkSize();
 
     public static SyncSpec parse(String json) {
@@ -87,6 +88,7 @@ public final class SyncSpec {
         s.incremental = root.path("incremental").asBoolean(false);
         s.dryRun = root.path("dryRun").asBoolean(false);
         s.blocking = root.path("blocking").asBoolean(false);
+        s.allowMassDelete = root.path("allowMassDelete").asBoolean(false);
         s.maxWaitSeconds = root.path("maxWaitSeconds").asLong(0);
         s.chunkSize = root.path("chunkSize").asInt(s.chunkSize);
         if (s.maxWaitSeconds < 0 || s.chunkSize < 16 || s.chunkSize > SyncSourceEndpoint.MAX_KEYS) {
@@ -157,7 +159,8 @@ public final class SyncSpec {
             source.put("dataSource", dataSource).put("table", table).put("keyColumn", keyColumn);
         }
         o.putObject("target").put("database", targetDatabase).put("collection", targetCollection);
-        o.put("incremental", incremental).put("dryRun", dryRun).put("maxWaitSeconds", maxWaitSeconds);
+        o.put("incremental", incremental).put("dryRun", dryRun).put("maxWaitSeconds", maxWaitSeconds)
+                .put("allowMassDelete", allowMassDelete);
         return o;
     }
 

@@ -22,20 +22,32 @@ public final class SyncTask {
     private final DocumentStore store;
     private final Function<String, DataSource> dataSources;
     private final int localPort;
+    private final double maxDeleteFraction;
     private volatile SyncEngine engine;
+
+    /** With the default {@code tributary.sync.max-delete-fraction}. */
+    public SyncTask(SyncSpec spec, DocumentStore store, Function<String, DataSource> dataSources, int localPort) {
+        this(spec, store, dataSources, localPort, DeleteLimit.DEFAULT.maxFraction());
+    }
 
     /**
      * @param dataSources finds a source DataSource by bean name (null when there is none)
      * @param localPort   this node's HTTP port, to recognise a URL pointing at itself; 0 when not serving
+     * @param maxDeleteFraction the largest fraction of the target a sync deletes without {@code allowMassDelete}
      */
-    public SyncTask(SyncSpec spec, DocumentStore store, Function<String, DataSource> dataSources, int localPort) {
+    public SyncTask(SyncSpec spec, DocumentStore store, Function<String, DataSource> dataSources, int localPort,
+                    double maxDeleteFraction) {
         this.spec = spec;
         this.store = store;
         this.dataSources = dataSources;
         this.localPort = localPort;
+        this.maxDeleteFraction = maxDeleteFraction;
     }
 
-    /** Checks that can fail before a job is accepted: an unknown DataSource, source and target the same. */
+    /**
+     * Checks that can fail before a job is accepted: a system catalog, an unknown DataSource, source and
+     * target the same. Which sources a node's jobs may use at all is checked before, by the job runner.
+     */
     public void validate() {
         if (spec.isRemote()) {
             if (spec.sourceDatabase.equals(spec.targetDatabase) && spec.sourceCollection.equals(spec.targetCollection)
@@ -44,6 +56,7 @@ public final class SyncTask {
             }
             return;
         }
+        SqlSourceTables.refuseSystemCatalog(spec.table);
         DataSource ds = dataSource();
         if (ds == store.dataSource() && DocumentStore.tableName(spec.targetDatabase, spec.targetCollection)
                 .equalsIgnoreCase(unqualified(spec.table))) {
@@ -61,7 +74,7 @@ public final class SyncTask {
         SyncEngine.Sizes d = SyncEngine.Sizes.DEFAULT;
         SyncEngine.Sizes sizes = new SyncEngine.Sizes(spec.chunkSize, d.chunksPerRequest(), d.fanout(), d.leafSize(),
                 d.batchSize());
-        engine = new SyncEngine(source, target, control, sizes);
+        engine = new SyncEngine(source, target, control, sizes, new DeleteLimit(maxDeleteFraction, spec.allowMassDelete));
         return engine.run(spec.incremental, spec.dryRun);
     }
 

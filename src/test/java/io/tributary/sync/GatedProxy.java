@@ -27,10 +27,11 @@ final class GatedProxy implements AutoCloseable {
     private final AtomicInteger documentRequests = new AtomicInteger();
     private final CountDownLatch gate = new CountDownLatch(1);
 
-    GatedProxy(String targetUrl, int open) throws IOException {
+    /** @param port the port to listen on (0: any free one) */
+    GatedProxy(String targetUrl, int open, int port) throws IOException {
         this.target = targetUrl;
         this.open = open;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "gated-proxy");
             t.setDaemon(true);

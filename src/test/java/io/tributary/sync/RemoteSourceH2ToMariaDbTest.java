@@ -28,11 +28,14 @@ class RemoteSourceH2ToMariaDbTest {
 
     SyncNode source;
     SyncNode target;
+    /** The gated proxy's port, chosen before the target starts so that it can be listed as a peer. */
+    final int proxyPort = io.tributary.testing.TributaryApp.freePort();
 
     @BeforeAll
     void start() {
         source = new SyncNode(Dialect.H2, "h2src", "pw-h2-source", Map.of());
-        target = new SyncNode(Dialect.MARIADB, "mdbtgt", "pw-mariadb-target", Map.of());
+        target = new SyncNode(Dialect.MARIADB, "mdbtgt", "pw-mariadb-target",
+                Map.of(SyncNode.PEERS, source.url() + ",http://127.0.0.1:" + proxyPort));
         source.load("events", SyncNode.docs(0, ROWS, "e"));
     }
 
@@ -53,7 +56,7 @@ class RemoteSourceH2ToMariaDbTest {
     @SuppressWarnings("unchecked")
     void aRunningJobShowsItsProgressLiveAndInTheJobTable() throws Exception {
         // the proxy lets the first page of 1,000 documents through and holds the next until released
-        try (GatedProxy proxy = new GatedProxy(source.url(), 1)) {
+        try (GatedProxy proxy = new GatedProxy(source.url(), 1, proxyPort)) {
             String spec = target.remoteSpec(source, "events", "events_progress", "").replace(source.url(), proxy.url());
             var r = target.client().post("/api/sync/jobs", spec);
             assertThat(r.status()).as(r.body()).isEqualTo(202);
@@ -102,6 +105,27 @@ class RemoteSourceH2ToMariaDbTest {
         assertThat(refused).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("401");
         assertThat(SyncCommand.run(new String[] {"--source-url", source.url()}, Map.of(), print(out), print(err))).isEqualTo(2);
+
+        // the delete limit holds on the command line too: 2 source documents would replace ROWS
+        source.load("few", SyncNode.docs(0, 2, "few"));
+        String[] few = args.clone();
+        few[3] = "few";
+        err.reset();
+        assertThat(SyncCommand.run(few, Map.of("SRC_PW", source.password), print(out), print(err))).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("would delete " + (ROWS - 2), "--allow-mass-delete");
+        assertThat(target.count("events_cli")).isEqualTo(ROWS);
+        String[] allowed = java.util.Arrays.copyOf(few, few.length + 1);
+        allowed[few.length] = "--allow-mass-delete";
+        assertThat(SyncCommand.run(allowed, Map.of("SRC_PW", source.password), print(out), print(err))).isZero();
+        assertThat(target.count("events_cli")).isEqualTo(2);
+
+        // no allow-list on the command line (the operator holds the credentials), but never a system catalog
+        err.reset();
+        assertThat(SyncCommand.run(new String[] {"--source-jdbc-url", target.db.jdbcUrl(), "--source-jdbc-user",
+                target.db.user(), "--source-table", "mysql.user", "--key-column", "User", "--target-jdbc-url",
+                target.db.jdbcUrl(), "--target-jdbc-user", target.db.user(), "--target-collection", "users"},
+                Map.of(), print(out), print(err))).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("system catalog");
     }
 
     @Test
@@ -112,6 +136,7 @@ class RemoteSourceH2ToMariaDbTest {
                 .property("camel.server.port", "" + target.port)
                 .property("tributary.central.username", SyncNode.USER).property("tributary.central.password", target.password)
                 .property("tributary.sync.orders-cron", "0/2 * * * * ?")
+                .property(SyncNode.PEERS, source.url())
                 .property("tributary.sync.orders-url", source.url())
                 .property("tributary.sync.orders-username", SyncNode.USER)
                 .property("tributary.sync.orders-password", source.password)

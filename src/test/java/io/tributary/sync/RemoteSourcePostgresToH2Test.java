@@ -27,7 +27,7 @@ class RemoteSourcePostgresToH2Test {
     @BeforeAll
     void start() {
         source = new SyncNode(Dialect.POSTGRESQL, "syncsrc", SOURCE_PASSWORD, Map.of());
-        target = new SyncNode(Dialect.H2, "synctgt", "target-Pa55", Map.of());
+        target = new SyncNode(Dialect.H2, "synctgt", "target-Pa55", SyncNode.peers(source));
         source.load("orders", SyncNode.docs(0, ROWS, "v1"));
     }
 
@@ -44,7 +44,12 @@ class RemoteSourcePostgresToH2Test {
     @Order(1)
     void fullSyncCopiesEverythingAndRemovesWhatTheSourceLacks() {
         target.load("copy", java.util.List.of("{\"_key\":\"zz-extra-1\"}", "{\"_key\":\"a-extra\"}", SyncNode.doc(3, "old")));
-        JsonNode job = target.syncAndWait(spec(""));
+        // 2 of the target's 3 documents go: more than half, which needs saying so
+        JsonNode refused = target.syncAndWait(spec(""));
+        assertThat(refused.path("status").asText()).as(refused.toString()).isEqualTo("failed");
+        assertThat(refused.path("error").asText()).contains("would delete 2 of the target's 3", "allowMassDelete");
+        assertThat(target.count("copy")).isEqualTo(3);
+        JsonNode job = target.syncAndWait(spec("\"allowMassDelete\":true"));
         assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("succeeded");
         assertThat(job.at("/result/rowsTransferred").asLong()).isEqualTo(ROWS);
         assertThat(job.at("/result/rowsDeleted").asLong()).isEqualTo(2);
@@ -95,7 +100,8 @@ class RemoteSourcePostgresToH2Test {
             JsonNode job = target.syncAndWait(spec(options));
             assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("succeeded");
             assertThat(job.at("/result/dryRun").asBoolean()).isTrue();
-            assertThat(job.at("/result/rowsTransferred").asLong()).isEqualTo(3);
+            // incremental: the 3 that differ; full: every source row is written again
+            assertThat(job.at("/result/rowsTransferred").asLong()).isEqualTo(options.contains("incremental") ? 3 : ROWS);
             assertThat(job.at("/result/rowsDeleted").asLong()).isEqualTo(1);
             assertThat(target.content("copy")).isEqualTo(before);
         }

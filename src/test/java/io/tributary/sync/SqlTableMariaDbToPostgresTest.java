@@ -36,7 +36,12 @@ class SqlTableMariaDbToPostgresTest {
                 insert.setLength(0);
             }
         }
-        target = new SyncNode(Dialect.POSTGRESQL, "sqltgt", "pw-target", shop.beanProperties("shopDb"));
+        java.util.Map<String, String> config = new java.util.HashMap<>(shop.beanProperties("shopDb"));
+        config.put("tributary.sync.sql-sources.shopDb.tables", "items");
+        // listed so that the checks behind the allow-list are reached: into itself, no such bean
+        config.put("tributary.sync.sql-sources.centralDb.tables", io.tributary.central.DocumentStore.tableName("_system", "items"));
+        config.put("tributary.sync.sql-sources.nope.tables", "t");
+        target = new SyncNode(Dialect.POSTGRESQL, "sqltgt", "pw-target", config);
     }
 
     @AfterAll

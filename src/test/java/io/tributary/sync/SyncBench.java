@@ -24,7 +24,7 @@ public final class SyncBench {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         Dialect dialect = args.length > 1 ? Dialect.valueOf(args[1].toUpperCase(Locale.ROOT)) : Dialect.H2;
         try (SyncNode source = new SyncNode(dialect, "benchsrc", "bench-src", Map.of());
-             SyncNode target = new SyncNode(dialect, "benchtgt", "bench-tgt", Map.of())) {
+             SyncNode target = new SyncNode(dialect, "benchtgt", "bench-tgt", SyncNode.peers(source))) {
             source.load("bench", java.util.List.of(SyncNode.doc(0, "seed")));
             long t0 = System.nanoTime();
             fill(source, rows);

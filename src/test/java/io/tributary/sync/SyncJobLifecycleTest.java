@@ -37,7 +37,8 @@ class SyncJobLifecycleTest {
         });
         accept.setDaemon(true);
         accept.start();
-        node = new SyncNode(Dialect.H2, "lifecycle", "pw-lifecycle", Map.of());
+        node = new SyncNode(Dialect.H2, "lifecycle", "pw-lifecycle",
+                Map.of(SyncNode.PEERS, "http://127.0.0.1:" + silent.getLocalPort()));
     }
 
     @AfterAll
@@ -88,6 +89,10 @@ class SyncJobLifecycleTest {
                 + " ('11111111-2222-3333-4444-555555555555', 'running', NULL, LOCALTIMESTAMP,"
                 + " '{\"id\":\"11111111-2222-3333-4444-555555555555\",\"status\":\"running\"}')");
         node.stopApp();
+        // a clean stop marks the job itself: read the table directly, before any restart could mark it
+        var stored = node.db.query("SELECT status, error FROM tributary_sync_jobs WHERE id = ?", id).get(0);
+        assertThat(stored.get("status")).as(stored.toString()).isEqualTo("failed");
+        assertThat(stored.get("error")).isEqualTo("interrupted");
         node.start(Map.of());
         for (String job : new String[] {id, "11111111-2222-3333-4444-555555555555"}) {
             JsonNode after = node.job(job);

@@ -18,6 +18,7 @@ import java.util.Map;
 final class SyncNode implements AutoCloseable {
 
     static final String USER = "syncer";
+    static final String PEERS = "tributary.sync.peers";
 
     final TestDatabase db;
     final int port;
@@ -31,13 +32,24 @@ final class SyncNode implements AutoCloseable {
         start(extra);
     }
 
+    /**
+     * Starts the app. Every node lists itself as a peer (so the "into itself" refusal can be reached) plus
+     * the peers in {@code extra}'s {@code tributary.sync.peers}.
+     */
     void start(Map<String, String> extra) {
+        String peers = url() + (extra.containsKey(PEERS) ? "," + extra.get(PEERS) : "");
         app = TributaryApp.builder().properties(db.beanProperties("centralDb"))
                 .property("camel.server.port", "" + port)
                 .property("tributary.central.username", USER).property("tributary.central.password", password)
                 .properties(extra)
+                .property(PEERS, peers)
                 .routes("file:routes/central-import.camel.yaml", "file:routes/collection-sync.camel.yaml")
                 .start();
+    }
+
+    /** What a node needs to read from {@code sources}. */
+    static Map<String, String> peers(SyncNode... sources) {
+        return Map.of(PEERS, String.join(",", java.util.Arrays.stream(sources).map(SyncNode::url).toList()));
     }
 
     void stopApp() {

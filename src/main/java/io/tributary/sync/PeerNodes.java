@@ -1,0 +1,59 @@
+package io.tributary.sync;
+
+import io.tributary.central.ApiException;
+import java.net.URI;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The other Tributary nodes a sync job may read from ({@code tributary.sync.peers}): a job naming any other
+ * URL is refused before a connection is made, so sync cannot probe hosts and ports, and the credentials of a
+ * job are only ever sent to a configured node. URLs are compared by scheme, host (as written, no DNS) and port.
+ */
+final class PeerNodes {
+
+    static final String PROPERTY = "tributary.sync.peers";
+
+    private final Set<String> origins = new LinkedHashSet<>();
+
+    /** @param peers comma-separated node URLs, e.g. {@code http://node-b:8529,https://node-c:8529}; empty: none */
+    PeerNodes(String peers) {
+        for (String peer : (peers == null ? "" : peers).split(",")) {
+            if (!peer.isBlank()) {
+                String origin = origin(peer.trim());
+                if (origin == null) {
+                    throw new IllegalArgumentException(PROPERTY + ": '" + peer.trim() + "' is not a node URL such as"
+                            + " http://node-b:8529 (scheme, host and port; no path, no credentials)");
+                }
+                origins.add(origin);
+            }
+        }
+    }
+
+    /** 403 unless the URL names a configured peer. */
+    void check(String url) {
+        String origin = origin(url);
+        if (origin == null || !origins.contains(origin)) {
+            throw new ApiException(403, SqlSourceTables.FORBIDDEN, "source.url '" + url + "' is not a configured peer"
+                    + " node: add it to " + PROPERTY + " (comma-separated URLs, e.g. http://node-b:8529)");
+        }
+    }
+
+    /** {@code scheme://host:port} with the default port filled in; null for anything but a bare http(s) node URL. */
+    static String origin(String url) {
+        try {
+            URI uri = URI.create(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getRawUserInfo() != null
+                    || uri.getRawQuery() != null || uri.getRawFragment() != null || !(path.isEmpty() || path.equals("/"))) {
+                return null;
+            }
+            int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+            return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}
