@@ -361,6 +361,54 @@ abstract class SourceRoutesContract {
     }
 
     @Test
+    void aBatchThatKeepsFailingHoldsBackEveryLaterBatchOfItsRun() {
+        Map<String, String> s = numericSource("hold", 200);
+        s.put("batchSize", "10");
+        s.put("maxChanges", "200");
+        s.put("parallelBatches", "2");
+        s.put("maximumRedeliveries", "3");
+        s.put("redeliveryDelay", "200");
+        s.put("poll", "timer:tributary-hold?period=600000&delay=0");
+        central.failBatchesContaining("hold-21"); // the third batch, retried three times
+        app = SourceApp.start(db, dir, s);
+        Await.until("the failed run", WAIT, () -> app.failedRuns() >= 1);
+        app.close();
+        app = null;
+        Set<Integer> arrived = new TreeSet<>();
+        for (String key : central.documents().keySet()) {
+            arrived.add(Integer.parseInt(key.substring("central/hold-".length())));
+        }
+        // batches 1 and 2 before it; of the later ones only what was already in flight (parallelBatches - 1 = one batch)
+        assertThat(arrived).as("documents that reached the central node").containsAll(range(1, 20))
+                .doesNotContainAnyElementsOf(range(21, 30));
+        assertThat(arrived.stream().filter(k -> k > 40).toList()).as("documents of batches after the one in flight").isEmpty();
+        assertThat(rows(table)).as("the failed batch and everything after it still in the change table").isEqualTo(180);
+    }
+
+    @Test
+    void centralPositionTrailsByAtMostParallelBatches() {
+        Map<String, String> s = numericSource("pos", 100);
+        s.put("batchSize", "10");
+        s.put("maxChanges", "100");
+        s.put("parallelBatches", "2");
+        s.put("poll", "timer:tributary-pos?period=600000&delay=0");
+        app = SourceApp.start(db, dir, s);
+        awaitDocuments(100);
+        awaitStatusKey("pos", "100");
+        long central = Long.parseLong(this.central.position("pos"));
+        System.out.println("central position after a 10-batch drain with parallelBatches 2: " + central + " (watermark 100)");
+        assertThat(central).as("central position, in rows: a safe resume point, a few batches behind").isBetween(100L - 4 * 10, 100L);
+    }
+
+    private static List<Integer> range(int from, int to) {
+        List<Integer> keys = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            keys.add(i);
+        }
+        return keys;
+    }
+
+    @Test
     void columnTypesBecomeJsonValuesTheSameWayOnEveryDatabase() {
         Dialect d = dialect();
         String binary = d == Dialect.MARIADB || d == Dialect.H2 ? "VARBINARY(8)" : "BYTEA";
