@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 
 /**
  * Runs verifies of this node's sources: as background jobs for the HTTP API, and in the caller's thread for
@@ -67,8 +68,9 @@ public final class VerifyJobs {
     }
 
     /** Verifies a configured source now, in this thread (a scheduled verify); throws when it cannot finish. */
-    public VerifyReport run(CamelContext context, String sourceId, boolean repair) {
-        return Reconciliation.run(new ConfiguredSources(context).settings(sourceId), repair, new SyncControl(0));
+    public VerifyReport run(Exchange exchange, String sourceId, boolean repair) {
+        return Reconciliation.run(new ConfiguredSources(exchange.getContext()).settings(sourceId), repair,
+                new SyncControl(0));
     }
 
     /** Starts a verify job; an unknown source is refused here (404), not in the job. */
