@@ -66,7 +66,9 @@ final class CentralRepair {
         }
         List<SourceTable.Row> versioned = new ArrayList<>();
         List<SourceTable.Row> forced = new ArrayList<>();
-        for (SourceTable.Row row : table.rows(keys)) {
+        List<SourceTable.Row> rows = table.rows(keys);
+        rows.sort(java.util.Comparator.comparing(SourceTable.Row::key));
+        for (SourceTable.Row row : rows) {
             SyncDocument there = stored.get(row.key());
             if (there != null && DocumentHash.of(there.key(), null, there.json()).equals(row.hash())) {
                 continue; // delivered meanwhile

@@ -16,6 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs verifies of this node's sources: as background jobs for the HTTP API, and in the caller's thread for
@@ -26,6 +28,7 @@ import org.apache.camel.Exchange;
 public final class VerifyJobs {
 
     static final int KEPT = 100;
+    private static final Logger LOG = LoggerFactory.getLogger("io.tributary.verify");
 
     private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "tributary-verify");
@@ -87,9 +90,15 @@ public final class VerifyJobs {
                 try {
                     job.result = Reconciliation.run(settings, repair, job.control);
                     job.status = "succeeded";
+                    if (job.result.isConsistent()) {
+                        LOG.info("verify job {} consistent: {}", job.id, job.result.getSummary());
+                    } else {
+                        LOG.warn("verify job {} found differences: {}", job.id, job.result.getSummary());
+                    }
                 } catch (RuntimeException e) {
                     job.error = e.getMessage() == null ? e.toString() : e.getMessage();
                     job.status = "failed";
+                    LOG.warn("verify job {} of source {} failed: {}", job.id, job.sourceId, job.error);
                 } finally {
                     job.finishedAt = Instant.now();
                 }

@@ -275,6 +275,7 @@ abstract class SourceVerifyContract {
         }
         assertThat(send("POST", "/api/sources/items/verify?wait=true", false).statusCode()).isEqualTo(401);
         assertThat(send("POST", "/api/sources/items/verify?repair=yes", true).statusCode()).isEqualTo(400);
+        assertThat(send("GET", "/_api/tributary/sync/central/ranges?hash=bogus", true).statusCode()).isEqualTo(400);
         assertThat(send("GET", "/api/sources/items/verify/" + java.util.UUID.randomUUID(), true).statusCode()).isEqualTo(404);
     }
 
