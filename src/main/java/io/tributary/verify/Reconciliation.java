@@ -87,13 +87,8 @@ final class Reconciliation {
     // ---- change-table mode -------------------------------------------------------------------------
 
     private void lookUpBacklog() {
-        String after = low;
-        while (true) {
+        table.scan(low, null, 0, rows -> {
             control.check();
-            List<SourceTable.Row> rows = table.page(after, null, PAGE);
-            if (rows.isEmpty()) {
-                break;
-            }
             List<String> keys = new ArrayList<>(rows.size());
             rows.forEach(r -> keys.add(r.key()));
             Map<String, String> there = new HashMap<>();
@@ -112,11 +107,7 @@ final class Reconciliation {
                     }
                 }
             }
-            after = rows.get(rows.size() - 1).key();
-            if (rows.size() < PAGE) {
-                break;
-            }
-        }
+        });
     }
 
     // ---- incrementing and timestamp mode -----------------------------------------------------------
@@ -182,14 +173,12 @@ final class Reconciliation {
         }
     }
 
-    /** The table's count and hash of each range {@code (after, highs[0]], (highs[0], highs[1]], ...}. */
+    /** The table's count and hash of each range {@code (after, highs[0]], (highs[0], highs[1]], ...}, in one scan. */
     private List<KeyChunk> rangeHashes(String after, List<String> highs) {
         List<KeyChunk> result = new ArrayList<>(highs.size());
         DocumentHash.Range range = new DocumentHash.Range();
-        String last = highs.get(highs.size() - 1);
-        String at = after;
-        while (true) {
-            List<SourceTable.Row> rows = table.page(at, last, PAGE);
+        table.scan(after, highs.get(highs.size() - 1), 0, rows -> {
+            control.check();
             for (SourceTable.Row row : rows) {
                 while (row.key().compareTo(highs.get(result.size())) > 0) {
                     long n = range.count();
@@ -197,11 +186,7 @@ final class Reconciliation {
                 }
                 range.add(row.hash());
             }
-            if (rows.size() < PAGE) {
-                break;
-            }
-            at = rows.get(rows.size() - 1).key();
-        }
+        });
         while (result.size() < highs.size()) {
             long n = range.count();
             result.add(new KeyChunk(highs.get(result.size()), n, range.finish()));
@@ -209,41 +194,38 @@ final class Reconciliation {
         return result;
     }
 
-    /** Merges the central node's and the table's per-key hashes of {@code (from, upTo]} (null: to the end). */
+    /**
+     * Merges the central node's per-key hashes of {@code (from, upTo]} (null: to the end of the prefix),
+     * read page by page, with the table's rows of the same range, read in one scan.
+     */
     private void compareKeys(String from, String upTo) {
-        Cursor<KeyHash> theirs = new Cursor<>(after -> central.keyHashes(after, upTo == null ? high : upTo, PAGE),
-                KeyHash::key);
-        Cursor<SourceTable.Row> ours = new Cursor<>(after -> table.page(after, upTo, PAGE), SourceTable.Row::key);
-        theirs.after = from;
-        ours.after = from;
-        KeyHash c = theirs.next();
-        SourceTable.Row t = ours.next();
-        while (c != null || t != null) {
-            int order = c == null ? 1 : t == null ? -1 : c.key().compareTo(t.key());
-            if (order < 0) {
-                report.extra.add(c.key());
-                c = theirs.next();
-            } else if (order > 0) {
-                report.sourceRows++;
-                if (backlog.pending(t)) {
-                    report.pending.add(t.key());
-                } else {
-                    report.missing.add(t.key());
-                    toRepair(t.key());
+        CentralKeys theirs = new CentralKeys(from, upTo == null ? high : upTo);
+        KeyHash[] next = {theirs.next()};
+        table.scan(from, upTo, 0, rows -> {
+            for (SourceTable.Row t : rows) {
+                while (next[0] != null && next[0].key().compareTo(t.key()) < 0) {
+                    report.extra.add(next[0].key());
+                    next[0] = theirs.next();
                 }
-                t = ours.next();
-            } else {
                 report.sourceRows++;
-                if (!c.hash().equals(t.hash())) {
+                boolean there = next[0] != null && next[0].key().equals(t.key());
+                if (!there || !next[0].hash().equals(t.hash())) {
                     if (backlog.pending(t)) {
                         report.pending.add(t.key());
-                    } else {
+                    } else if (there) {
                         differs(t.key());
+                    } else {
+                        report.missing.add(t.key());
+                        toRepair(t.key());
                     }
                 }
-                c = theirs.next();
-                t = ours.next();
+                if (there) {
+                    next[0] = theirs.next();
+                }
             }
+        });
+        for (KeyHash c = next[0]; c != null; c = theirs.next()) {
+            report.extra.add(c.key());
         }
     }
 
@@ -268,33 +250,32 @@ final class Reconciliation {
         }
     }
 
-    /** Pages through the keys of one side in key order. */
-    private final class Cursor<T> {
-        private final java.util.function.Function<String, List<T>> read;
-        private final java.util.function.Function<T, String> key;
-        String after;
-        private List<T> page = List.of();
+    /** Pages through the central node's per-key hashes of one range. */
+    private final class CentralKeys {
+        private final String upTo;
+        private String after;
+        private List<KeyHash> page = List.of();
         private int next;
         private boolean exhausted;
 
-        Cursor(java.util.function.Function<String, List<T>> read, java.util.function.Function<T, String> key) {
-            this.read = read;
-            this.key = key;
+        CentralKeys(String after, String upTo) {
+            this.after = after;
+            this.upTo = upTo;
         }
 
-        T next() {
+        KeyHash next() {
             if (next == page.size()) {
                 if (exhausted) {
                     return null;
                 }
                 control.check();
-                page = read.apply(after);
+                page = central.keyHashes(after, upTo, PAGE);
                 next = 0;
                 exhausted = page.size() < PAGE;
                 if (page.isEmpty()) {
                     return null;
                 }
-                after = key.apply(page.get(page.size() - 1));
+                after = page.get(page.size() - 1).key();
             }
             return page.get(next++);
         }

@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A source's table as the documents the source sends: rows are read with {@code SELECT *} and turned into
@@ -34,6 +35,9 @@ final class SourceTable {
             return v == null || v.isNull() ? null : v.bigIntegerValue();
         }
     }
+
+    /** Rows converted and hashed at a time while a query streams. */
+    static final int WINDOW = 1000;
 
     private final SourceSettings settings;
     private final Dialect dialect;
@@ -73,10 +77,12 @@ final class SourceTable {
     }
 
     /**
-     * Up to {@code limit} rows whose document key lies in {@code (after, upTo]}, in key order; null bounds
-     * are open. Bounds are document keys of this source (they start with its prefix).
+     * Every row whose document key lies in {@code (after, upTo]} (null bounds are open; bounds are document
+     * keys of this source, starting with its prefix), in key order, at most {@code limit} (0: no limit),
+     * handed over in windows of {@value #WINDOW} rows. One streaming query: ordering by the key's text may cost the
+     * database a sort, which a query per page would pay again for every page.
      */
-    List<Row> page(String after, String upTo, int limit) {
+    void scan(String after, String upTo, int limit, Consumer<List<Row>> window) {
         List<String> conditions = new ArrayList<>();
         List<String> args = new ArrayList<>();
         if (after != null) {
@@ -92,13 +98,29 @@ final class SourceTable {
             conditions.add(settings.timestampColumn() + " IS NOT NULL");
         }
         String sql = "SELECT * FROM " + settings.table() + (conditions.isEmpty() ? "" : " WHERE "
-                + String.join(" AND ", conditions)) + " ORDER BY " + orderedKey + " LIMIT " + limit;
-        try (Connection c = settings.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.size(); i++) {
-                ps.setString(i + 1, args.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return documents(feed.changes(rs));
+                + String.join(" AND ", conditions)) + " ORDER BY " + orderedKey + (limit > 0 ? " LIMIT " + limit : "");
+        try (Connection c = settings.dataSource().getConnection()) {
+            // PostgreSQL streams with a cursor only inside a transaction; it ends with this one query
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setFetchSize(WINDOW);
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setString(i + 1, args.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    ResultSetWindow rows = new ResultSetWindow(rs, WINDOW);
+                    while (rows.next()) {
+                        List<Row> batch = documents(feed.changes(rows.resultSet()));
+                        if (batch.isEmpty()) {
+                            break;
+                        }
+                        window.accept(batch);
+                    }
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot read " + settings.table() + ": " + e.getMessage(), e);
