@@ -61,7 +61,7 @@ abstract class SourceVerifyContract {
         String ts = dialect.timestampType();
         db.execute("CREATE TABLE items (id BIGINT PRIMARY KEY, name VARCHAR(50) NOT NULL, qty INT, price DECIMAL(10,2),"
                         + " created " + ts + ")",
-                "CREATE TABLE docs (id BIGINT PRIMARY KEY, body VARCHAR(100), updated_at " + ts + ")",
+                "CREATE TABLE docs (id VARCHAR(20) PRIMARY KEY, body VARCHAR(100), updated_at " + ts + ")",
                 "CREATE TABLE chg (id " + db.identityKey() + ", what VARCHAR(50))");
         insertItems(1, ITEMS);
         int port = TributaryApp.freePort();
@@ -70,6 +70,8 @@ abstract class SourceVerifyContract {
         Map<String, String> items = source("items", "items");
         items.put("mode", "incrementing");
         items.put("batchSize", "500");
+        // a placeholder, as a real secret would be given: verify resolves it like the source does
+        items.put("centralPassword", "{{verify.test.password}}");
         // one run at start drains the table; rows inserted later stay after the watermark (pending)
         items.put("poll", "timer:tributary-items?period=3600000&delay=100");
         SourceApp.writeSourceFile(dir, items);
@@ -83,6 +85,7 @@ abstract class SourceVerifyContract {
         app = TributaryApp.builder()
                 .property("camel.server.port", String.valueOf(port))
                 .property("tributary.central.password", PASSWORD)
+                .property("verify.test.password", PASSWORD)
                 .properties(db.beanProperties("centralDb"))
                 .properties(db.beanProperties("sourceDb"))
                 .property("camel.main.routes-include-pattern", "file:routes/central-import.camel.yaml,"
@@ -201,18 +204,18 @@ abstract class SourceVerifyContract {
     void timestampSourceTellsLateRowsFromPendingOnes() throws Exception {
         String now = dialect.localTimestamp();
         for (int i = 1; i <= 20; i++) {
-            db.execute("INSERT INTO docs (id, body, updated_at) VALUES (" + i + ", 'body-" + i + "', " + now
+            db.execute("INSERT INTO docs (id, body, updated_at) VALUES ('" + i + "', 'body-" + i + "', " + now
                     + " - INTERVAL '1' HOUR)");
         }
         Await.until("the docs delivered", Duration.ofSeconds(60), () -> watermark("docs").equals("20"));
         assertThat(verify("docs", false).path("consistent").asBoolean()).isTrue();
 
         // committed "late": its timestamp lies behind the watermark, so the source never reads it
-        db.execute("INSERT INTO docs (id, body, updated_at) VALUES (21, 'late', " + now + " - INTERVAL '2' HOUR)");
+        db.execute("INSERT INTO docs (id, body, updated_at) VALUES ('21', 'late', " + now + " - INTERVAL '2' HOUR)");
         // changed without touching the timestamp: same version, other content
-        db.execute("UPDATE docs SET body = 'silently changed' WHERE id = 5");
+        db.execute("UPDATE docs SET body = 'silently changed' WHERE id = '5'");
         // changed just now: inside the safety lag, the source sends it later
-        db.execute("UPDATE docs SET body = 'fresh', updated_at = " + now + " WHERE id = 6");
+        db.execute("UPDATE docs SET body = 'fresh', updated_at = " + now + " WHERE id = '6'");
         JsonNode found = verify("docs", true);
         assertThat(keys(found, "missing")).containsExactly("docs-21");
         assertThat(keys(found, "different")).containsExactly("docs-5");
