@@ -49,6 +49,7 @@ public class SyncSourceEndpoint {
         }
         List<KeyChunk> list = hashed(source(in), q).chunks(key(q, "after"), key(q, "upTo"), chunkSize, chunks);
         respond(in, g -> {
+            g.writeStringField("hash", q.getOrDefault("hash", "version"));
             g.writeArrayFieldStart("chunks");
             for (KeyChunk c : list) {
                 g.writeStartObject();
@@ -67,6 +68,7 @@ public class SyncSourceEndpoint {
         Map<String, String> q = ImportRequest.queryParameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
         List<KeyHash> list = hashed(source(in), q).keyHashes(key(q, "after"), key(q, "upTo"), number(q, "limit", 1000, 1, MAX_KEYS));
         respond(in, g -> {
+            g.writeStringField("hash", q.getOrDefault("hash", "version"));
             g.writeArrayFieldStart("keys");
             for (KeyHash k : list) {
                 g.writeStartArray();
