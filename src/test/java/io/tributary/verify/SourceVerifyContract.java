@@ -302,7 +302,7 @@ abstract class SourceVerifyContract {
 
     private HttpResponse<String> send(String method, String path, boolean authenticated) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path))
-                .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.noBody());
+                .method(method, HttpRequest.BodyPublishers.noBody());
         if (authenticated) {
             b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("root:" + PASSWORD)
                     .getBytes(StandardCharsets.UTF_8)));
