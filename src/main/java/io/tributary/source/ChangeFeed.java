@@ -166,7 +166,8 @@ public final class ChangeFeed {
         T run(Connection c) throws SQLException;
     }
 
-    private List<Change> changes(ResultSet rs) throws SQLException {
+    /** The rows of a {@code SELECT *} of this table as changes; also what a verify builds its documents from. */
+    public List<Change> changes(ResultSet rs) throws SQLException {
         ResultSetMetaData meta = rs.getMetaData();
         int columns = meta.getColumnCount();
         int keyIndex = -1;

@@ -23,10 +23,29 @@ public final class JdbcKeyRanges implements SyncSource {
 
     private final DataSource dataSource;
     private final RowShape rows;
+    /** Hash every row by its content, also where it has a version (see {@link #byContent()}). */
+    private final boolean byContent;
 
     JdbcKeyRanges(DataSource dataSource, RowShape rows) {
+        this(dataSource, rows, false);
+    }
+
+    private JdbcKeyRanges(DataSource dataSource, RowShape rows, boolean byContent) {
         this.dataSource = dataSource;
         this.rows = rows;
+        this.byContent = byContent;
+    }
+
+    /**
+     * The same rows hashed as key + canonical document even where they carry a {@code _version}: what
+     * a source's verify compares, since a row changed without a new version must show there.
+     */
+    public JdbcKeyRanges byContent() {
+        return new JdbcKeyRanges(dataSource, rows, true);
+    }
+
+    private String hash(SyncDocument doc) {
+        return byContent ? DocumentHash.of(doc.key(), null, doc.json()) : doc.hash();
     }
 
     @Override
@@ -46,7 +65,7 @@ public final class JdbcKeyRanges implements SyncSource {
         DocumentHash.Range range = new DocumentHash.Range();
         String[] last = {null};
         scan(after, upTo, (long) chunkSize * maxChunks, doc -> {
-            range.add(doc.hash());
+            range.add(hash(doc));
             last[0] = doc.key();
             if (range.count() == chunkSize) {
                 chunks.add(new KeyChunk(doc.key(), chunkSize, range.finish()));
@@ -75,7 +94,7 @@ public final class JdbcKeyRanges implements SyncSource {
                 long n = range.count();
                 result.add(new KeyChunk(highs.get(result.size()), n, range.finish()));
             }
-            range.add(doc.hash());
+            range.add(hash(doc));
             return true;
         });
         while (result.size() < highs.size()) {
@@ -88,7 +107,7 @@ public final class JdbcKeyRanges implements SyncSource {
     @Override
     public List<KeyHash> keyHashes(String after, String upTo, int limit) {
         List<KeyHash> hashes = new ArrayList<>();
-        scan(after, upTo, limit, doc -> hashes.add(new KeyHash(doc.key(), doc.hash())));
+        scan(after, upTo, limit, doc -> hashes.add(new KeyHash(doc.key(), hash(doc))));
         return hashes;
     }
 

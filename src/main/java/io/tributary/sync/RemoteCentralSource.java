@@ -46,6 +46,8 @@ public final class RemoteCentralSource implements SyncSource {
     private final SyncControl control;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
+    /** Query parameter asking for content hashes ({@link #byContent()}), else empty. */
+    private String hashes = "";
 
     /**
      * @param url        the source node, e.g. {@code http://central-a:8529}
@@ -64,6 +66,20 @@ public final class RemoteCentralSource implements SyncSource {
         this.control = control;
     }
 
+    /** Ranges and keys hashed by content even where rows carry a version: what a source's verify compares. */
+    public RemoteCentralSource byContent() {
+        hashes = "hash=content&";
+        return this;
+    }
+
+    /** A node of an older version ignores {@code hash=content}: every versioned row would seem to differ. */
+    private JsonNode hashedAsAsked(JsonNode answer) {
+        if (!hashes.isEmpty() && !"content".equals(answer.path("hash").asText())) {
+            throw new IllegalStateException("Source " + base + " does not hash by content: it runs an older Tributary");
+        }
+        return answer;
+    }
+
     @Override
     public long count() {
         return send(HttpRequest.newBuilder(URI.create(countUrl)).GET(), 0).path("count").asLong();
@@ -71,8 +87,8 @@ public final class RemoteCentralSource implements SyncSource {
 
     @Override
     public List<KeyChunk> chunks(String after, String upTo, int chunkSize, int maxChunks) {
-        JsonNode answer = get("/ranges?" + query("after", after) + query("upTo", upTo) + "chunkSize=" + chunkSize
-                + "&chunks=" + maxChunks);
+        JsonNode answer = hashedAsAsked(get("/ranges?" + hashes + query("after", after) + query("upTo", upTo)
+                + "chunkSize=" + chunkSize + "&chunks=" + maxChunks));
         List<KeyChunk> chunks = new ArrayList<>();
         for (JsonNode c : answer.path("chunks")) {
             chunks.add(new KeyChunk(c.path("high").asText(), c.path("count").asLong(), c.path("hash").asText()));
@@ -82,7 +98,7 @@ public final class RemoteCentralSource implements SyncSource {
 
     @Override
     public List<KeyHash> keyHashes(String after, String upTo, int limit) {
-        JsonNode answer = get("/keys?" + query("after", after) + query("upTo", upTo) + "limit=" + limit);
+        JsonNode answer = hashedAsAsked(get("/keys?" + hashes + query("after", after) + query("upTo", upTo) + "limit=" + limit));
         List<KeyHash> keys = new ArrayList<>();
         for (JsonNode k : answer.path("keys")) {
             keys.add(new KeyHash(k.get(0).asText(), k.get(1).asText()));

@@ -53,8 +53,9 @@ public class SyncSourceEndpoint {
         if ((long) chunkSize * chunks > MAX_RANGE_ROWS) {
             throw ApiException.badParameter("chunkSize * chunks must not exceed " + MAX_RANGE_ROWS);
         }
-        List<KeyChunk> list = source(in).chunks(key(q, "after"), key(q, "upTo"), chunkSize, chunks);
+        List<KeyChunk> list = hashed(source(in), q).chunks(key(q, "after"), key(q, "upTo"), chunkSize, chunks);
         respond(in, g -> {
+            g.writeStringField("hash", q.getOrDefault("hash", "version"));
             g.writeArrayFieldStart("chunks");
             for (KeyChunk c : list) {
                 g.writeStartObject();
@@ -71,8 +72,9 @@ public class SyncSourceEndpoint {
     public void keys(Exchange exchange) {
         Message in = exchange.getMessage();
         Map<String, String> q = ImportRequest.queryParameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
-        List<KeyHash> list = source(in).keyHashes(key(q, "after"), key(q, "upTo"), number(q, "limit", 1000, 1, MAX_KEYS));
+        List<KeyHash> list = hashed(source(in), q).keyHashes(key(q, "after"), key(q, "upTo"), number(q, "limit", 1000, 1, MAX_KEYS));
         respond(in, g -> {
+            g.writeStringField("hash", q.getOrDefault("hash", "version"));
             g.writeArrayFieldStart("keys");
             for (KeyHash k : list) {
                 g.writeStartArray();
@@ -146,6 +148,15 @@ public class SyncSourceEndpoint {
         // looked up per request, so a missing collection is still a 404; its key ordering is inspected once
         DocumentStore.CollectionTable t = store.collectionTable(ImportEndpoint.database(in), collection, false);
         return new JdbcKeyRanges(store.dataSource(), rowsByTable.computeIfAbsent(t.table(), table -> CollectionRows.of(t)));
+    }
+
+    /** {@code hash=content}: hash rows by content even where they carry a version (a source's verify). */
+    private static JdbcKeyRanges hashed(JdbcKeyRanges source, Map<String, String> q) {
+        String hash = q.getOrDefault("hash", "version");
+        if (!hash.equals("version") && !hash.equals("content")) {
+            throw ApiException.badParameter("parameter 'hash' must be 'version' or 'content'");
+        }
+        return hash.equals("content") ? source.byContent() : source;
     }
 
     private static String key(Map<String, String> q, String name) {

@@ -1,0 +1,120 @@
+package io.tributary.verify;
+
+import io.tributary.central.CentralAuth;
+import io.tributary.source.ChangeFeed.Change;
+import io.tributary.source.ImportResponseCheck;
+import io.tributary.sync.DocumentHash;
+import io.tributary.sync.SyncControl;
+import io.tributary.sync.SyncDocument;
+import io.tributary.sync.SyncSource;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sends the rows a verify found missing or different to the central import endpoint, in the source's own
+ * request format ({@code type=array&complete=true&onDuplicate=replace&versionAttribute=_version}), without
+ * position headers: a repair fills holes and must not move the source's recorded position.
+ *
+ * <p>Each batch is checked again just before it is sent: the rows are read from the table anew and the
+ * central node's documents fetched, so a row delivered meanwhile is skipped. Versioned replace cannot fix a
+ * document the central node holds at the same (or a higher) version with other content: it keeps the first
+ * content it got for a version. Those documents, and only those, are sent a second time without
+ * {@code versionAttribute} and counted as forced.
+ */
+final class CentralRepair {
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    private final SourceSettings settings;
+    private final SourceTable table;
+    private final SyncSource central;
+    private final Backlog backlog;
+    private final SyncControl control;
+    private final VerifyReport report;
+    private final CentralAuth auth;
+
+    CentralRepair(SourceSettings settings, SourceTable table, SyncSource central, Backlog backlog, SyncControl control,
+                  VerifyReport report) {
+        this.settings = settings;
+        this.table = table;
+        this.central = central;
+        this.backlog = backlog;
+        this.control = control;
+        this.report = report;
+        this.auth = new CentralAuth(settings.centralUsername(), settings.centralPassword());
+    }
+
+    void repair(List<String> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        control.check();
+        Map<String, SyncDocument> stored = new HashMap<>();
+        for (SyncDocument d : central.documents(keys)) {
+            stored.put(d.key(), d);
+        }
+        List<SourceTable.Row> versioned = new ArrayList<>();
+        List<SourceTable.Row> forced = new ArrayList<>();
+        List<SourceTable.Row> rows = table.rows(keys);
+        rows.sort(java.util.Comparator.comparing(SourceTable.Row::key));
+        for (SourceTable.Row row : rows) {
+            SyncDocument there = stored.get(row.key());
+            if (there != null && DocumentHash.of(there.key(), null, there.json()).equals(row.hash())) {
+                continue; // delivered meanwhile
+            }
+            if (Backlog.usesWatermark(settings.mode()) && backlog.pending(row)) {
+                continue; // changed meanwhile: the source sends it
+            }
+            boolean newer = there == null || there.version() == null || row.version() == null
+                    || row.version().compareTo(there.version()) > 0;
+            (newer ? versioned : forced).add(row);
+        }
+        send(versioned, true);
+        versioned.forEach(r -> report.repaired.add(r.key()));
+        send(forced, false);
+        forced.forEach(r -> report.forced.add(r.key()));
+    }
+
+    private void send(List<SourceTable.Row> rows, boolean versioned) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<Change> changes = new ArrayList<>(rows.size());
+        rows.forEach(r -> changes.add(r.change()));
+        String uri = settings.centralUrl() + settings.importPath() + "?collection="
+                + URLEncoder.encode(settings.collection(), StandardCharsets.UTF_8) + "&createCollection="
+                + settings.createCollection() + "&type=array&complete=true&onDuplicate=replace"
+                + (versioned ? "&versionAttribute=_version" : "");
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri)).timeout(control.remaining())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(table.body().json(changes)));
+        auth.authorization().ifPresent(value -> request.header("Authorization", value));
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException("Repair of source " + settings.sourceId() + " cannot reach the central node: "
+                    + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Repair interrupted", e);
+        }
+        if (response.statusCode() / 100 != 2) {
+            String body = response.body() == null ? "" : response.body().strip();
+            throw new IllegalStateException("Repair of source " + settings.sourceId() + ": central node answered HTTP "
+                    + response.statusCode() + ": " + (body.length() > 500 ? body.substring(0, 500) + "..." : body));
+        }
+        new ImportResponseCheck().check(response.body(), rows.size());
+    }
+}

@@ -1,0 +1,105 @@
+package io.tributary.verify;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.tributary.source.CaptureMode;
+import io.tributary.source.ChangeFeed.ColumnCase;
+import io.tributary.sync.SyncControl;
+import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Verifies one source from the command line and exits: 0 when its table and the central collection agree,
+ * 1 when differences were found (also when they were repaired), 2 on a usage error, 3 when the verify could
+ * not run (database or central node unreachable, ...). The result is printed as JSON, alone on stdout.
+ * The options are the source's template parameters, so the same values as in its route file are given.
+ * Passwords come from environment variables named on the command line, never from arguments (those show
+ * in {@code ps}). Starts no Camel; opens the source database and talks to the central node over HTTP.
+ */
+public final class VerifyCommand {
+
+    private static final Set<String> FLAGS = Set.of("repair");
+    private static final Set<String> OPTIONS = Set.of("source-id", "jdbc-url", "jdbc-user", "jdbc-password-env",
+            "table", "key-column", "mode", "timestamp-column", "key-order", "key-prefix", "column-case",
+            "status-table", "central-url", "database", "collection", "central-user", "central-password-env",
+            "max-wait-seconds");
+
+    private VerifyCommand() {
+    }
+
+    public static void main(String... args) {
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        Map<String, String> o = new HashMap<>();
+        SourceSettings settings;
+        HikariDataSource db = null;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String name = args[i].startsWith("--") ? args[i].substring(2) : "";
+                if (FLAGS.contains(name)) {
+                    o.put(name, "true");
+                } else if (OPTIONS.contains(name) && i + 1 < args.length) {
+                    o.put(name, args[++i]);
+                } else {
+                    throw new IllegalArgumentException("unknown or incomplete argument '" + args[i] + "'");
+                }
+            }
+            for (String required : new String[] {"source-id", "jdbc-url", "table", "key-column", "collection"}) {
+                if (!o.containsKey(required)) {
+                    throw new IllegalArgumentException("--" + required + " is required");
+                }
+            }
+            db = new HikariDataSource();
+            db.setJdbcUrl(o.get("jdbc-url"));
+            db.setUsername(o.get("jdbc-user"));
+            db.setPassword(env(env, o.get("jdbc-password-env")));
+            db.setMaximumPoolSize(2);
+            String sourceId = o.get("source-id");
+            settings = new SourceSettings(sourceId, db, o.get("table"), o.get("key-column"),
+                    CaptureMode.parse(o.getOrDefault("mode", "change-table")), o.get("timestamp-column"),
+                    o.getOrDefault("key-order", "auto"), o.getOrDefault("key-prefix", sourceId + "-"),
+                    ColumnCase.parse(o.getOrDefault("column-case", "lower")), db,
+                    o.getOrDefault("status-table", "tributary_status"),
+                    o.getOrDefault("central-url", "http://127.0.0.1:8529"), o.get("database"), o.get("collection"), true,
+                    o.getOrDefault("central-user", ""), env(env, o.get("central-password-env")));
+        } catch (IllegalArgumentException e) {
+            if (db != null) {
+                db.close();
+            }
+            err.println("tributary verify: " + e.getMessage());
+            err.println(usage());
+            return 2;
+        }
+        try {
+            VerifyReport report = Reconciliation.run(settings, o.containsKey("repair"),
+                    new SyncControl(Long.parseLong(o.getOrDefault("max-wait-seconds", "0"))));
+            out.println(report.toJson().toPrettyString());
+            return report.isConsistent() ? 0 : 1;
+        } catch (RuntimeException e) {
+            err.println("tributary verify failed: " + e.getMessage());
+            return 3;
+        } finally {
+            db.close();
+        }
+    }
+
+    private static String env(Map<String, String> env, String name) {
+        return name == null ? null : env.get(name);
+    }
+
+    static String usage() {
+        return """
+                usage: java -cp 'target/tributary.jar:target/lib/*' io.tributary.verify.VerifyCommand \\
+                  --source-id ID --jdbc-url URL [--jdbc-user U] [--jdbc-password-env VAR] \\
+                  --table TABLE --key-column COLUMN --collection NAME \\
+                  [--mode change-table|incrementing|timestamp] [--timestamp-column COLUMN] \\
+                  [--key-order auto|numeric|length-then-lexical|lexical] [--key-prefix PREFIX] \\
+                  [--column-case lower|upper|preserve] [--status-table TABLE] \\
+                  [--central-url http://host:8529] [--database DB] [--central-user U] [--central-password-env VAR] \\
+                  [--repair] [--max-wait-seconds N]
+                exit code: 0 consistent, 1 differences found (repaired with --repair), 2 usage error, 3 verify failed""";
+    }
+}

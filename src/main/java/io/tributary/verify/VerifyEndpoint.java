@@ -1,0 +1,49 @@
+package io.tributary.verify;
+
+import io.tributary.central.ApiException;
+import io.tributary.central.ImportEndpoint;
+import io.tributary.central.ImportRequest;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/** The verify API, called from {@code routes/source-verify.camel.yaml}: {@code /api/sources/{sourceId}/verify[/{id}]}. */
+public class VerifyEndpoint {
+
+    private VerifyJobs jobs;
+
+    public void setJobs(VerifyJobs jobs) {
+        this.jobs = jobs;
+    }
+
+    /** {@code POST ...?repair=true&wait=true} starts a verify (202, or 200 with the result when waiting); {@code GET} lists. */
+    public void verify(Exchange exchange) throws InterruptedException {
+        Message in = exchange.getMessage();
+        String sourceId = in.getHeader("sourceId", String.class);
+        if ("GET".equals(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
+            new ConfiguredSources(exchange.getContext()).settings(sourceId); // 404 for an unknown source
+            ImportEndpoint.respond(in, 200, jobs.list(sourceId));
+            return;
+        }
+        Map<String, String> q = ImportRequest.queryParameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
+        boolean wait = flag(q, "wait");
+        ImportEndpoint.respond(in, wait ? 200 : 202, jobs.start(exchange.getContext(), sourceId, flag(q, "repair"), wait));
+    }
+
+    /** {@code GET .../verify/{id}}. */
+    public void job(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String sourceId = in.getHeader("sourceId", String.class);
+        String id = in.getHeader("id", String.class);
+        ImportEndpoint.respond(in, 200, jobs.find(sourceId, id)
+                .orElseThrow(() -> new ApiException(404, ApiException.NOT_FOUND, "no such verify job")));
+    }
+
+    private static boolean flag(Map<String, String> q, String name) {
+        String v = q.getOrDefault(name, "false");
+        if (!v.equals("true") && !v.equals("false")) {
+            throw ApiException.badParameter("parameter '" + name + "' must be true or false");
+        }
+        return v.equals("true");
+    }
+}
