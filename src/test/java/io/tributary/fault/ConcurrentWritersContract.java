@@ -102,19 +102,20 @@ abstract class ConcurrentWritersContract {
                 writers.stop();
                 truth = truth(source, workload);
                 Await.until("every committed row in the central collection (seed " + seed + ")", Duration.ofSeconds(90),
-                        () -> difference(truth, sourceId).isEmpty(), () -> difference(truth, sourceId));
+                        () -> difference(central, truth, sourceId).isEmpty(), () -> difference(central, truth, sourceId));
             }
-            Map<String, String> arrived = arrived(sourceId);
+            Map<String, String> arrived = arrived(central, sourceId);
             assertThat(arrived).as("central documents against the committed rows (seed " + seed + ")").isEqualTo(truth);
             if (workload == Workload.CHANGE_TABLE) {
                 assertThat(source.count("SELECT COUNT(*) FROM changes")).as("change table emptied").isZero();
             }
-            record(workload, truth.size(), writers);
+            record(WRITERS + " concurrent writers (2 holding transactions up to " + HOLD_MS + " ms, 1 in 10 of those rolled back), "
+                    + workload.name().toLowerCase().replace('_', '-') + " workload", dialect(), 1, truth.size(), writers);
         }
     }
 
     /** What was committed: key -> content, from the ledger or the table itself. */
-    private static Map<String, String> truth(TestDatabase source, Workload workload) {
+    static Map<String, String> truth(TestDatabase source, Workload workload) {
         Map<String, String> rows = new TreeMap<>();
         String sql = switch (workload) {
             case CHANGE_TABLE -> "SELECT id, writer, item, qty FROM ledger";
@@ -127,7 +128,8 @@ abstract class ConcurrentWritersContract {
         return rows;
     }
 
-    private Map<String, String> arrived(String collection) {
+    /** The collection's documents as key (without the source's prefix) -> content; the collection is named like the source. */
+    static Map<String, String> arrived(TestDatabase central, String collection) {
         Map<String, String> docs = new TreeMap<>();
         List<Map<String, Object>> documents;
         try {
@@ -135,7 +137,7 @@ abstract class ConcurrentWritersContract {
         } catch (IllegalStateException noCollectionYet) {
             return docs;
         }
-        Workload workload = collection.equals("cwts") ? Workload.UPSERT : Workload.APPEND;
+        Workload workload = collection.endsWith("ts") ? Workload.UPSERT : Workload.APPEND;
         for (Map<String, Object> d : documents) {
             String key = ((String) d.get("_key")).substring(collection.length() + 1);
             String previous = docs.put(key, content(d, workload));
@@ -150,8 +152,8 @@ abstract class ConcurrentWritersContract {
     }
 
     /** Missing, different and extra keys, empty when the collection equals the truth. */
-    private String difference(Map<String, String> truth, String collection) {
-        Map<String, String> arrived = arrived(collection);
+    static String difference(TestDatabase central, Map<String, String> truth, String collection) {
+        Map<String, String> arrived = arrived(central, collection);
         long missing = truth.keySet().stream().filter(k -> !arrived.containsKey(k)).count();
         long different = truth.entrySet().stream().filter(e -> arrived.containsKey(e.getKey())
                 && !arrived.get(e.getKey()).equals(e.getValue())).count();
@@ -164,10 +166,9 @@ abstract class ConcurrentWritersContract {
                 + "; " + different + " different; " + extra + " extra)";
     }
 
-    private void record(Workload workload, int rows, ConcurrentWriters writers) throws IOException {
-        String line = "| " + WRITERS + " concurrent writers (2 holding transactions up to " + HOLD_MS + " ms, 1 in 10 of those"
-                + " rolled back), " + workload.name().toLowerCase().replace('_', '-') + " workload | " + dialect() + " | "
-                + writers.committedTransactions() + " | " + rows + " | 0 | 0 |" + (SOAK ? " soak" : " CI");
+    static void record(String scenario, Dialect dialect, int rounds, int rows, ConcurrentWriters writers) throws IOException {
+        String line = "| " + scenario + " | " + dialect + " | " + rounds + " | " + writers.committedTransactions() + " | " + rows
+                + " | 0 | 0 |" + (SOAK ? " soak" : " CI");
         Files.writeString(Path.of("target", "fault-results.md"), line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         System.out.println("FAULT RESULT " + line);
     }
