@@ -1,5 +1,6 @@
 package io.tributary.sync;
 
+import io.tributary.cli.CommandLineArguments;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tributary.central.DocumentJson;
@@ -40,16 +41,7 @@ public final class SyncCommand {
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         Map<String, String> o = new HashMap<>();
         try {
-            for (int i = 0; i < args.length; i++) {
-                String name = args[i].startsWith("--") ? args[i].substring(2) : "";
-                if (FLAGS.contains(name)) {
-                    o.put(name, "true");
-                } else if (OPTIONS.contains(name) && i + 1 < args.length) {
-                    o.put(name, args[++i]);
-                } else {
-                    throw new IllegalArgumentException("unknown or incomplete argument '" + args[i] + "'");
-                }
-            }
+            o.putAll(CommandLineArguments.parse(args, FLAGS, OPTIONS));
             if (!o.containsKey("target-jdbc-url") || !o.containsKey("target-collection")) {
                 throw new IllegalArgumentException("--target-jdbc-url and --target-collection are required");
             }

@@ -221,8 +221,8 @@ public final class SyncEngine {
 
     /** Merges source and target per-key hashes of {@code (low, high]}, both read in pages. */
     private void compareKeys(String low, String high, Differences diff) {
-        KeyCursor theirs = new KeyCursor(source, low, high);
-        KeyCursor ours = new KeyCursor(targetRanges, low, high);
+        KeyHashCursor theirs = keyCursor(source, low, high);
+        KeyHashCursor ours = keyCursor(targetRanges, low, high);
         KeyHash s = theirs.next();
         KeyHash t = ours.next();
         while (s != null || t != null) {
@@ -244,44 +244,9 @@ public final class SyncEngine {
     }
 
     private void removeTargetRange(String after, String upTo, Differences diff) {
-        KeyCursor ours = new KeyCursor(targetRanges, after, upTo);
+        KeyHashCursor ours = keyCursor(targetRanges, after, upTo);
         for (KeyHash t = ours.next(); t != null; t = ours.next()) {
             diff.delete(t.key());
-        }
-    }
-
-    /** Pages through the per-key hashes of one range. */
-    private final class KeyCursor {
-        private final SyncSource side;
-        private final String upTo;
-        private String after;
-        private List<KeyHash> page = List.of();
-        private int next;
-        private boolean exhausted;
-
-        KeyCursor(SyncSource side, String after, String upTo) {
-            this.side = side;
-            this.after = after;
-            this.upTo = upTo;
-        }
-
-        KeyHash next() {
-            if (next == page.size()) {
-                if (exhausted) {
-                    return null;
-                }
-                control.check();
-                // twice a batch: a whole chunk of the default size, plus target extras, in one request
-                int limit = Math.min(SyncSourceEndpoint.MAX_KEYS, 2 * sizes.batchSize());
-                page = side.keyHashes(after, upTo, limit);
-                next = 0;
-                exhausted = page.size() < limit;
-                if (page.isEmpty()) {
-                    return null;
-                }
-                after = page.get(page.size() - 1).key();
-            }
-            return page.get(next++);
         }
     }
 
@@ -400,5 +365,10 @@ public final class SyncEngine {
                 report.rowsDeleted += target.delete(keys);
             }
         }
+    }
+
+    /** Twice a batch per request: a whole chunk of the default size, plus target extras, in one request. */
+    private KeyHashCursor keyCursor(SyncSource side, String after, String upTo) {
+        return new KeyHashCursor(side, after, upTo, Math.min(SyncSourceEndpoint.MAX_KEYS, 2 * sizes.batchSize()), control);
     }
 }

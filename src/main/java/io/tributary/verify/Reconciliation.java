@@ -4,6 +4,7 @@ import io.tributary.source.CaptureMode;
 import io.tributary.sync.DocumentHash;
 import io.tributary.sync.KeyChunk;
 import io.tributary.sync.KeyHash;
+import io.tributary.sync.KeyHashCursor;
 import io.tributary.sync.RemoteCentralSource;
 import io.tributary.sync.SyncControl;
 import io.tributary.sync.SyncDocument;
@@ -199,7 +200,7 @@ final class Reconciliation {
      * read page by page, with the table's rows of the same range, read in one scan.
      */
     private void compareKeys(String from, String upTo) {
-        CentralKeys theirs = new CentralKeys(from, upTo == null ? high : upTo);
+        KeyHashCursor theirs = new KeyHashCursor(central, from, upTo == null ? high : upTo, PAGE, control);
         KeyHash[] next = {theirs.next()};
         table.scan(from, upTo, 0, rows -> {
             for (SourceTable.Row t : rows) {
@@ -250,34 +251,4 @@ final class Reconciliation {
         }
     }
 
-    /** Pages through the central node's per-key hashes of one range. */
-    private final class CentralKeys {
-        private final String upTo;
-        private String after;
-        private List<KeyHash> page = List.of();
-        private int next;
-        private boolean exhausted;
-
-        CentralKeys(String after, String upTo) {
-            this.after = after;
-            this.upTo = upTo;
-        }
-
-        KeyHash next() {
-            if (next == page.size()) {
-                if (exhausted) {
-                    return null;
-                }
-                control.check();
-                page = central.keyHashes(after, upTo, PAGE);
-                next = 0;
-                exhausted = page.size() < PAGE;
-                if (page.isEmpty()) {
-                    return null;
-                }
-                after = page.get(page.size() - 1).key();
-            }
-            return page.get(next++);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.tributary.verify;
 
+import io.tributary.cli.CommandLineArguments;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tributary.source.CaptureMode;
 import io.tributary.source.ChangeFeed.ColumnCase;
@@ -37,16 +38,7 @@ public final class VerifyCommand {
         SourceSettings settings;
         HikariDataSource db = null;
         try {
-            for (int i = 0; i < args.length; i++) {
-                String name = args[i].startsWith("--") ? args[i].substring(2) : "";
-                if (FLAGS.contains(name)) {
-                    o.put(name, "true");
-                } else if (OPTIONS.contains(name) && i + 1 < args.length) {
-                    o.put(name, args[++i]);
-                } else {
-                    throw new IllegalArgumentException("unknown or incomplete argument '" + args[i] + "'");
-                }
-            }
+            o.putAll(CommandLineArguments.parse(args, FLAGS, OPTIONS));
             for (String required : new String[] {"source-id", "jdbc-url", "table", "key-column", "collection"}) {
                 if (!o.containsKey(required)) {
                     throw new IllegalArgumentException("--" + required + " is required");

@@ -1,0 +1,28 @@
+package io.tributary.cli;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code --flag} and {@code --option value} arguments of Tributary's command-line tools; anything else is a usage error. */
+public final class CommandLineArguments {
+
+    private CommandLineArguments() {
+    }
+
+    /** Flags map to {@code "true"}; throws IllegalArgumentException naming the first unknown or incomplete argument. */
+    public static Map<String, String> parse(String[] args, Set<String> flags, Set<String> options) {
+        Map<String, String> parsed = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String name = args[i].startsWith("--") ? args[i].substring(2) : "";
+            if (flags.contains(name)) {
+                parsed.put(name, "true");
+            } else if (options.contains(name) && i + 1 < args.length) {
+                parsed.put(name, args[++i]);
+            } else {
+                throw new IllegalArgumentException("unknown or incomplete argument '" + args[i] + "'");
+            }
+        }
+        return parsed;
+    }
+}
