@@ -5,14 +5,15 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * The send window of one source's run: batch {@code n} is sent only once every batch before
+ * The send window of one page of a source's run: batch {@code n} is sent only once every batch before
  * {@code n - parallelBatches + 1} has been imported, and never once an earlier batch has failed an
  * attempt. So at most {@code parallelBatches - 1} batches after a failing one can ever reach the
  * central node (they are sent again by the next run), however long the failing one is retried.
  *
- * <p>A template-local bean of the source route: {@link #reset} starts a run, {@link #check} runs
- * before each batch's POST, {@link #imported} after its response was accepted, and the route's error
- * handler calls {@link #process} on every failed attempt ({@code onExceptionOccurredRef}).
+ * <p>A template-local bean of the source route: {@link #reset} starts a page (a failed page ends
+ * the run), {@link #check} runs before each batch's POST, {@link #imported} after its response was
+ * accepted, and the route's error handler calls {@link #process} on every failed attempt
+ * ({@code onExceptionOccurredRef}).
  *
  * <p>Waiting cannot deadlock: the split hands batches to a first-in-first-out pool of
  * {@code parallelBatches} threads, so while batch {@code n} waits, the batch it waits for already
