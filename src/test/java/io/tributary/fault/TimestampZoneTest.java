@@ -10,11 +10,11 @@ import io.tributary.testing.SourceApp;
 import io.tributary.testing.TestDatabase;
 import io.tributary.testing.TributaryApp;
 import io.tributary.testing.TributaryProcess;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,12 +29,14 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class TimestampZoneTest {
 
+    @TempDir
+    Path dir;
+
     @ParameterizedTest
     @EnumSource(Dialect.class)
     void aJvmInAnotherZoneThanTheWritersMissesNothing(Dialect dialect) throws Exception {
         long seed = Long.getLong("tributary.seed", System.nanoTime());
         System.out.println("TIME ZONES " + dialect + " seed=" + seed);
-        Path dir = Files.createTempDirectory("tributary-zone-");
         try (TestDatabase source = TestDatabase.create(dialect, "zone_src");
              TestDatabase central = TestDatabase.create(Dialect.H2, "zone_central")) {
             ConcurrentWriters writers = new ConcurrentWriters(source, Workload.UPSERT, seed, 1500);
