@@ -231,15 +231,19 @@ public class DocumentStore implements Service {
 
     public ImportResult importDocuments(String database, ImportRequest request, ImportBody body, SourcePosition position) {
         Dialect d = dialect();
+        if (position != null) {
+            // before the collection is created: a refused request leaves nothing behind
+            withConnection(c -> {
+                sources.requireOwnKeys(c, position.source(), database, request.collection(), body.items());
+                return null;
+            });
+        }
         String table = d.quote(table(database, request.collection(), request.createCollection()));
         for (int attempt = 1; ; attempt++) {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try {
                     String sender = position == null ? null : position.source();
-                    if (sender != null) {
-                        sources.requireOwnKeys(c, sender, database, request.collection(), body.items());
-                    }
                     ImportResult result = write(c, d, table, request, body, sender);
                     if (request.complete() && result.errors > 0) {
                         c.rollback();
