@@ -11,7 +11,8 @@ import org.apache.camel.spi.OnCamelContextStarting;
 /**
  * Refuses start-up when two sources of one node share a {@code sourceId}: they would share a status
  * row, a position and (by default) a key prefix, and each would acknowledge the other's rows. Found
- * from the route definitions made from the source template, so the message can name both routes and files.
+ * from the route definitions made from the source template; the message names both routes (and their
+ * files where Camel kept them: a route made from a template does not know its templatedRoute's file).
  */
 public final class UniqueSourceIds implements OnCamelContextStarting {
 
