@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Registers a source with the central node ({@code PUT /_api/tributary/sources/{sourceId}}) once per
@@ -21,6 +23,7 @@ import javax.sql.DataSource;
  */
 public final class SourceRegistrar {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SourceRegistrar.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
@@ -61,10 +64,20 @@ public final class SourceRegistrar {
         try {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot register source '" + sourceId + "' with the central node: " + e, e);
+            // no cause attached: the run's reason is the innermost message, and java.net.http's is an empty channel error
+            String why = e instanceof java.net.ConnectException ? "Connection refused" : e.toString();
+            throw new IllegalStateException("Cannot register source '" + sourceId + "' with the central node at "
+                    + centralUrl + ": " + why);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while registering source '" + sourceId + "'", e);
+        }
+        if (response.statusCode() == 404) {
+            // a plain ArangoDB has no registry (nor the tie rule it protects); Tributary always answers this path
+            LOG.warn("source={}: the central node has no source registry (HTTP 404; a plain ArangoDB?), so it cannot"
+                    + " refuse a second source under this id or a colliding key prefix", sourceId);
+            registered = true;
+            return;
         }
         if (response.statusCode() != 200 && response.statusCode() != 201) {
             String answer = response.body() == null ? "" : response.body().strip();
