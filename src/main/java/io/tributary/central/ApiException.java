@@ -14,8 +14,10 @@ public class ApiException extends RuntimeException {
     public static final int CORRUPTED_JSON = 600;
     public static final int DOCUMENT_NOT_FOUND = 1202;
     public static final int COLLECTION_NOT_FOUND = 1203;
+    public static final int CONFLICT = 1200;
     public static final int ILLEGAL_NAME = 1208;
     public static final int UNIQUE_CONSTRAINT_VIOLATED = 1210;
+    public static final int DOCUMENT_TOO_LARGE = 1216;
     public static final int DOCUMENT_KEY_BAD = 1221;
     public static final int DOCUMENT_TYPE_INVALID = 1227;
     public static final int DATABASE_NAME_INVALID = 1229;

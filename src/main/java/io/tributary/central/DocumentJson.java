@@ -16,8 +16,14 @@ public final class DocumentJson {
     /** Versions are stored in DECIMAL(38,0); larger numbers cannot be compared there and count as no version. */
     private static final BigInteger MAX_VERSION = BigInteger.TEN.pow(38).subtract(BigInteger.ONE);
 
-    /** Thread-safe once configured; floats as BigDecimal so documents pass through without losing digits. */
-    public static final ObjectMapper MAPPER = new ObjectMapper()
+    /**
+     * Thread-safe once configured; floats as BigDecimal so documents pass through without losing digits.
+     * It reads what the store already holds, which the import's {@link DocumentLimit} admitted: no string
+     * limit of its own, so a raised document limit never makes a stored document unreadable.
+     */
+    public static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE).build()).build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private DocumentJson() {
@@ -60,6 +66,43 @@ public final class DocumentJson {
     /** Null for what DECIMAL(38,0) cannot compare: negative or too large. */
     static BigInteger bounded(BigInteger n) {
         return n.signum() < 0 || n.compareTo(MAX_VERSION) > 0 ? null : n;
+    }
+
+    /**
+     * Whether two documents have the same content: attribute order does not matter (PostgreSQL's JSONB
+     * reorders), numbers compare by value (1.50 = 1.5), everything else as parsed.
+     */
+    static boolean sameContent(JsonNode a, JsonNode b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        if (a.isNumber() && b.isNumber()) {
+            return a.decimalValue().compareTo(b.decimalValue()) == 0;
+        }
+        if (a.isObject() && b.isObject()) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = a.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!sameContent(e.getValue(), b.get(e.getKey()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (a.isArray() && b.isArray()) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (int i = 0; i < a.size(); i++) {
+                if (!sameContent(a.get(i), b.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return a.equals(b);
     }
 
     public static BigDecimal column(BigInteger version) {

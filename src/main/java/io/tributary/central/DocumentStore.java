@@ -50,7 +50,9 @@ public class DocumentStore implements Service {
 
     private volatile Dialect dialect;
     private SourcePositions positions;
+    private SourceRegistry sources;
     private final Map<String, String> tables = new ConcurrentHashMap<>();
+    private final Map<String, Object> creationLocks = new ConcurrentHashMap<>();
 
     public void setDataSource(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -84,16 +86,19 @@ public class DocumentStore implements Service {
                 if (dialect == null) {
                     d = Dialect.of(dataSource);
                     SourcePositions p = new SourcePositions(d);
-                    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-                        s.execute("CREATE TABLE IF NOT EXISTS " + CATALOG + " (database_name " + d.asciiKeyType(64)
+                    SourceRegistry r = new SourceRegistry(d);
+                    try (Connection c = dataSource.getConnection()) {
+                        createIdempotently(c, d, "CREATE TABLE IF NOT EXISTS " + CATALOG + " (database_name " + d.asciiKeyType(64)
                                 + " NOT NULL, collection_name " + d.asciiKeyType(256) + " NOT NULL, table_name "
                                 + d.asciiKeyType(63) + " NOT NULL UNIQUE, created_at TIMESTAMP NOT NULL,"
                                 + " PRIMARY KEY (database_name, collection_name))" + d.tableOptions());
                         p.createTable(c);
+                        r.createTable(c);
                     } catch (SQLException e) {
                         throw new IllegalStateException("Cannot create the central catalog tables: " + e.getMessage(), e);
                     }
                     positions = p;
+                    sources = r;
                     dialect = d;
                 }
                 d = dialect;
@@ -115,7 +120,13 @@ public class DocumentStore implements Service {
         try (Connection c = dataSource.getConnection()) {
             table = lookup(c, database, collection);
             if (table == null && create) {
-                table = create(c, d, database, collection);
+                // one creator per collection in this node; other nodes are handled by create() itself
+                synchronized (creationLocks.computeIfAbsent(id, k -> new Object())) {
+                    table = lookup(c, database, collection);
+                    if (table == null) {
+                        table = create(c, d, database, collection);
+                    }
+                }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot look up collection: " + e.getMessage(), e);
@@ -141,9 +152,7 @@ public class DocumentStore implements Service {
     /** DDL runs in its own auto-committed statements: MariaDB would otherwise commit the import early. */
     private String create(Connection c, Dialect d, String database, String collection) throws SQLException {
         String table = tableName(database, collection);
-        try (Statement s = c.createStatement()) {
-            s.execute(createTableSql(d, table));
-        }
+        createIdempotently(c, d, createTableSql(d, table));
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + CATALOG
                 + " (database_name, collection_name, table_name, created_at) VALUES (?, ?, ?, " + d.localTimestamp() + ")")) {
             ps.setString(1, database);
@@ -159,6 +168,25 @@ public class DocumentStore implements Service {
             table = lookup(c, database, collection);
         }
         return table;
+    }
+
+    /**
+     * Runs a {@code CREATE TABLE IF NOT EXISTS} that a concurrent creator (another node, another
+     * connection) may race: PostgreSQL then fails with a unique violation on its type catalog
+     * ({@code pg_type_typname_nsp_index}) or "already exists". Run again, the statement finds the table.
+     */
+    static void createIdempotently(Connection c, Dialect d, String ddl) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try (Statement s = c.createStatement()) {
+                s.execute(ddl);
+                return;
+            } catch (SQLException e) {
+                if (attempt >= 3 || !d.isConcurrentCreation(e)) {
+                    throw e;
+                }
+                LOG.debug("Concurrent creation while running {}: {}; running it again", ddl, e.getMessage());
+            }
+        }
     }
 
     /** The DDL of a collection table; collection sync builds its staging tables with it too. */
@@ -203,16 +231,25 @@ public class DocumentStore implements Service {
 
     public ImportResult importDocuments(String database, ImportRequest request, ImportBody body, SourcePosition position) {
         Dialect d = dialect();
+        if (position != null) {
+            // before the collection is created: a refused request leaves nothing behind
+            withConnection(c -> {
+                sources.requireOwnKeys(c, position.source(), database, request.collection(), body.items());
+                return null;
+            });
+        }
         String table = d.quote(table(database, request.collection(), request.createCollection()));
         for (int attempt = 1; ; attempt++) {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try {
-                    ImportResult result = write(c, d, table, request, body);
+                    String sender = position == null ? null : position.source();
+                    ImportResult result = write(c, d, table, request, body, sender);
                     if (request.complete() && result.errors > 0) {
                         c.rollback();
                         ImportItem failure = result.firstFailure;
-                        int status = failure.errorNum() == ApiException.UNIQUE_CONSTRAINT_VIOLATED ? 409 : 400;
+                        int status = failure.errorNum() == ApiException.UNIQUE_CONSTRAINT_VIOLATED
+                                || failure.errorNum() == ApiException.CONFLICT ? 409 : 400;
                         throw new ApiException(status, failure.errorNum(), failure.error()
                                 + " (complete=true: nothing was imported)");
                     }
@@ -241,8 +278,8 @@ public class DocumentStore implements Service {
         }
     }
 
-    private ImportResult write(Connection c, Dialect d, String table, ImportRequest request, ImportBody body)
-            throws SQLException {
+    private ImportResult write(Connection c, Dialect d, String table, ImportRequest request, ImportBody body,
+                               String sender) throws SQLException {
         ImportResult result = new ImportResult();
         result.empty = body.empty();
         if (request.overwrite()) {
@@ -252,7 +289,7 @@ public class DocumentStore implements Service {
         }
         if (d == Dialect.POSTGRESQL && !request.overwrite() && request.onDuplicate() == ImportRequest.OnDuplicate.REPLACE
                 && allValidAndDistinct(body)) {
-            return mergeOnPostgres(c, table, request, body, result);
+            return mergeOnPostgres(c, d, table, request, body, result, sender);
         }
         boolean needDocuments = request.onDuplicate() == ImportRequest.OnDuplicate.UPDATE;
         LinkedHashSet<String> keys = new LinkedHashSet<>();
@@ -262,6 +299,9 @@ public class DocumentStore implements Service {
             }
         }
         Map<String, Current> current = lock(c, d, table, new ArrayList<>(keys), needDocuments);
+        if (!needDocuments && request.versionAttribute() != null && request.onDuplicate() == ImportRequest.OnDuplicate.REPLACE) {
+            loadTiedDocuments(c, d, table, body, request.versionAttribute(), current);
+        }
         Map<String, Current> changed = new LinkedHashMap<>();
         String versionAttribute = request.versionAttribute();
         for (ImportItem item : body.items()) {
@@ -283,13 +323,23 @@ public class DocumentStore implements Service {
                                 + ImportBody.context(item.document())));
                 case IGNORE -> result.ignored++;
                 default -> {
-                    BigInteger incoming = item.version(versionAttribute);
-                    if (incoming != null && existing.version() != null && incoming.compareTo(existing.version()) <= 0) {
+                    boolean update = request.onDuplicate() == ImportRequest.OnDuplicate.UPDATE;
+                    ObjectNode[] candidate = new ObjectNode[1];
+                    VersionRule.Outcome outcome = VersionRule.decide(existing.version(), item.version(versionAttribute), () -> {
+                        ObjectNode stored = storedDocument(c, d, table, item.key(), existing);
+                        candidate[0] = update ? DocumentJson.merge(stored.deepCopy(), item.document()) : item.document();
+                        return DocumentJson.sameContent(stored, candidate[0]);
+                    });
+                    if (outcome == VersionRule.Outcome.IGNORE) {
                         result.ignored++; // a replayed or out-of-order write never overwrites a newer version
                         continue;
                     }
-                    ObjectNode document = request.onDuplicate() == ImportRequest.OnDuplicate.UPDATE
-                            ? DocumentJson.merge(existing.document().deepCopy(), item.document())
+                    if (outcome == VersionRule.Outcome.CONFLICT) {
+                        result.fail(conflict(item, storedDocument(c, d, table, item.key(), existing), sender));
+                        continue;
+                    }
+                    ObjectNode document = candidate[0] != null ? candidate[0] : update
+                            ? DocumentJson.merge(storedDocument(c, d, table, item.key(), existing).deepCopy(), item.document())
                             : item.document();
                     BigInteger version = DocumentJson.version(document, versionAttribute);
                     Current next = new Current(document, version, existing.stored());
@@ -328,8 +378,8 @@ public class DocumentStore implements Service {
      * table grows. Keys are merged in sorted order so concurrent requests lock rows in the same order.
      * {@code xmax = 0} marks a freshly inserted row; rows the version check skipped are not returned.
      */
-    private ImportResult mergeOnPostgres(Connection c, String table, ImportRequest request, ImportBody body,
-                                         ImportResult result) throws SQLException {
+    private ImportResult mergeOnPostgres(Connection c, Dialect d, String table, ImportRequest request, ImportBody body,
+                                         ImportResult result, String sender) throws SQLException {
         List<ImportItem> items = body.items();
         String[] keys = new String[items.size()];
         BigDecimal[] versions = new BigDecimal[items.size()];
@@ -353,37 +403,119 @@ public class DocumentStore implements Service {
                 + " FROM unnest(?::text[], ?::numeric[], string_to_array(?, chr(30))) AS s(k, v, d)"
                 + " ORDER BY s.k COLLATE \"C\""
                 + " ON CONFLICT (\"_key\") DO UPDATE SET \"_version\" = EXCLUDED.\"_version\", doc = EXCLUDED.doc"
-                + " WHERE EXCLUDED.\"_version\" IS NULL OR t.\"_version\" IS NULL OR EXCLUDED.\"_version\" > t.\"_version\""
-                + " RETURNING (t.xmax = 0)";
+                + " WHERE " + VersionRule.writesUnseen("EXCLUDED.\"_version\"", "t.\"_version\"")
+                + " RETURNING \"_key\", (t.xmax = 0)";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, c.createArrayOf("text", keys));
             ps.setArray(2, c.createArrayOf("numeric", versions));
             ps.setString(3, documents.toString());
-            int written = 0;
+            java.util.Set<String> written = new java.util.HashSet<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    written++;
-                    if (rs.getBoolean(1)) {
+                    written.add(rs.getString(1));
+                    if (rs.getBoolean(2)) {
                         result.created++;
                     } else {
                         result.updated++;
                     }
                 }
             }
-            result.ignored += items.size() - written;
+            if (written.size() < items.size()) {
+                judgeSkipped(c, d, table, request, items, written, result, sender);
+            }
         }
         return result;
+    }
+
+    /**
+     * The rows the upsert skipped (the stored version is equal or higher), judged by {@link VersionRule}:
+     * their rows are locked by the upsert, so what is read here is what the upsert saw.
+     */
+    private void judgeSkipped(Connection c, Dialect d, String table, ImportRequest request, List<ImportItem> items,
+                              java.util.Set<String> written, ImportResult result, String sender) throws SQLException {
+        List<String> skipped = new ArrayList<>();
+        for (ImportItem item : items) {
+            if (!written.contains(item.key())) {
+                skipped.add(item.key());
+            }
+        }
+        Map<String, Current> stored = read(c, d, table, skipped, true, false);
+        for (ImportItem item : items) {
+            if (written.contains(item.key())) {
+                continue;
+            }
+            Current row = stored.get(item.key());
+            VersionRule.Outcome outcome = row == null ? VersionRule.Outcome.WRITE
+                    : VersionRule.decide(row.version(), item.version(request.versionAttribute()),
+                            () -> DocumentJson.sameContent(row.document(), item.document()));
+            switch (outcome) {
+                case IGNORE -> result.ignored++;
+                case CONFLICT -> result.fail(conflict(item, row.document(), sender));
+                default -> throw new IllegalStateException("the upsert skipped document '" + item.key()
+                        + "' that the version rule would write");
+            }
+        }
+    }
+
+    /** Loads the stored documents of keys whose incoming version equals the stored one, for the tie rule. */
+    private void loadTiedDocuments(Connection c, Dialect d, String table, ImportBody body, String versionAttribute,
+                                   Map<String, Current> current) throws SQLException {
+        List<String> tied = new ArrayList<>();
+        for (ImportItem item : body.items()) {
+            Current row = item.isValid() ? current.get(item.key()) : null;
+            BigInteger incoming = row == null || row.version() == null ? null : item.version(versionAttribute);
+            if (incoming != null && incoming.equals(row.version()) && !tied.contains(item.key())) {
+                tied.add(item.key());
+            }
+        }
+        if (!tied.isEmpty()) {
+            current.putAll(read(c, d, table, tied, true, false));
+        }
+    }
+
+    /** The stored document of a locked row, read now if the lock did not read it. */
+    private ObjectNode storedDocument(Connection c, Dialect d, String table, String key, Current existing) {
+        if (existing.document() != null) {
+            return existing.document();
+        }
+        try {
+            Current row = read(c, d, table, List.of(key), true, false).get(key);
+            if (row == null) {
+                throw new IllegalStateException("locked row '" + key + "' vanished");
+            }
+            return row.document();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read the stored document '" + key + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** A per-document error naming the key, the version and both sources when known. */
+    private static ImportItem conflict(ImportItem item, ObjectNode stored, String sender) {
+        String storedSource = stored != null && stored.path("_source").isTextual() ? stored.get("_source").asText() : null;
+        ObjectNode incoming = item.document();
+        String incomingSource = incoming.path("_source").isTextual() ? incoming.get("_source").asText() : sender;
+        String sources = storedSource == null && incomingSource == null ? ""
+                : " (stored from source '" + CollectionName.printable(String.valueOf(storedSource)) + "', sent by source '"
+                        + CollectionName.printable(String.valueOf(incomingSource)) + "')";
+        return ImportItem.failed(item.position(), ApiException.CONFLICT, "conflict: document '" + item.key()
+                + "' has the same version as the stored one but different content" + sources
+                + "; an equal version is acknowledged only for identical content, so it was not written");
     }
 
     /** The stored rows for these keys, locked until commit, read in chunks of {@code LOCK_CHUNK}. */
     private Map<String, Current> lock(Connection c, Dialect d, String table, List<String> keys, boolean withDocuments)
             throws SQLException {
+        return read(c, d, table, keys, withDocuments, true);
+    }
+
+    private Map<String, Current> read(Connection c, Dialect d, String table, List<String> keys, boolean withDocuments,
+                                      boolean forUpdate) throws SQLException {
         Map<String, Current> found = new HashMap<>();
         for (int from = 0; from < keys.size(); from += LOCK_CHUNK) {
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + LOCK_CHUNK));
             String sql = "SELECT " + d.quote("_key") + ", " + d.quote("_version")
                     + (withDocuments ? ", " + d.quote("doc") : "") + " FROM " + table + " WHERE " + d.quote("_key")
-                    + " IN (" + "?,".repeat(chunk.size() - 1) + "?) FOR UPDATE";
+                    + " IN (" + "?,".repeat(chunk.size() - 1) + "?)" + (forUpdate ? " FOR UPDATE" : "");
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int i = 0; i < chunk.size(); i++) {
                     ps.setString(i + 1, chunk.get(i));
@@ -488,6 +620,49 @@ public class DocumentStore implements Service {
     public Optional<SourcePosition> position(String source) {
         dialect();
         return withConnection(c -> positions.find(c, source));
+    }
+
+    // ---- source registry ---------------------------------------------------------------------
+
+    /** Registers or confirms a source; 409 on a foreign fingerprint or a colliding key prefix. */
+    public synchronized SourceRegistry.Outcome register(SourceRegistration registration) {
+        dialect();
+        return withConnection(c -> {
+            c.setAutoCommit(false);
+            try {
+                SourceRegistry.Outcome outcome = sources.register(c, registration);
+                c.commit();
+                if (outcome != SourceRegistry.Outcome.UNCHANGED) {
+                    LOG.info("Source {} {}: {}", registration.source(), outcome.name().toLowerCase(Locale.ROOT),
+                            registration.describe());
+                }
+                return outcome;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        });
+    }
+
+    public synchronized boolean deregister(String source) {
+        dialect();
+        boolean deleted = withConnection(c -> sources.delete(c, source));
+        if (deleted) {
+            LOG.info("Source {} deregistered", source);
+        }
+        return deleted;
+    }
+
+    public List<SourceRegistration> sources() {
+        dialect();
+        return withConnection(c -> sources.all(c));
+    }
+
+    public Optional<SourceRegistration> source(String source) {
+        dialect();
+        return withConnection(c -> sources.find(c, source, false));
     }
 
     private interface ResultReader<T> {

@@ -3,6 +3,7 @@ package io.tributary.central;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,17 +28,23 @@ public final class ImportBody {
     private static final int CONTEXT_CHARS = 120;
 
     private final ObjectMapper mapper;
+    private final DocumentLimit limit;
     private final ImportRequest request;
     private final List<ImportItem> items = new ArrayList<>();
     private int empty;
 
-    private ImportBody(ObjectMapper mapper, ImportRequest request) {
-        this.mapper = mapper;
+    private ImportBody(DocumentLimit limit, ImportRequest request) {
+        this.mapper = limit.mapper();
+        this.limit = limit;
         this.request = request;
     }
 
-    public static ImportBody parse(ObjectMapper mapper, ImportRequest request, byte[] body) {
-        ImportBody b = new ImportBody(mapper, request);
+    /**
+     * Every path checks the same limit on each document's received text before anything is written, and
+     * refuses duplicate attribute names: a body breaking either is a 400 as a whole.
+     */
+    public static ImportBody parse(DocumentLimit limit, ImportRequest request, byte[] body) {
+        ImportBody b = new ImportBody(limit, request);
         ImportRequest.Type type = request.type();
         if (type == ImportRequest.Type.AUTO) {
             type = firstNonBlank(body, 0, body.length) == '[' ? ImportRequest.Type.ARRAY : ImportRequest.Type.DOCUMENTS;
@@ -71,11 +78,15 @@ public final class ImportBody {
                 }
                 long start = p.currentTokenLocation().getByteOffset();
                 if (p.currentToken() != JsonToken.START_OBJECT) {
-                    add(position++, p.readValueAsTree(), null);
+                    JsonNode value = p.readValueAsTree();
+                    limit.check(p.currentLocation().getByteOffset() - start, "the element at position " + position);
+                    add(position++, value, null);
                     continue;
                 }
                 Scan scan = scanObject(p);
-                String raw = raw(body, start, p.currentLocation().getByteOffset());
+                long end = p.currentLocation().getByteOffset();
+                limit.check(end - start, "the document at position " + position);
+                String raw = raw(body, start, end);
                 if (raw == null) {
                     throw new IllegalStateException("JSON parser offsets do not frame the document at byte " + start);
                 }
@@ -145,6 +156,7 @@ public final class ImportBody {
             if (firstNonBlank(body, start, end) < 0) {
                 empty++;
             } else {
+                limit.check(end - start, "line " + line);
                 JsonNode value = parseLine(body, start, end, line);
                 if (!headersAndValues) {
                     add(line, value, raw(body, start, end));
@@ -182,10 +194,15 @@ public final class ImportBody {
             throw new ApiException(400, ApiException.BAD_PARAMETER,
                     "first line must be a non-empty JSON array of attribute names");
         }
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (JsonNode n : names) {
             if (!n.isTextual() || n.asText().isEmpty()) {
                 throw new ApiException(400, ApiException.BAD_PARAMETER,
                         "first line must contain attribute names as non-empty strings, found " + context(n));
+            }
+            if (!seen.add(n.asText())) {
+                throw new ApiException(400, ApiException.CORRUPTED_JSON, "duplicate attribute name '"
+                        + CollectionName.printable(n.asText()) + "' in the first line (attribute names)");
             }
         }
         return names;
@@ -264,17 +281,29 @@ public final class ImportBody {
         return s.length() > CONTEXT_CHARS ? s.substring(0, CONTEXT_CHARS) + "..." : s;
     }
 
-    private static ApiException malformed(String where, JsonProcessingException e) {
+    private ApiException malformed(String where, JsonProcessingException e) {
         if (e instanceof StreamReadException && e.getMessage() != null && e.getMessage().contains("end-of-input")) {
             return truncated();
         }
         String reason = e.getOriginalMessage();
+        if (e instanceof StreamConstraintsException) {
+            return limit.tooLarge("in " + where + ": " + (reason.length() > 200 ? reason.substring(0, 200) + "..." : reason));
+        }
+        if (reason.startsWith("Duplicate field '")) {
+            // as ArangoDB, whose parser checks attribute uniqueness: 400 with errorNum 600
+            String name = reason.substring("Duplicate field '".length(), reason.lastIndexOf('\''));
+            return new ApiException(400, ApiException.CORRUPTED_JSON, "duplicate attribute name '"
+                    + CollectionName.printable(name) + "' in " + where + at(e));
+        }
         if (reason.length() > 200) {
             reason = reason.substring(0, 200) + "...";
         }
-        String at = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
+        return new ApiException(400, ApiException.CORRUPTED_JSON, "malformed JSON in " + where + at(e) + ": " + reason);
+    }
+
+    private static String at(JsonProcessingException e) {
+        return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
                 + ", column " + e.getLocation().getColumnNr() + ")";
-        return new ApiException(400, ApiException.CORRUPTED_JSON, "malformed JSON in " + where + at + ": " + reason);
     }
 
     private static ApiException truncated() {

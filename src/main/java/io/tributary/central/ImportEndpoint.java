@@ -1,6 +1,8 @@
 package io.tributary.central;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLDecoder;
@@ -32,6 +34,7 @@ public class ImportEndpoint implements Service {
 
     private DocumentStore store;
     private long maxBodyBytes = 64L * 1024 * 1024;
+    private DocumentLimit documentLimit = new DocumentLimit(DocumentLimit.DEFAULT_MAX_BYTES);
 
     public void setStore(DocumentStore store) {
         this.store = store;
@@ -39,6 +42,11 @@ public class ImportEndpoint implements Service {
 
     public void setMaxBodyBytes(long maxBodyBytes) {
         this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** {@code tributary.central.max-document-bytes}: see {@link DocumentLimit}. */
+    public void setMaxDocumentBytes(long maxDocumentBytes) {
+        this.documentLimit = new DocumentLimit(maxDocumentBytes);
     }
 
     /** Started by the routes that use it; prepares the store's tables so the first request does not pay for it. */
@@ -71,7 +79,7 @@ public class ImportEndpoint implements Service {
         }
         SourcePosition position = SourcePosition.fromHeaders(in.getHeader(SourcePosition.SOURCE_HEADER, String.class),
                 in.getHeader(SourcePosition.POSITION_HEADER, String.class));
-        ImportBody parsed = ImportBody.parse(DocumentJson.MAPPER, request, body);
+        ImportBody parsed = ImportBody.parse(documentLimit, request, body);
         ImportResult result = store.importDocuments(database, request, parsed, position);
 
         ObjectNode answer = DocumentJson.MAPPER.createObjectNode()
@@ -123,6 +131,57 @@ public class ImportEndpoint implements Service {
         SourcePosition found = p.orElseThrow(() -> new ApiException(404, ApiException.NOT_FOUND,
                 "no position recorded for source '" + source + "'"));
         respond(in, 200, DocumentJson.MAPPER.createObjectNode().put("source", found.source()).put("position", found.position()));
+    }
+
+    /** {@code PUT /_api/tributary/sources/{source}}: 201 when new, 200 when confirmed or updated, 409 on a collision. */
+    public void registerSource(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String source = SourcePosition.requireSource(segmentAfter(in, "sources", 0));
+        byte[] body = in.getBody(byte[].class);
+        JsonNode json;
+        try {
+            json = DocumentJson.MAPPER.readTree(body == null ? new byte[0] : body);
+        } catch (IOException e) {
+            throw new ApiException(400, ApiException.CORRUPTED_JSON, "malformed JSON in the registration body");
+        }
+        SourceRegistration registration = SourceRegistration.fromJson(source, json);
+        SourceRegistry.Outcome outcome = store.register(registration);
+        int status = outcome == SourceRegistry.Outcome.CREATED ? 201 : 200;
+        ObjectNode answer = DocumentJson.MAPPER.createObjectNode().put("error", false).put("code", status)
+                .put("result", outcome.name().toLowerCase(Locale.ROOT));
+        answer.set("source", registration.toJson());
+        respond(in, status, answer);
+    }
+
+    /** {@code GET /_api/tributary/sources}. */
+    public void sources(Exchange exchange) {
+        ObjectNode answer = DocumentJson.MAPPER.createObjectNode().put("error", false).put("code", 200);
+        ArrayNode list = answer.putArray("sources");
+        store.sources().forEach(r -> list.add(r.toJson()));
+        respond(exchange.getMessage(), 200, answer);
+    }
+
+    /** {@code GET /_api/tributary/sources/{source}}. */
+    public void source(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String source = SourcePosition.requireSource(segmentAfter(in, "sources", 0));
+        SourceRegistration found = store.source(source).orElseThrow(() -> new ApiException(404, ApiException.NOT_FOUND,
+                "no source registered as '" + source + "'"));
+        respond(in, 200, found.toJson());
+    }
+
+    /**
+     * {@code DELETE /_api/tributary/sources/{source}}: forgets a registration, so the source can register
+     * again from another database (the documents and the position stay).
+     */
+    public void deregisterSource(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String source = SourcePosition.requireSource(segmentAfter(in, "sources", 0));
+        if (!store.deregister(source)) {
+            throw new ApiException(404, ApiException.NOT_FOUND, "no source registered as '" + source + "'");
+        }
+        respond(in, 200, DocumentJson.MAPPER.createObjectNode().put("error", false).put("code", 200).put("source", source)
+                .put("result", "deleted"));
     }
 
     /** The error body for whatever a central route threw; unexpected failures are logged and answered with 500. */

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,11 +26,10 @@ final class SourcePositions {
     }
 
     void createTable(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + table + " (source " + dialect.asciiKeyType(200) + " NOT NULL PRIMARY KEY,"
-                    + " position VARCHAR(" + SourcePosition.MAX_POSITION_CHARS + ") NOT NULL,"
-                    + " updated_at TIMESTAMP NOT NULL)" + dialect.tableOptions());
-        }
+        DocumentStore.createIdempotently(c, dialect, "CREATE TABLE IF NOT EXISTS " + table + " (source "
+                + dialect.asciiKeyType(200) + " NOT NULL PRIMARY KEY,"
+                + " position VARCHAR(" + SourcePosition.MAX_POSITION_CHARS + ") NOT NULL,"
+                + " updated_at TIMESTAMP NOT NULL)" + dialect.tableOptions());
     }
 
     /** Stores max(stored, given); the row lock keeps concurrent requests of one source in order. */

@@ -62,6 +62,7 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
     private String statusTable = "tributary_status";
     private String centralUrl;
     private String database = "";
+    private String collection = "";
     private String centralUsername = "";
     private String centralPassword = "";
     private int downAfterFailedRuns = 3;
@@ -69,6 +70,7 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
 
     private CaptureMode captureMode;
     private CentralAuth centralAuth;
+    private SourceRegistrar registrar;
     private String importPath;
     private Prepared prepared;
     /** The position recovered from the central node while this source has no status row yet. */
@@ -114,6 +116,7 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
             throw new IllegalArgumentException("Source '" + sourceId + "': invalid database name '" + database + "'");
         }
         centralAuth = new CentralAuth(centralUsername, centralPassword);
+        registrar = new SourceRegistrar(centralUrl, centralAuth);
         importPath = database.isEmpty() ? "/_api/import" : "/_db/" + database + "/_api/import";
         if (maxChanges < 1 || safetyLagMs < 0 || downAfterFailedRuns < 1 || gapTimeoutMs < 0) {
             throw new IllegalArgumentException("Source '" + sourceId
@@ -140,6 +143,7 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
             HealthCheckRegistry.get(exchange.getContext()).register(health);
         }
         Prepared p = prepared();
+        registrar.ensureRegistered(sourceId, dataSource, table, keyColumn, database, collection, keyPrefix);
         Watermark stored = watermark(p);
         synchronized (this) {
             run = new RunProgress(stored == null ? null : stored.position(p.order()));
@@ -414,6 +418,10 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
 
     public void setCentralUrl(String centralUrl) {
         this.centralUrl = centralUrl;
+    }
+
+    public void setCollection(String collection) {
+        this.collection = collection == null ? "" : collection;
     }
 
     public void setDatabase(String database) {

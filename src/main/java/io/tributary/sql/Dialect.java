@@ -175,6 +175,16 @@ public enum Dialect {
         return this == POSTGRESQL && "22P05".equals(e.getSQLState());
     }
 
+    /**
+     * Whether a {@code CREATE ... IF NOT EXISTS} failed only because another connection created the same
+     * object at the same moment (PostgreSQL checks existence before taking its catalog locks).
+     */
+    public boolean isConcurrentCreation(SQLException e) {
+        String state = e.getSQLState();
+        return isUniqueViolation(e) || "42P07".equals(state) || "42S01".equals(state) || "42710".equals(state)
+                || e.getErrorCode() == 1050;
+    }
+
     /** Whether a failed statement is a unique-key violation (a concurrent insert of the same key). */
     public boolean isUniqueViolation(SQLException e) {
         String state = e.getSQLState();

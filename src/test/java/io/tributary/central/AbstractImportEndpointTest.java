@@ -297,9 +297,12 @@ abstract class AbstractImportEndpointTest extends ImportEndpointTestBase {
         String p = "type=documents&createCollection=true&onDuplicate=replace&versionAttribute=ver";
         assertCounts(importInto(c, p, "{\"_key\":\"a\",\"ver\":5,\"s\":\"five\"}\n{\"_key\":\"b\",\"ver\":5}"), 2, 0, 0, 0, 0);
         assertCounts(importInto(c, p, "{\"_key\":\"a\",\"ver\":4,\"s\":\"four\"}"), 0, 0, 0, 0, 1);
-        assertCounts(importInto(c, p, "{\"_key\":\"a\",\"ver\":5,\"s\":\"five again\"}"), 0, 0, 0, 0, 1);
+        assertCounts(importInto(c, p, "{\"_key\":\"a\",\"ver\":5,\"s\":\"five\"}"), 0, 0, 0, 0, 1);
+        // an equal version with other content is a conflict (see anEqualVersionWithOtherContentIsAConflict...)
+        assertCounts(importInto(c, p, "{\"_key\":\"a\",\"ver\":5,\"s\":\"five again\"}"), 0, 1, 0, 0, 0);
         assertThat(storedDocument(c, "a").get("s").asText()).isEqualTo("five");
-        assertCounts(importInto(c, p, "{\"_key\":\"a\",\"ver\":5.9,\"s\":\"5.9 rounds down\"}"), 0, 0, 0, 0, 1);
+        assertCounts(importInto(c, p, "{\"_key\":\"a\",\"ver\":5.9,\"s\":\"5.9 rounds down\"}"), 0, 1, 0, 0, 0);
+        assertCounts(importInto(c, p, "{\"_key\":\"a\",\"ver\":4.9,\"s\":\"4.9 rounds down\"}"), 0, 0, 0, 0, 1);
         assertCounts(importInto(c, p, "{\"_key\":\"a\",\"ver\":6,\"s\":\"six\"}\n{\"_key\":\"a\",\"ver\":5,\"s\":\"late\"}"), 0, 0, 0, 1, 1);
         assertThat(storedDocument(c, "a").get("s").asText()).isEqualTo("six");
         assertThat(db.count("SELECT COUNT(*) FROM " + table(c) + " WHERE " + db.dialect().quote("_version") + " = 6")).isEqualTo(1);
@@ -342,7 +345,7 @@ abstract class AbstractImportEndpointTest extends ImportEndpointTestBase {
         String body = "[ {\"_key\":\"s1\", \"ver\": 7.9, \"nested\": {\"_key\": \"inner\", \"ver\": 99, \"list\": [1, {\"x\": null}]},"
                 + " \"big\": 123456789012345678901234567890, \"pi\": 3.14159265358979323846, \"text\": \"caf\u00e9 \\\"q\\\" \\n\","
                 + " \"escaped\": \"a\\u001eb\\u0007c\"},\n"
-                + " {\"_key\":\"ignored-first\", \"_key\":\"s2\", \"ver\": 1},\n"
+                + " {\"_key\":\"s2\", \"ver\": 1},\n"
                 + " {\"_key\":\"s3\", \"_id\": \"elsewhere/s3\", \"_rev\": \"r\", \"ver\": 2} ]";
         assertCounts(importInto(c, p, body), 3, 0, 0, 0, 0);
         JsonNode s1 = storedDocument(c, "s1");
@@ -353,17 +356,258 @@ abstract class AbstractImportEndpointTest extends ImportEndpointTestBase {
         assertThat(s1.get("escaped").asText()).as("escaped control characters survive").isEqualTo("a\u001eb\u0007c");
         assertThat(db.count("SELECT COUNT(*) FROM " + table(c) + " WHERE " + db.dialect().quote("_version") + " = 7"))
                 .as("the top-level version, rounded down, not the nested one").isEqualTo(1);
-        assertThat(storedDocument(c, "s2").get("_key").asText()).as("the last _key attribute counts").isEqualTo("s2");
-        assertThat(client.get("/_api/document/" + c + "/ignored-first").status()).isEqualTo(404);
+        assertThat(storedDocument(c, "s2").get("_key").asText()).isEqualTo("s2");
         JsonNode s3 = storedDocument(c, "s3");
         assertThat(s3.has("_rev")).isFalse();
         assertThat(s3.get("_id").asText()).isEqualTo(c + "/s3");
         // a replay with an older top-level version but a newer nested one is ignored
-        assertCounts(importInto(c, p, "[{\"_key\":\"s1\",\"ver\":7,\"nested\":{\"ver\":100}}]"), 0, 0, 0, 0, 1);
+        assertCounts(importInto(c, p, "[{\"_key\":\"s1\",\"ver\":6,\"nested\":{\"ver\":100}}]"), 0, 0, 0, 0, 1);
         assertCounts(importInto(c, p, "[{\"_key\":\"s1\",\"ver\":8}]"), 0, 0, 0, 1, 0);
         assertThat(storedDocument(c, "s1").has("nested")).isFalse();
         // a key that is not a string is still a per-document error (complete=false default)
         assertCounts(importInto(c, p, "[{\"_key\":5},{\"_key\":\"s4\"}]"), 1, 1, 0, 0, 0);
+    }
+
+
+    // ---- limits: one document size, duplicate attribute names ---------------------------------
+
+    /** Every import path, as the body of a one-document request: the same document, its format differs. */
+    private static final String[][] PATHS = {
+            {"type=documents", "%s"}, {"type=array", "[%s]"}, {"type=list", "[ %s ]"}, {"type=auto", "[%s]"},
+            {"type=auto", "%s"}};
+
+    @Test
+    void aDocumentOverTheLimitIsThe400OfEveryPathAndWritesNothing() {
+        long limit = DocumentLimit.DEFAULT_MAX_BYTES;
+        String over = "{\"_key\":\"big\",\"s\":\"" + "x".repeat((int) limit) + "\"}";
+        long before = collections();
+        for (String[] path : PATHS) {
+            String c = collection();
+            var r = importInto(c, path[0] + "&createCollection=true&onDuplicate=replace&versionAttribute=v",
+                    "{\"_key\":\"small\"}\n".repeat(path[1].startsWith("[") ? 0 : 1) + String.format(path[1], over));
+            assertError(r, 400, 1216, "document too large");
+            assertThat(r.json().get("errorMessage").asText()).contains("tributary.central.max-document-bytes");
+        }
+        // headers and values: the line of values is the document
+        String c = collection();
+        assertError(importInto(c, "createCollection=true", "[\"_key\",\"s\"]\n[\"a\",\"ok\"]\n[\"big\",\"" + "y".repeat((int) limit) + "\"]"),
+                400, 1216, "line 3");
+        assertThat(collections()).as("no collection created by a refused request").isEqualTo(before);
+        // the issue's case: a 20-million-character string, into an existing collection, complete=false
+        String existing = collection();
+        assertCounts(importInto(existing, "type=array&createCollection=true", "[{\"_key\":\"kept\"}]"), 1, 0, 0, 0, 0);
+        assertError(importInto(existing, "type=array&onDuplicate=replace",
+                "[{\"_key\":\"a\"},{\"_key\":\"huge\",\"s\":\"" + "z".repeat(20_000_000) + "\"}]"), 400, 1216, "position 1");
+        assertError(importInto(existing, "type=array", "[{\"_key\":\"a\"},\"" + "z".repeat((int) limit + 1) + "\"]"),
+                400, 1216, "document too large");
+        assertThat(rows(existing)).as("nothing of a refused request").isEqualTo(1);
+    }
+
+    @Test
+    void aDocumentAtTheLimitIsStoredAndReadBackOnEveryDatabase() {
+        String c = collection();
+        String prefix = "{\"_key\":\"edge\",\"v\":1,\"s\":\"";
+        String doc = prefix + "é".repeat((int) (DocumentLimit.DEFAULT_MAX_BYTES - prefix.length() - 2) / 2) + "\"}";
+        assertThat((long) doc.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(DocumentLimit.DEFAULT_MAX_BYTES);
+        assertCounts(importInto(c, "type=array&createCollection=true&onDuplicate=replace&versionAttribute=v", "[" + doc + ",{\"_key\":\"next\"}]"),
+                2, 0, 0, 0, 0);
+        assertThat(storedDocument(c, "edge").get("s").asText()).hasSize((int) (DocumentLimit.DEFAULT_MAX_BYTES - prefix.length() - 2) / 2);
+        assertCounts(importInto(c, "type=documents&onDuplicate=update", doc.replace("\"v\":1", "\"v\":2")), 0, 0, 0, 1, 0);
+    }
+
+    @Test
+    void duplicateAttributeNamesAreRefusedAsArangoDbDoes() {
+        long before = collections();
+        for (String doc : List.of("{\"_key\":\"a\",\"_key\":\"b\"}", "{\"_key\":\"a\",\"n\":{\"x\":1,\"y\":2,\"x\":3}}",
+                "{\"v\":1,\"w\":2,\"v\":1}")) {
+            for (String[] path : PATHS) {
+                String c = collection();
+                var r = importInto(c, path[0] + "&createCollection=true&onDuplicate=replace&versionAttribute=v", String.format(path[1], doc));
+                assertError(r, 400, 600, "duplicate attribute name");
+            }
+        }
+        assertError(importInto(collection(), "createCollection=true", "[\"_key\",\"a\",\"_key\"]\n[\"x\",1,\"y\"]"), 400, 600,
+                "duplicate attribute name '_key'");
+        assertThat(collections()).isEqualTo(before);
+    }
+
+    // ---- the version tie rule ----------------------------------------------------------------
+
+    @Test
+    void anEqualVersionWithOtherContentIsAConflictNotAnAcknowledgement() {
+        String c = collection();
+        String p = "type=array&createCollection=true&onDuplicate=replace&versionAttribute=_version&complete=true&details=true";
+        assertCounts(importInto(c, p, "[{\"_key\":\"s-1\",\"_version\":5,\"_source\":\"a\",\"v\":1,\"o\":{\"x\":1.50,\"y\":[1,2]}},"
+                + "{\"_key\":\"s-2\",\"_version\":5,\"_source\":\"a\"}]"), 2, 0, 0, 0, 0);
+        // the same content in another attribute order and number spelling: already applied
+        assertCounts(importInto(c, p, "[{\"o\":{\"y\":[1,2],\"x\":1.5},\"v\":1,\"_source\":\"a\",\"_version\":5,\"_key\":\"s-1\"}]"),
+                0, 0, 0, 0, 1);
+        // another source's row under the same key and version: 409, nothing of the batch written
+        var conflict = importInto(c, p, "[{\"_key\":\"s-3\",\"_version\":1},{\"_key\":\"s-1\",\"_version\":5,\"_source\":\"b\",\"v\":2}]");
+        assertError(conflict, 409, 1200, "conflict: document 's-1'");
+        assertThat(conflict.json().get("errorMessage").asText()).contains("stored from source 'a'").contains("sent by source 'b'")
+                .contains("nothing was imported");
+        assertThat(rows(c)).isEqualTo(2);
+        assertThat(storedDocument(c, "s-1").get("v").asInt()).isEqualTo(1);
+        // without complete: counted as an error with details, the rest is written, the position does not move
+        String source = "src-" + c;
+        var partial = client.post(importUrl(c, p.replace("&complete=true", "")),
+                "[{\"_key\":\"s-4\",\"_version\":1},{\"_key\":\"s-2\",\"_version\":5,\"changed\":true}]",
+                "X-Tributary-Source", source, "X-Tributary-Position", "0000000001");
+        assertCounts(partial, 1, 1, 0, 0, 0);
+        assertThat(partial.json().get("details").get(0).asText()).startsWith("at position 1: conflict: document 's-2'")
+                .contains("sent by source '" + source + "'");
+        assertError(client.get("/_api/tributary/positions/" + source), 404, 404, source);
+        // lower versions stay ignored, higher ones write
+        assertCounts(importInto(c, p, "[{\"_key\":\"s-1\",\"_version\":4,\"v\":9},{\"_key\":\"s-2\",\"_version\":6,\"v\":6}]"), 0, 0, 0, 1, 1);
+        // the general write path (a key twice in one request) judges ties by the same rule, in-request too
+        var twice = importInto(c, p.replace("&complete=true", ""), "[{\"_key\":\"s-5\",\"_version\":1,\"v\":1},"
+                + "{\"_key\":\"s-5\",\"_version\":1,\"v\":1},{\"_key\":\"s-5\",\"_version\":1,\"v\":2},{\"_key\":\"s-2\",\"_version\":6,\"v\":7}]");
+        assertCounts(twice, 1, 2, 0, 0, 1);
+        assertThat(storedDocument(c, "s-5").get("v").asInt()).isEqualTo(1);
+        assertThat(storedDocument(c, "s-2").get("v").asInt()).isEqualTo(6);
+        // onDuplicate=update: an equal version that would change the document is a conflict too
+        String u = "type=documents&onDuplicate=update&versionAttribute=_version&complete=true";
+        assertCounts(importInto(c, u, "{\"_key\":\"s-2\",\"_version\":6,\"v\":6}"), 0, 0, 0, 0, 1);
+        assertError(importInto(c, u, "{\"_key\":\"s-2\",\"_version\":6,\"extra\":1}"), 409, 1200, "s-2");
+    }
+
+    // ---- collection creation -----------------------------------------------------------------
+
+    @Test
+    void concurrentFirstImportsCreateOneCollection() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (int round = 0; round < 3; round++) {
+                String c = collection();
+                long before = collections();
+                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                List<Future<CentralClient.Response>> results = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    int thread = t;
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return importInto(c, "type=array&createCollection=true",
+                                "[{\"_key\":\"t" + thread + "-a\"},{\"_key\":\"t" + thread + "-b\"}]");
+                    }));
+                }
+                start.countDown();
+                for (Future<CentralClient.Response> f : results) {
+                    assertCounts(f.get(60, java.util.concurrent.TimeUnit.SECONDS), 2, 0, 0, 0, 0);
+                }
+                assertThat(rows(c)).isEqualTo(16);
+                assertThat(collections()).isEqualTo(before + 1);
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** The DDL itself, raced from 8 connections as separate nodes would: every one succeeds. */
+    @Test
+    void concurrentCreationOfOneTableSucceedsEverywhere() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (int round = 0; round < 3; round++) {
+                String table = DocumentStore.tableName("race", collection());
+                java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(8);
+                List<Future<?>> results = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    results.add(pool.submit(() -> {
+                        // a connection of its own each (not the pool's 4), as 8 nodes would have
+                        try (java.sql.Connection conn = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), "")) {
+                            barrier.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                            DocumentStore.createIdempotently(conn, db.dialect(), DocumentStore.createTableSql(db.dialect(), table));
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : results) {
+                    f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
+                assertThat(db.count("SELECT COUNT(*) FROM " + db.dialect().quote(table))).isZero();
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    // ---- source registry ---------------------------------------------------------------------
+
+    private static String registration(String fingerprint, String origin, String database, String collection, String prefix) {
+        return "{\"fingerprint\":\"" + fingerprint.repeat(64 / fingerprint.length()) + "\",\"origin\":\"" + origin
+                + "\",\"database\":\"" + database + "\",\"collection\":\"" + collection + "\",\"keyPrefix\":\"" + prefix + "\"}";
+    }
+
+    private CentralClient.Response register(String source, String body) {
+        return client.send("PUT", "/_api/tributary/sources/" + source, body);
+    }
+
+    @Test
+    void aSourceIdBelongsToOneDatabaseAndTable() {
+        String c = collection();
+        String id = "orders-" + c;
+        var created = register(id, registration("a1", "postgresql://db1:5432/shop table public.changes key id", "_system", c, id + "-"));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().get("result").asText()).isEqualTo("created");
+        var again = register(id, registration("a1", "postgresql://db1:5432/shop table public.changes key id", "_system", c, id + "-"));
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().get("result").asText()).isEqualTo("unchanged");
+        // the same id from another database: refused, naming both
+        var other = register(id, registration("b2", "mariadb://db2:3306/shop table changes key id", "_system", c, id + "-"));
+        assertError(other, 409, 1200, "already registered by another database or table");
+        assertThat(other.json().get("errorMessage").asText()).contains("postgresql://db1:5432/shop").contains("mariadb://db2:3306/shop")
+                .contains("DELETE /_api/tributary/sources/" + id);
+        assertThat(client.get("/_api/tributary/sources/" + id).json().get("origin").asText()).startsWith("postgresql://db1");
+        assertThat(client.get("/_api/tributary/sources").json().get("sources").toString()).contains("\"source\":\"" + id + "\"");
+        // re-pointing a source legitimately: forget it, then it registers from its new database
+        assertThat(client.send("DELETE", "/_api/tributary/sources/" + id, "").status()).isEqualTo(200);
+        assertError(client.get("/_api/tributary/sources/" + id), 404, 404, id);
+        assertError(client.send("DELETE", "/_api/tributary/sources/" + id, ""), 404, 404, id);
+        assertThat(register(id, registration("b2", "mariadb://db2:3306/shop table changes key id", "_system", c, id + "-")).status())
+                .isEqualTo(201);
+        // moving its collection or prefix (same database and table) updates the registration
+        var moved = register(id, registration("b2", "mariadb://db2:3306/shop table changes key id", "_system", c, id + "-v2-"));
+        assertThat(moved.json().get("result").asText()).isEqualTo("updated");
+        // invalid registrations
+        assertError(register(id, "{\"fingerprint\":\"xyz\",\"collection\":\"" + c + "\",\"keyPrefix\":\"\"}"), 400, 400, "fingerprint");
+        assertError(register(id, registration("b2", "o", "_system", c, "bad prefix")), 400, 400, "keyPrefix");
+        assertError(register("bad%20id!", registration("b2", "o", "_system", c, "p")), 400, 400, "invalid source id");
+        assertError(register(id, "not json"), 400, 600, "malformed");
+    }
+
+    @Test
+    void keyPrefixesOfSourcesSharingACollectionMustNotCollide() {
+        String c = collection();
+        assertThat(register("eu-" + c, registration("c3", "h2:mem:eu table changes key id", "_system", c, "orders-")).status()).isEqualTo(201);
+        for (String prefix : new String[] {"orders-", "orders-eu-", "orders", ""}) {
+            var r = register("us-" + c, registration("d4", "h2:mem:us table changes key id", "_system", c, prefix));
+            assertError(r, 409, 1200, "collides with source 'eu-" + c + "'");
+            assertThat(r.json().get("errorMessage").asText()).contains("source 'us-" + c + "'").contains("h2:mem:us").contains("h2:mem:eu");
+        }
+        // the same prefix elsewhere is no collision: another collection, another database, a sibling prefix
+        assertThat(register("us-" + c, registration("d4", "h2:mem:us table changes key id", "_system", c, "orderz-")).status()).isEqualTo(201);
+        assertThat(register("x-" + c, registration("e5", "h2:mem:x table changes key id", "_system", c + "b", "orders-")).status()).isEqualTo(201);
+        assertThat(register("y-" + c, registration("f6", "h2:mem:y table changes key id", "other", c, "orders-")).status()).isEqualTo(201);
+    }
+
+    @Test
+    void aRegisteredSourceWritesOnlyItsOwnKeysIntoItsOwnCollection() {
+        String c = collection();
+        String id = "shop-" + c;
+        assertThat(register(id, registration("a7", "h2:mem:shop table changes key id", "_system", c, "shop-")).status()).isEqualTo(201);
+        String p = "type=array&createCollection=true&onDuplicate=replace&versionAttribute=_version&complete=true";
+        assertCounts(client.post(importUrl(c, p), "[{\"_key\":\"shop-1\",\"_version\":1}]",
+                "X-Tributary-Source", id, "X-Tributary-Position", "1"), 1, 0, 0, 0, 0);
+        var foreign = client.post(importUrl(c, p.replace("&complete=true", "")), "[{\"_key\":\"shop-2\",\"_version\":1},{\"_key\":\"other-1\",\"_version\":1}]",
+                "X-Tributary-Source", id, "X-Tributary-Position", "2");
+        assertError(foreign, 409, 1200, "document key 'other-1' at position 1 does not start with the key prefix 'shop-'");
+        String elsewhere = collection();
+        assertError(client.post(importUrl(elsewhere, p), "[{\"_key\":\"shop-3\",\"_version\":1}]",
+                "X-Tributary-Source", id, "X-Tributary-Position", "3"), 409, 1200, "is registered for _system/" + c);
+        assertThat(rows(c)).isEqualTo(1);
+        assertThat(rows(elsewhere)).as("refused before the collection was created").isEqualTo(-1);
+        assertThat(position(id)).isEqualTo("1");
     }
 
     // ---- source positions --------------------------------------------------------------------

@@ -55,6 +55,10 @@ public final class CentralClient {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), headers);
     }
 
+    public Response send(String method, String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).method(method, HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     public Response method(String method, String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).method(method, HttpRequest.BodyPublishers.noBody()));
     }

@@ -121,6 +121,31 @@ class CentralSecurityTest extends ImportEndpointTestBase {
     }
 
     @Test
+    void healthDetailsAndMetricsNeedCredentialsWhileBareLivenessStaysOpen() {
+        for (String open : new String[] {"/observe/health", "/observe/health/live", "/observe/health/ready"}) {
+            var r = anonymous().get(open);
+            assertThat(r.status()).as(open + " " + r.body()).isEqualTo(200);
+            assertThat(r.json().get("status").asText()).as(open).isEqualTo("UP");
+            assertThat(r.json().size()).as("status only: " + r.body()).isEqualTo(1);
+        }
+        for (String guarded : new String[] {"/observe/health?data=true", "/observe/health?exposureLevel=full",
+                "/observe/health/live?data=true", "/observe/metrics", "/observe/info", "/observe/health/ready?exposureLevel=full",
+                "/observe/health/camel-routes?data=true", "/observe/", "/observe/metrics?name=x", "/observe//metrics"}) {
+            var r = anonymous().get(guarded);
+            assertThat(r.status()).as(guarded + " " + r.body()).isEqualTo(401);
+            assertThat(r.json().get("errorNum").asInt()).isEqualTo(401);
+            assertThat(r.raw().headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"tributary\"");
+            assertThat(new CentralClient(port()).credentials("sync", "wrong").get(guarded).status()).as(guarded).isEqualTo(401);
+        }
+        var details = authorized().get("/observe/health?exposureLevel=full&data=true");
+        assertThat(details.status()).as(details.body()).isEqualTo(200);
+        assertThat(details.body()).contains("\"checks\"");
+        var metrics = authorized().get("/observe/metrics");
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body()).contains("camel_");
+    }
+
+    @Test
     void refusesToServeTheNetworkWithoutAPassword() {
         assertThatThrownBy(() -> TributaryApp.builder().properties(db.beanProperties("centralDb"))
                 .property("camel.server.host", "0.0.0.0").property("camel.server.port", "" + TributaryApp.freePort())

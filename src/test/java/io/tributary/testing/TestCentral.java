@@ -46,6 +46,7 @@ public final class TestCentral implements AutoCloseable {
     private final Map<String, String> positions = new HashMap<>();
     private final List<Set<String>> requestHeaders = new ArrayList<>();
     private final List<String> requestPaths = new ArrayList<>();
+    private final List<String> registrations = new ArrayList<>();
     private Behaviour behaviour = Behaviour.OK;
     private int failuresLeft = -1;
     private int ignored;
@@ -139,6 +140,11 @@ public final class TestCentral implements AutoCloseable {
         return new ArrayList<>(requestPaths);
     }
 
+    /** The source ids that registered, in order. */
+    public synchronized List<String> registrations() {
+        return new ArrayList<>(registrations);
+    }
+
     public int importRequests() {
         return importRequests.get();
     }
@@ -159,6 +165,15 @@ public final class TestCentral implements AutoCloseable {
                 String position = position(source);
                 respond(http, position == null ? 404 : 200, position == null ? "{\"error\":true,\"code\":404}"
                         : JSON.writeValueAsString(Map.of("source", source, "position", position)));
+                return;
+            }
+            if (http.getRequestMethod().equals("PUT") && path.startsWith("/_api/tributary/sources/")) {
+                // a source registers once per start before its first import; the stand-in accepts every registration
+                synchronized (this) {
+                    registrations.add(path.substring("/_api/tributary/sources/".length()));
+                }
+                http.getRequestBody().readAllBytes();
+                respond(http, 200, "{\"error\":false,\"code\":200,\"result\":\"unchanged\"}");
                 return;
             }
             if (!http.getRequestMethod().equals("POST") || !path.endsWith("/_api/import")) {

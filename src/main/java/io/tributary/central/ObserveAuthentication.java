@@ -1,0 +1,77 @@
+package io.tributary.central;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.spi.OnCamelContextStarted;
+
+/**
+ * Puts the central credentials in front of Camel's observability endpoints ({@code /observe/...}),
+ * which the management server serves on the same Vert.x router outside any route (so the routes'
+ * {@code interceptFrom} never sees them). With a password set, only the bare liveness answers stay
+ * open: {@code GET /observe/health}, {@code /observe/health/live} and {@code /observe/health/ready}
+ * without query parameters (status only, {@code camel.health.exposure-level=oneline}). Health details
+ * ({@code ?data=true}, {@code exposureLevel}), metrics, info and every other console need Basic auth.
+ */
+public class ObserveAuthentication implements OnCamelContextStarted {
+
+    /** Above every handler Camel adds: Vert.x runs routes in ascending order. */
+    private static final int ORDER = -1_000_000;
+    private static final Set<String> OPEN = Set.of("/observe/health", "/observe/health/live", "/observe/health/ready");
+
+    private BasicAuthentication authentication;
+    private int port;
+    private String path = "/observe";
+
+    public void setAuthentication(BasicAuthentication authentication) {
+        this.authentication = authentication;
+    }
+
+    public void setPort(int port) {
+        this.port = port;
+    }
+
+    /** {@code camel.management.path}. */
+    public void setPath(String path) {
+        this.path = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    @Override
+    public void onContextStarted(CamelContext context) {
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        if (router == null) {
+            router = VertxPlatformHttpRouter.lookup(context);
+        }
+        if (router == null) {
+            throw new IllegalStateException("No HTTP router on port " + port + " to protect " + path + " with");
+        }
+        router.route(path + "/*").order(ORDER).handler(this::handle);
+        router.route(path).order(ORDER).handler(this::handle);
+    }
+
+    private void handle(RoutingContext ctx) {
+        if (!authentication.isEnabled() || isBareLiveness(ctx)) {
+            ctx.next();
+            return;
+        }
+        try {
+            authentication.check(ctx.request().getHeader("Authorization"));
+            ctx.next();
+        } catch (ApiException e) {
+            ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json; charset=utf-8")
+                    .putHeader("WWW-Authenticate", "Basic realm=\"tributary\"")
+                    .end("{\"error\":true,\"errorNum\":401,\"errorMessage\":\"not authorized to execute this request\",\"code\":401}");
+        }
+    }
+
+    private boolean isBareLiveness(RoutingContext ctx) {
+        String p = ctx.normalizedPath();
+        String relative = p.startsWith(path) ? "/observe" + p.substring(path.length()) : p;
+        String query = ctx.request().query();
+        return (ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD)
+                && OPEN.contains(relative.endsWith("/") ? relative.substring(0, relative.length() - 1) : relative)
+                && (query == null || query.isEmpty());
+    }
+}
