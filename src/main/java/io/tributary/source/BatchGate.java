@@ -5,10 +5,13 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * The send window of one page of a source's run: batch {@code n} is sent only once every batch before
- * {@code n - parallelBatches + 1} has been imported, and never once an earlier batch has failed an
- * attempt. So at most {@code parallelBatches - 1} batches after a failing one can ever reach the
- * central node (they are sent again by the next run), however long the failing one is retried.
+ * The send window of one page of a source's run. Batch {@code n} is sent only once every batch
+ * before {@code n - parallelBatches + 1} has been imported, and not while an earlier batch is failing:
+ * it waits while that batch is retried, goes on if the retry succeeds, and is held back (fails without
+ * being sent) once the earlier batch has failed for good. So at most {@code parallelBatches - 1}
+ * batches after a failing one can ever reach the central node (they are sent again by the next run),
+ * however long the failing one is retried, and no batch of a run is still being sent when the run
+ * has ended.
  *
  * <p>A template-local bean of the source route: {@link #reset} starts a page (a failed page ends
  * the run), {@link #check} runs before each batch's POST, {@link #imported} after its response was
@@ -16,23 +19,32 @@ import org.apache.camel.Processor;
  * ({@code onExceptionOccurredRef}).
  *
  * <p>Waiting cannot deadlock: the split hands batches to a first-in-first-out pool of
- * {@code parallelBatches} threads, so while batch {@code n} waits, the batch it waits for already
+ * {@code parallelBatches} threads, so while batch {@code n} waits, every batch it waits for already
  * runs on another thread.
  */
 public final class BatchGate implements Processor {
 
+    private static final long RECHECK_MS = 200;
+
     private final int window;
+    private final int maximumRedeliveries;
     private final BitSet imported = new BitSet();
-    private int firstFailed = Integer.MAX_VALUE;
+    /** Batches with a failed attempt that have not been imported since. */
+    private final BitSet failing = new BitSet();
+    private int[] attempts = new int[16];
+    private int failedForGood = Integer.MAX_VALUE;
     private String reason;
 
-    public BatchGate(int parallelBatches) {
+    public BatchGate(int parallelBatches, int maximumRedeliveries) {
         this.window = Math.max(1, parallelBatches);
+        this.maximumRedeliveries = maximumRedeliveries;
     }
 
     public synchronized void reset() {
         imported.clear();
-        firstFailed = Integer.MAX_VALUE;
+        failing.clear();
+        attempts = new int[16];
+        failedForGood = Integer.MAX_VALUE;
         reason = null;
         notifyAll();
     }
@@ -42,23 +54,34 @@ public final class BatchGate implements Processor {
     public synchronized void process(Exchange exchange) {
         Integer index = exchange.getProperty(Exchange.SPLIT_INDEX, Integer.class);
         Throwable failure = exchange.getException();
-        if (index != null && index < firstFailed && !(failure instanceof HeldBack)) {
-            firstFailed = index;
-            reason = failure == null ? "unknown" : ChangeSource.reason(failure);
-            notifyAll();
+        if (index == null || failure instanceof HeldBack) {
+            return;
         }
+        if (index >= attempts.length) {
+            attempts = java.util.Arrays.copyOf(attempts, Math.max(index + 1, attempts.length * 2));
+        }
+        attempts[index]++;
+        failing.set(index);
+        // the last attempt, or no retries at all while Tributary stops (allowRedeliveryWhileStopping: false)
+        boolean lastAttempt = attempts[index] > maximumRedeliveries || exchange.getContext().isStopping();
+        if (lastAttempt && index < failedForGood) {
+            failedForGood = index;
+            reason = failure == null ? "unknown" : ChangeSource.reason(failure);
+        }
+        notifyAll();
     }
 
-    /** Before a batch is sent: waits for its place in the window; fails it, without retries, once an earlier batch failed. */
+    /** Before a batch is sent: waits for its place in the window and for earlier failing batches; fails it once one failed for good. */
     public void check(Exchange exchange) throws InterruptedException {
         int index = exchange.getProperty(Exchange.SPLIT_INDEX, 0, Integer.class);
         String held;
         synchronized (this) {
-            while (firstFailed > index && index >= imported.nextClearBit(0) + window) {
-                wait(1000);
+            while (failedForGood > index && mustWait(index) && !exchange.getContext().isStopping()) {
+                wait(RECHECK_MS);
             }
-            held = firstFailed < index ? "batch " + (index + 1) + " held back because batch " + (firstFailed + 1)
-                    + " of this run failed: " + reason : null;
+            held = failedForGood < index ? "batch " + (index + 1) + " held back because batch " + (failedForGood + 1)
+                    + " of this run failed: " + reason
+                    : mustWait(index) ? "batch " + (index + 1) + " held back because Tributary is stopping" : null;
         }
         if (held != null) {
             exchange.getExchangeExtension().setRedeliveryExhausted(true);
@@ -66,9 +89,16 @@ public final class BatchGate implements Processor {
         }
     }
 
-    /** The central node accepted the batch. */
+    private boolean mustWait(int index) {
+        int earliestFailing = failing.nextSetBit(0);
+        return (earliestFailing >= 0 && earliestFailing < index) || index >= imported.nextClearBit(0) + window;
+    }
+
+    /** The central node accepted the batch (possibly after failed attempts). */
     public synchronized void imported(Exchange exchange) {
-        imported.set(exchange.getProperty(Exchange.SPLIT_INDEX, 0, Integer.class));
+        int index = exchange.getProperty(Exchange.SPLIT_INDEX, 0, Integer.class);
+        imported.set(index);
+        failing.clear(index);
         notifyAll();
     }
 

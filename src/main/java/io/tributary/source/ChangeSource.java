@@ -141,6 +141,9 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
         if (health.getCamelContext() == null) {
             health.setCamelContext(exchange.getContext());
             HealthCheckRegistry.get(exchange.getContext()).register(health);
+            if (captureMode == CaptureMode.INCREMENTING) {
+                KeyGapMetrics.register(exchange.getContext(), sourceId, health);
+            }
         }
         Prepared p = prepared();
         registrar.ensureRegistered(sourceId, dataSource, table, keyColumn, database, collection, keyPrefix);

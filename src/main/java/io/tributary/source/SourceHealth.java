@@ -37,6 +37,14 @@ public final class SourceHealth extends AbstractHealthCheck {
         givenUpGaps = givenUp;
     }
 
+    synchronized int openGaps() {
+        return Math.max(openGaps, 0);
+    }
+
+    synchronized long givenUpGaps() {
+        return givenUpGaps;
+    }
+
     synchronized void runSucceeded() {
         consecutiveFailures = 0;
         lastSuccessAt = Instant.now();

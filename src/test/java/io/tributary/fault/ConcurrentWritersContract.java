@@ -103,6 +103,11 @@ abstract class ConcurrentWritersContract {
                 truth = truth(source, workload);
                 Await.until("every committed row in the central collection (seed " + seed + ")", Duration.ofSeconds(90),
                         () -> difference(central, truth, sourceId).isEmpty(), () -> difference(central, truth, sourceId));
+                if (workload == Workload.APPEND) {
+                    assertThat(metrics(port)).as("key gaps on /observe/metrics")
+                            .contains("tributary_source_key_gaps_open{source=\"" + sourceId + "\"}")
+                            .contains("tributary_source_key_gaps_given_up{source=\"" + sourceId + "\"}");
+                }
             }
             Map<String, String> arrived = arrived(central, sourceId);
             assertThat(arrived).as("central documents against the committed rows (seed " + seed + ")").isEqualTo(truth);
@@ -112,6 +117,12 @@ abstract class ConcurrentWritersContract {
             record(WRITERS + " concurrent writers (2 holding transactions up to " + HOLD_MS + " ms, 1 in 10 of those rolled back), "
                     + workload.name().toLowerCase().replace('_', '-') + " workload", dialect(), 1, truth.size(), writers);
         }
+    }
+
+    private static String metrics(int port) throws IOException, InterruptedException {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/observe/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** What was committed: key -> content, from the ledger or the table itself. */
