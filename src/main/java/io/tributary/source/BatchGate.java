@@ -1,8 +1,13 @@
 package io.tributary.source;
 
 import java.util.BitSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The send window of one page of a source's run. Batch {@code n} is sent only once every batch
@@ -25,25 +30,57 @@ import org.apache.camel.Processor;
 public final class BatchGate implements Processor {
 
     private static final long RECHECK_MS = 200;
+    /** How long a new page waits for batches of the previous one still being retried (a safety bound). */
+    private static final long STRAGGLER_WAIT_MS = 60_000;
+    /** Marks a batch that passed {@link #check}; a fresh object per batch, since split copies properties around. */
+    private static final String PASSED = "tributaryGatePassed";
+    private static final Logger LOG = LoggerFactory.getLogger(BatchGate.class);
 
     private final int window;
     private final int maximumRedeliveries;
     private final BitSet imported = new BitSet();
     /** Batches with a failed attempt that have not been imported since. */
     private final BitSet failing = new BitSet();
-    private int[] attempts = new int[16];
     private int failedForGood = Integer.MAX_VALUE;
     private String reason;
+    /** Which page the window is counting; events of batches of an earlier page change nothing in it. */
+    private long generation;
+    /** Batches past {@link #check} whose outcome is not known yet, whatever their page. */
+    private final Set<Passed> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    /** One batch past the gate: its page and its failed attempts so far. */
+    private static final class Passed {
+        final long generation;
+        int attempts;
+
+        Passed(long generation) {
+            this.generation = generation;
+        }
+    }
 
     public BatchGate(int parallelBatches, int maximumRedeliveries) {
         this.window = Math.max(1, parallelBatches);
         this.maximumRedeliveries = maximumRedeliveries;
     }
 
-    public synchronized void reset() {
+    /**
+     * Starts a page. Camel's split ends a page at its first failed batch without waiting for the
+     * others, so a batch of the previous page may still be retried: the new page waits for it first, so
+     * that runs never overlap.
+     */
+    public synchronized void reset(Exchange exchange) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + STRAGGLER_WAIT_MS;
+        while (!inFlight.isEmpty() && !exchange.getContext().isStopping() && System.currentTimeMillis() < deadline) {
+            wait(RECHECK_MS);
+        }
+        if (!inFlight.isEmpty() && !exchange.getContext().isStopping()) {
+            LOG.warn("{} batch(es) of the previous page still unfinished after {} ms; starting the next page anyway",
+                    inFlight.size(), STRAGGLER_WAIT_MS);
+            inFlight.clear();
+        }
+        generation++;
         imported.clear();
         failing.clear();
-        attempts = new int[16];
         failedForGood = Integer.MAX_VALUE;
         reason = null;
         notifyAll();
@@ -53,20 +90,23 @@ public final class BatchGate implements Processor {
     @Override
     public synchronized void process(Exchange exchange) {
         Integer index = exchange.getProperty(Exchange.SPLIT_INDEX, Integer.class);
+        Passed passed = exchange.getProperty(PASSED, Passed.class);
         Throwable failure = exchange.getException();
-        if (index == null || failure instanceof HeldBack) {
-            return;
+        if (index == null || passed == null || !inFlight.contains(passed) || failure instanceof HeldBack) {
+            return; // not past check(): not sent, nothing to wait for
         }
-        if (index >= attempts.length) {
-            attempts = java.util.Arrays.copyOf(attempts, Math.max(index + 1, attempts.length * 2));
-        }
-        attempts[index]++;
-        failing.set(index);
+        passed.attempts++;
         // the last attempt, or no retries at all while Tributary stops (allowRedeliveryWhileStopping: false)
-        boolean lastAttempt = attempts[index] > maximumRedeliveries || exchange.getContext().isStopping();
-        if (lastAttempt && index < failedForGood) {
-            failedForGood = index;
-            reason = failure == null ? "unknown" : ChangeSource.reason(failure);
+        boolean lastAttempt = passed.attempts > maximumRedeliveries || exchange.getContext().isStopping();
+        if (lastAttempt) {
+            inFlight.remove(passed);
+        }
+        if (passed.generation == generation) {
+            failing.set(index);
+            if (lastAttempt && index < failedForGood) {
+                failedForGood = index;
+                reason = failure == null ? "unknown" : ChangeSource.reason(failure);
+            }
         }
         notifyAll();
     }
@@ -87,7 +127,13 @@ public final class BatchGate implements Processor {
             exchange.getExchangeExtension().setRedeliveryExhausted(true);
             throw new HeldBack(held);
         }
+        synchronized (this) {
+            Passed passed = new Passed(generation);
+            exchange.setProperty(PASSED, passed);
+            inFlight.add(passed);
+        }
     }
+
 
     private boolean mustWait(int index) {
         int earliestFailing = failing.nextSetBit(0);
@@ -96,9 +142,12 @@ public final class BatchGate implements Processor {
 
     /** The central node accepted the batch (possibly after failed attempts). */
     public synchronized void imported(Exchange exchange) {
-        int index = exchange.getProperty(Exchange.SPLIT_INDEX, 0, Integer.class);
-        imported.set(index);
-        failing.clear(index);
+        Passed passed = exchange.getProperty(PASSED, Passed.class);
+        if (passed != null && inFlight.remove(passed) && passed.generation == generation) {
+            int index = exchange.getProperty(Exchange.SPLIT_INDEX, 0, Integer.class);
+            imported.set(index);
+            failing.clear(index);
+        }
         notifyAll();
     }
 

@@ -242,7 +242,10 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
         }
         recovered = null;
         health.batchSent(rows);
-        LOG.info("source={} batch={} rows, watermark={}", sourceId, rows, watermark);
+        List<?> seen = exchange.getProperty(GAPS_SEEN, List.class);
+        List<?> found = exchange.getProperty(GAP_KEYS_FOUND, List.class);
+        LOG.info("source={} batch={} rows, watermark={}{}", sourceId, rows, watermark,
+                seen.isEmpty() && found.isEmpty() ? "" : ", key gaps seen " + seen + ", late keys " + found);
     }
 
     /** Last route step: every batch of the run was acknowledged (or there was nothing to send). */
@@ -328,7 +331,7 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
             status.createIfMissing();
             KeyGaps gaps = null;
             Capture capture;
-            SourceClock clock = feed.withConnection(c -> new SourceClock(sourceId, dialect, timestampZone, c));
+            SourceClock clock = new SourceClock(sourceId, dialect, timestampZone);
             switch (captureMode) {
                 case CHANGE_TABLE -> capture = new ChangeTableCapture(feed, order);
                 case TIMESTAMP -> capture = new TimestampCapture(feed, order, clock, safetyLagMs);

@@ -27,6 +27,7 @@ final class IncrementingCapture implements Capture {
     private final Duration gapTimeout;
     private volatile int openGaps;
     private volatile long givenUpGaps;
+    private Instant lastGivenUpRead;
 
     IncrementingCapture(String sourceId, ChangeFeed feed, SourceClock clock, KeyGaps gaps, Duration gapTimeout) {
         this.sourceId = sourceId;
@@ -57,18 +58,26 @@ final class IncrementingCapture implements Capture {
     }
 
     /**
-     * Rows that appeared in open gaps since the last run. Gaps are given up first (old enough, and no
+     * Rows that appeared in gaps since the last run. Gaps are given up first (old enough, and no
      * transaction that was running when they were seen still runs), then every open gap, including
      * those, is read: a row committed before that decision is visible to the read, so it is sent and
-     * its gap kept until the row is acknowledged.
+     * its gap kept until the row is acknowledged. Given-up gaps are read again once per
+     * {@code gapTimeoutMs} for {@link KeyGaps#GIVEN_UP_RETENTION}: a key handed out before its
+     * transaction started (a sequence cache, pooled ids) may still fill one.
      */
     private List<Change> lateRows(int maxChanges) {
         List<Gap> open = gaps.open();
-        if (open.isEmpty()) {
+        SourceClock.Reading reading = feed.withConnection(clock::read);
+        boolean rereadGivenUp = lastGivenUpRead == null || !lastGivenUpRead.plus(gapTimeout).isAfter(reading.now());
+        if (rereadGivenUp) {
+            lastGivenUpRead = reading.now();
+            gaps.purgeGivenUpBefore(reading.now().minus(KeyGaps.GIVEN_UP_RETENTION));
+        }
+        List<Gap> givenUpBefore = rereadGivenUp ? gaps.givenUpSince(reading.now().minus(KeyGaps.GIVEN_UP_RETENTION)) : List.of();
+        if (open.isEmpty() && givenUpBefore.isEmpty()) {
             openGaps = 0;
             return List.of();
         }
-        SourceClock.Reading reading = feed.withConnection(clock::read);
         List<Gap> expired = new ArrayList<>();
         for (int i = 0; i < open.size(); i++) {
             Gap gap = open.get(i);
@@ -78,10 +87,15 @@ final class IncrementingCapture implements Capture {
                 expired.add(gap);
             }
         }
-        List<Change> found = feed.readGaps(open, maxChanges);
+        List<Gap> read = new ArrayList<>(open);
+        read.addAll(givenUpBefore);
+        read.sort(java.util.Comparator.comparingLong(Gap::first));
+        List<Change> found = feed.readGaps(read, maxChanges);
+        // a full read may have stopped before some gaps: only those wholly before its last row were read
+        long readUpTo = found.size() >= maxChanges ? Long.parseLong(found.get(found.size() - 1).key()) : Long.MAX_VALUE;
         List<Gap> givenUp = new ArrayList<>();
         for (Gap gap : expired) {
-            if (found.stream().noneMatch(change -> gap.contains(Long.parseLong(change.key())))) {
+            if (gap.last() < readUpTo && found.stream().noneMatch(change -> gap.contains(Long.parseLong(change.key())))) {
                 givenUp.add(gap);
             }
         }
@@ -93,7 +107,12 @@ final class IncrementingCapture implements Capture {
                             + " transaction of that time still runs): {}{}", sourceId, keys, givenUp.size(), gapTimeout.toMillis(),
                     givenUp.subList(0, Math.min(LOGGED_GAPS, givenUp.size())), givenUp.size() > LOGGED_GAPS ? " ..." : "");
         }
-        if (!found.isEmpty()) {
+        long inGivenUp = found.stream().filter(change -> givenUpBefore.stream()
+                .anyMatch(gap -> gap.contains(Long.parseLong(change.key())))).count();
+        if (inGivenUp > 0) {
+            LOG.warn("source={} found {} rows in key gaps given up earlier: their keys were taken long before their"
+                    + " transactions committed (a sequence cache or pooled ids?); they are sent now", sourceId, inGivenUp);
+        } else if (!found.isEmpty()) {
             LOG.info("source={} found {} rows committed late in key gaps", sourceId, found.size());
         }
         openGaps = open.size() - givenUp.size();

@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,11 @@ final class KeyGaps {
     static final int MAX_OPEN = 10_000;
     /** Ranges per query when reading rows that appeared in gaps. */
     static final int RANGES_PER_QUERY = 100;
+    /**
+     * How long given-up gaps are still read now and then: a key handed out before its transaction
+     * started (a sequence cache, an application's pooled ids) can fill a gap after it was given up.
+     */
+    static final Duration GIVEN_UP_RETENTION = Duration.ofHours(24);
 
     /** Keys {@code first..last}, inclusive, absent when seen at {@code seenAt}. */
     record Gap(long first, long last, Instant seenAt) {
@@ -81,10 +87,34 @@ final class KeyGaps {
 
     /** The open gaps, lowest first. */
     List<Gap> open() {
+        return select("given_up_at_ms IS NULL", null);
+    }
+
+    /** Gaps given up since {@code since}, lowest first. */
+    List<Gap> givenUpSince(Instant since) {
+        return select("given_up_at_ms >= ?", since.toEpochMilli());
+    }
+
+    /** Forgets gaps given up longer ago than the retention. */
+    void purgeGivenUpBefore(Instant before) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM " + table + " WHERE source_id = ? AND given_up_at_ms < ?")) {
+            ps.setString(1, sourceId);
+            ps.setLong(2, before.toEpochMilli());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot purge old gaps of source '" + sourceId + "': " + e.getMessage(), e);
+        }
+    }
+
+    private List<Gap> select(String condition, Long bound) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT first_key, last_key, seen_at_ms FROM " + table
-                        + " WHERE source_id = ? AND given_up_at_ms IS NULL ORDER BY first_key")) {
+                        + " WHERE source_id = ? AND " + condition + " ORDER BY first_key")) {
             ps.setString(1, sourceId);
+            if (bound != null) {
+                ps.setLong(2, bound);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 List<Gap> gaps = new ArrayList<>();
                 while (rs.next()) {
@@ -133,72 +163,86 @@ final class KeyGaps {
 
     /**
      * Inside the checkpoint's transaction: records the gaps a batch stepped over and takes the keys it
-     * found in earlier gaps out of them (a gap split around each found key).
+     * found in gaps out of them (a gap split around each found key, keeping its times). Only the parts
+     * of a seen gap that no stored gap covers are recorded, so a replayed checkpoint, or a second
+     * reading of the same keys, never stores a key twice.
      */
     void update(Connection c, List<Gap> seen, List<Long> found) throws SQLException {
-        if (!seen.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
-                    + " (source_id, first_key, last_key, seen_at_ms) VALUES (?, ?, ?, ?)")) {
-                for (Gap gap : seen) {
-                    if (!exists(c, gap.first())) { // a replayed checkpoint records nothing twice
-                        bindInsert(ps, gap);
-                        ps.addBatch();
-                    }
+        for (Gap gap : seen) {
+            long next = gap.first();
+            for (StoredGap stored : overlapping(c, gap.first(), gap.last())) {
+                if (stored.first() > next) {
+                    insert(c, new StoredGap(next, stored.first() - 1, gap.seenAt(), null));
                 }
-                ps.executeBatch();
+                next = Math.max(next, stored.last() + 1);
+            }
+            if (next <= gap.last()) {
+                insert(c, new StoredGap(next, gap.last(), gap.seenAt(), null));
             }
         }
         for (long key : found) {
-            Gap gap = containing(c, key);
-            if (gap == null) {
+            List<StoredGap> containing = overlapping(c, key, key);
+            if (containing.isEmpty()) {
                 continue; // a replayed checkpoint: already taken out
             }
-            try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE source_id = ? AND first_key = ?")) {
-                delete.setString(1, sourceId);
-                delete.setLong(2, gap.first());
-                delete.executeUpdate();
+            StoredGap gap = containing.get(0);
+            // a gap that keeps its start is shortened in place (same primary key), not deleted and inserted again
+            if (key > gap.first()) {
+                try (PreparedStatement shorten = c.prepareStatement(
+                        "UPDATE " + table + " SET last_key = ? WHERE source_id = ? AND first_key = ?")) {
+                    shorten.setLong(1, key - 1);
+                    shorten.setString(2, sourceId);
+                    shorten.setLong(3, gap.first());
+                    shorten.executeUpdate();
+                }
+            } else {
+                try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE source_id = ? AND first_key = ?")) {
+                    delete.setString(1, sourceId);
+                    delete.setLong(2, gap.first());
+                    delete.executeUpdate();
+                }
             }
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + table
-                    + " (source_id, first_key, last_key, seen_at_ms) VALUES (?, ?, ?, ?)")) {
-                if (key > gap.first()) {
-                    bindInsert(insert, new Gap(gap.first(), key - 1, gap.seenAt()));
-                    insert.addBatch();
-                }
-                if (key < gap.last()) {
-                    bindInsert(insert, new Gap(key + 1, gap.last(), gap.seenAt()));
-                    insert.addBatch();
-                }
-                insert.executeBatch();
+            if (key < gap.last()) {
+                insert(c, new StoredGap(key + 1, gap.last(), gap.seenAt(), gap.givenUpAt()));
             }
         }
     }
 
-    private void bindInsert(PreparedStatement ps, Gap gap) throws SQLException {
-        ps.setString(1, sourceId);
-        ps.setLong(2, gap.first());
-        ps.setLong(3, gap.last());
-        ps.setLong(4, gap.seenAt().toEpochMilli());
+    /** A row of the gap table, given up or not. */
+    private record StoredGap(long first, long last, Instant seenAt, Long givenUpAt) {
     }
 
-    private boolean exists(Connection c, long first) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + table + " WHERE source_id = ? AND first_key = ?")) {
+    private List<StoredGap> overlapping(Connection c, long first, long last) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT first_key, last_key, seen_at_ms, given_up_at_ms FROM " + table
+                + " WHERE source_id = ? AND first_key <= ? AND last_key >= ? ORDER BY first_key")) {
             ps.setString(1, sourceId);
-            ps.setLong(2, first);
+            ps.setLong(2, last);
+            ps.setLong(3, first);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                List<StoredGap> gaps = new ArrayList<>();
+                while (rs.next()) {
+                    long givenUp = rs.getLong(4);
+                    gaps.add(new StoredGap(rs.getLong(1), rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3)),
+                            rs.wasNull() ? null : givenUp));
+                }
+                return gaps;
             }
         }
     }
 
-    private Gap containing(Connection c, long key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT first_key, last_key, seen_at_ms FROM " + table
-                + " WHERE source_id = ? AND first_key <= ? AND last_key >= ? AND given_up_at_ms IS NULL")) {
+    private void insert(Connection c, StoredGap gap) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
+                + " (source_id, first_key, last_key, seen_at_ms, given_up_at_ms) VALUES (?, ?, ?, ?, ?)")) {
             ps.setString(1, sourceId);
-            ps.setLong(2, key);
-            ps.setLong(3, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new Gap(rs.getLong(1), rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3))) : null;
+            ps.setLong(2, gap.first());
+            ps.setLong(3, gap.last());
+            ps.setLong(4, gap.seenAt().toEpochMilli());
+            if (gap.givenUpAt() == null) {
+                ps.setNull(5, java.sql.Types.BIGINT);
+            } else {
+                ps.setLong(5, gap.givenUpAt());
             }
+            ps.executeUpdate();
         }
     }
 }

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 final class SourceClock {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceClock.class);
+    private static final BigDecimal NOTHING_RUNS = new BigDecimal("1e11");
 
     /**
      * One reading.
@@ -53,24 +54,12 @@ final class SourceClock {
     /**
      * @param timestampZone the zone local timestamps are written in; empty = the database server's zone
      */
-    SourceClock(String sourceId, Dialect dialect, String timestampZone, Connection c) throws SQLException {
+    SourceClock(String sourceId, Dialect dialect, String timestampZone) {
         this.sourceId = sourceId;
         this.dialect = dialect;
-        this.nowSql = "SELECT " + dialect.epochSecondsNow() + ", " + dialect.localTimestamp();
+        this.nowSql = "SELECT " + dialect.epochSecondsNow() + ", " + dialect.serverLocalTimestamp();
         this.transactionsSql = dialect.oldestTransactionQuery();
-        this.columnZone = timestampZone.isEmpty() ? serverZone(dialect, c) : ZoneId.of(timestampZone);
-    }
-
-    /** The zone named by the server's configuration, or null when the session's own zone is the server's. */
-    private static ZoneId serverZone(Dialect dialect, Connection c) throws SQLException {
-        String sql = dialect.serverTimeZoneQuery();
-        if (sql == null) {
-            return null;
-        }
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return ZoneId.of(rs.getString(1));
-        }
+        this.columnZone = timestampZone.isEmpty() ? null : ZoneId.of(timestampZone);
     }
 
     Reading read(Connection c) throws SQLException {
@@ -88,10 +77,13 @@ final class SourceClock {
             rs.next();
             BigDecimal oldest = rs.getBigDecimal(1);
             if (rs.getLong(2) > 0) {
-                warnBlind("the database user cannot see " + rs.getLong(2) + " other sessions (grant pg_read_all_stats)");
+                warnBlind("some running transactions are not visible: sessions of other roles without pg_read_all_stats,"
+                        + " track_activities off, prepared transactions, or a replica whose writers run on the primary");
                 return new Reading(now, localNow, null, false);
             }
-            return new Reading(now, localNow, oldest == null ? null : instant(oldest), true);
+            // MariaDB's query answers a far-future sentinel when nothing runs
+            boolean none = oldest == null || oldest.compareTo(NOTHING_RUNS) >= 0;
+            return new Reading(now, localNow, none ? null : instant(oldest), true);
         } catch (SQLException e) {
             // MariaDB without the PROCESS privilege refuses information_schema.innodb_trx
             warnBlind(e.getMessage());
@@ -104,7 +96,7 @@ final class SourceClock {
         if (columnZone != null) {
             return LocalDateTime.ofInstant(instant, columnZone);
         }
-        // the session's zone is the database's: its offset is what its local clock shows minus UTC, to the minute
+        // the server's local clock at "now" gives its offset from UTC, to the minute
         long offsetSeconds = Duration.between(LocalDateTime.ofInstant(reading.now(), ZoneOffset.UTC), reading.localNow()).getSeconds();
         long minutes = Math.round(offsetSeconds / 60.0);
         return LocalDateTime.ofInstant(instant, ZoneOffset.ofTotalSeconds((int) (minutes * 60)));
@@ -112,7 +104,7 @@ final class SourceClock {
 
     /** The configured zone, or a description of the default, for the start-up log. */
     String zoneDescription() {
-        return columnZone != null ? columnZone.getId() : "the " + dialect.name().toLowerCase() + " session's zone";
+        return columnZone != null ? columnZone.getId() : "the " + dialect.name().toLowerCase() + " server's zone";
     }
 
     private void warnBlind(String why) {

@@ -3,13 +3,12 @@ package io.tributary.source;
 import io.tributary.source.ChangeFeed.Change;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
  * Rows past the (timestamp, key) watermark, up to a bound that late commits can no longer cross:
  * the database clock minus {@code safetyLagMs}, and, where the database shows its running
- * transactions (PostgreSQL, MariaDB), just before the start of the oldest one still running, since
+ * transactions (PostgreSQL, MariaDB), a second before the start of the oldest one still running, since
  * a timestamp the database sets inside a transaction is never earlier than the transaction's start.
  * The bound is turned into the column's local time in the zone the column is written in, never the
  * JVM's.
@@ -40,8 +39,10 @@ final class TimestampCapture implements Capture {
             SourceClock.Reading reading = clock.read(c);
             Instant bound = reading.now().minusMillis(safetyLagMs);
             Instant oldest = reading.oldestTransaction();
-            if (reading.transactionsKnown() && oldest != null && !oldest.isAfter(bound)) {
-                bound = oldest.minus(1, ChronoUnit.MICROS);
+            // a second before it: a column with fewer fractional digits rounds a transaction's timestamp, up to half
+            // a second down on PostgreSQL, so a running transaction's rows may carry a time just before its start
+            if (reading.transactionsKnown() && oldest != null && oldest.minusSeconds(1).isBefore(bound)) {
+                bound = oldest.minusSeconds(1);
             }
             return clock.toColumnTime(bound, reading);
         });

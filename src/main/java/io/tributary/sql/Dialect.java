@@ -89,33 +89,48 @@ public enum Dialect {
     }
 
     /**
-     * A query for the start (seconds since 1970) of the oldest transaction still running in this
-     * database, other than the asking session's, and the number of sessions whose state the asking
-     * user may not see; null where the database does not show other sessions' transactions (H2).
-     * A row written by a running transaction carries a key taken, or a database timestamp set, no
-     * earlier than its start, so rows older than the result can no longer appear late.
+     * A query for the start (seconds since 1970) of the oldest transaction, or statement, still
+     * running in this database other than the asking session's, and the number of reasons the answer
+     * cannot be trusted (sessions the user may not see, prepared transactions, a replica whose writers
+     * run elsewhere); null where the database does not show other sessions' transactions (H2). A row
+     * written by a running transaction carries a key taken, or a database timestamp set, no earlier
+     * than that start, so rows older than the result can no longer appear late.
      */
     public String oldestTransactionQuery() {
         return switch (this) {
-            // other roles' sessions show a NULL state without pg_read_all_stats: counted, so the caller knows it is blind
-            case POSTGRESQL -> "SELECT EXTRACT(EPOCH FROM MIN(xact_start)), COUNT(*) FILTER (WHERE state IS NULL)"
+            // Without pg_read_all_stats, other roles' sessions show NULL backend_type, state and xact_start;
+            // track_activities=off shows 'disabled'. Prepared transactions belong to no session. All count as blind.
+            case POSTGRESQL -> "SELECT EXTRACT(EPOCH FROM MIN(xact_start)),"
+                    + " COUNT(*) FILTER (WHERE backend_type IS NULL OR state IS NULL OR state = 'disabled')"
+                    + " + (SELECT COUNT(*) FROM pg_prepared_xacts WHERE database = current_database())"
+                    + " + CASE WHEN pg_is_in_recovery() THEN 1 ELSE 0 END"
                     + " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                    + " AND backend_type = 'client backend'";
-            // needs the PROCESS privilege; trx_started has whole seconds, rounded down, which only errs on the safe side
-            case MARIADB -> "SELECT UNIX_TIMESTAMP(MIN(trx_started)), 0 FROM information_schema.innodb_trx"
-                    + " WHERE trx_mysql_thread_id <> CONNECTION_ID()";
+                    + " AND (backend_type IS NULL OR backend_type NOT IN ('autovacuum worker', 'autovacuum launcher',"
+                    + " 'walsender', 'walreceiver', 'checkpointer', 'background writer', 'walwriter', 'archiver',"
+                    + " 'startup', 'logical replication launcher'))";
+            // Needs the PROCESS privilege (without it the query fails: blind). NOW() is the start of the
+            // statement, which may come before its InnoDB transaction appears (a lock wait, a slow function), so
+            // running statements count too; trx_started has whole seconds, rounded down, which errs on the safe side.
+            // A read-only server is a replica: its writers run elsewhere.
+            case MARIADB -> "SELECT LEAST("
+                    + "COALESCE((SELECT UNIX_TIMESTAMP(MIN(trx_started)) FROM information_schema.innodb_trx"
+                    + " WHERE trx_mysql_thread_id <> CONNECTION_ID()), 1e12),"
+                    + " COALESCE((SELECT UNIX_TIMESTAMP(NOW(6)) - MAX(TIME_MS) / 1000 FROM information_schema.PROCESSLIST"
+                    + " WHERE COMMAND IN ('Query', 'Execute') AND ID <> CONNECTION_ID()), 1e12)),"
+                    + " @@global.read_only";
             case H2 -> null;
         };
     }
 
     /**
-     * A query for the time zone of the database server's own configuration, or null when the
-     * session's zone is the database's (MariaDB and H2 keep the server's zone unless told otherwise;
-     * the PostgreSQL driver sets the session to the JVM's zone, so the server's is read from
-     * {@code log_timezone}, which the server configuration sets together with {@code TimeZone}).
+     * The database server's local time now, in the zone its own configuration names: MariaDB and H2
+     * sessions keep the server's zone unless told otherwise; the PostgreSQL driver sets the session
+     * to the JVM's zone, so the server's is taken from {@code log_timezone}, which the server
+     * configuration sets together with {@code TimeZone}, and converted by PostgreSQL itself (POSIX
+     * zone names such as {@code UTC-3} mean the opposite sign in Java).
      */
-    public String serverTimeZoneQuery() {
-        return this == POSTGRESQL ? "SHOW log_timezone" : null;
+    public String serverLocalTimestamp() {
+        return this == POSTGRESQL ? "(clock_timestamp() AT TIME ZONE current_setting('log_timezone'))" : localTimestamp();
     }
 
     /**

@@ -102,7 +102,10 @@ abstract class ConcurrentWritersContract {
                 writers.stop();
                 truth = truth(source, workload);
                 Await.until("every committed row in the central collection (seed " + seed + ")", Duration.ofSeconds(90),
-                        () -> difference(central, truth, sourceId).isEmpty(), () -> difference(central, truth, sourceId));
+                        () -> difference(central, truth, sourceId).isEmpty(),
+                        () -> difference(central, truth, sourceId) + (workload == Workload.APPEND
+                                ? " gaps: " + source.query("SELECT * FROM tributary_status_gaps ORDER BY first_key").stream()
+                                        .limit(20).toList() : ""));
                 if (workload == Workload.APPEND) {
                     assertThat(metrics(port)).as("key gaps on /observe/metrics")
                             .contains("tributary_source_key_gaps_open{source=\"" + sourceId + "\"}")
