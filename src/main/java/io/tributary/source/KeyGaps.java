@@ -221,9 +221,10 @@ final class KeyGaps {
             try (ResultSet rs = ps.executeQuery()) {
                 List<StoredGap> gaps = new ArrayList<>();
                 while (rs.next()) {
-                    long givenUp = rs.getLong(4);
-                    gaps.add(new StoredGap(rs.getLong(1), rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3)),
-                            rs.wasNull() ? null : givenUp));
+                    long givenUpMs = rs.getLong(4);
+                    // wasNull describes the column read last, so it is asked right after this one
+                    Long givenUp = rs.wasNull() ? null : givenUpMs;
+                    gaps.add(new StoredGap(rs.getLong(1), rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3)), givenUp));
                 }
                 return gaps;
             }
