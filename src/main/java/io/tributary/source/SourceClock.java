@@ -25,7 +25,6 @@ import org.slf4j.LoggerFactory;
 final class SourceClock {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceClock.class);
-    private static final BigDecimal NOTHING_RUNS = new BigDecimal("1e11");
 
     /**
      * One reading.
@@ -81,11 +80,8 @@ final class SourceClock {
                         + " track_activities off, prepared transactions, or a replica whose writers run on the primary");
                 return new Reading(now, localNow, null, false);
             }
-            // MariaDB's query answers a far-future sentinel when nothing runs
-            boolean none = oldest == null || oldest.compareTo(NOTHING_RUNS) >= 0;
-            return new Reading(now, localNow, none ? null : instant(oldest), true);
+            return new Reading(now, localNow, oldest == null ? null : instant(oldest), true);
         } catch (SQLException e) {
-            // MariaDB without the PROCESS privilege refuses information_schema.innodb_trx
             warnBlind(e.getMessage());
             return new Reading(now, localNow, null, false);
         }

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Rows past the (timestamp, key) watermark, up to a bound that late commits can no longer cross:
  * the database clock minus {@code safetyLagMs}, and, where the database shows its running
- * transactions (PostgreSQL, MariaDB), a second before the start of the oldest one still running, since
+ * transactions reliably (PostgreSQL), a second before the start of the oldest one still running, since
  * a timestamp the database sets inside a transaction is never earlier than the transaction's start.
  * The bound is turned into the column's local time in the zone the column is written in, never the
  * JVM's.

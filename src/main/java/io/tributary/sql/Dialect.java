@@ -92,7 +92,8 @@ public enum Dialect {
      * A query for the start (seconds since 1970) of the oldest transaction, or statement, still
      * running in this database other than the asking session's, and the number of reasons the answer
      * cannot be trusted (sessions the user may not see, prepared transactions, a replica whose writers
-     * run elsewhere); null where the database does not show other sessions' transactions (H2). A row
+     * run elsewhere); null where the database does not show other sessions' transactions reliably
+     * (H2, MariaDB). A row
      * written by a running transaction carries a key taken, or a database timestamp set, no earlier
      * than that start, so rows older than the result can no longer appear late.
      */
@@ -108,16 +109,9 @@ public enum Dialect {
                     + " AND (backend_type IS NULL OR backend_type NOT IN ('autovacuum worker', 'autovacuum launcher',"
                     + " 'walsender', 'walreceiver', 'checkpointer', 'background writer', 'walwriter', 'archiver',"
                     + " 'startup', 'logical replication launcher'))";
-            // Needs the PROCESS privilege (without it the query fails: blind). NOW() is the start of the
-            // statement, which may come before its InnoDB transaction appears (a lock wait, a slow function), so
-            // running statements count too; trx_started has whole seconds, rounded down, which errs on the safe side.
-            // A read-only server is a replica: its writers run elsewhere.
-            case MARIADB -> "SELECT LEAST("
-                    + "COALESCE((SELECT UNIX_TIMESTAMP(MIN(trx_started)) FROM information_schema.innodb_trx"
-                    + " WHERE trx_mysql_thread_id <> CONNECTION_ID()), 1e12),"
-                    + " COALESCE((SELECT UNIX_TIMESTAMP(NOW(6)) - MAX(TIME_MS) / 1000 FROM information_schema.PROCESSLIST"
-                    + " WHERE COMMAND IN ('Query', 'Execute') AND ID <> CONNECTION_ID()), 1e12)),"
-                    + " @@global.read_only";
+            // information_schema.innodb_trx is a cache that is refreshed only after 0.1 s without readers: sources
+            // polling often (or any monitoring tool) can keep it showing no transaction at all. Not to be trusted.
+            case MARIADB -> null;
             case H2 -> null;
         };
     }
