@@ -24,8 +24,8 @@ class LibraryUseTest {
         try (TestDatabase central = TestDatabase.create(Dialect.H2, "library")) {
             Main host = new Main();
             host.setPropertyPlaceholderLocations("classpath:application.properties");
-            host.addOverrideProperty("camel.main.routes-include-pattern",
-                    "classpath:tributary/routes/central-import.camel.yaml,classpath:tributary/routes/change-source-template.camel.yaml");
+            // the README's include pattern: every packaged route file
+            host.addOverrideProperty("camel.main.routes-include-pattern", "classpath:tributary/routes/*.yaml");
             host.addOverrideProperty("camel.server.port", String.valueOf(port));
             central.beanProperties("centralDb").forEach(host::addOverrideProperty);
             host.start();
@@ -39,6 +39,8 @@ class LibraryUseTest {
                 assertThat(response.body()).contains("\"created\":2");
                 assertThat(host.getCamelContext().getCamelContextExtension().getContextPlugin(org.apache.camel.model.Model.class)
                         .getRouteTemplateDefinition("tributary-change-source")).isNotNull();
+                assertThat(host.getCamelContext().getCamelContextExtension().getContextPlugin(org.apache.camel.model.Model.class)
+                        .getRouteTemplateDefinition("tributary-source-verify")).as("the verify template travels in the jar too").isNotNull();
             } finally {
                 host.stop();
             }
