@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import javax.sql.DataSource;
@@ -132,7 +133,7 @@ public final class ChangeFeed {
         List<Change> found = new ArrayList<>();
         for (int from = 0; from < gaps.size() && found.size() < maxChanges; from += KeyGaps.RANGES_PER_QUERY) {
             List<KeyGaps.Gap> part = gaps.subList(from, Math.min(gaps.size(), from + KeyGaps.RANGES_PER_QUERY));
-            String ranges = String.join(" OR ", java.util.Collections.nCopies(part.size(), keyColumn + " BETWEEN ? AND ?"));
+            String ranges = String.join(" OR ", Collections.nCopies(part.size(), keyColumn + " BETWEEN ? AND ?"));
             String sql = "SELECT * FROM " + table + " WHERE " + ranges + " ORDER BY " + keyColumn + " LIMIT ?";
             try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;

@@ -7,6 +7,9 @@ import io.tributary.sql.Dialect;
 import io.tributary.sql.SqlIdentifier;
 import io.tributary.status.StatusStore;
 import io.tributary.status.StatusStore.Status;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -124,8 +127,8 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
         }
         if (!timestampZone.isEmpty()) {
             try {
-                java.time.ZoneId.of(timestampZone);
-            } catch (java.time.DateTimeException e) {
+                ZoneId.of(timestampZone);
+            } catch (DateTimeException e) {
                 throw new IllegalArgumentException("Source '" + sourceId + "': invalid timestampZone '" + timestampZone
                         + "': use a zone id such as UTC, Europe/Berlin or +02:00");
             }
@@ -344,7 +347,7 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
                     }
                     gaps = new KeyGaps(status.dataSource(), statusTable, sourceId);
                     gaps.createIfMissing();
-                    capture = new IncrementingCapture(sourceId, feed, clock, gaps, java.time.Duration.ofMillis(gapTimeoutMs));
+                    capture = new IncrementingCapture(sourceId, feed, clock, gaps, Duration.ofMillis(gapTimeoutMs));
                 }
             }
             Checkpoint checkpoint = new Checkpoint(dataSource, captureMode == CaptureMode.CHANGE_TABLE ? table : null,

@@ -5,6 +5,7 @@ import io.tributary.source.KeyGaps.Gap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +45,7 @@ final class IncrementingCapture implements Capture {
         List<Change> next = feed.read(KeyOrder.NUMERIC, stored, maxChanges, null);
         // the time the holes were seen is taken after the read: every transaction that may hold a key in
         // them was running by then, so "all transactions running then have ended" makes them final
-        Instant seenAt = next.isEmpty() ? null : feed.withConnection(c -> clock.read(c).now());
+        Instant seenAt = next.isEmpty() ? null : feed.withConnection(clock::now);
         List<Change> page = new ArrayList<>(late.size() + next.size());
         page.addAll(late);
         // before the first acknowledged row, everything from key 0 up is a gap: the lowest keys may be the ones still uncommitted
@@ -89,7 +90,7 @@ final class IncrementingCapture implements Capture {
         }
         List<Gap> read = new ArrayList<>(open);
         read.addAll(givenUpBefore);
-        read.sort(java.util.Comparator.comparingLong(Gap::first));
+        read.sort(Comparator.comparingLong(Gap::first));
         List<Change> found = feed.readGaps(read, maxChanges);
         // a full read may have stopped before some gaps: only those wholly before its last row were read
         long readUpTo = found.size() >= maxChanges ? Long.parseLong(found.get(found.size() - 1).key()) : Long.MAX_VALUE;

@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -239,7 +240,7 @@ final class KeyGaps {
             ps.setLong(3, gap.last());
             ps.setLong(4, gap.seenAt().toEpochMilli());
             if (gap.givenUpAt() == null) {
-                ps.setNull(5, java.sql.Types.BIGINT);
+                ps.setNull(5, Types.BIGINT);
             } else {
                 ps.setLong(5, gap.givenUpAt());
             }

@@ -61,6 +61,14 @@ final class SourceClock {
         this.columnZone = timestampZone.isEmpty() ? null : ZoneId.of(timestampZone);
     }
 
+    /** The database's clock alone, without asking for its transactions. */
+    Instant now(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(nowSql)) {
+            rs.next();
+            return instant(rs.getBigDecimal(1));
+        }
+    }
+
     Reading read(Connection c) throws SQLException {
         Instant now;
         LocalDateTime localNow;

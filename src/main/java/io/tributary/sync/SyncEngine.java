@@ -184,7 +184,7 @@ public final class SyncEngine {
             KeyChunk theirs = chunks.get(i);
             KeyChunk ours = mine.get(i);
             report.chunksCompared++;
-            if (theirs.count() == ours.count() && theirs.hash().equals(ours.hash())) {
+            if (theirs.sameRowsAs(ours)) {
                 control.rowsDone.addAndGet(theirs.count());
             } else {
                 report.chunksDiffering++;

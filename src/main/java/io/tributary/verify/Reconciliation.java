@@ -144,7 +144,7 @@ final class Reconciliation {
             KeyChunk theirs = chunks.get(i);
             KeyChunk ours = mine.get(i);
             report.chunksCompared++;
-            if (theirs.count() == ours.count() && theirs.hash().equals(ours.hash())) {
+            if (theirs.sameRowsAs(ours)) {
                 report.sourceRows += ours.count();
             } else {
                 report.chunksDiffering++;

@@ -104,8 +104,8 @@ abstract class ConcurrentWritersContract {
                 writers.stop();
                 truth = truth(source, workload);
                 Await.until("every committed row in the central collection (seed " + seed + ")", Duration.ofSeconds(90),
-                        () -> difference(central, truth, sourceId).isEmpty(),
-                        () -> difference(central, truth, sourceId) + (workload == Workload.APPEND
+                        () -> difference(central, truth, sourceId, workload).isEmpty(),
+                        () -> difference(central, truth, sourceId, workload) + (workload == Workload.APPEND
                                 ? " gaps: " + source.query("SELECT * FROM tributary_status_gaps ORDER BY first_key").stream()
                                         .limit(20).toList() : ""));
                 if (workload == Workload.APPEND) {
@@ -114,7 +114,7 @@ abstract class ConcurrentWritersContract {
                             .contains("tributary_source_key_gaps_given_up{source=\"" + sourceId + "\"}");
                 }
             }
-            Map<String, String> arrived = arrived(central, sourceId);
+            Map<String, String> arrived = arrived(central, sourceId, workload);
             assertThat(arrived).as("central documents against the committed rows (seed " + seed + ")").isEqualTo(truth);
             if (workload == Workload.CHANGE_TABLE) {
                 assertThat(source.count("SELECT COUNT(*) FROM changes")).as("change table emptied").isZero();
@@ -145,7 +145,7 @@ abstract class ConcurrentWritersContract {
     }
 
     /** The collection's documents as key (without the source's prefix) -> content; the collection is named like the source. */
-    static Map<String, String> arrived(TestDatabase central, String collection) {
+    static Map<String, String> arrived(TestDatabase central, String collection, Workload workload) {
         Map<String, String> docs = new TreeMap<>();
         List<Map<String, Object>> documents;
         try {
@@ -153,7 +153,6 @@ abstract class ConcurrentWritersContract {
         } catch (IllegalStateException noCollectionYet) {
             return docs;
         }
-        Workload workload = collection.endsWith("ts") ? Workload.UPSERT : Workload.APPEND;
         for (Map<String, Object> d : documents) {
             String key = ((String) d.get("_key")).substring(collection.length() + 1);
             String previous = docs.put(key, content(d, workload));
@@ -168,8 +167,8 @@ abstract class ConcurrentWritersContract {
     }
 
     /** Missing, different and extra keys, empty when the collection equals the truth. */
-    static String difference(TestDatabase central, Map<String, String> truth, String collection) {
-        Map<String, String> arrived = arrived(central, collection);
+    static String difference(TestDatabase central, Map<String, String> truth, String collection, Workload workload) {
+        Map<String, String> arrived = arrived(central, collection, workload);
         long missing = truth.keySet().stream().filter(k -> !arrived.containsKey(k)).count();
         long different = truth.entrySet().stream().filter(e -> arrived.containsKey(e.getKey())
                 && !arrived.get(e.getKey()).equals(e.getValue())).count();

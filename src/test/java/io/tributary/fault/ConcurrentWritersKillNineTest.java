@@ -80,10 +80,10 @@ class ConcurrentWritersKillNineTest {
             try (TributaryProcess last = process.start()) {
                 last.awaitStarted(Duration.ofMinutes(1));
                 Await.until("every committed row in the central collection (seed " + seed + ")", Duration.ofMinutes(2),
-                        () -> ConcurrentWritersContract.difference(central, truth, sourceId).isEmpty(),
-                        () -> ConcurrentWritersContract.difference(central, truth, sourceId));
+                        () -> ConcurrentWritersContract.difference(central, truth, sourceId, workload).isEmpty(),
+                        () -> ConcurrentWritersContract.difference(central, truth, sourceId, workload));
             }
-            assertThat(ConcurrentWritersContract.arrived(central, sourceId)).as("seed " + seed).isEqualTo(truth);
+            assertThat(ConcurrentWritersContract.arrived(central, sourceId, workload)).as("seed " + seed).isEqualTo(truth);
             ConcurrentWritersContract.record(ConcurrentWritersContract.WRITERS + " concurrent writers and kill -9 of the"
                             + " Tributary process at random moments, " + workload.name().toLowerCase().replace('_', '-') + " workload",
                     Dialect.POSTGRESQL, ROUNDS, truth.size(), writers);
