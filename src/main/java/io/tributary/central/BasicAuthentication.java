@@ -15,6 +15,9 @@ import org.apache.camel.Service;
  */
 public class BasicAuthentication implements Service {
 
+    /** The {@code WWW-Authenticate} header of a 401. */
+    public static final String CHALLENGE = "Basic realm=\"tributary\"";
+
     private String username = "root";
     private String password = "";
     private String serverHost = "127.0.0.1";

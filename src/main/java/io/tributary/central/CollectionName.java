@@ -42,7 +42,12 @@ public final class CollectionName {
 
     /** Echo of a rejected name that cannot forge log lines or bloat the answer. */
     public static String printable(String name) {
-        String shown = name.length() > 80 ? name.substring(0, 80) + "..." : name;
+        return printable(name, 80);
+    }
+
+    /** {@link #printable(String)} with another length limit, e.g. for log lines. */
+    public static String printable(String name, int maxLength) {
+        String shown = name.length() > maxLength ? name.substring(0, maxLength) + "..." : name;
         StringBuilder b = new StringBuilder(shown.length());
         shown.codePoints().forEach(c -> b.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c));
         return b.toString();

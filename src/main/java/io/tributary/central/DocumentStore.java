@@ -604,12 +604,70 @@ public class DocumentStore implements Service {
         return query("SELECT COUNT(*) FROM " + table, null, rs -> rs.next() ? rs.getLong(1) : 0L);
     }
 
-    /** The stored document text, if the key exists. */
-    public Optional<String> document(String database, String collection, String key) {
+    /** The collections of a database, by name. */
+    public List<String> collections(String database) {
+        dialect();
+        return query("SELECT collection_name FROM " + CATALOG + " WHERE database_name = ? ORDER BY collection_name", database,
+                rs -> {
+                    List<String> names = new ArrayList<>();
+                    while (rs.next()) {
+                        names.add(rs.getString(1));
+                    }
+                    return names;
+                });
+    }
+
+    /** 404 (errorNum 1203) unless the collection exists. */
+    public void requireCollection(String database, String collection) {
+        table(database, collection, false);
+    }
+
+    /** Creates the collection's table; false if the collection existed already. */
+    public boolean createCollection(String database, String collection) {
+        dialect();
+        if (withConnection(c -> lookup(c, database, collection)) != null) {
+            return false;
+        }
+        table(database, collection, true);
+        return true;
+    }
+
+    /** The stored documents of those keys that exist. */
+    public Map<String, ObjectNode> documents(String database, String collection, List<String> keys) {
         Dialect d = dialect();
         String table = d.quote(table(database, collection, false));
-        return query("SELECT " + d.quote("doc") + " FROM " + table + " WHERE " + d.quote("_key") + " = ?", key,
-                rs -> rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty());
+        List<String> distinct = new ArrayList<>(new LinkedHashSet<>(keys));
+        Map<String, ObjectNode> found = new HashMap<>();
+        withConnection(c -> {
+            read(c, d, table, distinct, true, false).forEach((key, row) -> found.put(key, row.document()));
+            return null;
+        });
+        return found;
+    }
+
+    /** Deletes one document in its own transaction; the deleted document, or empty if there was none. */
+    public Optional<ObjectNode> remove(String database, String collection, String key) {
+        Dialect d = dialect();
+        String table = d.quote(table(database, collection, false));
+        return withConnection(c -> {
+            c.setAutoCommit(false);
+            try {
+                Current row = lock(c, d, table, List.of(key), true).get(key);
+                if (row != null) {
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE " + d.quote("_key") + " = ?")) {
+                        ps.setString(1, key);
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+                return Optional.ofNullable(row == null ? null : row.document());
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        });
     }
 
     public List<SourcePosition> positions() {

@@ -24,17 +24,13 @@ public class ImportEndpoint implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImportEndpoint.class);
 
-    /**
-     * Media types of JSON text, or none. Form types are refused: Vert.x would consume such a body as form
-     * fields and the import would silently see nothing (curl -d sends one unless told otherwise).
-     */
-    private static final Set<String> JSON_TYPES = Set.of("application/json", "text/plain", "application/x-ldjson",
-            "application/x-ndjson", "application/jsonl", "application/jsonlines", "application/x-jsonlines",
-            "text/json");
+    /** arangod reads this one content type as VelocyPack, which Tributary does not speak. */
+    private static final String VELOCYPACK = "application/x-velocypack";
 
     private DocumentStore store;
     private long maxBodyBytes = 64L * 1024 * 1024;
     private DocumentLimit documentLimit = new DocumentLimit(DocumentLimit.DEFAULT_MAX_BYTES);
+    private RejectedRequests rejections;
 
     public void setStore(DocumentStore store) {
         this.store = store;
@@ -42,6 +38,14 @@ public class ImportEndpoint implements Service {
 
     public void setMaxBodyBytes(long maxBodyBytes) {
         this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public void setRejections(RejectedRequests rejections) {
+        this.rejections = rejections;
+    }
+
+    DocumentLimit documentLimit() {
+        return documentLimit;
     }
 
     /** {@code tributary.central.max-document-bytes}: see {@link DocumentLimit}. */
@@ -65,18 +69,7 @@ public class ImportEndpoint implements Service {
         Message in = exchange.getMessage();
         String database = database(in);
         ImportRequest request = ImportRequest.parse(in.getHeader(Exchange.HTTP_QUERY, String.class));
-        requireJsonText(in.getHeader(Exchange.CONTENT_TYPE, String.class));
-        Long declared = in.getHeader(Exchange.CONTENT_LENGTH, Long.class);
-        if (declared != null && declared > maxBodyBytes) {
-            throw tooLarge();
-        }
-        byte[] body = in.getBody(byte[].class);
-        if (body == null) {
-            body = new byte[0];
-        }
-        if (body.length > maxBodyBytes) {
-            throw tooLarge();
-        }
+        byte[] body = body(in);
         SourcePosition position = SourcePosition.fromHeaders(in.getHeader(SourcePosition.SOURCE_HEADER, String.class),
                 in.getHeader(SourcePosition.POSITION_HEADER, String.class));
         ImportBody parsed = ImportBody.parse(documentLimit, request, body);
@@ -90,29 +83,6 @@ public class ImportEndpoint implements Service {
             result.details().forEach(details::add);
         }
         respond(in, 201, answer);
-    }
-
-    /** {@code GET [/_db/{database}]/_api/collection/{name}/count}. */
-    public void count(Exchange exchange) {
-        Message in = exchange.getMessage();
-        String collection = CollectionName.requireCollection(segmentAfter(in, "collection", 0));
-        long count = store.count(database(in), collection);
-        respond(in, 200, DocumentJson.MAPPER.createObjectNode().put("name", collection).put("count", count)
-                .put("error", false).put("code", 200));
-    }
-
-    /** {@code GET [/_db/{database}]/_api/document/{collection}/{key}}: the stored document plus its {@code _id}. */
-    public void document(Exchange exchange) {
-        Message in = exchange.getMessage();
-        String collection = CollectionName.requireCollection(segmentAfter(in, "document", 0));
-        String key = segmentAfter(in, "document", 1);
-        if (!DocumentKey.isValid(key)) {
-            throw new ApiException(400, ApiException.DOCUMENT_KEY_BAD, "illegal document key");
-        }
-        String json = store.document(database(in), collection, key)
-                .orElseThrow(() -> new ApiException(404, ApiException.DOCUMENT_NOT_FOUND, "document not found"));
-        // collection and key are validated ASCII without quotes or backslashes, so they are valid JSON text
-        respond(in, 200, "{\"_id\":\"" + collection + "/" + key + "\"," + json.substring(json.indexOf('{') + 1));
     }
 
     /** {@code GET /_api/tributary/positions}. */
@@ -184,21 +154,55 @@ public class ImportEndpoint implements Service {
                 .put("result", "deleted"));
     }
 
-    /** The error body for whatever a central route threw; unexpected failures are logged and answered with 500. */
+    /**
+     * The error body for whatever a central route threw, logged by {@link RejectedRequests}; unexpected
+     * failures are also logged with their cause and answered with 500.
+     */
     public void error(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Message in = exchange.getMessage();
+        String method = in.getHeader(Exchange.HTTP_METHOD, String.class);
+        String path = in.getHeader(Exchange.HTTP_PATH, String.class);
         ApiException api = e instanceof ApiException a ? a : null;
         if (api == null) {
-            LOG.error("Central request {} {} failed", exchange.getMessage().getHeader(Exchange.HTTP_METHOD),
-                    exchange.getMessage().getHeader(Exchange.HTTP_PATH), e);
+            LOG.error("Central request {} {} failed", method, path, e);
             api = new ApiException(500, ApiException.INTERNAL, "internal error; the server log has the cause");
         }
-        Message in = exchange.getMessage();
-        respond(in, api.status(), DocumentJson.MAPPER.createObjectNode().put("error", true)
-                .put("errorNum", api.errorNum()).put("errorMessage", api.getMessage()).put("code", api.status()));
-        if (api.status() == 401) {
-            in.setHeader("WWW-Authenticate", "Basic realm=\"tributary\"");
+        if (rejections != null) {
+            rejections.rejected(method, pathTemplate(exchange), path, api.status(), api.getMessage());
         }
+        respond(in, api.status(), api.body());
+        if (api.status() == 401) {
+            in.setHeader("WWW-Authenticate", BasicAuthentication.CHALLENGE);
+        }
+    }
+
+    /** The path of the platform-http endpoint that received the request, e.g. {@code /_api/document/{collection}/{key}}. */
+    private static String pathTemplate(Exchange exchange) {
+        String uri = exchange.getFromEndpoint() == null ? null : exchange.getFromEndpoint().getEndpointUri();
+        if (uri == null || !uri.startsWith("platform-http:")) {
+            return UnmatchedRequests.UNKNOWN_TEMPLATE;
+        }
+        String path = uri.substring("platform-http:".length()).replaceFirst("^/+", "/");
+        int query = path.indexOf('?');
+        return URLDecoder.decode(query < 0 ? path : path.substring(0, query), StandardCharsets.UTF_8);
+    }
+
+    /** The request body, at most {@code tributary.central.max-body-bytes} (413 above). */
+    byte[] body(Message in) {
+        Long declared = in.getHeader(Exchange.CONTENT_LENGTH, Long.class);
+        if (declared != null && declared > maxBodyBytes) {
+            throw tooLarge();
+        }
+        refuseVelocyPack(in.getHeader(Exchange.CONTENT_TYPE, String.class));
+        byte[] body = in.getBody(byte[].class);
+        if (body == null) {
+            body = new byte[0];
+        }
+        if (body.length > maxBodyBytes) {
+            throw tooLarge();
+        }
+        return body;
     }
 
     /** The database of {@code /_db/{database}/...} paths, taken from the path itself; {@code _system} otherwise. */
@@ -226,15 +230,14 @@ public class ImportEndpoint implements Service {
         return null;
     }
 
-    private static void requireJsonText(String contentType) {
-        if (contentType == null || contentType.isBlank()) {
-            return;
-        }
-        String media = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        if (!JSON_TYPES.contains(media) && !media.endsWith("+json")) {
-            throw new ApiException(415, 415, "unsupported content type '" + CollectionName.printable(media)
-                    + "': send JSON text as application/json, application/x-ldjson or text/plain"
-                    + " (with curl: -H 'Content-Type: application/json' --data-binary @file)");
+    /**
+     * arangod reads a request body as JSON text whatever its content type (text/plain, octet-stream, form),
+     * except {@code application/x-velocypack}: the same here, and VelocyPack is refused as not spoken.
+     */
+    private static void refuseVelocyPack(String contentType) {
+        if (contentType != null && contentType.split(";", 2)[0].trim().equalsIgnoreCase(VELOCYPACK)) {
+            throw new ApiException(415, 415, "unsupported content type '" + VELOCYPACK + "': Tributary reads JSON"
+                    + " text only; send the body as JSON (any other content type is read as JSON, as arangod does)");
         }
     }
 

@@ -62,12 +62,30 @@ public final class ImportRequest {
         }
         r.fromPrefix = prefix(params, "fromPrefix");
         r.toPrefix = prefix(params, "toPrefix");
-        String version = params.get("versionAttribute");
-        if (version != null && (version.isEmpty() || version.length() > 254)) {
+        r.versionAttribute = versionAttribute(params.get("versionAttribute"));
+        return r;
+    }
+
+    /**
+     * A write of the document API as an import of an array: no collection is created, every failure is
+     * reported, and an existing key is handled as {@code onDuplicate} says (ArangoDB's {@code overwriteMode}).
+     */
+    static ImportRequest forDocuments(String collection, OnDuplicate onDuplicate, String versionAttribute) {
+        ImportRequest r = new ImportRequest();
+        r.collection = CollectionName.requireCollection(collection);
+        r.type = Type.ARRAY;
+        r.onDuplicate = onDuplicate;
+        r.details = true;
+        r.versionAttribute = versionAttribute(versionAttribute);
+        return r;
+    }
+
+    /** The {@code versionAttribute} parameter: absent, or an attribute name of 1 to 254 characters. */
+    static String versionAttribute(String name) {
+        if (name != null && (name.isEmpty() || name.length() > 254)) {
             throw ApiException.badParameter("parameter 'versionAttribute' must be an attribute name of 1 to 254 characters");
         }
-        r.versionAttribute = version;
-        return r;
+        return name;
     }
 
     /** Decoded parameters of a raw query string; each name at most once. */
@@ -98,7 +116,7 @@ public final class ImportRequest {
         }
     }
 
-    private static boolean bool(Map<String, String> params, String name) {
+    static boolean bool(Map<String, String> params, String name) {
         String v = params.get(name);
         if (v == null) {
             return false;
@@ -111,8 +129,13 @@ public final class ImportRequest {
         };
     }
 
+    /**
+     * An empty {@code type=} is headers and values, as in arangod (anything but documents, array, list or auto
+     * is read that way there); arangojs sends it for that form. Other unknown values stay a 400 here, so that
+     * a misspelt type is named instead of read as a different format.
+     */
     private static Type type(String v) {
-        if (v == null) {
+        if (v == null || v.isEmpty()) {
             return Type.HEADERS_AND_VALUES;
         }
         return switch (v) {
@@ -120,7 +143,7 @@ public final class ImportRequest {
             case "array", "list" -> Type.ARRAY;
             case "auto" -> Type.AUTO;
             default -> throw ApiException.badParameter("parameter 'type' must be one of documents, array, list, auto,"
-                    + " or absent for headers and values; got '" + CollectionName.printable(v) + "'");
+                    + " or absent or empty for headers and values; got '" + CollectionName.printable(v) + "'");
         };
     }
 

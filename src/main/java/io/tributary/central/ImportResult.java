@@ -12,12 +12,15 @@ public final class ImportResult {
     int updated;
     int ignored;
     final List<String> details = new ArrayList<>();
+    /** Every per-document failure, in the order found; a document write answers each by its position. */
+    final List<ImportItem> failures = new ArrayList<>();
     /** The first per-document failure: with {@code complete=true} it decides the status (409 or 400). */
     ImportItem firstFailure;
 
     void fail(ImportItem item) {
         errors++;
         details.add(item.error());
+        failures.add(item);
         if (firstFailure == null) {
             firstFailure = item;
         }
@@ -41,6 +44,10 @@ public final class ImportResult {
 
     public int ignored() {
         return ignored;
+    }
+
+    public List<ImportItem> failures() {
+        return failures;
     }
 
     public List<String> details() {

@@ -22,11 +22,16 @@ public class ObserveAuthentication implements OnCamelContextStarted {
     private static final Set<String> OPEN = Set.of("/observe/health", "/observe/health/live", "/observe/health/ready");
 
     private BasicAuthentication authentication;
+    private RejectedRequests rejections;
     private int port;
     private String path = "/observe";
 
     public void setAuthentication(BasicAuthentication authentication) {
         this.authentication = authentication;
+    }
+
+    public void setRejections(RejectedRequests rejections) {
+        this.rejections = rejections;
     }
 
     public void setPort(int port) {
@@ -40,13 +45,7 @@ public class ObserveAuthentication implements OnCamelContextStarted {
 
     @Override
     public void onContextStarted(CamelContext context) {
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
-        if (router == null) {
-            router = VertxPlatformHttpRouter.lookup(context);
-        }
-        if (router == null) {
-            throw new IllegalStateException("No HTTP router on port " + port + " to protect " + path + " with");
-        }
+        VertxPlatformHttpRouter router = ServerRouter.of(context, port, "to protect " + path + " with");
         router.route(path + "/*").order(ORDER).handler(this::handle);
         router.route(path).order(ORDER).handler(this::handle);
     }
@@ -60,9 +59,11 @@ public class ObserveAuthentication implements OnCamelContextStarted {
             authentication.check(ctx.request().getHeader("Authorization"));
             ctx.next();
         } catch (ApiException e) {
+            if (rejections != null) {
+                rejections.rejected(ctx.request().method().name(), path + "/*", ctx.normalizedPath(), e.status(), e.getMessage());
+            }
             ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json; charset=utf-8")
-                    .putHeader("WWW-Authenticate", "Basic realm=\"tributary\"")
-                    .end("{\"error\":true,\"errorNum\":401,\"errorMessage\":\"not authorized to execute this request\",\"code\":401}");
+                    .putHeader("WWW-Authenticate", BasicAuthentication.CHALLENGE).end(e.body());
         }
     }
 

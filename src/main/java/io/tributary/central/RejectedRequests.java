@@ -1,0 +1,70 @@
+package io.tributary.central;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WARN line per refused request (4xx, 5xx) of the HTTP server: method, path, status and reason, at
+ * most one line per (method, path template, status) per interval, the next line saying how many were
+ * left out. Never the query string, headers or body: they may hold credentials or documents.
+ */
+public class RejectedRequests {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RejectedRequests.class);
+    /** Methods outside this set are logged as OTHER, so hostile requests cannot grow the window table. */
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+    /** Bounds the window table whatever the requests; when full, old windows are dropped. */
+    private static final int MAX_WINDOWS = 1000;
+
+    private long intervalMillis = 60_000;
+    private final Map<String, Window> windows = new ConcurrentHashMap<>();
+
+    private static final class Window {
+        long openedAt;
+        int suppressed;
+    }
+
+    /** {@code tributary.central.rejection-log-interval-ms}. */
+    public void setIntervalMillis(long intervalMillis) {
+        this.intervalMillis = Math.max(0, intervalMillis);
+    }
+
+    /**
+     * @param template the route's path template ({@code /_api/document/{collection}/{key}}), or
+     *                 {@code <unknown>} for paths no route serves, so that scans of random paths share one window
+     */
+    public void rejected(String method, String template, String path, int status, String reason) {
+        String m = method == null ? "OTHER" : method.toUpperCase(Locale.ROOT);
+        if (!METHODS.contains(m)) {
+            m = "OTHER";
+        }
+        String key = m + " " + template + " " + status;
+        long now = System.currentTimeMillis();
+        int suppressed;
+        if (windows.size() >= MAX_WINDOWS && !windows.containsKey(key)) {
+            windows.clear();
+        }
+        Window w = windows.computeIfAbsent(key, k -> {
+            Window fresh = new Window();
+            fresh.openedAt = Long.MIN_VALUE;
+            return fresh;
+        });
+        synchronized (w) {
+            if (w.openedAt != Long.MIN_VALUE && now - w.openedAt < intervalMillis) {
+                w.suppressed++;
+                return;
+            }
+            suppressed = w.suppressed;
+            w.suppressed = 0;
+            w.openedAt = now;
+        }
+        LOG.warn("Refused {} {}: {} {}{}", m, CollectionName.printable(path == null ? "" : path, 200), status,
+                CollectionName.printable(reason == null ? "" : reason, 300),
+                suppressed == 0 ? "" : " (" + suppressed + " more like it in the previous " + intervalMillis / 1000.0
+                        + " s not logged)");
+    }
+}

@@ -1,0 +1,91 @@
+package io.tributary.central;
+
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.regex.Pattern;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.OnCamelContextStarted;
+
+/**
+ * Answers what no route serves with ArangoDB's JSON error body instead of Vert.x's HTML page, which
+ * drivers cannot parse: 404 (errorNum 404) for an unknown path, 405 (errorNum 405) for a known path with
+ * another method. With a password set, a request without valid credentials gets 401 first, as in
+ * ArangoDB, so unknown paths reveal nothing to anonymous clients. A body over the server's limit gets
+ * 413 the same way. Each answer is logged by {@link RejectedRequests}.
+ */
+public class UnmatchedRequests implements OnCamelContextStarted {
+
+    /** Shared by every path no route serves: scans of random paths are rate-limited as one. */
+    static final String UNKNOWN_TEMPLATE = "<unknown>";
+
+    private BasicAuthentication authentication;
+    private RejectedRequests rejections;
+    private int port;
+
+    public void setAuthentication(BasicAuthentication authentication) {
+        this.authentication = authentication;
+    }
+
+    public void setRejections(RejectedRequests rejections) {
+        this.rejections = rejections;
+    }
+
+    public void setPort(int port) {
+        this.port = port;
+    }
+
+    /**
+     * Platform-http serves from a sub-router whose unmatched requests fall through to Vert.x's own answer,
+     * so a last route catches them; it tells 405 from 404 by the served routes' paths.
+     */
+    @Override
+    public void onContextStarted(CamelContext context) {
+        Router router = ServerRouter.of(context, port, "to answer unknown paths on");
+        Route fallback = router.route().order(Integer.MAX_VALUE);
+        fallback.handler(ctx -> answer(ctx, servedWithOtherMethods(router, fallback, ctx)
+                ? new ApiException(405, ApiException.METHOD_NOT_ALLOWED, "method " + ctx.request().method().name()
+                        + " not allowed on '" + CollectionName.printable(ctx.normalizedPath(), 200) + "'")
+                : new ApiException(404, ApiException.NOT_FOUND, "unknown path '" + CollectionName.printable(ctx.normalizedPath(), 200)
+                        + "'; see docs/central-import.md for the served API")));
+        // failures Vert.x raises itself, before any route runs: a body over camel.server.maxBodySize
+        fallback.failureHandler(ctx -> answer(ctx, ctx.statusCode() == 413
+                ? new ApiException(413, 413, "request body exceeds the limit (tributary.central.max-body-bytes); send smaller batches")
+                : new ApiException(Math.max(ctx.statusCode(), 500), ApiException.INTERNAL, "request failed in the HTTP server")));
+    }
+
+    /** Whether a route with a method restriction serves this path (its {@code :name} segments match any segment). */
+    private static boolean servedWithOtherMethods(Router router, Route fallback, RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        for (Route route : router.getRoutes()) {
+            var methods = route.methods();
+            if (route == fallback || methods == null || methods.isEmpty() || route.getPath() == null
+                    || methods.contains(ctx.request().method())) {
+                continue;
+            }
+            String template = route.getPath();
+            String regex = Pattern.quote(template).replaceAll(":[A-Za-z0-9_]+", "\\\\E[^/]+\\\\Q");
+            if (Pattern.matches(regex, path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void answer(RoutingContext ctx, ApiException error) {
+        ApiException answer = error;
+        try {
+            authentication.check(ctx.request().getHeader("Authorization"));
+        } catch (ApiException unauthorized) {
+            answer = unauthorized;
+        }
+        rejections.rejected(ctx.request().method().name(), UNKNOWN_TEMPLATE, ctx.normalizedPath(), answer.status(),
+                answer.getMessage());
+        var response = ctx.response().setStatusCode(answer.status())
+                .putHeader("Content-Type", "application/json; charset=utf-8");
+        if (answer.status() == 401) {
+            response.putHeader("WWW-Authenticate", BasicAuthentication.CHALLENGE);
+        }
+        response.end(answer.body());
+    }
+}
