@@ -64,6 +64,25 @@ abstract class ImportEndpointTestBase {
         return db.count("SELECT COUNT(*) FROM tributary_collections");
     }
 
+    /** The stored document of {@code _system}, read from the collection's table with SQL; null if there is no row. */
+    JsonNode storedRow(String collection, String key) {
+        var t = db.query("SELECT table_name FROM tributary_collections WHERE database_name = ? AND collection_name = ?",
+                "_system", collection);
+        assertThat(t).as("collection " + collection + " in the catalog").hasSize(1);
+        var found = db.query("SELECT " + db.dialect().quote("doc") + " AS doc FROM " + db.dialect().quote((String) t.get(0).get("table_name"))
+                + " WHERE " + db.dialect().quote("_key") + " = ?", key);
+        if (found.isEmpty()) {
+            return null;
+        }
+        Object doc = found.get(0).get("doc");
+        try {
+            String text = doc instanceof java.sql.Clob clob ? clob.getSubString(1, (int) clob.length()) : String.valueOf(doc);
+            return DocumentJson.MAPPER.readTree(text);
+        } catch (java.sql.SQLException | java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     JsonNode storedDocument(String collection, String key) {
         CentralClient.Response r = client.get("/_api/document/" + collection + "/" + key);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
