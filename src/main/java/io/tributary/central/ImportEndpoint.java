@@ -246,11 +246,16 @@ public class ImportEndpoint implements Service {
                 + " bytes (tributary.central.max-body-bytes); send smaller batches");
     }
 
-    /** Replaces all headers, so no request header (Authorization included) is echoed into the response. */
+    /**
+     * Replaces all headers, so no request header (Authorization included) is echoed into the response.
+     * An answer to HEAD has no body: Vert.x would send it, and a client reusing the connection would
+     * read it as the start of the next response.
+     */
     public static void respond(Message in, int status, Object body) {
         String text;
         try {
-            text = body instanceof String s ? s : DocumentJson.MAPPER.writeValueAsString(body);
+            text = "HEAD".equals(in.getHeader(Exchange.HTTP_METHOD, String.class)) ? ""
+                    : body instanceof String s ? s : DocumentJson.MAPPER.writeValueAsString(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -62,8 +62,7 @@ public class ObserveAuthentication implements OnCamelContextStarted {
             if (rejections != null) {
                 rejections.rejected(ctx.request().method().name(), path + "/*", ctx.normalizedPath(), e.status(), e.getMessage());
             }
-            ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json; charset=utf-8")
-                    .putHeader("WWW-Authenticate", BasicAuthentication.CHALLENGE).end(e.body());
+            ServerRouter.answer(ctx, e);
         }
     }
 

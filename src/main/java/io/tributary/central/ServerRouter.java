@@ -1,5 +1,7 @@
 package io.tributary.central;
 
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
@@ -18,5 +20,15 @@ final class ServerRouter {
             throw new IllegalStateException("No HTTP router on port " + port + " " + purpose);
         }
         return router;
+    }
+
+    /** ArangoDB's error body for a request answered outside the routes; no body for HEAD, a challenge with 401. */
+    static void answer(RoutingContext ctx, ApiException error) {
+        var response = ctx.response().setStatusCode(error.status())
+                .putHeader("Content-Type", "application/json; charset=utf-8");
+        if (error.status() == 401) {
+            response.putHeader("WWW-Authenticate", BasicAuthentication.CHALLENGE);
+        }
+        response.end(ctx.request().method() == HttpMethod.HEAD ? "" : error.body());
     }
 }

@@ -81,11 +81,6 @@ public class UnmatchedRequests implements OnCamelContextStarted {
         }
         rejections.rejected(ctx.request().method().name(), UNKNOWN_TEMPLATE, ctx.normalizedPath(), answer.status(),
                 answer.getMessage());
-        var response = ctx.response().setStatusCode(answer.status())
-                .putHeader("Content-Type", "application/json; charset=utf-8");
-        if (answer.status() == 401) {
-            response.putHeader("WWW-Authenticate", BasicAuthentication.CHALLENGE);
-        }
-        response.end(answer.body());
+        ServerRouter.answer(ctx, answer);
     }
 }
