@@ -23,16 +23,15 @@ public class DatabaseEndpoint {
     private static final int DOCUMENT_COLLECTION = 2;
     private static final int STATUS_LOADED = 3;
 
-    private DocumentStore store;
     private ImportEndpoint importEndpoint;
 
-    public void setStore(DocumentStore store) {
-        this.store = store;
-    }
-
-    /** For its body limit. */
+    /** Its store, and its limits on bodies. */
     public void setImportEndpoint(ImportEndpoint importEndpoint) {
         this.importEndpoint = importEndpoint;
+    }
+
+    private DocumentStore store() {
+        return importEndpoint.store();
     }
 
     /** {@code GET /_api/version}. */
@@ -57,7 +56,7 @@ public class DatabaseEndpoint {
         String database = database(in);
         ObjectNode answer = DocumentJson.MAPPER.createObjectNode().put("error", false).put("code", 200);
         ArrayNode result = answer.putArray("result");
-        store.collections(database).forEach(name -> result.add(info(database, name)));
+        store().collections(database).forEach(name -> result.add(info(database, name)));
         respond(in, 200, answer);
     }
 
@@ -66,7 +65,7 @@ public class DatabaseEndpoint {
         Message in = exchange.getMessage();
         String database = database(in);
         String name = collectionName(in);
-        store.requireCollection(database, name);
+        store().requireCollection(database, name);
         respond(in, 200, info(database, name).put("error", false).put("code", 200));
     }
 
@@ -75,7 +74,7 @@ public class DatabaseEndpoint {
         Message in = exchange.getMessage();
         String database = database(in);
         String name = collectionName(in);
-        store.requireCollection(database, name);
+        store().requireCollection(database, name);
         respond(in, 200, properties(database, name));
     }
 
@@ -83,7 +82,7 @@ public class DatabaseEndpoint {
     public void count(Exchange exchange) {
         Message in = exchange.getMessage();
         String name = collectionName(in);
-        long count = store.count(database(in), name);
+        long count = store().count(database(in), name);
         respond(in, 200, DocumentJson.MAPPER.createObjectNode().put("name", name).put("count", count)
                 .put("error", false).put("code", 200));
     }
@@ -109,7 +108,7 @@ public class DatabaseEndpoint {
             throw ApiException.badParameter("only document collections (type 2) are supported, not type " + type.asText());
         }
         String name = CollectionName.requireCollection(body.path("name").isTextual() ? body.get("name").asText() : null);
-        if (!store.createCollection(database, name)) {
+        if (!store().createCollection(database, name)) {
             throw new ApiException(409, ApiException.DUPLICATE_NAME, "duplicate name: collection '" + name + "' exists");
         }
         respond(in, 200, properties(database, name));

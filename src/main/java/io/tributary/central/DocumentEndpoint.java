@@ -33,16 +33,15 @@ public class DocumentEndpoint {
             "refillIndexCaches");
     private static final Set<String> READ_PARAMETERS = Set.of("onlyget", "ignoreRevs");
 
-    private DocumentStore store;
     private ImportEndpoint importEndpoint;
 
-    public void setStore(DocumentStore store) {
-        this.store = store;
-    }
-
-    /** For its body and document limits. */
+    /** Its store, and its limits on bodies and documents. */
     public void setImportEndpoint(ImportEndpoint importEndpoint) {
         this.importEndpoint = importEndpoint;
+    }
+
+    private DocumentStore store() {
+        return importEndpoint.store();
     }
 
     /** {@code GET /_api/document/{collection}/{key}}: the document with {@code _id} and {@code _rev}. */
@@ -90,7 +89,7 @@ public class DocumentEndpoint {
         Map<String, String> params = parameters(in, REMOVE_PARAMETERS);
         String collection = collection(in);
         String key = key(in);
-        ObjectNode old = store.remove(database(in), collection, key).orElseThrow(DocumentEndpoint::notFound);
+        ObjectNode old = store().remove(database(in), collection, key).orElseThrow(DocumentEndpoint::notFound);
         ObjectNode answer = ImportRequest.bool(params, "silent") ? DocumentJson.MAPPER.createObjectNode()
                 : meta(collection, key, DocumentRevision.of(old));
         if (ImportRequest.bool(params, "returnOld") && !ImportRequest.bool(params, "silent")) {
@@ -120,7 +119,7 @@ public class DocumentEndpoint {
         for (JsonNode selector : selectors) {
             keys.add(keyOf(selector));
         }
-        Map<String, ObjectNode> found = store.documents(database(in), collection,
+        Map<String, ObjectNode> found = store().documents(database(in), collection,
                 keys.stream().filter(DocumentKey::isValid).toList());
         ArrayNode answer = DocumentJson.MAPPER.createArrayNode();
         Map<Integer, Integer> errors = new TreeMap<>();
@@ -151,17 +150,17 @@ public class DocumentEndpoint {
         String database = database(in);
         String collection = collection(in);
         byte[] body = importEndpoint.body(in);
-        store.requireCollection(database, collection);
+        store().requireCollection(database, collection);
         boolean many = pathKey == null && firstNonBlank(body) == '[';
         byte[] documents = many ? body : array(body, pathKey);
         ImportRequest request = ImportRequest.forDocuments(collection, onDuplicate, params.get("versionAttribute"));
         ImportBody parsed = ImportBody.parse(importEndpoint.documentLimit(), request, documents);
-        ImportResult result = store.importDocuments(database, request, parsed, null);
+        ImportResult result = store().importDocuments(database, request, parsed, null);
 
         Map<Integer, ImportItem> failures = new HashMap<>();
         result.failures().forEach(f -> failures.put(f.position(), f));
         List<String> written = parsed.items().stream().filter(ImportItem::isValid).map(ImportItem::key).toList();
-        Map<String, ObjectNode> stored = store.documents(database, collection, written);
+        Map<String, ObjectNode> stored = store().documents(database, collection, written);
         boolean silent = ImportRequest.bool(params, "silent");
         boolean returnNew = ImportRequest.bool(params, "returnNew");
         ArrayNode answers = DocumentJson.MAPPER.createArrayNode();
@@ -194,7 +193,7 @@ public class DocumentEndpoint {
         parameters(in, READ_PARAMETERS);
         String collection = collection(in);
         String key = key(in);
-        ObjectNode document = store.documents(database(in), collection, List.of(key)).get(key);
+        ObjectNode document = store().documents(database(in), collection, List.of(key)).get(key);
         if (document == null) {
             throw notFound();
         }
@@ -204,7 +203,7 @@ public class DocumentEndpoint {
     /** The path's key, of a document that must exist (404, errorNum 1202, otherwise). */
     private String existingKey(Message in) {
         String key = key(in);
-        if (store.documents(database(in), collection(in), List.of(key)).isEmpty()) {
+        if (store().documents(database(in), collection(in), List.of(key)).isEmpty()) {
             throw notFound();
         }
         return key;

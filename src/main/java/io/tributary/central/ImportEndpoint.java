@@ -44,6 +44,10 @@ public class ImportEndpoint implements Service {
         this.rejections = rejections;
     }
 
+    DocumentStore store() {
+        return store;
+    }
+
     DocumentLimit documentLimit() {
         return documentLimit;
     }

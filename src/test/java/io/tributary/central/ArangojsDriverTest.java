@@ -2,8 +2,6 @@ package io.tributary.central;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tributary.sql.Dialect;
-import io.tributary.testing.TributaryApp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,27 +20,15 @@ import org.junit.jupiter.api.Test;
  * this test the rows in the central store. Needs node and npm on the PATH (CI has them): without them
  * the test fails, it is not skipped.
  */
-class ArangojsDriverTest extends ImportEndpointTestBase {
+class ArangojsDriverTest extends ProtectedCentralTestBase {
 
     private static final Path PROJECT = Path.of("src/test/js/arangojs");
     /** Where the lock file's hash of the last {@code npm ci} is kept, so an unchanged lock installs once. */
     private static final Path INSTALLED_LOCK = PROJECT.resolve("node_modules/.tributary-installed-lock.sha256");
-    private static final String PASSWORD = "js-Pa55word";
-
-    @Override
-    Dialect dialect() {
-        return Dialect.H2;
-    }
-
-    @Override
-    void configure(TributaryApp.Builder builder) {
-        builder.property("tributary.central.password", PASSWORD);
-    }
 
     @Test
     void arangojsWorksUnchanged() throws Exception {
         installDriver();
-        int port = Integer.parseInt(app.context().getPropertiesComponent().resolveProperty("camel.server.port").orElseThrow());
         run(120, "node", "driver-test.mjs", "http://127.0.0.1:" + port, "root", PASSWORD);
 
         assertThat(rows("js_people")).isEqualTo(11);

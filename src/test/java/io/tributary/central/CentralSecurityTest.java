@@ -3,21 +3,18 @@ package io.tributary.central;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.TributaryApp;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** Credentials, body limit, methods and content types, on a small body limit and with a password set. */
 class CentralSecurityTest extends ImportEndpointTestBase {
 
     private static final String PASSWORD = "s3cr3t-Pa55word";
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    private ListAppender<ILoggingEvent> logs;
 
     @Override
     Dialect dialect() {
@@ -27,15 +24,9 @@ class CentralSecurityTest extends ImportEndpointTestBase {
     /** Called before the app starts, so the start-up log (property summary included) is captured too. */
     @Override
     void configure(TributaryApp.Builder builder) {
-        logs.start();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
+        logs = captureLogs(org.slf4j.Logger.ROOT_LOGGER_NAME);
         builder.property("tributary.central.username", "sync").property("tributary.central.password", PASSWORD)
                 .property("tributary.central.max-body-bytes", "4096");
-    }
-
-    @AfterAll
-    void releaseLogs() {
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
     }
 
     private CentralClient anonymous() {
@@ -43,18 +34,15 @@ class CentralSecurityTest extends ImportEndpointTestBase {
     }
 
     private CentralClient authorized() {
-        return new CentralClient(port()).credentials("sync", PASSWORD);
+        return new CentralClient(port).credentials("sync", PASSWORD);
     }
 
-    private int port() {
-        return Integer.parseInt(app.context().getPropertiesComponent().resolveProperty("camel.server.port").orElseThrow());
-    }
 
     @Test
     void requestsWithoutValidCredentialsGet401() {
         String url = "/_api/import?collection=guarded&type=documents&createCollection=true";
-        for (CentralClient c : new CentralClient[] {anonymous(), new CentralClient(port()).credentials("sync", "wrong"),
-                new CentralClient(port()).credentials("other", PASSWORD), new CentralClient(port()).credentials("sync", PASSWORD + "x")}) {
+        for (CentralClient c : new CentralClient[] {anonymous(), new CentralClient(port).credentials("sync", "wrong"),
+                new CentralClient(port).credentials("other", PASSWORD), new CentralClient(port).credentials("sync", PASSWORD + "x")}) {
             var r = c.post(url, "{\"_key\":\"a\"}");
             assertError(r, 401, 401, "not authorized");
             assertThat(r.raw().headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"tributary\"");
@@ -135,7 +123,7 @@ class CentralSecurityTest extends ImportEndpointTestBase {
             assertThat(r.status()).as(guarded + " " + r.body()).isEqualTo(401);
             assertThat(r.json().get("errorNum").asInt()).isEqualTo(401);
             assertThat(r.raw().headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"tributary\"");
-            assertThat(new CentralClient(port()).credentials("sync", "wrong").get(guarded).status()).as(guarded).isEqualTo(401);
+            assertThat(new CentralClient(port).credentials("sync", "wrong").get(guarded).status()).as(guarded).isEqualTo(401);
         }
         var details = authorized().get("/observe/health?exposureLevel=full&data=true");
         assertThat(details.status()).as(details.body()).isEqualTo(200);

@@ -2,13 +2,19 @@ package io.tributary.central;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.TestDatabase;
 import io.tributary.testing.TributaryApp;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
 
 /** One real app on one fresh database per test class; subclasses choose the database. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -17,6 +23,8 @@ abstract class ImportEndpointTestBase {
     TestDatabase db;
     TributaryApp app;
     CentralClient client;
+    int port;
+    private final List<Runnable> detachLogs = new ArrayList<>();
 
     abstract Dialect dialect();
 
@@ -27,7 +35,7 @@ abstract class ImportEndpointTestBase {
     @BeforeAll
     void startApp() {
         db = TestDatabase.create(dialect(), getClass().getSimpleName());
-        int port = TributaryApp.freePort();
+        port = TributaryApp.freePort();
         TributaryApp.Builder builder = TributaryApp.builder().properties(db.beanProperties("centralDb"))
                 .property("camel.server.port", "" + port)
                 .routes("file:routes/central-import.camel.yaml");
@@ -36,11 +44,22 @@ abstract class ImportEndpointTestBase {
         client = new CentralClient(port);
     }
 
+    /** Captures what this logger writes from now until the app stops; call it in configure() to see start-up too. */
+    ListAppender<ILoggingEvent> captureLogs(String loggerName) {
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(loggerName);
+        logger.addAppender(logs);
+        detachLogs.add(() -> logger.detachAppender(logs));
+        return logs;
+    }
+
     @AfterAll
     void stopApp() {
         if (app != null) {
             app.close();
         }
+        detachLogs.forEach(Runnable::run);
         if (db != null) {
             db.close();
         }

@@ -3,53 +3,32 @@ package io.tributary.central;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.tributary.sql.Dialect;
 import io.tributary.testing.Await;
 import io.tributary.testing.TributaryApp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * Hostile and unknown requests, with a password set: every answer is ArangoDB's JSON error body with
  * the right errorNum (never Vert.x's HTML), every new route demands credentials, and each refusal is
  * logged once per window without the query, headers or body.
  */
-class UnknownRequestsTest extends ImportEndpointTestBase {
+class UnknownRequestsTest extends ProtectedCentralTestBase {
 
-    private static final String PASSWORD = "hostile-Pa55";
     private static final long WINDOW_MS = 5000;
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-
-    @Override
-    Dialect dialect() {
-        return Dialect.H2;
-    }
+    private ListAppender<ILoggingEvent> logs;
 
     @Override
     void configure(TributaryApp.Builder builder) {
-        logs.start();
-        ((Logger) LoggerFactory.getLogger(RejectedRequests.class)).addAppender(logs);
-        builder.property("tributary.central.password", PASSWORD)
-                .property("tributary.central.rejection-log-interval-ms", "" + WINDOW_MS)
+        logs = captureLogs(RejectedRequests.class.getName());
+        super.configure(builder);
+        builder.property("tributary.central.rejection-log-interval-ms", "" + WINDOW_MS)
                 .routes("file:routes/central-import.camel.yaml", "file:routes/collection-sync.camel.yaml");
-    }
-
-    @AfterAll
-    void releaseLogs() {
-        ((Logger) LoggerFactory.getLogger(RejectedRequests.class)).detachAppender(logs);
-    }
-
-    private CentralClient authorized() {
-        int port = Integer.parseInt(app.context().getPropertiesComponent().resolveProperty("camel.server.port").orElseThrow());
-        return new CentralClient(port).credentials("root", PASSWORD);
     }
 
     @Test
