@@ -155,6 +155,11 @@ public class DocumentEndpoint {
         byte[] documents = many ? body : array(body, pathKey);
         ImportRequest request = ImportRequest.forDocuments(collection, onDuplicate, params.get("versionAttribute"));
         ImportBody parsed = ImportBody.parse(importEndpoint.documentLimit(), request, documents);
+        if (!many && parsed.items().size() != 1) {
+            // a body like {..},{..} would otherwise become an array of two inside the brackets added above
+            throw new ApiException(400, ApiException.CORRUPTED_JSON, "expecting one JSON object, or an array of them,"
+                    + " in the request body");
+        }
         ImportResult result = store().importDocuments(database, request, parsed, null);
 
         Map<Integer, ImportItem> failures = new HashMap<>();

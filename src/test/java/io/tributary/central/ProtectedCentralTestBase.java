@@ -3,7 +3,7 @@ package io.tributary.central;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.TributaryApp;
 
-/** A real Tributary on H2 with a password set, as a client on the network meets it (user {@code root}). */
+/** A real Tributary (H2 unless a subclass chooses) with a password set, as a client on the network meets it (user {@code root}). */
 abstract class ProtectedCentralTestBase extends ImportEndpointTestBase {
 
     static final String PASSWORD = "central-Pa55word";

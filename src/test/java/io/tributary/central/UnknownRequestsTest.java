@@ -56,6 +56,21 @@ class UnknownRequestsTest extends ProtectedCentralTestBase {
     }
 
     @Test
+    void hostileDocumentBodiesWriteNothing() {
+        CentralClient c = authorized();
+        assertThat(c.post("/_api/collection", "{\"name\":\"bodies\"}").status()).isEqualTo(200);
+        // two objects where one is expected must not become an array of two
+        assertJsonError(c.post("/_api/document/bodies", "{\"_key\":\"a\"},{\"_key\":\"b\"}"), 400, 600, "one JSON object");
+        assertJsonError(c.post("/_api/document/bodies", "{\"_key\":\"a\"}]"), 400, 600, "malformed");
+        assertJsonError(c.post("/_api/document/bodies", ""), 400, 600, "one JSON object");
+        assertJsonError(c.post("/_api/document/bodies", "42"), 400, 1227, "expecting object");
+        assertJsonError(c.post("/_api/document/bodies?returnOld=true", "{}"), 400, 400, "returnOld");
+        assertJsonError(c.post("/_api/document/bodies", "{}", "If-Match", "\"_abc\""), 400, 400, "If-Match");
+        assertJsonError(c.send("PUT", "/_api/document/bodies/a", "{}"), 404, 1202, "document not found");
+        assertThat(rows("bodies")).isZero();
+    }
+
+    @Test
     void everyArangoRouteNeedsCredentials() {
         CentralClient anonymous = client;
         String[][] calls = {{"GET", "/_api/version"}, {"GET", "/_db/_system/_api/database/current"},
