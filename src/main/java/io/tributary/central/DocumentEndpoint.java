@@ -11,10 +11,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -223,7 +225,7 @@ public class DocumentEndpoint {
         for (String name : params.keySet()) {
             if (!known.contains(name)) {
                 throw ApiException.badParameter("unknown or unsupported query parameter '" + CollectionName.printable(name)
-                        + "'; known: " + String.join(", ", new java.util.TreeSet<>(known)));
+                        + "'; known: " + String.join(", ", new TreeSet<>(known)));
             }
         }
         ImportRequest.bool(params, "waitForSync");
@@ -357,7 +359,7 @@ public class DocumentEndpoint {
     }
 
     private static Set<String> union(Set<String> base, String... more) {
-        Set<String> all = new java.util.HashSet<>(base);
+        Set<String> all = new HashSet<>(base);
         all.addAll(List.of(more));
         return Set.copyOf(all);
     }

@@ -21,6 +21,7 @@ import com.arangodb.model.OverwriteMode;
 import com.arangodb.util.RawBytes;
 import com.arangodb.util.RawJson;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +35,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * objects and on the rows of the central store.
  */
 class ArangoJavaDriverTest extends ProtectedCentralTestBase {
-
 
     private ArangoDB arango;
 
@@ -221,7 +221,7 @@ class ArangoJavaDriverTest extends ProtectedCentralTestBase {
         // RawBytes travel as they are; RawJson would be re-parsed as one JSON value
         var response = arango.execute(Request.<RawBytes>builder().db("_system").method(Request.Method.POST)
                 .path("/_api/import").queryParam("collection", collection).queryParam("type", type)
-                .body(RawBytes.of(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))).build(), RawJson.class);
+                .body(RawBytes.of(body.getBytes(StandardCharsets.UTF_8))).build(), RawJson.class);
         assertThat(response.getResponseCode()).isEqualTo(201);
         return response.getBody().get();
     }

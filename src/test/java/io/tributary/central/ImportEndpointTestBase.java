@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.TestDatabase;
 import io.tributary.testing.TributaryApp;
+import java.io.IOException;
+import java.sql.Clob;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -95,9 +98,9 @@ abstract class ImportEndpointTestBase {
         }
         Object doc = found.get(0).get("doc");
         try {
-            String text = doc instanceof java.sql.Clob clob ? clob.getSubString(1, (int) clob.length()) : String.valueOf(doc);
+            String text = doc instanceof Clob clob ? clob.getSubString(1, (int) clob.length()) : String.valueOf(doc);
             return DocumentJson.MAPPER.readTree(text);
-        } catch (java.sql.SQLException | java.io.IOException e) {
+        } catch (SQLException | IOException e) {
             throw new IllegalStateException(e);
         }
     }
