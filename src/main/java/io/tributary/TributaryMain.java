@@ -1,27 +1,31 @@
 package io.tributary;
 
+import io.tributary.launch.ConfigurationLayers;
+import io.tributary.launch.ShutdownSignals;
+import io.tributary.launch.StartupSummary;
 import org.apache.camel.main.Main;
 
 /**
  * Standalone entry point. Everything else (routes, beans, datasources) comes from
- * {@code application.properties} and {@code routes/*.yaml}, so users change behaviour without recompiling.
+ * {@code application.properties} and {@code routes/*.yaml}, so users change behaviour without recompiling;
+ * {@link ConfigurationLayers} says which setting wins.
  */
 public final class TributaryMain {
-
-    /** The packaged defaults first, then the working directory's file, which wins. */
-    public static final String PROPERTY_LOCATIONS =
-            "classpath:application.properties;optional=true,file:application.properties;optional=true";
 
     private TributaryMain() {
     }
 
     public static Main create() {
         Main main = new Main(TributaryMain.class);
-        main.setDefaultPropertyPlaceholderLocation(PROPERTY_LOCATIONS);
+        // beans come from application.properties; scanning io.tributary for configuration classes finds none
+        main.configure().setBasePackageScanEnabled(false);
+        ConfigurationLayers.apply(main, System.getenv(), System.getProperties());
+        main.addMainListener(new StartupSummary());
         return main;
     }
 
     public static void main(String... args) throws Exception {
+        ShutdownSignals.install();
         System.exit(create().run(args));
     }
 }

@@ -3,6 +3,7 @@ package io.tributary.cli;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /** {@code --flag} and {@code --option value} arguments of Tributary's command-line tools; anything else is a usage error. */
 public final class CommandLineArguments {
@@ -24,5 +25,15 @@ public final class CommandLineArguments {
             }
         }
         return parsed;
+    }
+
+    /** The number given for {@code --option}, or {@code fallback}; a usage error names the option and the bad value. */
+    public static <T> T number(Map<String, String> parsed, String option, String fallback, Function<String, T> parse) {
+        String value = parsed.getOrDefault(option, fallback);
+        try {
+            return parse.apply(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + option + " must be a number, not '" + value + "'");
+        }
     }
 }

@@ -1,8 +1,10 @@
 package io.tributary.sync;
 
 import io.tributary.cli.CommandLineArguments;
+import io.tributary.cli.CommandLineTool;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
+import io.tributary.central.ApiException;
 import io.tributary.central.DocumentJson;
 import io.tributary.central.DocumentStore;
 import java.io.PrintStream;
@@ -15,7 +17,7 @@ import javax.sql.DataSource;
 
 /**
  * Runs one sync from the command line and exits: 0 when it succeeded, 1 when it failed, 2 on a usage
- * error. Starts no Camel, no HTTP server; only the target database (and a SQL source) are opened.
+ * error (nothing was opened). The result is printed as JSON, alone on stdout. Starts no Camel, no HTTP server; only the target database (and a SQL source) are opened.
  * Passwords are read from environment variables named on the command line, never from arguments
  * (those show in {@code ps}). See docs/collection-sync.md for the exact command.
  *
@@ -35,24 +37,29 @@ public final class SyncCommand {
     }
 
     public static void main(String... args) {
-        System.exit(run(args, System.getenv(), System.out, System.err));
+        CommandLineTool.exit(SyncCommand::run, args);
     }
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         Map<String, String> o = new HashMap<>();
+        SyncSpec spec;
+        double maxDeleteFraction;
         try {
             o.putAll(CommandLineArguments.parse(args, FLAGS, OPTIONS));
             if (!o.containsKey("target-jdbc-url") || !o.containsKey("target-collection")) {
                 throw new IllegalArgumentException("--target-jdbc-url and --target-collection are required");
             }
-        } catch (IllegalArgumentException e) {
-            err.println("tributary sync: " + e.getMessage());
-            err.println(usage());
-            return 2;
+            if (!o.containsKey("source-url") && !o.containsKey("source-jdbc-url")) {
+                throw new IllegalArgumentException("a source is required: --source-url or --source-jdbc-url");
+            }
+            spec = SyncSpec.parse(spec(o, env).toString());
+            maxDeleteFraction = CommandLineArguments.number(o, "max-delete-fraction", "" + DeleteLimit.DEFAULT.maxFraction(),
+                    Double::parseDouble);
+        } catch (IllegalArgumentException | ApiException e) {
+            return CommandLineTool.usageError(err, "sync", e.getMessage(), usage());
         }
         List<HikariDataSource> opened = new ArrayList<>();
         try {
-            SyncSpec spec = SyncSpec.parse(spec(o, env).toString());
             DataSource target = open(opened, o.get("target-jdbc-url"), o.get("target-jdbc-user"),
                     env(env, o.get("target-jdbc-password-env")));
             DataSource source = o.containsKey("source-jdbc-url") ? open(opened, o.get("source-jdbc-url"),
@@ -60,8 +67,6 @@ public final class SyncCommand {
             DocumentStore store = new DocumentStore();
             store.setDataSource(target);
             store.start();
-            double maxDeleteFraction = Double.parseDouble(o.getOrDefault("max-delete-fraction",
-                    "" + DeleteLimit.DEFAULT.maxFraction()));
             SyncReport report = new SyncTask(spec, store, name -> "source".equals(name) ? source : null, 0,
                     maxDeleteFraction).run(new SyncControl(spec.maxWaitSeconds));
             ObjectNode result = spec.toJson().put("status", "succeeded");
@@ -89,8 +94,8 @@ public final class SyncCommand {
         spec.putObject("target").put("collection", o.get("target-collection")).put("database", o.get("target-database"));
         spec.put("incremental", o.containsKey("incremental")).put("dryRun", o.containsKey("dry-run"))
                 .put("allowMassDelete", o.containsKey("allow-mass-delete"))
-                .put("maxWaitSeconds", Long.parseLong(o.getOrDefault("max-wait-seconds", "0")))
-                .put("chunkSize", Integer.parseInt(o.getOrDefault("chunk-size", "" + SyncEngine.Sizes.DEFAULT.chunkSize())));
+                .put("maxWaitSeconds", CommandLineArguments.<Long>number(o, "max-wait-seconds", "0", Long::parseLong))
+                .put("chunkSize", CommandLineArguments.<Integer>number(o, "chunk-size", "" + SyncEngine.Sizes.DEFAULT.chunkSize(), Integer::parseInt));
         return spec;
     }
 

@@ -1,6 +1,7 @@
 package io.tributary.verify;
 
 import io.tributary.cli.CommandLineArguments;
+import io.tributary.cli.CommandLineTool;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tributary.source.CaptureMode;
 import io.tributary.source.ChangeFeed.ColumnCase;
@@ -30,12 +31,13 @@ public final class VerifyCommand {
     }
 
     public static void main(String... args) {
-        System.exit(run(args, System.getenv(), System.out, System.err));
+        CommandLineTool.exit(VerifyCommand::run, args);
     }
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         Map<String, String> o = new HashMap<>();
         SourceSettings settings;
+        long maxWaitSeconds;
         HikariDataSource db = null;
         try {
             o.putAll(CommandLineArguments.parse(args, FLAGS, OPTIONS));
@@ -44,6 +46,7 @@ public final class VerifyCommand {
                     throw new IllegalArgumentException("--" + required + " is required");
                 }
             }
+            maxWaitSeconds = CommandLineArguments.number(o, "max-wait-seconds", "0", Long::parseLong);
             db = new HikariDataSource();
             db.setJdbcUrl(o.get("jdbc-url"));
             db.setUsername(o.get("jdbc-user"));
@@ -61,13 +64,11 @@ public final class VerifyCommand {
             if (db != null) {
                 db.close();
             }
-            err.println("tributary verify: " + e.getMessage());
-            err.println(usage());
-            return 2;
+            return CommandLineTool.usageError(err, "verify", e.getMessage(), usage());
         }
         try {
             VerifyReport report = Reconciliation.run(settings, o.containsKey("repair"),
-                    new SyncControl(Long.parseLong(o.getOrDefault("max-wait-seconds", "0"))));
+                    new SyncControl(maxWaitSeconds));
             out.println(report.toJson().toPrettyString());
             return report.isConsistent() ? 0 : 1;
         } catch (RuntimeException e) {

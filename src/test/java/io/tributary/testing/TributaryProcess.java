@@ -137,6 +137,7 @@ public final class TributaryProcess implements AutoCloseable {
     public static final class Builder {
         private final String name;
         private final Map<String, String> properties = new LinkedHashMap<>();
+        private final Map<String, String> environment = new LinkedHashMap<>();
         private final List<String> jvmArgs = new ArrayList<>();
         private String heap = "256m";
         private Path logDir;
@@ -165,6 +166,12 @@ public final class TributaryProcess implements AutoCloseable {
 
         public Builder properties(Map<String, String> values) {
             properties.putAll(values);
+            return this;
+        }
+
+        /** An environment variable for the child (added to this JVM's environment). */
+        public Builder env(String name, String value) {
+            environment.put(name, value);
             return this;
         }
 
@@ -198,6 +205,7 @@ public final class TributaryProcess implements AutoCloseable {
                 command.add("io.tributary.TributaryMain");
                 ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
                         .redirectErrorStream(true).redirectOutput(log.toFile());
+                pb.environment().putAll(environment);
                 return new TributaryProcess(name, pb.start(), log);
             } catch (IOException e) {
                 throw new IllegalStateException("Cannot start " + name + ": " + e.getMessage(), e);

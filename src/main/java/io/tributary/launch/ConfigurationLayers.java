@@ -1,0 +1,90 @@
+package io.tributary.launch;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.component.properties.PropertiesComponent;
+
+/**
+ * Where a setting comes from, lowest first: the built-in default (Camel's own, or the
+ * {@code {{key:default}}} in a file), the packaged {@code application.properties}, the working
+ * directory's {@code application.properties}, an environment variable, a {@code -D} system property.
+ *
+ * <p>Camel alone does not give this order: of several property files the first listed wins; its
+ * auto-configuration skips every environment variable ending in {@code _PORT} (it takes them for
+ * Kubernetes service links), so {@code CAMEL_SERVER_PORT} reached placeholders but not the server;
+ * and placeholders prefer an environment variable to {@code -D}. So the working directory's file is
+ * listed first, and every key either file sets is looked up in the environment under its variable
+ * name ({@link #variableName}) and, unless {@code -D} sets it too, handed to Camel as an override
+ * property. Environment variables for keys no file sets stay a fallback above the built-in default.
+ */
+public final class ConfigurationLayers {
+
+    public static final String FILE_NAME = "application.properties";
+
+    /** The working directory's file first: of Camel's property locations the first that has a key wins. */
+    public static final String LOCATIONS = "file:" + FILE_NAME + ";optional=true,classpath:" + FILE_NAME + ";optional=true";
+
+    private ConfigurationLayers() {
+    }
+
+    /** {@code camel.server.port} → {@code CAMEL_SERVER_PORT}, as Camel itself maps placeholders to variables. */
+    public static String variableName(String key) {
+        return key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    /** The keys the files set whose variable is in {@code env} and that no system property sets. */
+    static Map<String, String> environmentOverrides(Properties files, Map<String, String> env, Properties system) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (String key : files.stringPropertyNames()) {
+            String value = env.get(variableName(key));
+            if (value != null && system.getProperty(key) == null) {
+                overrides.put(key, value);
+            }
+        }
+        return overrides;
+    }
+
+    /** Both files' keys: the packaged one from the class path and the one in {@code workingDirectory}. */
+    static Properties fileKeys(ClassLoader classLoader, Path workingDirectory) {
+        Properties keys = new Properties();
+        try (InputStream packaged = classLoader.getResourceAsStream(FILE_NAME)) {
+            if (packaged != null) {
+                keys.load(packaged);
+            }
+            Path local = workingDirectory.resolve(FILE_NAME);
+            if (Files.isRegularFile(local)) {
+                try (Reader reader = Files.newBufferedReader(local, StandardCharsets.UTF_8)) {
+                    keys.load(reader);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read " + FILE_NAME + ": " + e.getMessage(), e);
+        }
+        return keys;
+    }
+
+    /** Sets up {@code main} so the five layers apply in the documented order. */
+    public static void apply(BaseMainSupport main, Map<String, String> env, Properties system) {
+        main.setDefaultPropertyPlaceholderLocation(LOCATIONS);
+        Properties files = fileKeys(ConfigurationLayers.class.getClassLoader(), Path.of(""));
+        environmentOverrides(files, env, system).forEach(main::addOverrideProperty);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport configured) {
+                // variables the files name are override properties by now; the rest only fill gaps, below -D
+                ((PropertiesComponent) configured.getCamelContext().getPropertiesComponent())
+                        .setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_FALLBACK);
+            }
+        });
+    }
+}

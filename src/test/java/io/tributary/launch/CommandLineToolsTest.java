@@ -1,0 +1,104 @@
+package io.tributary.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.testing.TributaryProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command-line tools as a script runs them, each in its own JVM with the product's logging: the
+ * documented exit codes, JSON alone on stdout (it parses), log lines and errors on stderr.
+ */
+class CommandLineToolsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private Run run(String tool, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", TributaryProcess.productClasspath(), tool));
+        command.addAll(List.of(args));
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s ends", tool).isTrue();
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private String h2(String name) {
+        return "jdbc:h2:file:" + dir.resolve(name).toAbsolutePath();
+    }
+
+    @Test
+    void syncPrintsOnlyItsJsonResultAndExitsZero() throws Exception {
+        try (Connection c = DriverManager.getConnection(h2("source"), "sa", "");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20))");
+            s.execute("INSERT INTO items VALUES (1, 'one'), (2, 'two'), (3, 'three')");
+        }
+        Run sync = run("io.tributary.sync.SyncCommand", "--source-jdbc-url", h2("source"), "--source-jdbc-user", "sa",
+                "--source-table", "items", "--key-column", "id", "--target-jdbc-url", h2("central"),
+                "--target-jdbc-user", "sa", "--target-collection", "items");
+
+        assertThat(sync.exit()).as(sync.err()).isZero();
+        JsonNode result = JSON.readTree(sync.out());
+        assertThat(result.path("status").asText()).isEqualTo("succeeded");
+        assertThat(result.path("result").path("rowsTransferred").asInt()).isEqualTo(3);
+        // Hikari and the store log while the sync runs: all of it on stderr
+        assertThat(sync.err()).contains("INFO");
+    }
+
+    @Test
+    void syncUsageErrorsExitTwoAndNameTheProblem() throws Exception {
+        Run noSource = run("io.tributary.sync.SyncCommand", "--target-jdbc-url", h2("central"),
+                "--target-collection", "items");
+        assertThat(noSource.exit()).isEqualTo(2);
+        assertThat(noSource.out()).isEmpty();
+        assertThat(noSource.err()).contains("tributary sync: a source is required").contains("usage:");
+
+        Run badNumber = run("io.tributary.sync.SyncCommand", "--source-url", "http://127.0.0.1:1",
+                "--source-collection", "items", "--target-jdbc-url", h2("central"), "--target-collection", "items",
+                "--max-wait-seconds", "abc");
+        assertThat(badNumber.exit()).isEqualTo(2);
+        assertThat(badNumber.out()).isEmpty();
+        assertThat(badNumber.err()).contains("--max-wait-seconds must be a number, not 'abc'");
+
+        Run misspelled = run("io.tributary.sync.SyncCommand", "--target-jdbc-url", h2("central"),
+                "--target-colection", "items");
+        assertThat(misspelled.exit()).isEqualTo(2);
+        assertThat(misspelled.err()).contains("unknown or incomplete argument '--target-colection'");
+    }
+
+    @Test
+    void verifyExitsTwoOnUsageAndThreeWhenItCannotRun() throws Exception {
+        Run usage = run("io.tributary.verify.VerifyCommand", "--source-id", "s", "--jdbc-url", h2("source"),
+                "--key-column", "id", "--collection", "items", "--max-wait-seconds", "soon");
+        assertThat(usage.exit()).isEqualTo(2);
+        assertThat(usage.out()).isEmpty();
+        assertThat(usage.err()).contains("tributary verify: --table is required");
+
+        Run unreachable = run("io.tributary.verify.VerifyCommand", "--source-id", "s", "--jdbc-url", h2("source"),
+                "--jdbc-user", "sa", "--table", "items", "--key-column", "id", "--collection", "items",
+                "--central-url", "http://127.0.0.1:1");
+        assertThat(unreachable.exit()).as(unreachable.err()).isEqualTo(3);
+        assertThat(unreachable.out()).isEmpty();
+        assertThat(unreachable.err()).contains("tributary verify failed:");
+    }
+}

@@ -1,0 +1,41 @@
+package io.tributary.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.testing.Await;
+import io.tributary.testing.TributaryApp;
+import io.tributary.testing.TributaryProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The start-up and shutdown log says what is true and nothing a user cannot act on. */
+class StartupLogTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void printsTheBoundAddressAndNamesCtrlCAsSigint() throws Exception {
+        int port = TributaryApp.freePort();
+        LaunchDirectory launch = new LaunchDirectory(dir).settings("camel.server.port = " + port);
+        try (TributaryProcess p = TributaryProcess.builder("startup-log").workDir(launch.dir).logDir(dir).start()) {
+            LaunchDirectory.awaitSummary(p);
+            String started = p.logText();
+            assertThat(started)
+                    .contains("Tributary is listening on http://127.0.0.1:" + port + " (this host only")
+                    .contains("health: http://127.0.0.1:" + port + "/observe/health")
+                    .contains("settings: " + launch.dir.toRealPath().resolve("application.properties"))
+                    // Camel's endpoint summary says 0.0.0.0 whatever the bind address; route URIs come %-encoded
+                    .doesNotContain("0.0.0.0").doesNotContain("%7B")
+                    .doesNotContain("\u001b[").doesNotContain("Opentelemetry").doesNotContain("Classpath scanning");
+
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+            Await.until("exit after SIGINT", Duration.ofSeconds(30), () -> !p.isAlive(), p::logText);
+            String stopped = p.logText().substring(started.length());
+            assertThat(stopped).contains("Received SIGINT (Ctrl-C): stopping").doesNotContain("SIGTERM")
+                    .doesNotContain("%7B");
+        }
+    }
+}
