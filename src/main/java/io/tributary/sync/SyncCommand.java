@@ -115,7 +115,7 @@ public final class SyncCommand {
 
     static String usage() {
         return """
-                usage: java -cp 'target/tributary.jar:target/lib/*' io.tributary.sync.SyncCommand \\
+                usage: bin/tributary sync \\
                   --target-jdbc-url URL [--target-jdbc-user U] [--target-jdbc-password-env VAR] \\
                   --target-collection NAME [--target-database DB] \\
                   ( --source-url http://host:8529 --source-collection NAME [--source-database DB] \\

@@ -85,7 +85,7 @@ public final class VerifyCommand {
 
     static String usage() {
         return """
-                usage: java -cp 'target/tributary.jar:target/lib/*' io.tributary.verify.VerifyCommand \\
+                usage: bin/tributary verify \\
                   --source-id ID --jdbc-url URL [--jdbc-user U] [--jdbc-password-env VAR] \\
                   --table TABLE --key-column COLUMN --collection NAME \\
                   [--mode change-table|incrementing|timestamp] [--timestamp-column COLUMN] \\

@@ -1,0 +1,40 @@
+package io.tributary;
+
+import io.tributary.sync.SyncCommand;
+import io.tributary.verify.VerifyCommand;
+import java.util.Arrays;
+
+/**
+ * The {@code tributary} command of the distribution ({@code bin/tributary}): its first argument picks the
+ * command-line tool, {@code sync} or {@code verify}; without one the node starts, with any Camel Main
+ * options ({@code -h} lists them). A first argument that is neither a tool nor an option is a usage error,
+ * so a misspelled tool name does not start a node.
+ */
+public final class TributaryCommand {
+
+    private TributaryCommand() {
+    }
+
+    public static void main(String... args) throws Exception {
+        String first = args.length == 0 ? "" : args[0];
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        switch (first) {
+            case "sync" -> SyncCommand.main(rest);
+            case "verify" -> VerifyCommand.main(rest);
+            default -> {
+                if (!first.isEmpty() && !first.startsWith("-")) {
+                    System.err.println("tributary: unknown command '" + first + "'\n" + usage());
+                    System.exit(2);
+                }
+                TributaryMain.main(args);
+            }
+        }
+    }
+
+    static String usage() {
+        return """
+                usage: bin/tributary [Camel Main options]   run the node (-h lists the options)
+                       bin/tributary sync ...                 one collection sync (alone: lists its options)
+                       bin/tributary verify ...               verify one source (alone: lists its options)""";
+    }
+}
