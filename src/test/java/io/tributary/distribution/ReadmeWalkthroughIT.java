@@ -74,6 +74,12 @@ class ReadmeWalkthroughIT {
         try (StartedCommand node = StartedCommand.start("bin/tributary", dist, env, temp.resolve("dist.log"))) {
             walkThrough(node, dist, port, Duration.ofSeconds(60));
         }
+
+        Process misspelled = new ProcessBuilder("bin/tributary", "synk").directory(dist.toFile()).redirectErrorStream(true).start();
+        String refusal = new String(misspelled.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(misspelled.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(misspelled.exitValue()).as(refusal).isEqualTo(2);
+        assertThat(refusal).startsWith("tributary: unknown command 'synk'");
     }
 
     private void walkThrough(StartedCommand node, Path workDir, int port, Duration readyTimeout) throws Exception {
@@ -91,7 +97,10 @@ class ReadmeWalkthroughIT {
         assertThat(node.stop(STOP)).as("ended within " + STOP + " of SIGTERM" + node.describe()).isTrue();
     }
 
-    /** curl examples must answer 2xx with the JSON shape the README shows under them; other commands must succeed. */
+    /**
+     * curl examples must answer 2xx with the JSON shape the README shows under them; other commands must
+     * succeed and print the first line shown under them.
+     */
     private void runExample(Readme.ShellExample example, Path workDir, int port) throws Exception {
         String command = example.command().replace("127.0.0.1:8529", "127.0.0.1:" + port)
                 .replace("~/.m2/repository", property("tributary.it.maven-repo"));
@@ -106,6 +115,9 @@ class ReadmeWalkthroughIT {
         assertThat(process.exitValue()).as(command + "\n" + output).isZero();
         System.out.println("$ " + command + "\n" + output.strip());
         if (!curl) {
+            if (example.shownOutput() != null) {
+                assertThat(output).as(command).contains(example.shownOutput());
+            }
             return;
         }
         String body = output.substring(0, output.lastIndexOf('\n'));
