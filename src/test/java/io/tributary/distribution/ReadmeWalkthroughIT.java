@@ -75,11 +75,19 @@ class ReadmeWalkthroughIT {
             walkThrough(node, dist, port, Duration.ofSeconds(60));
         }
 
-        Process misspelled = new ProcessBuilder("bin/tributary", "synk").directory(dist.toFile()).redirectErrorStream(true).start();
-        String refusal = new String(misspelled.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(misspelled.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(misspelled.exitValue()).as(refusal).isEqualTo(2);
-        assertThat(refusal).startsWith("tributary: unknown command 'synk'");
+        // the tools answer a call without arguments with their usage; a misspelled tool starts no node
+        assertThat(run(dist, "bin/tributary", "sync")).contains("usage: bin/tributary sync");
+        assertThat(run(dist, "bin/tributary", "verify")).contains("usage: bin/tributary verify");
+        assertThat(run(dist, "bin/tributary", "synk")).startsWith("tributary: unknown command 'synk'");
+    }
+
+    /** Output of a command expected to fail with a usage error. */
+    private static String run(Path workDir, String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
+        assertThat(process.exitValue()).as(String.join(" ", command) + "\n" + output).isEqualTo(2);
+        return output;
     }
 
     private void walkThrough(StartedCommand node, Path workDir, int port, Duration readyTimeout) throws Exception {
