@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.testing.TributaryApp;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A newcomer's first run, as README.md describes it, on a clean copy of the checkout: the run command of
  * "The two commands" and then the walkthrough's commands against it; then the same walkthrough against
- * the packaged distribution's {@code bin/tributary}. Commands are read from the README, not copied here;
- * the only change to them is the port (a free one instead of 8529), so a broken README fails the build.
+ * the packaged distribution's {@code bin/tributary}. Commands are read from the README, not copied here,
+ * so a broken README fails the build. They run as written but for a free port instead of 8529, this build's
+ * local Maven repository instead of {@code ~/.m2/repository}, and curl's {@code -w} to see the HTTP status.
  * Runs after {@code package} (failsafe), which builds the distribution.
  */
 class ReadmeWalkthroughIT {
@@ -33,6 +33,7 @@ class ReadmeWalkthroughIT {
     private static final Path CHECKOUT = Path.of("").toAbsolutePath();
     private static final Duration FIRST_BATCH_AFTER_READY = Duration.ofSeconds(60);
     private static final Duration STOP = Duration.ofSeconds(30);
+    private static final Duration COMMAND = Duration.ofSeconds(30);
 
     private final Readme readme = new Readme(CHECKOUT.resolve("README.md"));
 
@@ -51,7 +52,7 @@ class ReadmeWalkthroughIT {
         int port = TributaryApp.freePort();
         // camel:run runs Camel in Maven's JVM, so a -D system property reaches it; the nested build uses
         // the outer build's local repository, which holds everything it needs
-        String command = run + " -Dcamel.server.port=" + port + " -Dmaven.repo.local=" + property("tributary.it.maven-repo");
+        String command = run + " -Dcamel.server.port=" + port + " '-Dmaven.repo.local=" + property("tributary.it.maven-repo") + "'";
         String mavenBin = Path.of(property("tributary.it.maven-home"), "bin").toString();
         Map<String, String> env = Map.of("PATH", mavenBin + ":" + System.getenv("PATH"));
         try (StartedCommand node = StartedCommand.start(command, copy, env, temp.resolve("run.log"))) {
@@ -76,18 +77,16 @@ class ReadmeWalkthroughIT {
         }
 
         // the tools answer a call without arguments with their usage; a misspelled tool starts no node
-        assertThat(run(dist, "bin/tributary", "sync")).contains("usage: bin/tributary sync");
-        assertThat(run(dist, "bin/tributary", "verify")).contains("usage: bin/tributary verify");
-        assertThat(run(dist, "bin/tributary", "synk")).startsWith("tributary: unknown command 'synk'");
+        assertThat(usageError(dist, "bin/tributary", "sync")).contains("usage: bin/tributary sync");
+        assertThat(usageError(dist, "bin/tributary", "verify")).contains("usage: bin/tributary verify");
+        assertThat(usageError(dist, "bin/tributary", "synk")).startsWith("tributary: unknown command 'synk'");
     }
 
     /** Output of a command expected to fail with a usage error. */
-    private static String run(Path workDir, String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
-        assertThat(process.exitValue()).as(String.join(" ", command) + "\n" + output).isEqualTo(2);
-        return output;
+    private static String usageError(Path workDir, String... command) throws IOException, InterruptedException {
+        StartedCommand.Finished finished = StartedCommand.run(workDir, COMMAND, command);
+        assertThat(finished.exit()).as(String.join(" ", command) + "\n" + finished.output()).isEqualTo(2);
+        return finished.output();
     }
 
     private void walkThrough(StartedCommand node, Path workDir, int port, Duration readyTimeout) throws Exception {
@@ -116,11 +115,9 @@ class ReadmeWalkthroughIT {
         if (curl) {
             command = "curl -w '\\n%{http_code}' " + command.substring("curl ".length());
         }
-        Process process = new ProcessBuilder("bash", "-c", command).directory(workDir.toFile())
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(command).isTrue();
-        assertThat(process.exitValue()).as(command + "\n" + output).isZero();
+        StartedCommand.Finished finished = StartedCommand.run(workDir, COMMAND, "bash", "-c", command);
+        String output = finished.output();
+        assertThat(finished.exit()).as(command + "\n" + output).isZero();
         System.out.println("$ " + command + "\n" + output.strip());
         if (!curl) {
             if (example.shownOutput() != null) {
@@ -160,12 +157,10 @@ class ReadmeWalkthroughIT {
 
     /** The files a clean clone would have: what git tracks or would track, or everything but build output and data. */
     private static Path copyOfCheckout(Path target) throws IOException, InterruptedException {
-        Process git = new ProcessBuilder("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-                .directory(CHECKOUT.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String listed = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        StartedCommand.Finished git = gitFiles();
         List<Path> files = new ArrayList<>();
-        if (git.waitFor() == 0) {
-            for (String name : listed.split("\0")) {
+        if (git != null && git.exit() == 0) {
+            for (String name : git.output().split("\0")) {
                 if (!name.isEmpty()) {
                     files.add(CHECKOUT.resolve(name));
                 }
@@ -178,6 +173,15 @@ class ReadmeWalkthroughIT {
         }
         copyTree(CHECKOUT, target, files);
         return target;
+    }
+
+    /** Null where there is no git. */
+    private static StartedCommand.Finished gitFiles() throws InterruptedException {
+        try {
+            return StartedCommand.run(CHECKOUT, COMMAND, "git", "ls-files", "-z", "--cached", "--others", "--exclude-standard");
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static void copyTree(Path from, Path to, List<Path> files) throws IOException {

@@ -38,6 +38,27 @@ final class StartedCommand implements AutoCloseable {
         return new StartedCommand(command, builder.start(), log);
     }
 
+    /** How a command that was run to its end ended. */
+    record Finished(int exit, String output) {
+    }
+
+    /** Runs {@code command} to its end, failing when it takes longer than {@code timeout}. */
+    static Finished run(Path workDir, Duration timeout, String... command) throws IOException, InterruptedException {
+        Path output = Files.createTempFile("command-", ".out");
+        try {
+            Process process = new ProcessBuilder(command).directory(workDir.toFile())
+                    .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(String.join(" ", command) + " did not end within " + timeout + ":\n"
+                        + Files.readString(output));
+            }
+            return new Finished(process.exitValue(), Files.readString(output));
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+
     /** Until {@code /observe/health/ready} answers 200: the port opens before the routes have started. */
     void awaitReady(int port, Duration timeout) {
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready"))
