@@ -1,5 +1,6 @@
 package io.tributary;
 
+import io.tributary.cli.CommandLineTool;
 import io.tributary.sync.SyncCommand;
 import io.tributary.verify.VerifyCommand;
 import java.util.Arrays;
@@ -24,7 +25,7 @@ public final class TributaryCommand {
             default -> {
                 if (!first.isEmpty() && !first.startsWith("-")) {
                     System.err.println("tributary: unknown command '" + first + "'\n" + usage());
-                    System.exit(2);
+                    System.exit(CommandLineTool.USAGE_ERROR);
                 }
                 TributaryMain.main(args);
             }

@@ -55,7 +55,7 @@ class ReadmeWalkthroughIT {
         String command = run + " -Dcamel.server.port=" + port + " '-Dmaven.repo.local=" + property("tributary.it.maven-repo") + "'";
         String mavenBin = Path.of(property("tributary.it.maven-home"), "bin").toString();
         Map<String, String> env = Map.of("PATH", mavenBin + ":" + System.getenv("PATH"));
-        try (StartedCommand node = StartedCommand.start(command, copy, env, temp.resolve("run.log"))) {
+        try (StartedCommand node = StartedCommand.start(List.of("bash", "-c", command), copy, env, temp.resolve("run.log"))) {
             walkThrough(node, copy, port, Duration.ofSeconds(150));
             assertThat(node.output()).as("the nested build found everything in the local repository")
                     .doesNotContain("Downloading from");
@@ -70,10 +70,18 @@ class ReadmeWalkthroughIT {
         try (Stream<Path> files = Files.walk(unpacked)) {
             copyTree(unpacked, dist, files.toList());
         }
+        // configured as the README says: in the distribution's application.properties
         int port = TributaryApp.freePort();
-        Map<String, String> env = Map.of("JAVA_OPTS", "-XX:+UseParallelGC -Dcamel.server.port=" + port);
-        try (StartedCommand node = StartedCommand.start("bin/tributary", dist, env, temp.resolve("dist.log"))) {
-            walkThrough(node, dist, port, Duration.ofSeconds(60));
+        Path properties = dist.resolve("application.properties");
+        String configured = Files.readString(properties);
+        String edited = configured.replaceFirst("(?m)^camel\\.server\\.port\\s*=.*$", "camel.server.port = " + port);
+        assertThat(edited).as("application.properties sets camel.server.port").isNotEqualTo(configured);
+        Files.writeString(properties, edited);
+        List<String> binTributary = List.of(dist.resolve("bin/tributary").toString());
+        try (StartedCommand node = StartedCommand.start(binTributary, dist, Map.of(), temp.resolve("dist.log"))) {
+            walkThrough(node, dist, port, Duration.ofSeconds(60), () ->
+                    assertThat(node.program()).as("bin/tributary hands its process to java, so signals reach it")
+                            .endsWith("/java with 0 child processes"));
         }
 
         // the tools answer a call without arguments with their usage; a misspelled tool starts no node
@@ -90,8 +98,15 @@ class ReadmeWalkthroughIT {
     }
 
     private void walkThrough(StartedCommand node, Path workDir, int port, Duration readyTimeout) throws Exception {
+        walkThrough(node, workDir, port, readyTimeout, () -> { });
+    }
+
+    /** {@code whenReady} checks the running node once it answers. */
+    private void walkThrough(StartedCommand node, Path workDir, int port, Duration readyTimeout, Runnable whenReady)
+            throws Exception {
         long started = System.nanoTime();
         node.awaitReady(port, readyTimeout);
+        whenReady.run();
         long ready = System.nanoTime();
         String batch = node.awaitLine(readme.batchLogLine(), FIRST_BATCH_AFTER_READY);
         System.out.printf("%s: ready after %d s, first batch %d s later: %s%n", node, seconds(started, ready),

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A shell command started the way a user types it, its output in a file, stopped as a whole process tree. */
+/** A command started the way a user types it, its output in a file, stopped as a whole process tree. */
 final class StartedCommand implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -31,11 +31,17 @@ final class StartedCommand implements AutoCloseable {
         this.log = log;
     }
 
-    static StartedCommand start(String command, Path workDir, Map<String, String> environment, Path log) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder("bash", "-c", command).directory(workDir.toFile())
+    static StartedCommand start(List<String> command, Path workDir, Map<String, String> environment, Path log)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
-        return new StartedCommand(command, builder.start(), log);
+        return new StartedCommand(String.join(" ", command), builder.start(), log);
+    }
+
+    /** The program the started process runs now (after any {@code exec}), and how many child processes it has. */
+    String program() {
+        return process.info().command().orElse("?") + " with " + process.descendants().count() + " child processes";
     }
 
     /** How a command that was run to its end ended. */
