@@ -32,7 +32,7 @@ public final class TributaryCommand {
         }
     }
 
-    static String usage() {
+    private static String usage() {
         return """
                 usage: bin/tributary [Camel Main options]   run the node (-h lists the options)
                        bin/tributary sync ...                 one collection sync (alone: lists its options)

@@ -37,6 +37,15 @@ final class Readme {
         return section("## Five-minute walkthrough");
     }
 
+    /** The log line the walkthrough says tells that the node is ready. */
+    String readyLogLine() {
+        Matcher line = Pattern.compile("`(Tributary is listening on [^`]+)`").matcher(walkthrough());
+        if (!line.find()) {
+            throw new AssertionError("README walkthrough: no `Tributary is listening on ...` line");
+        }
+        return line.group(1);
+    }
+
     /** The walkthrough's example of the demo source's batch log line, as a pattern with any number in place of its numbers. */
     Pattern batchLogLine() {
         Matcher example = Pattern.compile("`(source=\\S+ batch=[^`]+)`").matcher(walkthrough());

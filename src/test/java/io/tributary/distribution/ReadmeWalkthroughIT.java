@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,7 @@ class ReadmeWalkthroughIT {
     private static final Duration FIRST_BATCH_AFTER_READY = Duration.ofSeconds(60);
     private static final Duration STOP = Duration.ofSeconds(30);
     private static final Duration COMMAND = Duration.ofSeconds(30);
+    private static final Duration READY_LINE_AFTER_READY = Duration.ofSeconds(10);
 
     private final Readme readme = new Readme(CHECKOUT.resolve("README.md"));
 
@@ -107,6 +109,8 @@ class ReadmeWalkthroughIT {
         long started = System.nanoTime();
         node.awaitReady(port, readyTimeout);
         whenReady.run();
+        node.awaitLine(Pattern.compile(Pattern.quote(readme.readyLogLine().replace("127.0.0.1:8529", "127.0.0.1:" + port))),
+                READY_LINE_AFTER_READY);
         long ready = System.nanoTime();
         String batch = node.awaitLine(readme.batchLogLine(), FIRST_BATCH_AFTER_READY);
         System.out.printf("%s: ready after %d s, first batch %d s later: %s%n", node, seconds(started, ready),
