@@ -186,12 +186,17 @@ class ReadmeWalkthroughIT {
             }
         } else {
             try (Stream<Path> all = Files.walk(CHECKOUT)) {
-                all.filter(p -> Stream.of(".git", "target", "data").noneMatch(d -> CHECKOUT.relativize(p).startsWith(d)))
-                        .forEach(files::add);
+                all.filter(p -> !isBuildOutputOrData(CHECKOUT.relativize(p))).forEach(files::add);
             }
         }
         copyTree(CHECKOUT, target, files);
         return target;
+    }
+
+    /** What .gitignore keeps out of a clone. */
+    private static boolean isBuildOutputOrData(Path relative) {
+        return Stream.of(".git", "target", "data").anyMatch(relative::startsWith)
+                || Stream.iterate(relative, p -> p != null, Path::getParent).anyMatch(p -> p.endsWith("node_modules"));
     }
 
     /** Null where there is no git. */
