@@ -1,9 +1,12 @@
 package io.tributary;
 
 import io.tributary.launch.ConfigurationLayers;
+import io.tributary.launch.ServerAddressCheck;
 import io.tributary.launch.ShutdownSignals;
+import io.tributary.launch.StartRefused;
 import io.tributary.launch.StartupSummary;
 import org.apache.camel.main.Main;
+import org.slf4j.LoggerFactory;
 
 /**
  * Standalone entry point. Everything else (routes, beans, datasources) comes from
@@ -20,12 +23,18 @@ public final class TributaryMain {
         // beans come from application.properties; scanning io.tributary for configuration classes finds none
         main.configure().setBasePackageScanEnabled(false);
         ConfigurationLayers.apply(main, System.getenv(), System.getProperties());
+        main.addMainListener(new ServerAddressCheck());
         main.addMainListener(new StartupSummary());
         return main;
     }
 
     public static void main(String... args) throws Exception {
         ShutdownSignals.install();
-        System.exit(create().run(args));
+        try {
+            System.exit(create().run(args));
+        } catch (StartRefused e) {
+            LoggerFactory.getLogger("io.tributary.Tributary").error("Not started: {}", e.getMessage());
+            System.exit(1);
+        }
     }
 }

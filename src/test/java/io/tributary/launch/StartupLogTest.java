@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tributary.testing.Await;
 import io.tributary.testing.TributaryApp;
 import io.tributary.testing.TributaryProcess;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,18 @@ class StartupLogTest {
             String stopped = p.logText().substring(started.length());
             assertThat(stopped).contains("Received SIGINT (Ctrl-C): stopping").doesNotContain("SIGTERM")
                     .doesNotContain("%7B");
+        }
+    }
+
+    @Test
+    void refusesToStartWhenThePortIsTaken() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            LaunchDirectory launch = new LaunchDirectory(dir).settings("camel.server.port = " + taken.getLocalPort());
+            try (TributaryProcess p = TributaryProcess.builder("port-taken").workDir(launch.dir).logDir(dir).start()) {
+                assertThat(p.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
+                assertThat(p.logText()).contains("ERROR [main] io.tributary.Tributary - Not started: Cannot listen on 127.0.0.1:"
+                        + taken.getLocalPort() + " (Address already in use)").doesNotContain("Tributary is listening");
+            }
         }
     }
 }

@@ -66,6 +66,19 @@ public final class TributaryProcess implements AutoCloseable {
         return Duration.ofNanos(startedNanos - startNanos);
     }
 
+    /** Waits for the process to end by itself and returns its exit code. */
+    public int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(name + " still runs after " + timeout + ":\n" + tail(40));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return process.exitValue();
+    }
+
     /** SIGKILL: no shutdown hook, no graceful route stop, in-flight batches are cut wherever they are. */
     public void kill() {
         process.destroyForcibly();
