@@ -28,6 +28,11 @@ public final class ShutdownSignals {
                             "INT".equals(name) ? " (Ctrl-C)" : "");
                     previous[0].handle(s);
                 });
+                if (previous[0] == SignalHandler.SIG_IGN || previous[0] == SignalHandler.SIG_DFL) {
+                    // ignored (a background job of a non-interactive shell ignores SIGINT) or left to the OS:
+                    // keep it that way rather than log a stop that would not happen
+                    Signal.handle(signal, previous[0]);
+                }
             } catch (IllegalArgumentException e) {
                 // the JVM reserves this signal (e.g. -Xrs): its default handling stays
             }
