@@ -20,6 +20,10 @@ final class RefusedSource extends AbstractHealthCheck {
         this.reason = reason;
     }
 
+    String reason() {
+        return reason;
+    }
+
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         builder.detail("file", file).detail("error", reason).message(reason).down();

@@ -155,15 +155,15 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
                             entry.routeId(), entry.file());
                 }
             }
-            start(entry);
+            start(entry, old);
         }
     }
 
-    private void start(SourceEntry entry) {
+    private void start(SourceEntry entry, Applied old) {
         String sourceId = entry.sourceId(context);
         Optional<String> problem = check(entry, sourceId);
         if (problem.isPresent()) {
-            refuse(entry, sourceId, problem.get());
+            refuse(entry, sourceId, problem.get(), old);
             return;
         }
         Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
@@ -175,7 +175,7 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
             }
         } catch (Exception e) {
             removeRoute(model, entry.routeId());
-            refuse(entry, sourceId, why(e));
+            refuse(entry, sourceId, why(e), old);
             return;
         }
         applied.put(entry.routeId(), new Applied(entry, sourceId, null));
@@ -197,11 +197,16 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
         return UniqueSourceIds.conflict(entry, sourceId, running);
     }
 
-    private void refuse(SourceEntry entry, String sourceId, String reason) {
+    private void refuse(SourceEntry entry, String sourceId, String reason, Applied old) {
         String id = entry.routeId() != null ? entry.routeId() : "(unnamed)";
-        RefusedSource health = new RefusedSource(SourceHealth.id(sourceId != null ? sourceId : id), entry.file(),
-                entry.describe() + ": " + reason);
-        LOG.error("{}: {}. This source is not started; the other sources run on.", entry.describe(), reason);
+        String message = entry.describe() + ": " + reason;
+        RefusedSource health = new RefusedSource(SourceHealth.id(sourceId != null ? sourceId : id), entry.file(), message);
+        // an editor saves in several steps (create, write, modify): one line per mistake is enough
+        boolean repeated = old != null && old.refused() != null && old.refused().reason().equals(message)
+                && old.entry().parameters().equals(entry.parameters());
+        if (!repeated) {
+            LOG.error("{}. This source is not started; the other sources run on.", message);
+        }
         HealthCheckRegistry registry = HealthCheckRegistry.get(context);
         if (registry != null) {
             registry.getCheck(health.getId()).ifPresent(registry::unregister);

@@ -59,6 +59,7 @@ class SourceFileReloadTest {
             db.execute("CREATE TABLE orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20))",
                     "CREATE TABLE steady_changes (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20))",
                     "CREATE TABLE typo_changes (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20))",
+                    "CREATE TABLE noid_changes (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20))",
                     "INSERT INTO orders (v) VALUES ('o1'), ('o2'), ('o3'), ('o4'), ('o5')");
             // the routes that must not be touched: another source and a plain route, each in its own file
             writeSourceFile(dir, source("steady", "steady_changes", central.url()));
@@ -143,6 +144,23 @@ class SourceFileReloadTest {
                 typo.put("batchSize", "10");
                 writeSourceFile(dir, typo);
                 Await.until("the corrected file's source started", WAIT, () -> app.context().getRoute("typo") != null);
+                // edited into an invalid value: the running source stops and is refused
+                typo.put("mode", "sometimes");
+                writeSourceFile(dir, typo);
+                String invalid = typoFile + ", route typo: Invalid mode 'sometimes': use change-table, incrementing or timestamp";
+                Await.until("the source refused for its invalid mode", WAIT, () -> HealthCheckRegistry.get(app.context())
+                        .getCheck("source-typo").map(c -> c.call().getMessage().orElse("")).orElse("").equals(invalid));
+                assertThat(app.context().getRoute("typo")).isNull();
+
+                // a file without a routeId: the sourceId names the route
+                Files.writeString(dir.resolve("noid.camel.yaml"), "- templatedRoute:\n    routeTemplateRef: tributary-change-source\n"
+                        + "    parameters:\n      - {name: sourceId, value: noid}\n      - {name: dataSource, value: sourceDb}\n"
+                        + "      - {name: table, value: noid_changes}\n      - {name: keyColumn, value: id}\n"
+                        + "      - {name: collection, value: central}\n      - {name: centralUrl, value: \"" + central.url() + "\"}\n"
+                        + "      - {name: poll, value: \"timer:noid?period=100&delay=100\"}\n");
+                db.execute("INSERT INTO noid_changes (v) VALUES ('n1')");
+                Await.until("the source without routeId runs", WAIT, () -> central.timesApplied("central/noid-1") == 1);
+                assertThat(app.context().getRoute("noid")).isNotNull();
 
                 // a second file under the sourceId of a running source: that file only is refused
                 Path copy = writeSourceFile(dir, "orders-copy", source("orders", "orders", central.url()));
@@ -164,7 +182,7 @@ class SourceFileReloadTest {
                 Await.until("the other source still running", WAIT, () -> central.timesApplied("central/steady-1") == 1);
                 assertThat(app.context().getRoute("steady")).isSameAs(steady);
                 assertThat(app.context().getRoute("ticker")).isSameAs(ticker);
-                assertThat(stopped).containsOnly("orders");
+                assertThat(stopped).containsOnly("orders", "typo");
             }
         }
     }
