@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * <p>Camel would instantiate them itself, but all or nothing: one wrong file stops the whole process
  * at start-up, and its route reload ({@code RouteWatcherReloadStrategy}, via
  * {@code RouteBuilder.updateRoutesToCamelContext}) never re-instantiates a templated route, so an added,
- * edited or deleted source file changed nothing. So, as each route file is read (Camel's
+ * edited or deleted source file would change nothing. So, as each route file is read (Camel's
  * {@link RouteBuilderLifecycleStrategy#afterConfigure} hook, at start-up and on every reload), this takes
  * the source entries out of it and applies them itself with Camel's route template API:
  * <ul>
@@ -49,12 +49,13 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
     static final String TEMPLATE = "tributary-change-source";
     private static final Logger LOG = LoggerFactory.getLogger(SourceFiles.class);
 
-    /** Read before the context started; started once it has. */
+    /** Read before the context starts; applied when it does. */
     private final Map<String, List<SourceEntry>> pending = new LinkedHashMap<>();
     /** What each route id currently is: a running source or a refused one. */
     private final Map<String, Applied> applied = new LinkedHashMap<>();
     private CamelContext context;
-    private boolean started;
+    /** From the context's start on, a file is applied as soon as it is read. */
+    private boolean live;
 
     /** One entry as applied: running, or refused with its health check. */
     private record Applied(SourceEntry entry, String sourceId, RefusedSource refused) {
@@ -72,7 +73,7 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
         }
         String fileKey = SourceEntry.fileKey(builder.getResource());
         synchronized (this) {
-            if (!started) {
+            if (!live) {
                 if (!entries.isEmpty()) {
                     pending.computeIfAbsent(fileKey, k -> new ArrayList<>()).addAll(entries);
                 }
@@ -89,6 +90,7 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
      */
     @Override
     public synchronized void onContextStarting(CamelContext context) {
+        this.context = context;
         Map<SourceEntry, String> seen = new LinkedHashMap<>();
         for (List<SourceEntry> entries : pending.values()) {
             for (SourceEntry entry : entries) {
@@ -100,7 +102,7 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
                 seen.put(entry, sourceId);
             }
         }
-        started = true;
+        live = true;
         pending.forEach((fileKey, entries) -> apply(context, fileKey, entries));
         pending.clear();
     }
@@ -167,6 +169,10 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
             return;
         }
         Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+        if (model.getRouteDefinition(entry.routeId()) != null || context.getRoute(entry.routeId()) != null) {
+            refuse(entry, sourceId, "route id '" + entry.routeId() + "' is already taken by another route", old);
+            return;
+        }
         try {
             model.addRouteFromTemplatedRoute(entry.definition());
             if (!context.isStarted()) {

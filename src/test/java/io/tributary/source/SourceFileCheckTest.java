@@ -5,13 +5,11 @@ import static io.tributary.testing.SourceApp.writeSourceFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.Await;
+import io.tributary.testing.CapturedLogs;
 import io.tributary.testing.CentralCollection;
 import io.tributary.testing.TestDatabase;
 import io.tributary.testing.TributaryApp;
@@ -25,11 +23,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Source files are checked like code at start-up: a wrong file (misspelled parameter, missing or
@@ -39,18 +35,9 @@ import org.slf4j.LoggerFactory;
 class SourceFileCheckTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
-    @BeforeEach
-    void captureLogs() {
-        logs.start();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
-    }
-
-    @AfterEach
-    void releaseLogs() {
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
-    }
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
 
     @Test
     void aWrongSourceFileFailsOnlyItsSource(@TempDir Path dir) throws Exception {
@@ -119,7 +106,7 @@ class SourceFileCheckTest {
         assertThat(result.getState()).as(routeId).isEqualTo(HealthCheck.State.DOWN);
         assertThat(result.getMessage()).as(routeId).hasValueSatisfying(m -> assertThat(m)
                 .startsWith(file + ", route " + routeId + ": ").contains(reason));
-        assertThat(logs.list).as("the log line of " + routeId).anySatisfy(e -> {
+        assertThat(logs.events()).as("the log line of " + routeId).anySatisfy(e -> {
             assertThat(e.getLevel()).isEqualTo(Level.ERROR);
             assertThat(e.getFormattedMessage()).startsWith(file + ", route " + routeId + ": ").contains(reason);
         });

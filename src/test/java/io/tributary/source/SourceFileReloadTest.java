@@ -5,11 +5,9 @@ import static io.tributary.testing.SourceApp.writeSourceFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.Await;
+import io.tributary.testing.CapturedLogs;
 import io.tributary.testing.SourceApp;
 import io.tributary.testing.TestCentral;
 import io.tributary.testing.TestDatabase;
@@ -25,11 +23,9 @@ import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Live reload of source files (camel.main.routes-reload-enabled=true) on a real H2 source: an added
@@ -40,18 +36,9 @@ import org.slf4j.LoggerFactory;
 class SourceFileReloadTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
-    @BeforeEach
-    void captureLogs() {
-        logs.start();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
-    }
-
-    @AfterEach
-    void releaseLogs() {
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
-    }
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
 
     @Test
     void sourceFilesAddedEditedBrokenAndDeletedWhileRunning(@TempDir Path dir) throws Exception {
@@ -127,14 +114,14 @@ class SourceFileReloadTest {
                 for (int i = 13; i <= 16; i++) {
                     assertThat(central.timesApplied("central/orders-" + i)).as("row " + i + " sent once").isEqualTo(1);
                 }
-                assertThat(logs.list).noneMatch(e -> e.getFormattedMessage().startsWith("source=orders run failed"));
+                assertThat(logs.events()).noneMatch(e -> e.getFormattedMessage().startsWith("source=orders run failed"));
 
                 // a misspelled parameter added live: refused alone, the file named, a suggestion given
                 Map<String, String> typo = source("typo", "typo_changes", central.url());
                 typo.put("bachSize", "10");
                 Path typoFile = writeSourceFile(dir, typo);
                 String expected = typoFile + ", route typo: unknown parameter 'bachSize' (did you mean 'batchSize'?)";
-                Await.until("the refusal logged", WAIT, () -> logs.list.stream().anyMatch(
+                Await.until("the refusal logged", WAIT, () -> logs.events().stream().anyMatch(
                         e -> e.getLevel() == Level.ERROR && e.getFormattedMessage().startsWith(expected)));
                 assertThat(health(app, "source-typo").getState()).isEqualTo(HealthCheck.State.DOWN);
                 assertThat(health(app, "source-typo").getMessage()).hasValue(expected);
@@ -164,7 +151,7 @@ class SourceFileReloadTest {
 
                 // a second file under the sourceId of a running source: that file only is refused
                 Path copy = writeSourceFile(dir, "orders-copy", source("orders", "orders", central.url()));
-                Await.until("the duplicate refused", WAIT, () -> logs.list.stream().anyMatch(e -> e.getLevel() == Level.ERROR
+                Await.until("the duplicate refused", WAIT, () -> logs.events().stream().anyMatch(e -> e.getLevel() == Level.ERROR
                         && e.getFormattedMessage().contains("Two sources use sourceId 'orders': route 'orders' in "
                         + dir.resolve("orders.camel.yaml") + " and route 'orders-copy' in " + copy)));
                 assertThat(app.context().getRoute("orders-copy")).isNull();
