@@ -27,4 +27,13 @@ final class KeyGapMetrics {
                 .description("Holes in an incrementing source's key sequence given up (no row appeared in time)")
                 .tag("source", sourceId).register(registry);
     }
+
+    /** A removed source's gauges go with it (a restarted one registers its own). */
+    static void unregister(CamelContext context, String sourceId) {
+        MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
+        if (registry != null && sourceId != null) {
+            registry.find("tributary.source.key.gaps.open").tag("source", sourceId).meters().forEach(registry::remove);
+            registry.find("tributary.source.key.gaps.given.up").tag("source", sourceId).meters().forEach(registry::remove);
+        }
+    }
 }

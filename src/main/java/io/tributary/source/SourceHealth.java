@@ -23,8 +23,13 @@ public final class SourceHealth extends AbstractHealthCheck {
     private long givenUpGaps;
 
     public SourceHealth(String sourceId, int downAfterFailedRuns) {
-        super("tributary", "source-" + sourceId);
+        super("tributary", id(sourceId));
         this.downAfterFailedRuns = downAfterFailedRuns;
+    }
+
+    /** The check's id, {@code source-<sourceId>}. */
+    static String id(String sourceId) {
+        return "source-" + sourceId;
     }
 
     synchronized void batchSent(int rows) {

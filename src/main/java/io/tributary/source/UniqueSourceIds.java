@@ -1,51 +1,32 @@
 package io.tributary.source;
 
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import org.apache.camel.CamelContext;
-import org.apache.camel.model.Model;
-import org.apache.camel.model.RouteDefinition;
-import org.apache.camel.spi.OnCamelContextStarting;
+import java.util.Optional;
 
 /**
- * Refuses start-up when two sources of one node share a {@code sourceId}: they would share a status
- * row, a position and (by default) a key prefix, and each would acknowledge the other's rows. Found
- * from the route definitions made from the source template; the message names both routes (and their
- * files where Camel kept them: a route made from a template does not know its templatedRoute's file).
+ * Two sources of one node must not share a {@code sourceId}: they would share a status row, a
+ * position and (by default) a key prefix, and each would acknowledge the other's rows. The message
+ * names both routes and their files.
  */
-public final class UniqueSourceIds implements OnCamelContextStarting {
+final class UniqueSourceIds {
 
-    static final String TEMPLATE = "tributary-change-source";
-
-    @Override
-    public void onContextStarting(CamelContext context) {
-        Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
-        if (model != null) {
-            check(model.getRouteDefinitions());
-        }
+    private UniqueSourceIds() {
     }
 
-    static void check(List<RouteDefinition> routes) {
-        Map<String, RouteDefinition> seen = new LinkedHashMap<>();
-        for (RouteDefinition route : routes) {
-            Map<String, Object> parameters = route.getTemplateParameters();
-            Object id = parameters == null ? null : parameters.get("sourceId");
-            if (id == null || !route.isCreatedFromTemplate()
-                    || (parameters.get("templateId") != null && !TEMPLATE.equals(parameters.get("templateId")))) {
-                continue;
-            }
-            RouteDefinition first = seen.putIfAbsent(String.valueOf(id), route);
-            if (first != null) {
-                throw new IllegalStateException("Two sources use sourceId '" + id + "': " + describe(first) + " and "
-                        + describe(route) + ". Each source needs its own sourceId (it names its status row, its position"
-                        + " and its registration with the central node)");
+    /** Why {@code candidate} may not run next to {@code others} (by route id, with their resolved sourceIds). */
+    static Optional<String> conflict(SourceEntry candidate, String sourceId, Map<SourceEntry, String> others) {
+        for (Map.Entry<SourceEntry, String> other : others.entrySet()) {
+            SourceEntry entry = other.getKey();
+            if (sourceId != null && sourceId.equals(other.getValue()) && !entry.routeId().equals(candidate.routeId())) {
+                return Optional.of("Two sources use sourceId '" + sourceId + "': " + describe(entry) + " and "
+                        + describe(candidate) + ". Each source needs its own sourceId (it names its status row, its"
+                        + " position and its registration with the central node)");
             }
         }
+        return Optional.empty();
     }
 
-    private static String describe(RouteDefinition route) {
-        String where = route.getResource() == null ? "" : " in " + route.getResource().getLocation();
-        return "route '" + route.getRouteId() + "'" + where;
+    private static String describe(SourceEntry entry) {
+        return "route '" + entry.routeId() + "' in " + entry.file();
     }
 }

@@ -116,7 +116,7 @@ class SourceIdentityTest {
                 .properties(first.beanProperties("sourceDb"))
                 .routes(SourceApp.TEMPLATE, "file:" + one, "file:" + two).start().close())
                 .hasStackTraceContaining("Two sources use sourceId 'orders'")
-                .hasStackTraceContaining("route 'orders-eu'").hasStackTraceContaining("route 'orders-us'");
+                .hasStackTraceContaining("route 'orders-eu' in " + one).hasStackTraceContaining("route 'orders-us' in " + two);
     }
 
     private String sourceFile(String routeId, String sourceId) {

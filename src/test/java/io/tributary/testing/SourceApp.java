@@ -70,11 +70,16 @@ public final class SourceApp implements AutoCloseable {
     }
 
     public static Path writeSourceFile(Path dir, Map<String, String> parameters) {
+        return writeSourceFile(dir, parameters.get("sourceId"), parameters);
+    }
+
+    /** A source file {@code <routeId>.camel.yaml} with this route id (and any parameter names, even wrong ones). */
+    public static Path writeSourceFile(Path dir, String routeId, Map<String, String> parameters) {
         StringBuilder yaml = new StringBuilder("- templatedRoute:\n    routeTemplateRef: tributary-change-source\n    routeId: "
-                + parameters.get("sourceId") + "\n    parameters:\n");
+                + routeId + "\n    parameters:\n");
         parameters.forEach((name, value) -> yaml.append("      - name: ").append(name).append("\n        value: \"")
                 .append(value.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n"));
-        Path file = dir.resolve(parameters.get("sourceId") + ".camel.yaml");
+        Path file = dir.resolve(routeId + ".camel.yaml");
         try {
             // written elsewhere and moved in, as a live-reload watcher must never see a half-written file
             Path partial = Files.writeString(Files.createTempFile("source-", ".part"), yaml);

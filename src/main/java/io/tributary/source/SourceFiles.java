@@ -1,0 +1,263 @@
+package io.tributary.source;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.builder.RouteBuilderLifecycleStrategy;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.model.TemplatedRouteDefinition;
+import org.apache.camel.spi.OnCamelContextStarted;
+import org.apache.camel.spi.OnCamelContextStarting;
+import org.apache.camel.spi.ResourceReload;
+import org.apache.camel.support.RouteWatcherReloadStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the {@code templatedRoute} entries of the source template in the route files into running
+ * sources, one at a time, at start-up and on live reload.
+ *
+ * <p>Camel would instantiate them itself, but all or nothing: one wrong file stops the whole process
+ * at start-up, and its route reload ({@code RouteWatcherReloadStrategy}, via
+ * {@code RouteBuilder.updateRoutesToCamelContext}) never re-instantiates a templated route, so an added,
+ * edited or deleted source file would change nothing. So, as each route file is read (Camel's
+ * {@link RouteBuilderLifecycleStrategy#afterConfigure} hook, at start-up and on every reload), this takes
+ * the source entries out of it and applies them itself with Camel's route template API:
+ * <ul>
+ *   <li>a new entry is checked (parameter names against the template's declaration, required values,
+ *       a unique sourceId) and started; one that fails the check or fails to start is refused alone,
+ *       with an ERROR line and a DOWN health check naming the file, the route and why;</li>
+ *   <li>an entry whose parameters changed is stopped (after its current run, as any route stop) and
+ *       started again from the template with the new ones; its watermark is in its status table;</li>
+ *   <li>an entry gone from its file, or a deleted file (seen through the reload strategy's file
+ *       events), stops its source and removes the route; its status row stays.</li>
+ * </ul>
+ * Other routes are not touched. A duplicate sourceId at start-up still refuses the start.
+ */
+public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamelContextStarting, OnCamelContextStarted {
+
+    static final String TEMPLATE = "tributary-change-source";
+    private static final Logger LOG = LoggerFactory.getLogger(SourceFiles.class);
+
+    /** Read before the context starts; applied when it does. */
+    private final Map<String, List<SourceEntry>> pending = new LinkedHashMap<>();
+    /** What each route id currently is: a running source or a refused one. */
+    private final Map<String, Applied> applied = new LinkedHashMap<>();
+    private CamelContext context;
+    /** From the context's start on, a file is applied as soon as it is read. */
+    private boolean live;
+
+    /** One entry as applied: running, or refused with its health check. */
+    private record Applied(SourceEntry entry, String sourceId, RefusedSource refused) {
+    }
+
+    @Override
+    public void afterConfigure(RouteBuilder builder) {
+        List<TemplatedRouteDefinition> all = builder.getTemplatedRouteCollection().getTemplatedRoutes();
+        List<SourceEntry> entries = new ArrayList<>();
+        for (TemplatedRouteDefinition t : List.copyOf(all)) {
+            if (TEMPLATE.equals(t.getRouteTemplateRef())) {
+                entries.add(SourceEntry.of(builder.getResource(), t));
+                all.remove(t);
+            }
+        }
+        String fileKey = SourceEntry.fileKey(builder.getResource());
+        synchronized (this) {
+            if (!live) {
+                if (!entries.isEmpty()) {
+                    pending.computeIfAbsent(fileKey, k -> new ArrayList<>()).addAll(entries);
+                }
+            } else {
+                apply(builder.getContext(), fileKey, entries);
+            }
+        }
+    }
+
+    /**
+     * The sources are made while the context starts, each on its own (a wrong one fails alone), and
+     * then start together with the other routes. A sourceId twice refuses the start: which of the two
+     * is meant is not for us to guess.
+     */
+    @Override
+    public synchronized void onContextStarting(CamelContext context) {
+        this.context = context;
+        Map<SourceEntry, String> seen = new LinkedHashMap<>();
+        for (List<SourceEntry> entries : pending.values()) {
+            for (SourceEntry entry : entries) {
+                String sourceId = entry.sourceId(context);
+                Optional<String> conflict = UniqueSourceIds.conflict(entry, sourceId, seen);
+                if (conflict.isPresent()) {
+                    throw new IllegalStateException(conflict.get());
+                }
+                seen.put(entry, sourceId);
+            }
+        }
+        live = true;
+        pending.forEach((fileKey, entries) -> apply(context, fileKey, entries));
+        pending.clear();
+    }
+
+    /** Camel's reload does nothing for a deleted file: its sources stop here. */
+    @Override
+    public void onContextStarted(CamelContext context) {
+        RouteWatcherReloadStrategy reloader = context.hasService(RouteWatcherReloadStrategy.class);
+        if (reloader != null && reloader.getResourceReload() != null) {
+            ResourceReload camel = reloader.getResourceReload();
+            reloader.setResourceReload((name, resource) -> {
+                if (!Files.exists(Path.of(name))) {
+                    fileDeleted(SourceEntry.fileKey(resource));
+                }
+                camel.onReload(name, resource);
+            });
+        }
+    }
+
+    private synchronized void fileDeleted(String fileKey) {
+        apply(context, fileKey, List.of());
+    }
+
+    /** Makes the running sources of one file what the file now says. */
+    private void apply(CamelContext context, String fileKey, List<SourceEntry> entries) {
+        this.context = context;
+        List<String> ids = entries.stream().map(SourceEntry::routeId).toList();
+        for (Applied old : List.copyOf(applied.values())) {
+            if (old.entry().fileKey().equals(fileKey) && !ids.contains(old.entry().routeId())) {
+                remove(old);
+                if (old.refused() == null) {
+                    LOG.info("source {} stopped and removed: it is no longer in {} (its status row is kept)",
+                            old.entry().routeId(), old.entry().file());
+                }
+            }
+        }
+        for (SourceEntry entry : entries) {
+            Applied old = entry.routeId() == null ? null : applied.get(entry.routeId());
+            if (old != null && !old.entry().fileKey().equals(fileKey)) {
+                LOG.error("{}: route id '{}' is already used by {}; this entry is not started", entry.describe(),
+                        entry.routeId(), old.entry().file());
+                continue;
+            }
+            if (old != null && old.refused() == null && old.entry().parameters().equals(entry.parameters())
+                    && context.getRoute(entry.routeId()) != null) {
+                continue; // unchanged: the file was saved again or another entry of it changed
+            }
+            if (old != null) {
+                remove(old);
+                if (old.refused() == null) {
+                    LOG.info("source {}: {} changed; stopped after its run, starting with the new parameters",
+                            entry.routeId(), entry.file());
+                }
+            }
+            start(entry, old);
+        }
+    }
+
+    private void start(SourceEntry entry, Applied old) {
+        String sourceId = entry.sourceId(context);
+        Optional<String> problem = check(entry, sourceId);
+        if (problem.isPresent()) {
+            refuse(entry, sourceId, problem.get(), old);
+            return;
+        }
+        Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+        if (model.getRouteDefinition(entry.routeId()) != null || context.getRoute(entry.routeId()) != null) {
+            refuse(entry, sourceId, "route id '" + entry.routeId() + "' is already taken by another route", old);
+            return;
+        }
+        try {
+            model.addRouteFromTemplatedRoute(entry.definition());
+            if (!context.isStarted()) {
+                // while the context starts, Camel makes the route here and starts it with all the others
+                ((ModelCamelContext) context).startRouteDefinitions(List.of(model.getRouteDefinition(entry.routeId())));
+            }
+        } catch (Exception e) {
+            removeRoute(model, entry.routeId());
+            refuse(entry, sourceId, why(e), old);
+            return;
+        }
+        applied.put(entry.routeId(), new Applied(entry, sourceId, null));
+        LOG.info("source {} {} from {}", entry.routeId(), context.isStarted() ? "started" : "created", entry.file());
+    }
+
+    private Optional<String> check(SourceEntry entry, String sourceId) {
+        RouteTemplateDefinition template = context.getCamelContextExtension().getContextPlugin(Model.class)
+                .getRouteTemplateDefinition(TEMPLATE);
+        if (template == null) {
+            return Optional.of("the route template " + TEMPLATE + " is not loaded (routes/change-source-template.camel.yaml)");
+        }
+        Optional<String> problem = new SourceParameters(context, template).problem(entry.parameters());
+        if (problem.isPresent()) {
+            return problem;
+        }
+        Map<SourceEntry, String> running = new LinkedHashMap<>();
+        applied.values().stream().filter(a -> a.refused() == null).forEach(a -> running.put(a.entry(), a.sourceId()));
+        return UniqueSourceIds.conflict(entry, sourceId, running);
+    }
+
+    private void refuse(SourceEntry entry, String sourceId, String reason, Applied old) {
+        String id = entry.routeId() != null ? entry.routeId() : "(unnamed)";
+        String message = entry.describe() + ": " + reason;
+        RefusedSource health = new RefusedSource(SourceHealth.id(sourceId != null ? sourceId : id), entry.file(), message);
+        // an editor saves in several steps (create, write, modify): one line per mistake is enough
+        boolean repeated = old != null && old.refused() != null && old.refused().reason().equals(message)
+                && old.entry().parameters().equals(entry.parameters());
+        if (!repeated) {
+            LOG.error("{}. This source is not started; the other sources run on.", message);
+        }
+        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+        if (registry != null) {
+            registry.getCheck(health.getId()).ifPresent(registry::unregister);
+            registry.register(health);
+        }
+        if (entry.routeId() != null) {
+            applied.put(entry.routeId(), new Applied(entry, sourceId, health));
+        }
+    }
+
+    private void remove(Applied old) {
+        applied.remove(old.entry().routeId());
+        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+        if (old.refused() != null) {
+            if (registry != null) {
+                registry.unregister(old.refused());
+            }
+            return;
+        }
+        removeRoute(context.getCamelContextExtension().getContextPlugin(Model.class), old.entry().routeId());
+        if (registry != null && old.sourceId() != null) {
+            registry.getCheck(SourceHealth.id(old.sourceId())).ifPresent(registry::unregister);
+        }
+        KeyGapMetrics.unregister(context, old.sourceId());
+    }
+
+    /** The innermost message: Camel's wrappers name the route's internals, not the file's mistake. */
+    private static String why(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : ChangeSource.reason(e);
+    }
+
+    /** Stops the route (graceful: its current run ends first) and removes it and its definition. */
+    private static void removeRoute(Model model, String routeId) {
+        RouteDefinition definition = routeId == null ? null : model.getRouteDefinition(routeId);
+        if (definition == null) {
+            return;
+        }
+        try {
+            model.removeRouteDefinition(definition);
+        } catch (Exception e) {
+            LOG.warn("route {} could not be removed cleanly: {}", routeId, ChangeSource.reason(e));
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.tributary.source;
+
+import static io.tributary.testing.SourceApp.source;
+import static io.tributary.testing.SourceApp.writeSourceFile;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.sql.Dialect;
+import io.tributary.testing.Await;
+import io.tributary.testing.CapturedLogs;
+import io.tributary.testing.CentralCollection;
+import io.tributary.testing.TestDatabase;
+import io.tributary.testing.TributaryApp;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Source files are checked like code at start-up: a wrong file (misspelled parameter, missing or
+ * invalid value, unknown DataSource bean) fails only its own source, with the file, the route and the
+ * reason in the log and in /observe/health; the good source and the central endpoint run on.
+ */
+class SourceFileCheckTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
+
+    @Test
+    void aWrongSourceFileFailsOnlyItsSource(@TempDir Path dir) throws Exception {
+        try (TestDatabase db = TestDatabase.create(Dialect.H2, "check_src"); TestDatabase centralDb = TestDatabase.create(Dialect.H2, "check_central")) {
+            db.execute("CREATE TABLE good_changes (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20))");
+            db.execute("INSERT INTO good_changes (v) VALUES ('a'), ('b'), ('c')");
+            int port = TributaryApp.freePort();
+            String centralUrl = "http://127.0.0.1:" + port;
+            writeSourceFile(dir, source("good", "good_changes", centralUrl));
+            Map<String, String> misspelled = source("typo", "good_changes", centralUrl);
+            misspelled.put("bachSize", "10");
+            writeSourceFile(dir, misspelled);
+            Map<String, String> missing = source("nocollection", "good_changes", centralUrl);
+            missing.remove("collection");
+            writeSourceFile(dir, missing);
+            Map<String, String> badNumber = source("badnumber", "good_changes", centralUrl);
+            badNumber.put("batchSize", "abc");
+            writeSourceFile(dir, badNumber);
+            Map<String, String> badMode = source("badmode", "good_changes", centralUrl);
+            badMode.put("mode", "foo");
+            writeSourceFile(dir, badMode);
+            Map<String, String> noBean = source("nobean", "good_changes", centralUrl);
+            noBean.put("dataSource", "ordersDb");
+            writeSourceFile(dir, noBean);
+
+            try (TributaryApp app = TributaryApp.builder()
+                    .routes("file:routes/central-import.camel.yaml", "file:routes/change-source-template.camel.yaml",
+                            "file:" + dir.toAbsolutePath() + "/*.yaml")
+                    .properties(db.beanProperties("sourceDb")).properties(centralDb.beanProperties("centralDb"))
+                    .property("camel.server.port", Integer.toString(port)).start()) {
+                Await.until("the good source's rows at the central node", WAIT,
+                        () -> db.count("SELECT COUNT(*) FROM good_changes") == 0);
+                assertThat(CentralCollection.documents(centralDb, "central")).hasSize(3);
+
+                assertRefused(app, dir, "typo", "unknown parameter 'bachSize' (did you mean 'batchSize'?)");
+                assertRefused(app, dir, "nocollection", "missing required parameter 'collection'");
+                assertRefused(app, dir, "badnumber", "batchSize");
+                assertRefused(app, dir, "badmode", "foo");
+                assertRefused(app, dir, "nobean", "parameter 'dataSource': no bean named 'ordersDb'");
+                assertThat(app.context().getRoute("good")).isNotNull();
+                for (String refused : List.of("typo", "nocollection", "badnumber", "badmode", "nobean")) {
+                    assertThat(app.context().getRoute(refused)).as(refused).isNull();
+                }
+
+                // what an operator sees: the full health answer names the file and the reason
+                HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(centralUrl + "/observe/health?exposureLevel=full&data=true")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                JsonNode typo = null;
+                for (JsonNode check : new ObjectMapper().readTree(health.body()).get("checks")) {
+                    if (check.get("name").asText().equals("source-typo")) {
+                        typo = check;
+                    }
+                }
+                assertThat(typo).as(health.body()).isNotNull();
+                assertThat(typo.get("status").asText()).isEqualTo("DOWN");
+                assertThat(typo.get("data").get("file").asText()).isEqualTo(dir.resolve("typo.camel.yaml").toString());
+                assertThat(typo.get("data").get("error").asText()).endsWith("unknown parameter 'bachSize' (did you mean 'batchSize'?)");
+            }
+        }
+    }
+
+    private void assertRefused(TributaryApp app, Path dir, String routeId, String reason) {
+        String file = dir.resolve(routeId + ".camel.yaml").toAbsolutePath().toString();
+        HealthCheck.Result result = HealthCheckRegistry.get(app.context()).getCheck("source-" + routeId).orElseThrow().call();
+        assertThat(result.getState()).as(routeId).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(result.getMessage()).as(routeId).hasValueSatisfying(m -> assertThat(m)
+                .startsWith(file + ", route " + routeId + ": ").contains(reason));
+        assertThat(logs.events()).as("the log line of " + routeId).anySatisfy(e -> {
+            assertThat(e.getLevel()).isEqualTo(Level.ERROR);
+            assertThat(e.getFormattedMessage()).startsWith(file + ", route " + routeId + ": ").contains(reason);
+        });
+    }
+}

@@ -1,0 +1,185 @@
+package io.tributary.source;
+
+import static io.tributary.testing.SourceApp.source;
+import static io.tributary.testing.SourceApp.writeSourceFile;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import io.tributary.sql.Dialect;
+import io.tributary.testing.Await;
+import io.tributary.testing.CapturedLogs;
+import io.tributary.testing.SourceApp;
+import io.tributary.testing.TestCentral;
+import io.tributary.testing.TestDatabase;
+import io.tributary.testing.TributaryApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.camel.Route;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Live reload of source files (camel.main.routes-reload-enabled=true) on a real H2 source: an added
+ * file starts its source, an edited one restarts it with the new batch size and poll period from its
+ * stored watermark, a deleted one stops it and keeps its status row, a wrong one is refused alone with
+ * the file named, and no other route is restarted by any of it.
+ */
+class SourceFileReloadTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
+
+    @Test
+    void sourceFilesAddedEditedBrokenAndDeletedWhileRunning(@TempDir Path dir) throws Exception {
+        try (TestDatabase db = TestDatabase.create(Dialect.H2, "reload"); TestCentral central = new TestCentral()) {
+            db.execute("CREATE TABLE orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20))",
+                    "CREATE TABLE steady_changes (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20))",
+                    "CREATE TABLE typo_changes (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20))",
+                    "CREATE TABLE noid_changes (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20))",
+                    "INSERT INTO orders (v) VALUES ('o1'), ('o2'), ('o3'), ('o4'), ('o5')");
+            // the routes that must not be touched: another source and a plain route, each in its own file
+            writeSourceFile(dir, source("steady", "steady_changes", central.url()));
+            Files.writeString(dir.resolve("ticker.camel.yaml"), "- route:\n    id: ticker\n    from:\n"
+                    + "      uri: \"timer:ticker?period=3600000\"\n      steps:\n        - log: tick\n");
+            try (TributaryApp app = TributaryApp.builder()
+                    .routes(SourceApp.TEMPLATE, "file:" + dir.toAbsolutePath() + "/*.yaml")
+                    .properties(db.beanProperties("sourceDb"))
+                    .property("camel.main.routes-reload-enabled", "true")
+                    .property("camel.main.routes-reload-directory", dir.toAbsolutePath().toString())
+                    .property("camel.server.port", Integer.toString(TributaryApp.freePort())).start()) {
+                List<String> stopped = new CopyOnWriteArrayList<>();
+                app.context().getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+                    @Override
+                    public void notify(CamelEvent event) {
+                        if (event instanceof CamelEvent.RouteStoppedEvent e) {
+                            stopped.add(e.getRoute().getRouteId());
+                        }
+                    }
+                });
+                Route steady = app.context().getRoute("steady");
+                Route ticker = app.context().getRoute("ticker");
+                assertThat(steady).isNotNull();
+                assertThat(ticker).isNotNull();
+
+                // added: one run an hour, the whole backlog in one batch
+                Map<String, String> orders = source("orders", "orders", central.url());
+                orders.put("mode", "incrementing");
+                orders.put("poll", "timer:orders?period=3600000&delay=100");
+                writeSourceFile(dir, orders);
+                Await.until("the added source's 5 rows", WAIT, () -> central.timesApplied("central/orders-5") == 1);
+                Await.until("its watermark", WAIT, () -> "5".equals(lastKey(db, "orders")));
+                Route before = app.context().getRoute("orders");
+
+                // edited: batches of 2, a run every 100 ms
+                orders.put("batchSize", "2");
+                orders.put("poll", "timer:orders?period=100&delay=100");
+                writeSourceFile(dir, orders);
+                Await.until("the edited source restarted", WAIT,
+                        () -> app.context().getRoute("orders") != null && app.context().getRoute("orders") != before);
+                int requests = central.importRequests();
+                db.execute("INSERT INTO orders (v) VALUES ('o6'), ('o7'), ('o8'), ('o9'), ('o10'), ('o11')");
+                Await.until("6 more rows", WAIT, () -> central.timesApplied("central/orders-11") == 1);
+                assertThat(central.importRequests() - requests).as("6 rows in batches of 2").isEqualTo(3);
+                db.execute("INSERT INTO orders (v) VALUES ('o12')");
+                Await.until("a row picked up by a later run (the new poll period)", WAIT,
+                        () -> central.timesApplied("central/orders-12") == 1);
+                for (int i = 1; i <= 5; i++) {
+                    assertThat(central.timesApplied("central/orders-" + i)).as("row " + i + " sent once: the watermark was kept").isEqualTo(1);
+                }
+
+                // edited while a run is sending: the run ends (its batches acknowledged), then the new parameters apply
+                Route second = app.context().getRoute("orders");
+                central.delay(300);
+                requests = central.importRequests();
+                db.execute("INSERT INTO orders (v) VALUES ('o13'), ('o14'), ('o15'), ('o16')");
+                int inFlight = requests;
+                Await.until("a run sending", WAIT, () -> central.importRequests() > inFlight);
+                orders.put("batchSize", "3");
+                writeSourceFile(dir, orders);
+                Await.until("restarted again", WAIT,
+                        () -> app.context().getRoute("orders") != null && app.context().getRoute("orders") != second);
+                Await.until("rows 13 to 16", WAIT, () -> central.timesApplied("central/orders-16") == 1);
+                central.delay(0);
+                for (int i = 13; i <= 16; i++) {
+                    assertThat(central.timesApplied("central/orders-" + i)).as("row " + i + " sent once").isEqualTo(1);
+                }
+                assertThat(logs.events()).noneMatch(e -> e.getFormattedMessage().startsWith("source=orders run failed"));
+
+                // a misspelled parameter added live: refused alone, the file named, a suggestion given
+                Map<String, String> typo = source("typo", "typo_changes", central.url());
+                typo.put("bachSize", "10");
+                Path typoFile = writeSourceFile(dir, typo);
+                String expected = typoFile + ", route typo: unknown parameter 'bachSize' (did you mean 'batchSize'?)";
+                Await.until("the refusal logged", WAIT, () -> logs.events().stream().anyMatch(
+                        e -> e.getLevel() == Level.ERROR && e.getFormattedMessage().startsWith(expected)));
+                assertThat(health(app, "source-typo").getState()).isEqualTo(HealthCheck.State.DOWN);
+                assertThat(health(app, "source-typo").getMessage()).hasValue(expected);
+                assertThat(app.context().getRoute("typo")).isNull();
+                // corrected: it starts
+                typo.remove("bachSize");
+                typo.put("batchSize", "10");
+                writeSourceFile(dir, typo);
+                Await.until("the corrected file's source started", WAIT, () -> app.context().getRoute("typo") != null);
+                // edited into an invalid value: the running source stops and is refused
+                typo.put("mode", "sometimes");
+                writeSourceFile(dir, typo);
+                String invalid = typoFile + ", route typo: Invalid mode 'sometimes': use change-table, incrementing or timestamp";
+                Await.until("the source refused for its invalid mode", WAIT, () -> HealthCheckRegistry.get(app.context())
+                        .getCheck("source-typo").map(c -> c.call().getMessage().orElse("")).orElse("").equals(invalid));
+                assertThat(app.context().getRoute("typo")).isNull();
+
+                // a file without a routeId: the sourceId names the route
+                Files.writeString(dir.resolve("noid.camel.yaml"), "- templatedRoute:\n    routeTemplateRef: tributary-change-source\n"
+                        + "    parameters:\n      - {name: sourceId, value: noid}\n      - {name: dataSource, value: sourceDb}\n"
+                        + "      - {name: table, value: noid_changes}\n      - {name: keyColumn, value: id}\n"
+                        + "      - {name: collection, value: central}\n      - {name: centralUrl, value: \"" + central.url() + "\"}\n"
+                        + "      - {name: poll, value: \"timer:noid?period=100&delay=100\"}\n");
+                db.execute("INSERT INTO noid_changes (v) VALUES ('n1')");
+                Await.until("the source without routeId runs", WAIT, () -> central.timesApplied("central/noid-1") == 1);
+                assertThat(app.context().getRoute("noid")).isNotNull();
+
+                // a second file under the sourceId of a running source: that file only is refused
+                Path copy = writeSourceFile(dir, "orders-copy", source("orders", "orders", central.url()));
+                Await.until("the duplicate refused", WAIT, () -> logs.events().stream().anyMatch(e -> e.getLevel() == Level.ERROR
+                        && e.getFormattedMessage().contains("Two sources use sourceId 'orders': route 'orders' in "
+                        + dir.resolve("orders.camel.yaml") + " and route 'orders-copy' in " + copy)));
+                assertThat(app.context().getRoute("orders-copy")).isNull();
+                assertThat(app.context().getRoute("orders")).isNotNull();
+                Files.delete(copy);
+
+                // deleted: the source stops and goes, its status row stays
+                Files.delete(dir.resolve("orders.camel.yaml"));
+                Await.until("the deleted source removed", WAIT, () -> app.context().getRoute("orders") == null);
+                assertThat(lastKey(db, "orders")).isEqualTo("16");
+                assertThat(HealthCheckRegistry.get(app.context()).getCheck("source-orders")).isEmpty();
+
+                // nothing else was restarted, and the other source still moves rows
+                db.execute("INSERT INTO steady_changes (v) VALUES ('s1')");
+                Await.until("the other source still running", WAIT, () -> central.timesApplied("central/steady-1") == 1);
+                assertThat(app.context().getRoute("steady")).isSameAs(steady);
+                assertThat(app.context().getRoute("ticker")).isSameAs(ticker);
+                assertThat(stopped).containsOnly("orders", "typo");
+            }
+        }
+    }
+
+    private static HealthCheck.Result health(TributaryApp app, String id) {
+        return HealthCheckRegistry.get(app.context()).getCheck(id).orElseThrow().call();
+    }
+
+    private static String lastKey(TestDatabase db, String sourceId) {
+        List<Map<String, Object>> rows = db.query("SELECT last_key FROM tributary_status WHERE source_id = ?", sourceId);
+        return rows.isEmpty() ? null : String.valueOf(rows.get(0).get("last_key"));
+    }
+}
