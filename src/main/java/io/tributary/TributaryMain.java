@@ -32,8 +32,8 @@ public final class TributaryMain {
         ShutdownSignals.install();
         try {
             System.exit(create().run(args));
-        } catch (StartRefused e) {
-            LoggerFactory.getLogger("io.tributary.Tributary").error("Not started: {}", e.getMessage());
+        } catch (Exception e) {
+            LoggerFactory.getLogger("io.tributary.Tributary").error("Not started: {}", StartRefused.reasonOf(e));
             System.exit(1);
         }
     }

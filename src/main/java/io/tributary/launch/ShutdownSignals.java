@@ -1,5 +1,6 @@
 package io.tributary.launch;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -14,6 +15,8 @@ public final class ShutdownSignals {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.tributary.Tributary");
 
+    private static final AtomicBoolean STOPPING = new AtomicBoolean();
+
     private ShutdownSignals() {
     }
 
@@ -23,6 +26,9 @@ public final class ShutdownSignals {
                 Signal signal = new Signal(name);
                 SignalHandler[] previous = new SignalHandler[1];
                 previous[0] = Signal.handle(signal, s -> {
+                    if (STOPPING.getAndSet(true)) {
+                        return; // a second signal (a shell may send one to the process and one to its group)
+                    }
                     LOG.info("Received SIG{}{}: stopping. Sources finish the page they are sending, then the HTTP"
                             + " server stops (at most camel.main.shutdown-timeout seconds)", name,
                             "INT".equals(name) ? " (Ctrl-C)" : "");

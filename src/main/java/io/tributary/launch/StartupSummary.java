@@ -33,7 +33,9 @@ public final class StartupSummary extends MainListenerSupport {
                 LOG.info("  credentials: {}", auth.isEnabled() ? "HTTP Basic required (tributary.central.username/password)"
                         : "none required (set tributary.central.password to require them)");
             }
-            LOG.info("  ArangoDB-compatible API: {}/_api/ (see docs/central-import.md)", base);
+            if (context.getRoute("central-import") != null) {
+                LOG.info("  ArangoDB-compatible API: {}/_api/ (see docs/central-import.md)", base);
+            }
             ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
             if (management != null) {
                 String observe = "http://" + hostForUrl(management.getHost()) + ":" + management.getPort();
@@ -44,6 +46,11 @@ public final class StartupSummary extends MainListenerSupport {
         Path local = Path.of(ConfigurationLayers.FILE_NAME).toAbsolutePath();
         LOG.info("  settings: {}", Files.isRegularFile(local) ? local + " over the packaged defaults"
                 : "the packaged defaults only (no " + local + ")");
+        if (context.getRoutes().isEmpty()) {
+            LOG.warn("  routes: none found in {}: nothing to do. Is this Tributary's directory?",
+                    main.configure().getRoutesIncludePattern());
+            return;
+        }
         LOG.info("  routes: {} started from {}{}", context.getRoutes().size(),
                 main.configure().getRoutesIncludePattern(),
                 main.configure().isRoutesReloadEnabled() ? ", reloaded live when a file changes" : "");

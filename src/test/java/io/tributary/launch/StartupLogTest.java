@@ -7,6 +7,7 @@ import io.tributary.testing.TributaryApp;
 import io.tributary.testing.TributaryProcess;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,18 @@ class StartupLogTest {
                 assertThat(p.logText()).contains("ERROR [main] io.tributary.Tributary - Not started: Cannot listen on 127.0.0.1:"
                         + taken.getLocalPort() + " (Address already in use)").doesNotContain("Tributary is listening");
             }
+        }
+    }
+
+    @Test
+    void refusesToStartOutsideItsDirectoryWithOneLineSayingWhy() throws Exception {
+        // a directory with settings but no routes/: started from the wrong place
+        Files.writeString(dir.resolve("application.properties"),
+                "camel.server.port = " + TributaryApp.freePort() + "\n");
+        try (TributaryProcess p = TributaryProcess.builder("no-routes").workDir(dir).logDir(dir.resolve("logs")).start()) {
+            assertThat(p.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
+            assertThat(p.logText()).contains("ERROR [main] io.tributary.Tributary - Not started: not found: "
+                    + dir.toRealPath().resolve("routes")).doesNotContain("Exception in thread").doesNotContain("\tat ");
         }
     }
 }
