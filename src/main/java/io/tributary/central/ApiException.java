@@ -1,5 +1,7 @@
 package io.tributary.central;
 
+import io.tributary.json.Json;
+
 /**
  * A request the endpoint refuses, carrying what ArangoDB would answer: the HTTP status and its
  * error number. The routes turn it into {@code {"error":true,"errorNum":..,"errorMessage":..,"code":..}}.
@@ -40,7 +42,7 @@ public class ApiException extends RuntimeException {
 
     /** ArangoDB's error body: {@code {"error":true,"errorNum":..,"errorMessage":..,"code":..}}. */
     public String body() {
-        return DocumentJson.MAPPER.createObjectNode().put("error", true).put("errorNum", errorNum)
+        return Json.MAPPER.createObjectNode().put("error", true).put("errorNum", errorNum)
                 .put("errorMessage", getMessage()).put("code", status).toString();
     }
 

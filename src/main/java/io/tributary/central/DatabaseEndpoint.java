@@ -7,6 +7,7 @@ import static io.tributary.central.ImportEndpoint.segmentAfter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.json.Json;
 import java.io.IOException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -36,7 +37,7 @@ public class DatabaseEndpoint {
 
     /** {@code GET /_api/version}. */
     public void version(Exchange exchange) {
-        respond(exchange.getMessage(), 200, DocumentJson.MAPPER.createObjectNode().put("server", "tributary")
+        respond(exchange.getMessage(), 200, Json.MAPPER.createObjectNode().put("server", "tributary")
                 .put("version", API_VERSION).put("license", "community"));
     }
 
@@ -44,7 +45,7 @@ public class DatabaseEndpoint {
     public void currentDatabase(Exchange exchange) {
         Message in = exchange.getMessage();
         String database = database(in);
-        ObjectNode answer = DocumentJson.MAPPER.createObjectNode().put("error", false).put("code", 200);
+        ObjectNode answer = Json.MAPPER.createObjectNode().put("error", false).put("code", 200);
         answer.putObject("result").put("name", database).put("id", id(database, ""))
                 .put("isSystem", database.equals(CollectionName.SYSTEM_DATABASE)).put("path", "none");
         respond(in, 200, answer);
@@ -54,7 +55,7 @@ public class DatabaseEndpoint {
     public void collections(Exchange exchange) {
         Message in = exchange.getMessage();
         String database = database(in);
-        ObjectNode answer = DocumentJson.MAPPER.createObjectNode().put("error", false).put("code", 200);
+        ObjectNode answer = Json.MAPPER.createObjectNode().put("error", false).put("code", 200);
         ArrayNode result = answer.putArray("result");
         store().collections(database).forEach(name -> result.add(info(database, name)));
         respond(in, 200, answer);
@@ -83,7 +84,7 @@ public class DatabaseEndpoint {
         Message in = exchange.getMessage();
         String name = collectionName(in);
         long count = store().count(database(in), name);
-        respond(in, 200, DocumentJson.MAPPER.createObjectNode().put("name", name).put("count", count)
+        respond(in, 200, Json.MAPPER.createObjectNode().put("name", name).put("count", count)
                 .put("error", false).put("code", 200));
     }
 
@@ -96,7 +97,7 @@ public class DatabaseEndpoint {
         String database = database(in);
         JsonNode body;
         try {
-            body = DocumentJson.MAPPER.readTree(importEndpoint.body(in));
+            body = Json.MAPPER.readTree(importEndpoint.body(in));
         } catch (IOException e) {
             throw new ApiException(400, ApiException.CORRUPTED_JSON, "malformed JSON in the collection definition");
         }
@@ -127,7 +128,7 @@ public class DatabaseEndpoint {
 
     private static ObjectNode info(String database, String name) {
         String id = id(database, name);
-        return DocumentJson.MAPPER.createObjectNode().put("id", id).put("name", name).put("status", STATUS_LOADED)
+        return Json.MAPPER.createObjectNode().put("id", id).put("name", name).put("status", STATUS_LOADED)
                 .put("type", DOCUMENT_COLLECTION).put("isSystem", false).put("globallyUniqueId", "c" + id);
     }
 

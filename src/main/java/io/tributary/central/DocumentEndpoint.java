@@ -7,6 +7,7 @@ import static io.tributary.central.ImportEndpoint.segmentAfter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ public class DocumentEndpoint {
         String collection = collection(in);
         String key = key(in);
         ObjectNode old = store().remove(database(in), collection, key).orElseThrow(DocumentEndpoint::notFound);
-        ObjectNode answer = ImportRequest.bool(params, "silent") ? DocumentJson.MAPPER.createObjectNode()
+        ObjectNode answer = ImportRequest.bool(params, "silent") ? Json.MAPPER.createObjectNode()
                 : meta(collection, key, DocumentRevision.of(old));
         if (ImportRequest.bool(params, "returnOld") && !ImportRequest.bool(params, "silent")) {
             answer.set("old", withMeta(collection, old));
@@ -123,7 +124,7 @@ public class DocumentEndpoint {
         }
         Map<String, ObjectNode> found = store().documents(database(in), collection,
                 keys.stream().filter(DocumentKey::isValid).toList());
-        ArrayNode answer = DocumentJson.MAPPER.createArrayNode();
+        ArrayNode answer = Json.MAPPER.createArrayNode();
         Map<Integer, Integer> errors = new TreeMap<>();
         for (String key : keys) {
             ObjectNode document = found.get(key);
@@ -170,7 +171,7 @@ public class DocumentEndpoint {
         Map<String, ObjectNode> stored = store().documents(database, collection, written);
         boolean silent = ImportRequest.bool(params, "silent");
         boolean returnNew = ImportRequest.bool(params, "returnNew");
-        ArrayNode answers = DocumentJson.MAPPER.createArrayNode();
+        ArrayNode answers = Json.MAPPER.createArrayNode();
         Map<Integer, Integer> errors = new TreeMap<>();
         for (ImportItem item : parsed.items()) {
             ImportItem failure = item.isValid() ? failures.get(item.position()) : item;
@@ -192,7 +193,7 @@ public class DocumentEndpoint {
                 answers.add(answer);
             }
         }
-        respond(in, status(params), many ? answers : answers.isEmpty() ? DocumentJson.MAPPER.createObjectNode() : answers.get(0));
+        respond(in, status(params), many ? answers : answers.isEmpty() ? Json.MAPPER.createObjectNode() : answers.get(0));
         errorCodesHeader(in, errors);
     }
 
@@ -300,7 +301,7 @@ public class DocumentEndpoint {
 
     private static JsonNode json(byte[] body) {
         try {
-            JsonNode node = DocumentJson.MAPPER.readTree(body);
+            JsonNode node = Json.MAPPER.readTree(body);
             if (node == null) {
                 throw new ApiException(400, ApiException.CORRUPTED_JSON, "empty request body: expecting JSON");
             }
@@ -320,14 +321,14 @@ public class DocumentEndpoint {
     }
 
     private static ObjectNode meta(String collection, String key, String revision) {
-        return DocumentJson.MAPPER.createObjectNode().put("_id", collection + "/" + key).put("_key", key)
+        return Json.MAPPER.createObjectNode().put("_id", collection + "/" + key).put("_key", key)
                 .put("_rev", revision);
     }
 
     /** The stored document as ArangoDB returns it: {@code _key}, {@code _id} and {@code _rev} first. */
     private static ObjectNode withMeta(String collection, ObjectNode stored) {
         String key = stored.path("_key").asText();
-        ObjectNode out = DocumentJson.MAPPER.createObjectNode().put("_key", key).put("_id", collection + "/" + key)
+        ObjectNode out = Json.MAPPER.createObjectNode().put("_key", key).put("_id", collection + "/" + key)
                 .put("_rev", DocumentRevision.of(stored));
         stored.fields().forEachRemaining(e -> {
             if (!e.getKey().equals("_key")) {
@@ -338,13 +339,13 @@ public class DocumentEndpoint {
     }
 
     private static ObjectNode errorEntry(int errorNum, String message) {
-        return DocumentJson.MAPPER.createObjectNode().put("error", true).put("errorNum", errorNum).put("errorMessage", message);
+        return Json.MAPPER.createObjectNode().put("error", true).put("errorNum", errorNum).put("errorMessage", message);
     }
 
     /** ArangoDB's {@code X-Arango-Error-Codes}: how often each errorNum occurred in a many-document answer. */
     private static void errorCodesHeader(Message in, Map<Integer, Integer> errors) {
         if (!errors.isEmpty()) {
-            ObjectNode codes = DocumentJson.MAPPER.createObjectNode();
+            ObjectNode codes = Json.MAPPER.createObjectNode();
             errors.forEach((num, count) -> codes.put(String.valueOf(num), count));
             in.setHeader("X-Arango-Error-Codes", codes.toString());
         }

@@ -1,8 +1,6 @@
 package io.tributary.central;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -10,21 +8,11 @@ import java.math.RoundingMode;
 import java.util.Iterator;
 import java.util.Map;
 
-/** The JSON side of documents: the one shared mapper, ArangoDB's update merge, and version numbers. */
+/** The JSON side of documents: ArangoDB's update merge, content comparison, and version numbers. */
 public final class DocumentJson {
 
     /** Versions are stored in DECIMAL(38,0); larger numbers cannot be compared there and count as no version. */
     private static final BigInteger MAX_VERSION = BigInteger.TEN.pow(38).subtract(BigInteger.ONE);
-
-    /**
-     * Thread-safe once configured; floats as BigDecimal so documents pass through without losing digits.
-     * It reads what the store already holds, which the import's {@link DocumentLimit} admitted: no string
-     * limit of its own, so a raised document limit never makes a stored document unreadable.
-     */
-    public static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
-                    .maxStringLength(Integer.MAX_VALUE).build()).build())
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private DocumentJson() {
     }

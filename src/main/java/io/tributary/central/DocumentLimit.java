@@ -1,9 +1,9 @@
 package io.tributary.central;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.json.Json;
 
 /**
  * The one limit on what a document may be: its JSON text as received, at most {@code maxBytes} bytes
@@ -29,11 +29,12 @@ public final class DocumentLimit {
                     + Integer.MAX_VALUE + ", got " + maxBytes);
         }
         this.maxBytes = maxBytes;
-        JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxStringLength((int) maxBytes).build())
-                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .build();
-        this.mapper = new ObjectMapper(factory).enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        // the one mapper's number handling; only the import is bounded by the configured limit and refuses duplicates
+        JsonFactory json = Json.MAPPER.getFactory();
+        this.mapper = Json.MAPPER.copyWith(json.rebuild()
+                .streamReadConstraints(json.streamReadConstraints().rebuild().maxStringLength((int) maxBytes).build())
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build());
     }
 
     public long maxBytes() {

@@ -2,6 +2,7 @@ package io.tributary.central;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.json.Json;
 import io.tributary.sql.Dialect;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -574,7 +575,7 @@ public class DocumentStore implements Service {
 
     private static String text(ObjectNode document) {
         try {
-            return DocumentJson.MAPPER.writeValueAsString(document);
+            return Json.MAPPER.writeValueAsString(document);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -582,7 +583,7 @@ public class DocumentStore implements Service {
 
     private static ObjectNode parseStored(String json) {
         try {
-            return (ObjectNode) DocumentJson.MAPPER.readTree(json);
+            return (ObjectNode) Json.MAPPER.readTree(json);
         } catch (JsonProcessingException | ClassCastException e) {
             throw new IllegalStateException("Stored document is not a JSON object: " + e.getMessage(), e);
         }

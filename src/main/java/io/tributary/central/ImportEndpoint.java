@@ -2,6 +2,7 @@ package io.tributary.central;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.json.Json;
 import java.io.IOException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -78,7 +79,7 @@ public class ImportEndpoint implements Service {
         ImportBody parsed = ImportBody.parse(documentLimit, request, body);
         ImportResult result = store.importDocuments(database, request, parsed, position);
 
-        ObjectNode answer = DocumentJson.MAPPER.createObjectNode()
+        ObjectNode answer = Json.MAPPER.createObjectNode()
                 .put("error", false).put("created", result.created()).put("errors", result.errors())
                 .put("empty", result.empty()).put("updated", result.updated()).put("ignored", result.ignored());
         if (request.details()) {
@@ -90,7 +91,7 @@ public class ImportEndpoint implements Service {
 
     /** {@code GET /_api/tributary/positions}. */
     public void positions(Exchange exchange) {
-        ObjectNode answer = DocumentJson.MAPPER.createObjectNode().put("error", false).put("code", 200);
+        ObjectNode answer = Json.MAPPER.createObjectNode().put("error", false).put("code", 200);
         ArrayNode list = answer.putArray("positions");
         store.positions().forEach(p -> list.addObject().put("source", p.source()).put("position", p.position()));
         respond(exchange.getMessage(), 200, answer);
@@ -103,7 +104,7 @@ public class ImportEndpoint implements Service {
         Optional<SourcePosition> p = store.position(source);
         SourcePosition found = p.orElseThrow(() -> new ApiException(404, ApiException.NOT_FOUND,
                 "no position recorded for source '" + source + "'"));
-        respond(in, 200, DocumentJson.MAPPER.createObjectNode().put("source", found.source()).put("position", found.position()));
+        respond(in, 200, Json.MAPPER.createObjectNode().put("source", found.source()).put("position", found.position()));
     }
 
     /** {@code PUT /_api/tributary/sources/{source}}: 201 when new, 200 when confirmed or updated, 409 on a collision. */
@@ -113,14 +114,14 @@ public class ImportEndpoint implements Service {
         byte[] body = in.getBody(byte[].class);
         JsonNode json;
         try {
-            json = DocumentJson.MAPPER.readTree(body == null ? new byte[0] : body);
+            json = Json.MAPPER.readTree(body == null ? new byte[0] : body);
         } catch (IOException e) {
             throw new ApiException(400, ApiException.CORRUPTED_JSON, "malformed JSON in the registration body");
         }
         SourceRegistration registration = SourceRegistration.fromJson(source, json);
         SourceRegistry.Outcome outcome = store.register(registration);
         int status = outcome == SourceRegistry.Outcome.CREATED ? 201 : 200;
-        ObjectNode answer = DocumentJson.MAPPER.createObjectNode().put("error", false).put("code", status)
+        ObjectNode answer = Json.MAPPER.createObjectNode().put("error", false).put("code", status)
                 .put("result", outcome.name().toLowerCase(Locale.ROOT));
         answer.set("source", registration.toJson());
         respond(in, status, answer);
@@ -128,7 +129,7 @@ public class ImportEndpoint implements Service {
 
     /** {@code GET /_api/tributary/sources}. */
     public void sources(Exchange exchange) {
-        ObjectNode answer = DocumentJson.MAPPER.createObjectNode().put("error", false).put("code", 200);
+        ObjectNode answer = Json.MAPPER.createObjectNode().put("error", false).put("code", 200);
         ArrayNode list = answer.putArray("sources");
         store.sources().forEach(r -> list.add(r.toJson()));
         respond(exchange.getMessage(), 200, answer);
@@ -153,7 +154,7 @@ public class ImportEndpoint implements Service {
         if (!store.deregister(source)) {
             throw new ApiException(404, ApiException.NOT_FOUND, "no source registered as '" + source + "'");
         }
-        respond(in, 200, DocumentJson.MAPPER.createObjectNode().put("error", false).put("code", 200).put("source", source)
+        respond(in, 200, Json.MAPPER.createObjectNode().put("error", false).put("code", 200).put("source", source)
                 .put("result", "deleted"));
     }
 
@@ -258,7 +259,7 @@ public class ImportEndpoint implements Service {
         String text;
         try {
             text = "HEAD".equals(in.getHeader(Exchange.HTTP_METHOD, String.class)) ? ""
-                    : body instanceof String s ? s : DocumentJson.MAPPER.writeValueAsString(body);
+                    : body instanceof String s ? s : Json.MAPPER.writeValueAsString(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

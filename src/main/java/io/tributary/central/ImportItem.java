@@ -2,6 +2,7 @@ package io.tributary.central;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.json.Json;
 import java.math.BigInteger;
 
 /**
@@ -77,7 +78,7 @@ public final class ImportItem {
     public synchronized ObjectNode document() {
         if (document == null && raw != null) {
             try {
-                document = (ObjectNode) DocumentJson.MAPPER.readTree(raw);
+                document = (ObjectNode) Json.MAPPER.readTree(raw);
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("a scanned document no longer parses: " + e.getMessage(), e);
             }

@@ -2,6 +2,7 @@ package io.tributary.central;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.json.Json;
 import java.util.regex.Pattern;
 
 /**
@@ -67,7 +68,7 @@ public record SourceRegistration(String source, String fingerprint, String origi
     }
 
     ObjectNode toJson() {
-        return DocumentJson.MAPPER.createObjectNode().put("source", source).put("fingerprint", fingerprint)
+        return Json.MAPPER.createObjectNode().put("source", source).put("fingerprint", fingerprint)
                 .put("origin", origin).put("database", database).put("collection", collection).put("keyPrefix", keyPrefix);
     }
 }

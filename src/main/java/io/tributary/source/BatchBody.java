@@ -2,7 +2,7 @@ package io.tributary.source;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.json.Json;
 import io.tributary.source.ChangeFeed.Change;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,8 +23,6 @@ public final class BatchBody {
 
     public static final String VERSION_ATTRIBUTE = "_version";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final String sourceId;
     private final String keyPrefix;
     private final KeyOrder order;
@@ -40,7 +38,7 @@ public final class BatchBody {
     /** The batch as one JSON array of documents, UTF-8. */
     public byte[] json(List<Change> batch) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(batch.size() * 256 + 16);
-        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
             g.writeStartArray();
             for (Change change : batch) {
                 write(g, change);
@@ -87,7 +85,7 @@ public final class BatchBody {
         } else if (value instanceof JsonNode node) {
             g.writeTree(node);
         } else {
-            JSON.writeValue(g, value); // doubles, big integers, byte arrays (base64)
+            Json.MAPPER.writeValue(g, value); // doubles, big integers, byte arrays (base64)
         }
     }
 

@@ -2,7 +2,7 @@ package io.tributary.source;
 
 import io.tributary.central.CentralAuth;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.json.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -19,7 +19,6 @@ import java.util.Optional;
  */
 public final class CentralPosition {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
@@ -53,7 +52,7 @@ public final class CentralPosition {
                     + sourceId + "'");
         }
         try {
-            JsonNode position = JSON.readTree(response.body()).path("position");
+            JsonNode position = Json.MAPPER.readTree(response.body()).path("position");
             return position.isTextual() && !position.asText().isEmpty() ? Optional.of(position.asText()) : Optional.empty();
         } catch (IOException e) {
             throw new IllegalStateException("Central node sent an unreadable position for source '" + sourceId + "'", e);

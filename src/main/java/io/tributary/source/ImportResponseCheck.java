@@ -1,7 +1,7 @@
 package io.tributary.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.json.Json;
 import java.io.IOException;
 
 /**
@@ -9,8 +9,6 @@ import java.io.IOException;
  * enough: ArangoDB answers 201 with {@code errors > 0} when {@code complete} is not honoured.
  */
 public final class ImportResponseCheck {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Thrown when the central node did not import the whole batch; the batch is then retried, never acknowledged. */
     public static final class ImportRejectedException extends RuntimeException {
@@ -22,7 +20,7 @@ public final class ImportResponseCheck {
     public void check(String responseBody, int expectedDocuments) {
         JsonNode response;
         try {
-            response = JSON.readTree(responseBody == null ? "" : responseBody);
+            response = Json.MAPPER.readTree(responseBody == null ? "" : responseBody);
         } catch (IOException e) {
             throw new ImportRejectedException("Central import response is not JSON: " + excerpt(responseBody));
         }

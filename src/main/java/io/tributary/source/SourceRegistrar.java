@@ -1,7 +1,7 @@
 package io.tributary.source;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.central.CentralAuth;
+import io.tributary.json.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 public final class SourceRegistrar {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceRegistrar.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
@@ -55,7 +54,7 @@ public final class SourceRegistrar {
             request = HttpRequest.newBuilder(URI.create(centralUrl + "/_api/tributary/sources/"
                     + URLEncoder.encode(sourceId, StandardCharsets.UTF_8))).timeout(TIMEOUT)
                     .header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+                    .PUT(HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(body)));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -1,6 +1,6 @@
 package io.tributary.sql;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.json.Json;
 import java.io.IOException;
 import java.sql.Blob;
 import java.sql.Clob;
@@ -16,15 +16,13 @@ import java.util.Locale;
 
 /**
  * A column of the current row as a value Jackson writes the same way on every database: numbers,
- * booleans and strings as they are, JSON columns parsed, date/time types as ISO-8601 text, LOBs
- * read while the connection is still open, binary as bytes (written as base64).
+ * booleans and strings as they are, JSON columns parsed (decimals keep every digit), date/time types
+ * as ISO-8601 text, LOBs read while the connection is still open, binary as bytes (written as base64).
  *
  * <p>The conversion is chosen once per column from the result set's metadata ({@link #readers}):
  * looking the type up per cell and reading a timestamp twice cost more than the rest of a row.
  */
 public final class JsonColumnValue {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Reads one column of the current row. */
     @FunctionalInterface
@@ -51,7 +49,7 @@ public final class JsonColumnValue {
             return rs -> {
                 String text = rs.getString(i);
                 try {
-                    return text == null ? null : JSON.readTree(text);
+                    return text == null ? null : Json.MAPPER.readTree(text);
                 } catch (IOException e) {
                     throw new IllegalStateException("Column " + label + " holds invalid JSON: " + e.getMessage(), e);
                 }

@@ -3,7 +3,7 @@ package io.tributary.sync;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tributary.central.DocumentJson;
+import io.tributary.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -54,8 +54,8 @@ public final class DocumentHash {
      * is built, and no generator per attribute (what the profile of an incremental sync showed first).
      */
     static void canonical(String json, MessageDigest digest) {
-        try (JsonGenerator g = DocumentJson.MAPPER.getFactory().createGenerator(new DigestSink(digest))) {
-            write(SyncJson.MAPPER.readTree(json), g);
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(new DigestSink(digest))) {
+            write(Json.MAPPER.readTree(json), g);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored document is not JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {

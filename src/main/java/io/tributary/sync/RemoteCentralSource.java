@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CentralAuth;
-import io.tributary.central.DocumentJson;
+import io.tributary.json.Json;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -112,7 +112,7 @@ public final class RemoteCentralSource implements SyncSource {
         for (int from = 0; from < keys.size(); from += SyncSourceEndpoint.MAX_KEYS) {
             List<String> wanted = new ArrayList<>(keys.subList(from, Math.min(keys.size(), from + SyncSourceEndpoint.MAX_KEYS)));
             while (!wanted.isEmpty()) {
-                ObjectNode body = DocumentJson.MAPPER.createObjectNode();
+                ObjectNode body = Json.MAPPER.createObjectNode();
                 ArrayNode list = body.putArray("keys");
                 wanted.forEach(list::add);
                 JsonNode answer = post(body);
@@ -133,7 +133,7 @@ public final class RemoteCentralSource implements SyncSource {
     /** The next documents in key order; fewer than {@code limit} when the source cut its answer short by size. */
     @Override
     public List<SyncDocument> page(String after, int limit) {
-        ObjectNode body = DocumentJson.MAPPER.createObjectNode().put("limit", limit);
+        ObjectNode body = Json.MAPPER.createObjectNode().put("limit", limit);
         if (after != null) {
             body.put("after", after);
         }
@@ -216,7 +216,7 @@ public final class RemoteCentralSource implements SyncSource {
             throw new IllegalStateException("Source " + origin + " answered HTTP " + status + ": " + meaning(status));
         }
         try {
-            return SyncJson.MAPPER.readTree(response.body());
+            return Json.MAPPER.readTree(response.body());
         } catch (IOException e) {
             throw new IllegalStateException("Source " + origin + " answered HTTP 200 with a body that is not JSON"
                     + " (not a Tributary node?)");

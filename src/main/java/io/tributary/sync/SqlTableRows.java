@@ -2,8 +2,8 @@ package io.tributary.sync;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.central.DocumentJson;
 import io.tributary.central.DocumentKey;
+import io.tributary.json.Json;
 import io.tributary.sql.Dialect;
 import io.tributary.sql.JsonColumnValue;
 import io.tributary.sql.SqlIdentifier;
@@ -138,12 +138,12 @@ final class SqlTableRows implements RowShape {
                 throw new IllegalStateException("Source row key '" + key + "' of " + table + "." + keyColumn
                         + " is not a valid document key (1-254 characters of A-Z a-z 0-9 _-:.@()+,=;$!*'%)");
             }
-            ObjectNode doc = DocumentJson.MAPPER.createObjectNode().put("_key", key);
+            ObjectNode doc = Json.MAPPER.createObjectNode().put("_key", key);
             for (int i = 0; i < count; i++) {
-                doc.set(names[i], DocumentJson.MAPPER.valueToTree(values[i]));
+                doc.set(names[i], Json.MAPPER.valueToTree(values[i]));
             }
             try {
-                return new SyncDocument(key, null, DocumentJson.MAPPER.writeValueAsString(doc));
+                return new SyncDocument(key, null, Json.MAPPER.writeValueAsString(doc));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }

@@ -5,8 +5,8 @@ import io.tributary.cli.CommandLineTool;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tributary.central.ApiException;
-import io.tributary.central.DocumentJson;
 import io.tributary.central.DocumentStore;
+import io.tributary.json.Json;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -82,7 +82,7 @@ public final class SyncCommand {
     }
 
     private static ObjectNode spec(Map<String, String> o, Map<String, String> env) {
-        ObjectNode spec = DocumentJson.MAPPER.createObjectNode();
+        ObjectNode spec = Json.MAPPER.createObjectNode();
         ObjectNode source = spec.putObject("source");
         if (o.containsKey("source-url")) {
             source.put("url", o.get("source-url")).put("database", o.get("source-database"))

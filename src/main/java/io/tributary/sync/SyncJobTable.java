@@ -2,7 +2,7 @@ package io.tributary.sync;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.central.DocumentJson;
+import io.tributary.json.Json;
 import io.tributary.sql.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -110,7 +110,7 @@ final class SyncJobTable {
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        ObjectNode view = (ObjectNode) DocumentJson.MAPPER.readTree(rs.getString(3));
+                        ObjectNode view = (ObjectNode) Json.MAPPER.readTree(rs.getString(3));
                         // the columns win: the restart marks jobs interrupted there only
                         view.put("status", rs.getString(1));
                         if (rs.getString(2) != null) {

@@ -3,8 +3,8 @@ package io.tributary.sync;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.ApiException;
-import io.tributary.central.DocumentJson;
 import io.tributary.central.DocumentStore;
+import io.tributary.json.Json;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -224,7 +224,7 @@ public class SyncJobs implements Service, CamelContextAware {
 
     public ObjectNode list() {
         start();
-        ObjectNode answer = DocumentJson.MAPPER.createObjectNode();
+        ObjectNode answer = Json.MAPPER.createObjectNode();
         ArrayNode jobs = answer.putArray("jobs");
         for (ObjectNode stored : table.recent(100)) {
             SyncJob live = running.get(stored.path("id").asText());

@@ -1,7 +1,7 @@
 package io.tributary.sync;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.central.DocumentJson;
+import io.tributary.json.Json;
 
 /** What one sync did (or, in a dry run, would do). */
 public final class SyncReport {
@@ -50,7 +50,7 @@ public final class SyncReport {
     }
 
     public ObjectNode toJson() {
-        return DocumentJson.MAPPER.createObjectNode()
+        return Json.MAPPER.createObjectNode()
                 .put("incremental", incremental).put("dryRun", dryRun)
                 .put("chunksCompared", chunksCompared).put("chunksDiffering", chunksDiffering)
                 .put("rowsTransferred", rowsTransferred).put("rowsDeleted", rowsDeleted)

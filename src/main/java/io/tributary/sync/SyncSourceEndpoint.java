@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.central.ApiException;
 import io.tributary.central.CollectionName;
-import io.tributary.central.DocumentJson;
 import io.tributary.central.DocumentKey;
 import io.tributary.central.DocumentStore;
 import io.tributary.central.ImportEndpoint;
 import io.tributary.central.ImportRequest;
+import io.tributary.json.Json;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -95,7 +95,7 @@ public class SyncSourceEndpoint {
         JsonNode body;
         try {
             byte[] bytes = in.getBody(byte[].class);
-            body = DocumentJson.MAPPER.readTree(bytes == null ? new byte[0] : bytes);
+            body = Json.MAPPER.readTree(bytes == null ? new byte[0] : bytes);
         } catch (IOException e) {
             throw new ApiException(400, ApiException.CORRUPTED_JSON, "body is not JSON: " + e.getMessage());
         }
@@ -193,7 +193,7 @@ public class SyncSourceEndpoint {
 
     private static void respond(Message in, Body body) {
         StringWriter out = new StringWriter();
-        try (JsonGenerator g = DocumentJson.MAPPER.getFactory().createGenerator(out)) {
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeBooleanField("error", false);
             body.write(g);

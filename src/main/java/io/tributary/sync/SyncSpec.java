@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.ApiException;
 import io.tributary.central.CollectionName;
-import io.tributary.central.DocumentJson;
+import io.tributary.json.Json;
 import io.tributary.sql.SqlIdentifier;
 import java.net.URI;
 import java.util.Locale;
@@ -45,7 +45,7 @@ public final class SyncSpec {
     public static SyncSpec parse(String json) {
         JsonNode root;
         try {
-            root = DocumentJson.MAPPER.readTree(json == null ? "" : json);
+            root = Json.MAPPER.readTree(json == null ? "" : json);
         } catch (Exception e) {
             throw new ApiException(400, ApiException.CORRUPTED_JSON, "sync job body is not JSON");
         }
@@ -148,7 +148,7 @@ public final class SyncSpec {
 
     /** The job's description as shown and stored: never the password. */
     public ObjectNode toJson() {
-        ObjectNode o = DocumentJson.MAPPER.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         ObjectNode source = o.putObject("source");
         if (isRemote()) {
             source.put("url", url).put("database", sourceDatabase).put("collection", sourceCollection);

@@ -1,7 +1,7 @@
 package io.tributary.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tributary.central.DocumentJson;
+import io.tributary.json.Json;
 import io.tributary.source.BatchBody;
 import io.tributary.source.ChangeFeed;
 import io.tributary.source.ChangeFeed.Change;
@@ -167,7 +167,7 @@ final class SourceTable {
         }
         JsonNode documents;
         try {
-            documents = DocumentJson.MAPPER.readTree(body.json(changes));
+            documents = Json.MAPPER.readTree(body.json(changes));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

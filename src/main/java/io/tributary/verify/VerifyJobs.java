@@ -2,7 +2,7 @@ package io.tributary.verify;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.central.DocumentJson;
+import io.tributary.json.Json;
 import io.tributary.sync.SyncControl;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ public final class VerifyJobs {
         }
 
         ObjectNode toJson() {
-            ObjectNode json = DocumentJson.MAPPER.createObjectNode().put("id", id).put("sourceId", sourceId)
+            ObjectNode json = Json.MAPPER.createObjectNode().put("id", id).put("sourceId", sourceId)
                     .put("repair", repair).put("status", status).put("startedAt", startedAt.toString());
             if (finishedAt != null) {
                 json.put("finishedAt", finishedAt.toString());
@@ -127,7 +127,7 @@ public final class VerifyJobs {
         synchronized (jobs) {
             jobs.values().stream().filter(j -> j.sourceId.equals(sourceId)).forEach(j -> mine.add(0, j));
         }
-        ArrayNode list = DocumentJson.MAPPER.createArrayNode();
+        ArrayNode list = Json.MAPPER.createArrayNode();
         mine.forEach(j -> list.add(j.toJson()));
         return list;
     }

@@ -2,7 +2,7 @@ package io.tributary.verify;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.central.DocumentJson;
+import io.tributary.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,7 +27,7 @@ public final class VerifyReport {
         }
 
         ObjectNode toJson() {
-            ObjectNode json = DocumentJson.MAPPER.createObjectNode().put("count", count);
+            ObjectNode json = Json.MAPPER.createObjectNode().put("count", count);
             ArrayNode keys = json.putArray("keys");
             first.forEach(keys::add);
             return json;
@@ -80,7 +80,7 @@ public final class VerifyReport {
     }
 
     public ObjectNode toJson() {
-        ObjectNode json = DocumentJson.MAPPER.createObjectNode()
+        ObjectNode json = Json.MAPPER.createObjectNode()
                 .put("sourceId", sourceId).put("mode", mode).put("collection", collection).put("keyPrefix", keyPrefix)
                 .put("consistent", isConsistent()).put("sourceRows", sourceRows).put("centralDocuments", centralDocuments);
         json.set("missing", missing.toJson());

@@ -1,6 +1,7 @@
 package io.tributary.central;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.json.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,7 +16,7 @@ public final class CentralClient {
     public record Response(int status, String body, HttpResponse<String> raw) {
         public JsonNode json() {
             try {
-                return DocumentJson.MAPPER.readTree(body);
+                return Json.MAPPER.readTree(body);
             } catch (IOException e) {
                 throw new AssertionError("not JSON: " + body, e);
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.json.Json;
 import java.math.BigInteger;
 import java.util.HashSet;
 import java.util.Set;
@@ -53,7 +54,7 @@ class DocumentRulesTest {
 
     @Test
     void versionsAreNonNegativeNumbersRoundedDown() throws Exception {
-        ObjectNode d = (ObjectNode) DocumentJson.MAPPER.readTree(
+        ObjectNode d = (ObjectNode) Json.MAPPER.readTree(
                 "{\"i\":7,\"f\":7.9,\"neg\":-1,\"s\":\"7\",\"huge\":1e40,\"big\":99999999999999999999999999999999999999}");
         assertThat(DocumentJson.version(d, "i")).isEqualTo(BigInteger.valueOf(7));
         assertThat(DocumentJson.version(d, "f")).isEqualTo(BigInteger.valueOf(7));

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.json.Json;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.TestDatabase;
 import io.tributary.testing.TributaryApp;
@@ -99,7 +100,7 @@ abstract class ImportEndpointTestBase {
         Object doc = found.get(0).get("doc");
         try {
             String text = doc instanceof Clob clob ? clob.getSubString(1, (int) clob.length()) : String.valueOf(doc);
-            return DocumentJson.MAPPER.readTree(text);
+            return Json.MAPPER.readTree(text);
         } catch (SQLException | IOException e) {
             throw new IllegalStateException(e);
         }

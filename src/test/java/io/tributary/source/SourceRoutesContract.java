@@ -8,9 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.Await;
+import io.tributary.testing.CentralCollection;
 import io.tributary.testing.TestCentral;
 import io.tributary.testing.TestCentral.Behaviour;
 import io.tributary.testing.TestDatabase;
+import io.tributary.testing.TributaryApp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -435,6 +438,40 @@ abstract class SourceRoutesContract {
         assertThat(doc.get("missing").isNull()).isTrue();
         assertThat(doc.get("raw").asText()).as("binary as base64").isEqualTo("AQID");
         assertThat(doc.get("_version").asLong()).isEqualTo(1);
+    }
+
+    /**
+     * Through the real central node into its store on the same database product: a JSON column's decimals
+     * arrive as written, neither rounded to a double nor respelled (100.0 is not 1E+2).
+     */
+    @Test
+    void decimalsInJsonColumnsReachTheCentralCollectionWithEveryDigit() {
+        Dialect d = dialect();
+        List<String> types = d == Dialect.POSTGRESQL ? List.of("JSONB", "JSON") : List.of("JSON");
+        String json = "{\"big\": 12345678901234567.123456789, \"small\": 0.1, \"whole\": 100.0}";
+        StringBuilder columns = new StringBuilder();
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < types.size(); i++) {
+            columns.append(", j").append(i).append(' ').append(types.get(i));
+            values.append(", ").append(d == Dialect.H2 ? "JSON '" : "'").append(json).append('\'');
+        }
+        db.execute("CREATE TABLE " + table + " (id BIGINT NOT NULL PRIMARY KEY" + columns + ")");
+        db.execute("INSERT INTO " + table + " VALUES (1" + values + ")");
+        int port = TributaryApp.freePort();
+        SourceApp.writeSourceFile(dir, source("json", table, "http://127.0.0.1:" + port));
+        try (TestDatabase store = TestDatabase.create(d, "central");
+             TributaryApp node = TributaryApp.builder().property("camel.server.port", Integer.toString(port))
+                     .properties(store.beanProperties("centralDb")).properties(db.beanProperties("sourceDb"))
+                     .routes("file:routes/central-import.camel.yaml", SourceApp.TEMPLATE, "file:" + dir + "/*.yaml")
+                     .start()) {
+            awaitEmptied(table);
+            String stored = CentralCollection.documentText(store, "central", "json-1");
+            System.out.println(d + " central document: " + stored);
+            for (String number : List.of("\"big\": ?12345678901234567\\.123456789", "\"small\": ?0\\.1", "\"whole\": ?100\\.0")) {
+                assertThat(Pattern.compile(number + "[,}\\s]").matcher(stored).results().count())
+                        .as("%s in each JSON column of %s", number, stored).isEqualTo(types.size());
+            }
+        }
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.tributary.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tributary.central.DocumentJson;
+import io.tributary.json.Json;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.Await;
 import java.io.ByteArrayOutputStream;
@@ -155,7 +155,7 @@ class RemoteSourceH2ToMariaDbTest {
 
     private static JsonNode json(Object text) {
         try {
-            return DocumentJson.MAPPER.readTree(String.valueOf(text));
+            return Json.MAPPER.readTree(String.valueOf(text));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

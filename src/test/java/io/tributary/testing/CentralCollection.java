@@ -61,6 +61,17 @@ public final class CentralCollection {
         return documents;
     }
 
+    /** One stored document's text as the central database returns it (null if there is none): what no parser reshaped. */
+    public static String documentText(TestDatabase central, String collection, String key) {
+        List<Map<String, Object>> rows = central.query("SELECT " + central.dialect().quote("doc") + " AS d FROM "
+                + central.dialect().quote(table(central, collection)) + " WHERE " + central.dialect().quote("_key") + " = ?", key);
+        try {
+            return rows.isEmpty() ? null : text(rows.get(0).get("d"));
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** H2 returns the document column as a Clob, PostgreSQL as a PGobject, MariaDB as a String. */
     private static String text(Object value) throws java.sql.SQLException {
         if (value instanceof java.sql.Clob clob) {
