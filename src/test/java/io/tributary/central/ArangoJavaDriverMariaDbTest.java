@@ -2,8 +2,8 @@ package io.tributary.central;
 
 import io.tributary.sql.Dialect;
 
-/** {@link ArangoJavaDriverTest} with the central store on MariaDb. */
-class ArangoJavaDriverMariaDbTest extends ArangoJavaDriverTest {
+/** {@link ArangoJavaDriverContract} with the central store on MariaDb. */
+class ArangoJavaDriverMariaDbTest extends ArangoJavaDriverContract {
 
     @Override
     Dialect dialect() {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.TestInstance;
  * move them into one central collection stored on the database of the subclass.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class ManySourcesOneCentralTest {
+public abstract class ManySourcesIntoCentralContract {
 
     private static final int ROWS = 100;
     private final Dialect centralDialect;
@@ -36,7 +36,7 @@ public abstract class ManySourcesOneCentralTest {
     private Path routesDir;
     private int port;
 
-    protected ManySourcesOneCentralTest(Dialect centralDialect) {
+    protected ManySourcesIntoCentralContract(Dialect centralDialect) {
         this.centralDialect = centralDialect;
     }
 

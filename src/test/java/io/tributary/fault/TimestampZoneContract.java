@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * <p>PostgreSQL and MariaDB use the default {@code timestampZone} (the server's zone). H2 has no server
  * zone of its own: each session brings its JVM's, so the source names the writers' zone explicitly.
  */
-class TimestampZoneTest {
+class TimestampZoneContract {
 
     @TempDir
     Path dir;

@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * set: every call it makes before and while importing or reading, checked on the driver's own result
  * objects and on the rows of the central store.
  */
-class ArangoJavaDriverTest extends ProtectedCentralTestBase {
+class ArangoJavaDriverContract extends ProtectedCentralTestBase {
 
     private ArangoDB arango;
 
