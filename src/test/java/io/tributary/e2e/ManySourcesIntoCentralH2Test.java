@@ -3,7 +3,8 @@ package io.tributary.e2e;
 import io.tributary.sql.Dialect;
 
 class ManySourcesIntoCentralH2Test extends ManySourcesIntoCentralContract {
-    ManySourcesIntoCentralH2Test() {
-        super(Dialect.H2);
+    @Override
+    Dialect dialect() {
+        return Dialect.H2;
     }
 }

@@ -3,7 +3,8 @@ package io.tributary.e2e;
 import io.tributary.sql.Dialect;
 
 class ManySourcesIntoCentralMariaDbTest extends ManySourcesIntoCentralContract {
-    ManySourcesIntoCentralMariaDbTest() {
-        super(Dialect.MARIADB);
+    @Override
+    Dialect dialect() {
+        return Dialect.MARIADB;
     }
 }
