@@ -2,9 +2,7 @@ package io.tributary.central;
 
 import io.tributary.sql.Dialect;
 
-/** {@link ArangoJavaDriverTest} with the central store on MariaDb. */
-class ArangoJavaDriverMariaDbTest extends ArangoJavaDriverTest {
-
+class ArangoJavaDriverMariaDbTest extends ArangoJavaDriverContract {
     @Override
     Dialect dialect() {
         return Dialect.MARIADB;

@@ -2,9 +2,7 @@ package io.tributary.central;
 
 import io.tributary.sql.Dialect;
 
-/** {@link ArangoJavaDriverTest} with the central store on Postgres. */
-class ArangoJavaDriverPostgresTest extends ArangoJavaDriverTest {
-
+class ArangoJavaDriverPostgresTest extends ArangoJavaDriverContract {
     @Override
     Dialect dialect() {
         return Dialect.POSTGRESQL;

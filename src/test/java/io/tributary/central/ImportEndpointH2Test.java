@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tributary.sql.Dialect;
 import org.junit.jupiter.api.Test;
 
-class ImportEndpointH2Test extends AbstractImportEndpointTest {
+class ImportEndpointH2Test extends ImportEndpointContract {
     @Override
     Dialect dialect() {
         return Dialect.H2;

@@ -2,7 +2,7 @@ package io.tributary.central;
 
 import io.tributary.sql.Dialect;
 
-class ImportEndpointMariaDbTest extends AbstractImportEndpointTest {
+class ImportEndpointMariaDbTest extends ImportEndpointContract {
     @Override
     Dialect dialect() {
         return Dialect.MARIADB;

@@ -2,7 +2,7 @@ package io.tributary.central;
 
 import io.tributary.sql.Dialect;
 
-class ImportEndpointPostgresTest extends AbstractImportEndpointTest {
+class ImportEndpointPostgresTest extends ImportEndpointContract {
     @Override
     Dialect dialect() {
         return Dialect.POSTGRESQL;

@@ -17,6 +17,7 @@ import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.TestInstance;
  * Failures with the real central node, not a stand-in: a central node that is not running at all,
  * and a crash after the central node committed a batch but before the source recorded it.
  */
+@Tag("fault")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CentralOutageAndCrashTest {
 

@@ -2,19 +2,26 @@ package io.tributary.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tributary.testing.TestSeed;
 import io.tributary.testing.TributaryProcess;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The central endpoint's process is stopped for a while, then started again, with central and
  * source in separate JVMs. Meanwhile the source keeps polling and retrying with backoff, deletes
  * nothing, and the backlog drains once the central node is back.
  */
+@Tag("fault")
 class CentralOutageTest {
 
     private static final int OUTAGES = FaultHarness.SOAK ? 10 : 2;
     private static final Duration OUTAGE = Duration.ofSeconds(FaultHarness.SOAK ? 20 : 6);
+
+    @RegisterExtension
+    final TestSeed seed = new TestSeed();
 
     @Test
     void nothingIsDeletedWhileCentralIsDownAndTheBacklogDrains() throws Exception {
@@ -24,9 +31,9 @@ class CentralOutageTest {
             h.createCollection();
             try (TributaryProcess source = h.startSource()) {
                 source.awaitStarted(Duration.ofMinutes(1));
-                h.startWriter();
+                h.startWriter(seed.value());
                 for (int i = 0; i < OUTAGES; i++) {
-                    Thread.sleep(2000);
+                    h.awaitDelivery(Duration.ofMinutes(1));
                     central.stop();
                     long lastBeforeStop = h.source.count("SELECT COALESCE(MAX(id), 0) FROM ledger");
                     long deadline = System.nanoTime() + OUTAGE.toNanos();
@@ -34,13 +41,13 @@ class CentralOutageTest {
                         assertThat(h.source.count("SELECT COUNT(*) FROM ledger l WHERE l.id > ? AND NOT EXISTS"
                                 + " (SELECT 1 FROM changes c WHERE c.id = l.id)", lastBeforeStop))
                                 .as("change rows written while central is down and already deleted").isZero();
-                        Thread.sleep(500);
+                        Thread.sleep(500); // the outage lasts OUTAGE, checked twice a second: the fault's length, not a synchronisation
                     }
                     assertThat(source.logText()).as("the source reports the failed POSTs").contains("Failed delivery");
                     central = h.startCentral();
                     central.awaitStarted(Duration.ofMinutes(1));
                 }
-                Thread.sleep(1000);
+                h.awaitDelivery(Duration.ofMinutes(1));
                 h.stopWriter();
                 h.awaitDrained(Duration.ofMinutes(2));
                 h.verify("central process stopped " + OUTAGE.toSeconds() + " s (x" + OUTAGES + "), writer running", OUTAGES);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tributary.testing.Await;
 import io.tributary.testing.TributaryProcess;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * source's status row stops advancing. An operator removes the cause (here: drops the trigger) and
  * the backlog drains with nothing lost. See docs/reliability.md.
  */
+@Tag("fault")
 class CentralRejectsBatchTest {
 
     private static final String[][] FAILURES = {
@@ -43,7 +45,9 @@ class CentralRejectsBatchTest {
 
                     Await.until("the central error in the central log", Duration.ofSeconds(60),
                             () -> p.logText().contains(failure[1]));
-                    Thread.sleep(2000); // a few more retries
+                    int firstError = p.logText().indexOf(failure[1]);
+                    Await.until("three more failed deliveries after the central error", Duration.ofSeconds(60),
+                            () -> failedDeliveries(p.logText().substring(firstError)) >= 3);
                     assertThat(h.source.count("SELECT COUNT(*) FROM ledger l WHERE l.id >= ? AND NOT EXISTS"
                             + " (SELECT 1 FROM changes c WHERE c.id = l.id)", poison))
                             .as("rows of the rejected batch and after it that were deleted").isZero();
@@ -60,6 +64,10 @@ class CentralRejectsBatchTest {
                         FAILURES.length);
             }
         }
+    }
+
+    private static long failedDeliveries(String log) {
+        return log.lines().filter(line -> line.contains("Failed delivery")).count();
     }
 
     private static void write(FaultHarness h, int rows, String item) {

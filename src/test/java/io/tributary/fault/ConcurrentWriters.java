@@ -89,7 +89,7 @@ final class ConcurrentWriters implements AutoCloseable {
             t.join();
         }
         if (failure.get() != null) {
-            throw new AssertionError("writer failed (seed " + seed + "): " + failure.get(), failure.get());
+            throw new AssertionError("writer failed: " + failure.get(), failure.get());
         }
     }
 
@@ -115,7 +115,7 @@ final class ConcurrentWriters implements AutoCloseable {
                     }
                     rolledBack.incrementAndGet(); // a deadlock or a concurrent insert of the same item: try again
                 }
-                Thread.sleep(random.nextInt(5));
+                Thread.sleep(random.nextInt(5)); // the workload's pacing, not a synchronisation
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

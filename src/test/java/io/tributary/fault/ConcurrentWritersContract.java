@@ -8,6 +8,7 @@ import io.tributary.testing.Await;
 import io.tributary.testing.CentralCollection;
 import io.tributary.testing.SourceApp;
 import io.tributary.testing.TestDatabase;
+import io.tributary.testing.TestSeed;
 import io.tributary.testing.TributaryApp;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,8 +20,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,17 +36,19 @@ import org.junit.jupiter.api.io.TempDir;
  * shows its running transactions: there the transaction check, not the lag, has to keep late commits
  * from being skipped. On H2 and MariaDB the lag is the only guard and is set above the hold time, as
  * docs/sources.md requires. {@code -Dtributary.soak=true} writes for 60 s instead of 6 s;
- * {@code -Dtributary.seed=N} replays a run.
+ * {@code -Dtributary.test.seed=N} replays the writers' choices of a run.
  */
+@Tag("fault")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ConcurrentWritersContract {
 
-    static final boolean SOAK = Boolean.getBoolean("tributary.soak");
-    static final Duration WRITING = Duration.ofSeconds(SOAK ? 60 : 6);
+    static final Duration WRITING = Duration.ofSeconds(FaultHarness.SOAK ? 60 : 6);
     static final int WRITERS = 4;
     static final int HOLD_MS = 1500;
 
     TestDatabase central;
+    @RegisterExtension
+    final TestSeed seed = new TestSeed();
     @TempDir
     Path dir;
 
@@ -79,10 +84,9 @@ abstract class ConcurrentWritersContract {
     }
 
     private void run(Workload workload, String sourceId, Map<String, String> parameters) throws Exception {
-        long seed = Long.getLong("tributary.seed", System.nanoTime());
-        System.out.println("CONCURRENT WRITERS " + dialect() + " " + workload + " seed=" + seed);
+        System.out.println("CONCURRENT WRITERS " + dialect() + " " + workload);
         try (TestDatabase source = TestDatabase.create(dialect(), sourceId)) {
-            ConcurrentWriters writers = new ConcurrentWriters(source, workload, seed, HOLD_MS);
+            ConcurrentWriters writers = new ConcurrentWriters(source, workload, seed.value(), HOLD_MS);
             writers.createTables();
             int port = TributaryApp.freePort();
             Map<String, String> s = SourceApp.source(sourceId, parameters.get("table"), "http://127.0.0.1:" + port);
@@ -103,7 +107,7 @@ abstract class ConcurrentWritersContract {
                 Thread.sleep(WRITING.toMillis()); // the workload's duration, not a synchronisation
                 writers.stop();
                 truth = truth(source, workload);
-                Await.until("every committed row in the central collection (seed " + seed + ")", Duration.ofSeconds(90),
+                Await.until("every committed row in the central collection", Duration.ofSeconds(90),
                         () -> difference(central, truth, sourceId, workload).isEmpty(),
                         () -> difference(central, truth, sourceId, workload) + (workload == Workload.APPEND
                                 ? " gaps: " + source.query("SELECT * FROM tributary_status_gaps ORDER BY first_key").stream()
@@ -115,7 +119,7 @@ abstract class ConcurrentWritersContract {
                 }
             }
             Map<String, String> arrived = arrived(central, sourceId, workload);
-            assertThat(arrived).as("central documents against the committed rows (seed " + seed + ")").isEqualTo(truth);
+            assertThat(arrived).as("central documents against the committed rows").isEqualTo(truth);
             if (workload == Workload.CHANGE_TABLE) {
                 assertThat(source.count("SELECT COUNT(*) FROM changes")).as("change table emptied").isZero();
             }
@@ -183,7 +187,7 @@ abstract class ConcurrentWritersContract {
 
     static void record(String scenario, Dialect dialect, int rounds, int rows, ConcurrentWriters writers) throws IOException {
         String line = "| " + scenario + " | " + dialect + " | " + rounds + " | " + writers.committedTransactions() + " | " + rows
-                + " | 0 | 0 |" + (SOAK ? " soak" : " CI");
+                + " | 0 | 0 |" + (FaultHarness.SOAK ? " soak" : " CI");
         Files.writeString(Path.of("target", "fault-results.md"), line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         System.out.println("FAULT RESULT " + line);
     }

@@ -7,6 +7,7 @@ import io.tributary.sql.Dialect;
 import io.tributary.testing.Await;
 import io.tributary.testing.SourceApp;
 import io.tributary.testing.TestDatabase;
+import io.tributary.testing.TestSeed;
 import io.tributary.testing.TributaryApp;
 import io.tributary.testing.TributaryProcess;
 import java.nio.file.Files;
@@ -14,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,19 +24,22 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The concurrent writers of {@link ConcurrentWritersContract} on PostgreSQL, while the Tributary
  * process (central endpoint and source in one JVM) is killed with SIGKILL at random moments and
  * restarted, round after round, in each capture mode. Every committed row must end up in the central
- * collection exactly once with its last content. {@code -Dtributary.seed=N} replays the kill times
+ * collection exactly once with its last content. {@code -Dtributary.test.seed=N} replays the kill times
  * and the writers' choices.
  */
+@Tag("fault")
 class ConcurrentWritersKillNineTest {
 
-    private static final int ROUNDS = ConcurrentWritersContract.SOAK ? 60 : 6;
+    @RegisterExtension
+    final TestSeed seed = new TestSeed();
+
+    private static final int ROUNDS = FaultHarness.SOAK ? 60 : 6;
 
     @ParameterizedTest
     @EnumSource(Workload.class)
     void everyCommittedRowArrivesOnceDespiteKills(Workload workload) throws Exception {
-        long seed = Long.getLong("tributary.seed", System.nanoTime());
-        System.out.println("CONCURRENT WRITERS + KILL -9 " + workload + " seed=" + seed);
-        Random random = new Random(seed);
+        System.out.println("CONCURRENT WRITERS + KILL -9 " + workload);
+        Random random = seed.random();
         String sourceId = switch (workload) {
             case CHANGE_TABLE -> "k9chg";
             case APPEND -> "k9inc";
@@ -42,7 +48,7 @@ class ConcurrentWritersKillNineTest {
         Path dir = Files.createDirectories(Path.of("target", "fault", sourceId).toAbsolutePath());
         try (TestDatabase source = TestDatabase.create(Dialect.POSTGRESQL, sourceId);
              TestDatabase central = TestDatabase.create(Dialect.POSTGRESQL, sourceId + "_central")) {
-            ConcurrentWriters writers = new ConcurrentWriters(source, workload, seed, ConcurrentWritersContract.HOLD_MS);
+            ConcurrentWriters writers = new ConcurrentWriters(source, workload, seed.value(), ConcurrentWritersContract.HOLD_MS);
             writers.createTables();
             int port = TributaryApp.freePort();
             Map<String, String> s = SourceApp.source(sourceId, switch (workload) {
@@ -79,11 +85,11 @@ class ConcurrentWritersKillNineTest {
             Map<String, String> truth = ConcurrentWritersContract.truth(source, workload);
             try (TributaryProcess last = process.start()) {
                 last.awaitStarted(Duration.ofMinutes(1));
-                Await.until("every committed row in the central collection (seed " + seed + ")", Duration.ofMinutes(2),
+                Await.until("every committed row in the central collection", Duration.ofMinutes(2),
                         () -> ConcurrentWritersContract.difference(central, truth, sourceId, workload).isEmpty(),
                         () -> ConcurrentWritersContract.difference(central, truth, sourceId, workload));
             }
-            assertThat(ConcurrentWritersContract.arrived(central, sourceId, workload)).as("seed " + seed).isEqualTo(truth);
+            assertThat(ConcurrentWritersContract.arrived(central, sourceId, workload)).as("central documents against the committed rows").isEqualTo(truth);
             ConcurrentWritersContract.record(ConcurrentWritersContract.WRITERS + " concurrent writers and kill -9 of the"
                             + " Tributary process at random moments, " + workload.name().toLowerCase().replace('_', '-') + " workload",
                     Dialect.POSTGRESQL, ROUNDS, truth.size(), writers);

@@ -20,8 +20,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The writer inserts each change into {@code changes} (which Tributary drains) and into
  * {@code ledger} in the same statement, so {@code ledger} is the truth to compare with.
- * {@code -Dtributary.soak=true} makes every scenario run many more rounds.
+ * {@code -Dtributary.soak=true} makes every scenario of the fault suite run many more rounds or longer.
  */
 final class FaultHarness implements AutoCloseable {
 
@@ -115,8 +115,9 @@ final class FaultHarness implements AutoCloseable {
         return CentralCollection.table(central, COLLECTION);
     }
 
-    void startWriter() {
-        writer = new Writer(source.jdbcUrl());
+    /** Starts the writer; its batch sizes come from {@code seed}. */
+    void startWriter(long seed) {
+        writer = new Writer(source.jdbcUrl(), new Random(seed * 31));
         writer.start();
     }
 
@@ -129,6 +130,17 @@ final class FaultHarness implements AutoCloseable {
     /** Rows the writer committed (the ledger), possibly including rows whose commit it did not see acknowledged. */
     long ledgerRows() {
         return source.count("SELECT COUNT(*) FROM ledger");
+    }
+
+    /** Waits until central holds more documents than now, i.e. the source is delivering to it. */
+    void awaitDelivery(Duration timeout) {
+        long before = centralRows();
+        Await.until("the source delivering to central", timeout, () -> centralRows() > before,
+                () -> "(" + centralRows() + " documents in central)");
+    }
+
+    private long centralRows() {
+        return central.count("SELECT COUNT(*) FROM " + central.dialect().quote(centralTable()));
     }
 
     void awaitDrained(Duration timeout) {
@@ -197,12 +209,14 @@ final class FaultHarness implements AutoCloseable {
      */
     static final class Writer extends Thread {
         private final String url;
+        private final Random random;
         volatile boolean running = true;
         final AtomicLong written = new AtomicLong();
 
-        Writer(String url) {
+        Writer(String url, Random random) {
             super("fault-writer");
             this.url = url;
+            this.random = random;
             setDaemon(true);
         }
 
@@ -217,14 +231,14 @@ final class FaultHarness implements AutoCloseable {
                     try (PreparedStatement ps = c.prepareStatement("WITH c AS (INSERT INTO changes (item, qty, payload)"
                             + " SELECT 'item-' || g, g, repeat(md5(random()::text), 3) FROM generate_series(1, ?) g"
                             + " RETURNING id, item, qty, payload) INSERT INTO ledger SELECT * FROM c")) {
-                        ps.setInt(1, ThreadLocalRandom.current().nextInt(1, 11));
+                        ps.setInt(1, random.nextInt(1, 11));
                         written.addAndGet(ps.executeUpdate());
                     }
-                    Thread.sleep(10);
+                    Thread.sleep(10); // the workload's pacing, not a synchronisation
                 } catch (SQLException e) {
                     close(c);
                     c = null;
-                    pause(100);
+                    pause(100); // the pace of reconnecting, as a client would, not a synchronisation
                 } catch (InterruptedException e) {
                     return;
                 }

@@ -1,6 +1,7 @@
 package io.tributary.fault;
 
 import io.tributary.testing.TestDatabase;
+import io.tributary.testing.TestSeed;
 import io.tributary.testing.TributaryProcess;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -9,9 +10,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The source database goes away under the running route and comes back; the route recovers by
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * test is using it. Elsewhere, or with {@code -Dtributary.fault.restartPostgres=false}, every server
  * connection to the source database is terminated instead ({@code pg_terminate_backend}).
  */
+@Tag("fault")
 class SourceDatabaseRestartTest {
 
     private static final int RESTARTS = FaultHarness.SOAK ? 20 : 3;
@@ -29,22 +32,25 @@ class SourceDatabaseRestartTest {
     private static final boolean REAL_RESTART = PG_VERSION != null
             && !"false".equals(System.getProperty("tributary.fault.restartPostgres"));
 
+    @RegisterExtension
+    final TestSeed seed = new TestSeed();
+
     @Test
     void routeRecoversAfterTheSourceDatabaseRestarts() throws Exception {
         try (FaultHarness h = new FaultHarness("pgrestart")) {
             try (TributaryProcess p = h.startBoth()) {
                 p.awaitStarted(Duration.ofMinutes(1));
                 h.createCollection();
-                h.startWriter();
+                h.startWriter(seed.value());
                 for (int i = 0; i < RESTARTS; i++) {
-                    Thread.sleep(ThreadLocalRandom.current().nextLong(500, 2500));
+                    Thread.sleep(seed.random().nextLong(500, 2500)); // the restart's random moment, not a synchronisation
                     if (REAL_RESTART) {
                         pgCtlCluster("restart");
                     } else {
                         terminateConnections(h.source);
                     }
                 }
-                Thread.sleep(1000);
+                h.awaitDelivery(Duration.ofMinutes(1));
                 h.stopWriter();
                 h.awaitDrained(Duration.ofMinutes(2));
                 h.verify((REAL_RESTART ? "PostgreSQL cluster restarted (source and central database)"

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tributary.testing.Await;
 import io.tributary.testing.TributaryProcess;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * documented 10 s; the watermark is at the last acknowledged batch; a restart finishes the drain with
  * nothing lost and nothing duplicated.
  */
+@Tag("fault")
 class StopDuringDrainTest {
 
     private static final Duration STOP_BOUND = Duration.ofSeconds(10);

@@ -3,14 +3,19 @@ package io.tributary.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tributary.testing.TestSeed;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class KeyOrderTest {
+
+    @RegisterExtension
+    final TestSeed seed = new TestSeed();
 
     @Test
     void numericPositionsSortLikeNumbersAndDecode() {
@@ -23,7 +28,7 @@ class KeyOrderTest {
 
     @Test
     void lengthThenLexicalPositionsSortLikeTheSeedsKeyCompare() {
-        Random random = new Random(7);
+        Random random = seed.random();
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
             StringBuilder key = new StringBuilder();

@@ -19,6 +19,11 @@ import java.util.UUID;
 /**
  * A fresh, empty database on one of the real servers (or an H2 file), created for one test class
  * and dropped afterwards. Tests talk to the same servers the product is used with.
+ *
+ * <p>Behaviour that must hold on every database is written once, in an abstract {@code <Thing>Contract}
+ * that declares {@code abstract Dialect dialect()} and creates its databases with
+ * {@code TestDatabase.create(dialect(), ...)}; {@code <Thing>H2Test}, {@code <Thing>PostgresTest} and
+ * {@code <Thing>MariaDbTest} each name their database and may add tests only that database has.
  */
 public final class TestDatabase implements AutoCloseable {
 

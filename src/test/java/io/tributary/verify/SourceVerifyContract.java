@@ -45,20 +45,17 @@ abstract class SourceVerifyContract {
     private static final String PASSWORD = "verify-secret";
     private static final int ITEMS = 2500;
 
-    private final Dialect dialect;
     private TestDatabase db;
     private TributaryApp app;
     private String url;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    SourceVerifyContract(Dialect dialect) {
-        this.dialect = dialect;
-    }
+    abstract Dialect dialect();
 
     @BeforeAll
     void start() throws Exception {
-        db = TestDatabase.create(dialect, "verify");
-        String ts = dialect.timestampType();
+        db = TestDatabase.create(dialect(), "verify");
+        String ts = dialect().timestampType();
         db.execute("CREATE TABLE items (id BIGINT PRIMARY KEY, name VARCHAR(50) NOT NULL, qty INT, price DECIMAL(10,2),"
                         + " created " + ts + ")",
                 "CREATE TABLE docs (id VARCHAR(20) PRIMARY KEY, body VARCHAR(100), updated_at " + ts + ")",
@@ -202,7 +199,7 @@ abstract class SourceVerifyContract {
 
     @Test
     void timestampSourceTellsLateRowsFromPendingOnes() throws Exception {
-        String now = dialect.localTimestamp();
+        String now = dialect().localTimestamp();
         for (int i = 1; i <= 20; i++) {
             db.execute("INSERT INTO docs (id, body, updated_at) VALUES ('" + i + "', 'body-" + i + "', " + now
                     + " - INTERVAL '1' HOUR)");
@@ -345,26 +342,26 @@ abstract class SourceVerifyContract {
     }
 
     private String centralTable() {
-        return dialect.quote(CentralCollection.table(db, "central"));
+        return dialect().quote(CentralCollection.table(db, "central"));
     }
 
     private void deleteCentral(String... keys) {
         for (String key : keys) {
-            db.update("DELETE FROM " + centralTable() + " WHERE " + dialect.quote("_key") + " = ?", key);
+            db.update("DELETE FROM " + centralTable() + " WHERE " + dialect().quote("_key") + " = ?", key);
         }
     }
 
     private void changeCentral(String key, String attribute, String value) throws Exception {
         ObjectNode doc = (ObjectNode) document(key);
         doc.put(attribute, value);
-        db.update("UPDATE " + centralTable() + " SET " + dialect.quote("doc") + " = " + dialect.jsonParameter() + " WHERE "
-                + dialect.quote("_key") + " = ?", doc.toString(), key);
+        db.update("UPDATE " + centralTable() + " SET " + dialect().quote("doc") + " = " + dialect().jsonParameter() + " WHERE "
+                + dialect().quote("_key") + " = ?", doc.toString(), key);
     }
 
     private void putCentral(String key, String json) throws Exception {
         JsonNode doc = JSON.readTree(json);
-        db.update("INSERT INTO " + centralTable() + " (" + dialect.quote("_key") + ", " + dialect.quote("_version") + ", "
-                + dialect.quote("doc") + ") VALUES (?, ?, " + dialect.jsonParameter() + ")", key,
+        db.update("INSERT INTO " + centralTable() + " (" + dialect().quote("_key") + ", " + dialect().quote("_version") + ", "
+                + dialect().quote("doc") + ") VALUES (?, ?, " + dialect().jsonParameter() + ")", key,
                 doc.has("_version") ? new BigDecimal(doc.get("_version").asText()) : null, json);
     }
 

@@ -3,7 +3,8 @@ package io.tributary.verify;
 import io.tributary.sql.Dialect;
 
 class SourceVerifyH2Test extends SourceVerifyContract {
-    SourceVerifyH2Test() {
-        super(Dialect.H2);
+    @Override
+    Dialect dialect() {
+        return Dialect.H2;
     }
 }

@@ -3,7 +3,8 @@ package io.tributary.verify;
 import io.tributary.sql.Dialect;
 
 class SourceVerifyMariaDbTest extends SourceVerifyContract {
-    SourceVerifyMariaDbTest() {
-        super(Dialect.MARIADB);
+    @Override
+    Dialect dialect() {
+        return Dialect.MARIADB;
     }
 }

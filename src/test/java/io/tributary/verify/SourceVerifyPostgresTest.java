@@ -3,7 +3,8 @@ package io.tributary.verify;
 import io.tributary.sql.Dialect;
 
 class SourceVerifyPostgresTest extends SourceVerifyContract {
-    SourceVerifyPostgresTest() {
-        super(Dialect.POSTGRESQL);
+    @Override
+    Dialect dialect() {
+        return Dialect.POSTGRESQL;
     }
 }

@@ -21,6 +21,7 @@ import com.arangodb.model.OverwriteMode;
 import com.arangodb.util.RawBytes;
 import com.arangodb.util.RawJson;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.sql.Dialect;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -32,9 +33,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The official ArangoDB Java driver against a real Tributary, over HTTP/1.1 and HTTP/2, with a password
  * set: every call it makes before and while importing or reading, checked on the driver's own result
- * objects and on the rows of the central store.
+ * objects and on the rows of the central store, which each subclass puts on its database.
  */
-class ArangoJavaDriverTest extends ProtectedCentralTestBase {
+abstract class ArangoJavaDriverContract extends ProtectedCentralTestBase {
+
+    @Override
+    abstract Dialect dialect();
 
     private ArangoDB arango;
 

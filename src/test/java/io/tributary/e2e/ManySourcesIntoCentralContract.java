@@ -27,22 +27,20 @@ import org.junit.jupiter.api.TestInstance;
  * move them into one central collection stored on the database of the subclass.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class ManySourcesOneCentralTest {
+abstract class ManySourcesIntoCentralContract {
 
     private static final int ROWS = 100;
-    private final Dialect centralDialect;
     private final List<TestDatabase> sources = new ArrayList<>();
     private TestDatabase central;
     private Path routesDir;
     private int port;
 
-    protected ManySourcesOneCentralTest(Dialect centralDialect) {
-        this.centralDialect = centralDialect;
-    }
+    /** The database the central collection is stored on. */
+    abstract Dialect dialect();
 
     @BeforeAll
     void createDatabases() throws Exception {
-        central = TestDatabase.create(centralDialect, "central");
+        central = TestDatabase.create(dialect(), "central");
         routesDir = Files.createTempDirectory("tributary-routes-");
         port = TributaryApp.freePort();
         for (Dialect d : Dialect.values()) {

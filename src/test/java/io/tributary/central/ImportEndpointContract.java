@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The import protocol against the real app and a real database; run once per dialect by the subclasses. */
-abstract class AbstractImportEndpointTest extends ImportEndpointTestBase {
+abstract class ImportEndpointContract extends ImportEndpointTestBase {
 
     private static final AtomicInteger NEXT = new AtomicInteger();
 
