@@ -1,9 +1,12 @@
 package io.tributary.testing;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.tributary.TributaryMain;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -32,12 +35,30 @@ public final class TributaryApp implements AutoCloseable {
         return context().getRegistry().lookupByNameAndType(name, type);
     }
 
+    /**
+     * Stops Camel and closes the connection pools the app made from its {@code camel.beans.<name> =
+     * #class:...HikariDataSource} settings: Camel leaves beans open at stop (a process exits anyway), and
+     * the many apps of a test JVM would otherwise hold their pools' connections to the end.
+     */
     @Override
     public void close() {
+        List<HikariDataSource> pools = new ArrayList<>();
+        context().getPropertiesComponent().loadProperties(key -> key.matches("camel\\.beans\\.[^.]+"))
+                .forEach((key, value) -> {
+                    if (String.valueOf(value).endsWith(HikariDataSource.class.getName())) {
+                        HikariDataSource pool = bean(key.toString().substring("camel.beans.".length()),
+                                HikariDataSource.class);
+                        if (pool != null) {
+                            pools.add(pool);
+                        }
+                    }
+                });
         try {
             main.stop();
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        } finally {
+            pools.forEach(HikariDataSource::close);
         }
     }
 
