@@ -109,15 +109,23 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
         pending.clear();
     }
 
-    /** Camel's reload does nothing for a deleted file: its sources and its other routes stop here. */
+    /**
+     * Camel's reload does nothing for a deleted file: its sources and its other routes stop here. An
+     * empty file (a save in progress: many editors and {@code cat > file} truncate first) gets one WARN
+     * line instead of Camel's stack trace; any other file, readable or not, goes to Camel as it is.
+     */
     @Override
     public void onContextStarted(CamelContext context) {
         RouteWatcherReloadStrategy reloader = context.hasService(RouteWatcherReloadStrategy.class);
         if (reloader != null && reloader.getResourceReload() != null) {
             ResourceReload camel = reloader.getResourceReload();
             reloader.setResourceReload((name, resource) -> {
-                if (!Files.exists(Path.of(name))) {
+                Path file = Path.of(name);
+                if (!Files.exists(file)) {
                     fileDeleted(SourceEntry.fileKey(resource));
+                } else if (Files.size(file) == 0) {
+                    LOG.warn("{} is empty: nothing changed, its routes run on as before (delete the file to remove them)", name);
+                    return;
                 }
                 camel.onReload(name, resource);
             });

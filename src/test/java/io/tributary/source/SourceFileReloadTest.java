@@ -244,6 +244,15 @@ class SourceFileReloadTest {
                 assertThat(logs.events().stream().filter(e -> e.getLevel() == Level.ERROR
                         && e.getFormattedMessage().startsWith(missing))).as("one ERROR line for one mistake").hasSize(1);
 
+                // emptied (a save in progress): one WARN line, no stack trace, the file's routes run on
+                Route ordersRoute = app.context().getRoute("orders");
+                Files.writeString(ordersFile, "");
+                Await.until("the empty file reported", WAIT, () -> logs.events().stream().anyMatch(e -> e.getLevel() == Level.WARN
+                        && e.getFormattedMessage().equals(ordersFile + " is empty: nothing changed, its routes run on as before"
+                        + " (delete the file to remove them)")));
+                assertThat(logs.events()).noneMatch(e -> e.getLevel() == Level.WARN && e.getThrowableProxy() != null);
+                assertThat(app.context().getRoute("orders")).isSameAs(ordersRoute);
+
                 // a deleted file: its source and its plain route stop and go, another file's route runs on
                 Files.delete(ordersFile);
                 Await.until("the deleted file's routes removed", WAIT,
