@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Live reload of source files (camel.main.routes-reload-enabled=true) on a real H2 source: an added
  * file starts its source, an edited one restarts it with the new batch size and poll period from its
  * stored watermark, a deleted one stops it and keeps its status row, a wrong one is refused alone with
- * the file named, and no other route is restarted by any of it.
+ * the file named (under a health check of its own, never a running source's), and no other route is
+ * restarted by any of it; a deleted file takes its plain routes with it, an emptied one changes nothing.
  */
 class SourceFileReloadTest {
 
@@ -56,12 +57,7 @@ class SourceFileReloadTest {
             writeSourceFile(dir, source("steady", "steady_changes", central.url()));
             Files.writeString(dir.resolve("ticker.camel.yaml"), "- route:\n    id: ticker\n    from:\n"
                     + "      uri: \"timer:ticker?period=3600000\"\n      steps:\n        - log: tick\n");
-            try (TributaryApp app = TributaryApp.builder()
-                    .routes(SourceApp.TEMPLATE, "file:" + dir.toAbsolutePath() + "/*.yaml")
-                    .properties(db.beanProperties("sourceDb"))
-                    .property("camel.main.routes-reload-enabled", "true")
-                    .property("camel.main.routes-reload-directory", dir.toAbsolutePath().toString())
-                    .property("camel.server.port", Integer.toString(TributaryApp.freePort())).start()) {
+            try (TributaryApp app = startWatching(dir, db)) {
                 List<String> stopped = new CopyOnWriteArrayList<>();
                 app.context().getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
                     @Override
@@ -200,12 +196,7 @@ class SourceFileReloadTest {
                     StandardOpenOption.APPEND);
             Files.writeString(dir.resolve("ticker.camel.yaml"), "- route:\n    id: ticker\n    from:\n"
                     + "      uri: \"timer:ticker?period=3600000\"\n      steps:\n        - log: tick\n");
-            try (TributaryApp app = TributaryApp.builder()
-                    .routes(SourceApp.TEMPLATE, "file:" + dir.toAbsolutePath() + "/*.yaml")
-                    .properties(db.beanProperties("sourceDb"))
-                    .property("camel.main.routes-reload-enabled", "true")
-                    .property("camel.main.routes-reload-directory", dir.toAbsolutePath().toString())
-                    .property("camel.server.port", Integer.toString(TributaryApp.freePort())).start()) {
+            try (TributaryApp app = startWatching(dir, db)) {
                 HealthCheckRegistry registry = HealthCheckRegistry.get(app.context());
                 Route ticker = app.context().getRoute("ticker");
                 assertThat(app.context().getRoute("orders")).isNotNull();
@@ -262,6 +253,16 @@ class SourceFileReloadTest {
                 assertThat(registry.getCheck("source-orders")).isEmpty();
             }
         }
+    }
+
+    /** Tributary with the source template and every file of {@code dir}, live reload on for {@code dir}. */
+    private static TributaryApp startWatching(Path dir, TestDatabase db) {
+        return TributaryApp.builder()
+                .routes(SourceApp.TEMPLATE, "file:" + dir.toAbsolutePath() + "/*.yaml")
+                .properties(db.beanProperties("sourceDb"))
+                .property("camel.main.routes-reload-enabled", "true")
+                .property("camel.main.routes-reload-directory", dir.toAbsolutePath().toString())
+                .property("camel.server.port", Integer.toString(TributaryApp.freePort())).start();
     }
 
     private static List<String> downChecks(TributaryApp app) {
