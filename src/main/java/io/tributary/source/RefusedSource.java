@@ -6,17 +6,18 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * The health check of a source whose file is wrong (unknown parameter, missing or invalid value, a
- * sourceId taken): always DOWN, with the file, the route and the reason, under the id the running
- * source's check would have ({@code source-<sourceId>}), so {@code /observe/health} shows it in its place.
+ * sourceId or route id taken): always DOWN, with the file, the route and the reason, under an id of its
+ * file and route ({@code source-file-<file>#<route>}), never a running source's {@code source-<sourceId>}:
+ * a wrong copy of a running source must not hide or remove that source's own check.
  */
 final class RefusedSource extends AbstractHealthCheck {
 
     private final String file;
     private final String reason;
 
-    RefusedSource(String id, String file, String reason) {
-        super("tributary", id);
-        this.file = file;
+    RefusedSource(SourceEntry entry, String reason) {
+        super("tributary", "source-file-" + entry.file() + "#" + entry.routeName());
+        this.file = entry.file();
         this.reason = reason;
     }
 

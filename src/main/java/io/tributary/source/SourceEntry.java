@@ -55,6 +55,16 @@ record SourceEntry(String fileKey, String file, String routeId, Map<String, Stri
         }
     }
 
+    /** What it is applied as: its file and route; two files may name the same route, a file one route once. */
+    String key() {
+        return fileKey + "#" + routeName();
+    }
+
+    /** The route id, or {@code (unnamed)} for an entry with neither routeId nor sourceId. */
+    String routeName() {
+        return routeId == null ? "(unnamed)" : routeId;
+    }
+
     /** How logs and health name it: {@code routes/orders-source.camel.yaml, route orders}. */
     String describe() {
         return file + ", route " + (routeId == null ? "(no routeId, no sourceId)" : routeId);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *   <li>an entry gone from its file, or a deleted file (seen through the reload strategy's file
  *       events), stops its source and removes the route; its status row stays.</li>
  * </ul>
- * Other routes are not touched. A duplicate sourceId at start-up still refuses the start.
+ * A deleted file also takes its plain routes with it (Camel's reload leaves them running); routes of
+ * other files are not touched. A duplicate sourceId at start-up still refuses the start.
  */
 public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamelContextStarting, OnCamelContextStarted {
 
@@ -51,7 +53,7 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
 
     /** Read before the context starts; applied when it does. */
     private final Map<String, List<SourceEntry>> pending = new LinkedHashMap<>();
-    /** What each route id currently is: a running source or a refused one. */
+    /** What each entry (by {@link SourceEntry#key() file and route}) currently is: a running source or a refused one. */
     private final Map<String, Applied> applied = new LinkedHashMap<>();
     private CamelContext context;
     /** From the context's start on, a file is applied as soon as it is read. */
@@ -107,15 +109,23 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
         pending.clear();
     }
 
-    /** Camel's reload does nothing for a deleted file: its sources stop here. */
+    /**
+     * Camel's reload does nothing for a deleted file: its sources and its other routes stop here. An
+     * empty file (a save in progress: many editors and {@code cat > file} truncate first) gets one WARN
+     * line instead of Camel's stack trace; any other file, readable or not, goes to Camel as it is.
+     */
     @Override
     public void onContextStarted(CamelContext context) {
         RouteWatcherReloadStrategy reloader = context.hasService(RouteWatcherReloadStrategy.class);
         if (reloader != null && reloader.getResourceReload() != null) {
             ResourceReload camel = reloader.getResourceReload();
             reloader.setResourceReload((name, resource) -> {
-                if (!Files.exists(Path.of(name))) {
+                Path file = Path.of(name);
+                if (!Files.exists(file)) {
                     fileDeleted(SourceEntry.fileKey(resource));
+                } else if (Files.size(file) == 0) {
+                    LOG.warn("{} is empty: nothing changed, its routes run on as before (delete the file to remove them)", name);
+                    return;
                 }
                 camel.onReload(name, resource);
             });
@@ -124,14 +134,23 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
 
     private synchronized void fileDeleted(String fileKey) {
         apply(context, fileKey, List.of());
+        Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+        for (RouteDefinition route : List.copyOf(model.getRouteDefinitions())) {
+            // a source made from the template file is its own file's, not the template's
+            boolean source = applied.values().stream().anyMatch(a -> Objects.equals(route.getRouteId(), a.entry().routeId()));
+            if (!source && fileKey.equals(SourceEntry.fileKey(route.getResource()))) {
+                removeRoute(model, route.getRouteId());
+                LOG.info("route {} stopped and removed: {} was deleted", route.getRouteId(), SourceEntry.file(route.getResource()));
+            }
+        }
     }
 
     /** Makes the running sources of one file what the file now says. */
     private void apply(CamelContext context, String fileKey, List<SourceEntry> entries) {
         this.context = context;
-        List<String> ids = entries.stream().map(SourceEntry::routeId).toList();
+        List<String> keys = entries.stream().map(SourceEntry::key).toList();
         for (Applied old : List.copyOf(applied.values())) {
-            if (old.entry().fileKey().equals(fileKey) && !ids.contains(old.entry().routeId())) {
+            if (old.entry().fileKey().equals(fileKey) && !keys.contains(old.entry().key())) {
                 remove(old);
                 if (old.refused() == null) {
                     LOG.info("source {} stopped and removed: it is no longer in {} (its status row is kept)",
@@ -140,12 +159,7 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
             }
         }
         for (SourceEntry entry : entries) {
-            Applied old = entry.routeId() == null ? null : applied.get(entry.routeId());
-            if (old != null && !old.entry().fileKey().equals(fileKey)) {
-                LOG.error("{}: route id '{}' is already used by {}; this entry is not started", entry.describe(),
-                        entry.routeId(), old.entry().file());
-                continue;
-            }
+            Applied old = applied.get(entry.key());
             if (old != null && old.refused() == null && old.entry().parameters().equals(entry.parameters())
                     && context.getRoute(entry.routeId()) != null) {
                 continue; // unchanged: the file was saved again or another entry of it changed
@@ -184,11 +198,16 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
             refuse(entry, sourceId, why(e), old);
             return;
         }
-        applied.put(entry.routeId(), new Applied(entry, sourceId, null));
+        applied.put(entry.key(), new Applied(entry, sourceId, null));
         LOG.info("source {} {} from {}", entry.routeId(), context.isStarted() ? "started" : "created", entry.file());
     }
 
     private Optional<String> check(SourceEntry entry, String sourceId) {
+        Optional<Applied> owner = applied.values().stream().filter(a -> a.refused() == null
+                && Objects.equals(a.entry().routeId(), entry.routeId()) && !a.entry().fileKey().equals(entry.fileKey())).findFirst();
+        if (owner.isPresent()) {
+            return Optional.of("route id '" + entry.routeId() + "' is already used by " + owner.get().entry().file());
+        }
         RouteTemplateDefinition template = context.getCamelContextExtension().getContextPlugin(Model.class)
                 .getRouteTemplateDefinition(TEMPLATE);
         if (template == null) {
@@ -204,9 +223,8 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
     }
 
     private void refuse(SourceEntry entry, String sourceId, String reason, Applied old) {
-        String id = entry.routeId() != null ? entry.routeId() : "(unnamed)";
         String message = entry.describe() + ": " + reason;
-        RefusedSource health = new RefusedSource(SourceHealth.id(sourceId != null ? sourceId : id), entry.file(), message);
+        RefusedSource health = new RefusedSource(entry, message);
         // an editor saves in several steps (create, write, modify): one line per mistake is enough
         boolean repeated = old != null && old.refused() != null && old.refused().reason().equals(message)
                 && old.entry().parameters().equals(entry.parameters());
@@ -215,16 +233,13 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
         }
         HealthCheckRegistry registry = HealthCheckRegistry.get(context);
         if (registry != null) {
-            registry.getCheck(health.getId()).ifPresent(registry::unregister);
             registry.register(health);
         }
-        if (entry.routeId() != null) {
-            applied.put(entry.routeId(), new Applied(entry, sourceId, health));
-        }
+        applied.put(entry.key(), new Applied(entry, sourceId, health));
     }
 
     private void remove(Applied old) {
-        applied.remove(old.entry().routeId());
+        applied.remove(old.entry().key());
         HealthCheckRegistry registry = HealthCheckRegistry.get(context);
         if (old.refused() != null) {
             if (registry != null) {

@@ -88,7 +88,7 @@ class SourceFileCheckTest {
                         HttpResponse.BodyHandlers.ofString());
                 JsonNode typo = null;
                 for (JsonNode check : new ObjectMapper().readTree(health.body()).get("checks")) {
-                    if (check.get("name").asText().equals("source-typo")) {
+                    if (check.get("name").asText().equals("source-file-" + dir.resolve("typo.camel.yaml") + "#typo")) {
                         typo = check;
                     }
                 }
@@ -102,7 +102,8 @@ class SourceFileCheckTest {
 
     private void assertRefused(TributaryApp app, Path dir, String routeId, String reason) {
         String file = dir.resolve(routeId + ".camel.yaml").toAbsolutePath().toString();
-        HealthCheck.Result result = HealthCheckRegistry.get(app.context()).getCheck("source-" + routeId).orElseThrow().call();
+        HealthCheck.Result result = HealthCheckRegistry.get(app.context()).getCheck("source-file-" + file + "#" + routeId)
+                .orElseThrow().call();
         assertThat(result.getState()).as(routeId).isEqualTo(HealthCheck.State.DOWN);
         assertThat(result.getMessage()).as(routeId).hasValueSatisfying(m -> assertThat(m)
                 .startsWith(file + ", route " + routeId + ": ").contains(reason));

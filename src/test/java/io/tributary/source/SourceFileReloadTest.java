@@ -14,13 +14,17 @@ import io.tributary.testing.TestDatabase;
 import io.tributary.testing.TributaryApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.Route;
 import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.junit.jupiter.api.Test;
@@ -31,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Live reload of source files (camel.main.routes-reload-enabled=true) on a real H2 source: an added
  * file starts its source, an edited one restarts it with the new batch size and poll period from its
  * stored watermark, a deleted one stops it and keeps its status row, a wrong one is refused alone with
- * the file named, and no other route is restarted by any of it.
+ * the file named (under a health check of its own, never a running source's), and no other route is
+ * restarted by any of it; a deleted file takes its plain routes with it, an emptied one changes nothing.
  */
 class SourceFileReloadTest {
 
@@ -52,12 +57,7 @@ class SourceFileReloadTest {
             writeSourceFile(dir, source("steady", "steady_changes", central.url()));
             Files.writeString(dir.resolve("ticker.camel.yaml"), "- route:\n    id: ticker\n    from:\n"
                     + "      uri: \"timer:ticker?period=3600000\"\n      steps:\n        - log: tick\n");
-            try (TributaryApp app = TributaryApp.builder()
-                    .routes(SourceApp.TEMPLATE, "file:" + dir.toAbsolutePath() + "/*.yaml")
-                    .properties(db.beanProperties("sourceDb"))
-                    .property("camel.main.routes-reload-enabled", "true")
-                    .property("camel.main.routes-reload-directory", dir.toAbsolutePath().toString())
-                    .property("camel.server.port", Integer.toString(TributaryApp.freePort())).start()) {
+            try (TributaryApp app = startWatching(dir, db)) {
                 List<String> stopped = new CopyOnWriteArrayList<>();
                 app.context().getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
                     @Override
@@ -123,8 +123,8 @@ class SourceFileReloadTest {
                 String expected = typoFile + ", route typo: unknown parameter 'bachSize' (did you mean 'batchSize'?)";
                 Await.until("the refusal logged", WAIT, () -> logs.events().stream().anyMatch(
                         e -> e.getLevel() == Level.ERROR && e.getFormattedMessage().startsWith(expected)));
-                assertThat(health(app, "source-typo").getState()).isEqualTo(HealthCheck.State.DOWN);
-                assertThat(health(app, "source-typo").getMessage()).hasValue(expected);
+                assertThat(health(app, refusal(typoFile, "typo")).getState()).isEqualTo(HealthCheck.State.DOWN);
+                assertThat(health(app, refusal(typoFile, "typo")).getMessage()).hasValue(expected);
                 assertThat(app.context().getRoute("typo")).isNull();
                 // corrected: it starts
                 typo.remove("bachSize");
@@ -136,7 +136,8 @@ class SourceFileReloadTest {
                 writeSourceFile(dir, typo);
                 String invalid = typoFile + ", route typo: Invalid mode 'sometimes': use change-table, incrementing or timestamp";
                 Await.until("the source refused for its invalid mode", WAIT, () -> HealthCheckRegistry.get(app.context())
-                        .getCheck("source-typo").map(c -> c.call().getMessage().orElse("")).orElse("").equals(invalid));
+                        .getCheck(refusal(typoFile, "typo")).map(c -> c.call().getMessage().orElse("")).orElse("").equals(invalid));
+                assertThat(HealthCheckRegistry.get(app.context()).getCheck("source-typo")).as("the stopped source's own check").isEmpty();
                 assertThat(app.context().getRoute("typo")).isNull();
 
                 // a file without a routeId: the sourceId names the route
@@ -149,16 +150,26 @@ class SourceFileReloadTest {
                 Await.until("the source without routeId runs", WAIT, () -> central.timesApplied("central/noid-1") == 1);
                 assertThat(app.context().getRoute("noid")).isNotNull();
 
-                // a second file under the sourceId of a running source: that file only is refused
+                // a second file under the sourceId of a running source: that file only is refused, under its own check
+                Await.until("the orders source's health check", WAIT,
+                        () -> HealthCheckRegistry.get(app.context()).getCheck("source-orders").isPresent());
+                assertThat(health(app, "source-orders").getState()).isEqualTo(HealthCheck.State.UP);
                 Path copy = writeSourceFile(dir, "orders-copy", source("orders", "orders", central.url()));
+                String duplicate = copy + ", route orders-copy: Two sources use sourceId 'orders': route 'orders' in "
+                        + dir.resolve("orders.camel.yaml") + " and route 'orders-copy' in " + copy;
                 Await.until("the duplicate refused", WAIT, () -> logs.events().stream().anyMatch(e -> e.getLevel() == Level.ERROR
-                        && e.getFormattedMessage().contains("Two sources use sourceId 'orders': route 'orders' in "
-                        + dir.resolve("orders.camel.yaml") + " and route 'orders-copy' in " + copy)));
+                        && e.getFormattedMessage().startsWith(duplicate)));
                 assertThat(app.context().getRoute("orders-copy")).isNull();
                 assertThat(app.context().getRoute("orders")).isNotNull();
+                assertThat(health(app, refusal(copy, "orders-copy")).getState()).isEqualTo(HealthCheck.State.DOWN);
+                assertThat(health(app, refusal(copy, "orders-copy")).getMessage()).hasValueSatisfying(m -> assertThat(m).startsWith(duplicate));
+                assertThat(health(app, "source-orders").getState()).as("the running source's check").isEqualTo(HealthCheck.State.UP);
                 Files.delete(copy);
+                Await.until("the refusal's check removed with its file", WAIT,
+                        () -> HealthCheckRegistry.get(app.context()).getCheck(refusal(copy, "orders-copy")).isEmpty());
+                assertThat(health(app, "source-orders").getState()).as("the running source's check").isEqualTo(HealthCheck.State.UP);
 
-                // deleted: the source stops and goes, its status row stays
+                // deleted: the source stops and goes with its check, its status row stays
                 Files.delete(dir.resolve("orders.camel.yaml"));
                 Await.until("the deleted source removed", WAIT, () -> app.context().getRoute("orders") == null);
                 assertThat(lastKey(db, "orders")).isEqualTo("16");
@@ -172,6 +183,96 @@ class SourceFileReloadTest {
                 assertThat(stopped).containsOnly("orders", "typo");
             }
         }
+    }
+
+    @Test
+    void refusedFilesAreNamedInHealthAndDeletedFilesTakeAllTheirRoutes(@TempDir Path dir) throws Exception {
+        try (TestDatabase db = TestDatabase.create(Dialect.H2, "reload_files"); TestCentral central = new TestCentral()) {
+            db.execute("CREATE TABLE orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20))");
+            // one file with a source and a plain route, and a plain route in a file of its own
+            Path ordersFile = writeSourceFile(dir, source("orders", "orders", central.url()));
+            Files.writeString(ordersFile, "- route:\n    id: orders-ticker\n    from:\n"
+                    + "      uri: \"timer:orders-ticker?period=3600000\"\n      steps:\n        - log: tick\n",
+                    StandardOpenOption.APPEND);
+            Files.writeString(dir.resolve("ticker.camel.yaml"), "- route:\n    id: ticker\n    from:\n"
+                    + "      uri: \"timer:ticker?period=3600000\"\n      steps:\n        - log: tick\n");
+            try (TributaryApp app = startWatching(dir, db)) {
+                HealthCheckRegistry registry = HealthCheckRegistry.get(app.context());
+                Route ticker = app.context().getRoute("ticker");
+                assertThat(app.context().getRoute("orders")).isNotNull();
+                assertThat(app.context().getRoute("orders-ticker")).isNotNull();
+                Await.until("the orders source's health check", WAIT, () -> registry.getCheck("source-orders").isPresent());
+
+                // another file under a route id that runs: refused, and health names that file
+                Path other = dir.resolve("other.camel.yaml");
+                Files.writeString(other, "- templatedRoute:\n    routeTemplateRef: tributary-change-source\n    routeId: orders\n"
+                        + "    parameters:\n      - {name: sourceId, value: other}\n      - {name: dataSource, value: sourceDb}\n"
+                        + "      - {name: table, value: orders}\n      - {name: keyColumn, value: id}\n"
+                        + "      - {name: collection, value: central}\n      - {name: centralUrl, value: \"" + central.url() + "\"}\n");
+                String clash = other + ", route orders: route id 'orders' is already used by " + ordersFile;
+                Await.until("the clash refused in health", WAIT, () -> registry.getCheck(refusal(other, "orders")).isPresent());
+                assertThat(health(app, refusal(other, "orders")).getState()).isEqualTo(HealthCheck.State.DOWN);
+                assertThat(health(app, refusal(other, "orders")).getMessage()).hasValueSatisfying(m -> assertThat(m).startsWith(clash));
+                assertThat(logs.events()).anyMatch(e -> e.getLevel() == Level.ERROR && e.getFormattedMessage().startsWith(clash));
+                assertThat(health(app, "source-orders").getState()).isEqualTo(HealthCheck.State.UP);
+                Files.delete(other);
+                Await.until("the clash's check removed with its file", WAIT, () -> registry.getCheck(refusal(other, "orders")).isEmpty());
+                assertThat(downChecks(app)).isEmpty();
+
+                // a file with neither routeId nor sourceId: refused once, and gone with the file
+                Path unnamed = dir.resolve("unnamed.camel.yaml");
+                Files.writeString(unnamed, "- templatedRoute:\n    routeTemplateRef: tributary-change-source\n"
+                        + "    parameters:\n      - {name: dataSource, value: sourceDb}\n      - {name: table, value: orders}\n"
+                        + "      - {name: keyColumn, value: id}\n      - {name: collection, value: central}\n"
+                        + "      - {name: centralUrl, value: \"" + central.url() + "\"}\n");
+                String missing = unnamed + ", route (no routeId, no sourceId): missing required parameter 'sourceId'";
+                Await.until("the unnamed entry refused in health", WAIT, () -> registry.getCheck(refusal(unnamed, "(unnamed)")).isPresent());
+                assertThat(health(app, refusal(unnamed, "(unnamed)")).getMessage()).hasValueSatisfying(m -> assertThat(m).startsWith(missing));
+                Files.delete(unnamed);
+                Await.until("the unnamed entry's check removed with its file", WAIT,
+                        () -> registry.getCheck(refusal(unnamed, "(unnamed)")).isEmpty());
+                assertThat(downChecks(app)).isEmpty();
+                assertThat(logs.events().stream().filter(e -> e.getLevel() == Level.ERROR
+                        && e.getFormattedMessage().startsWith(missing))).as("one ERROR line for one mistake").hasSize(1);
+
+                // emptied (a save in progress): one WARN line, no stack trace, the file's routes run on
+                Route ordersRoute = app.context().getRoute("orders");
+                Files.writeString(ordersFile, "");
+                Await.until("the empty file reported", WAIT, () -> logs.events().stream().anyMatch(e -> e.getLevel() == Level.WARN
+                        && e.getFormattedMessage().equals(ordersFile + " is empty: nothing changed, its routes run on as before"
+                        + " (delete the file to remove them)")));
+                assertThat(logs.events()).noneMatch(e -> e.getLevel() == Level.WARN && e.getThrowableProxy() != null);
+                assertThat(app.context().getRoute("orders")).isSameAs(ordersRoute);
+
+                // a deleted file: its source and its plain route stop and go, another file's route runs on
+                Files.delete(ordersFile);
+                Await.until("the deleted file's routes removed", WAIT,
+                        () -> app.context().getRoute("orders") == null && app.context().getRoute("orders-ticker") == null);
+                assertThat(((ModelCamelContext) app.context()).getRouteDefinitions()).extracting(RouteDefinition::getRouteId).doesNotContain("orders", "orders-ticker");
+                assertThat(app.context().getRoute("ticker")).isSameAs(ticker);
+                assertThat(registry.getCheck("source-orders")).isEmpty();
+            }
+        }
+    }
+
+    /** Tributary with the source template and every file of {@code dir}, live reload on for {@code dir}. */
+    private static TributaryApp startWatching(Path dir, TestDatabase db) {
+        return TributaryApp.builder()
+                .routes(SourceApp.TEMPLATE, "file:" + dir.toAbsolutePath() + "/*.yaml")
+                .properties(db.beanProperties("sourceDb"))
+                .property("camel.main.routes-reload-enabled", "true")
+                .property("camel.main.routes-reload-directory", dir.toAbsolutePath().toString())
+                .property("camel.server.port", Integer.toString(TributaryApp.freePort())).start();
+    }
+
+    private static List<String> downChecks(TributaryApp app) {
+        return HealthCheckHelper.invoke(app.context()).stream().filter(r -> r.getState() == HealthCheck.State.DOWN)
+                .map(r -> r.getCheck().getId() + ": " + r.getMessage().orElse("")).toList();
+    }
+
+    /** The health check id of a refused entry: its file and route, never a running source's id. */
+    private static String refusal(Path file, String route) {
+        return "source-file-" + file + "#" + route;
     }
 
     private static HealthCheck.Result health(TributaryApp app, String id) {

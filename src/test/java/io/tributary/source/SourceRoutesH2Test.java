@@ -31,10 +31,12 @@ class SourceRoutesH2Test extends SourceRoutesContract {
         s.putAll(override);
         try (SourceApp started = SourceApp.start(db, dir, s)) {
             assertThat(started.app().context().getRoute("bad")).as(override.toString()).isNull();
-            HealthCheck.Result health = HealthCheckRegistry.get(started.app().context()).getCheck("source-bad").orElseThrow().call();
+            String file = dir.resolve("bad.camel.yaml").toAbsolutePath().toString();
+            HealthCheck.Result health = HealthCheckRegistry.get(started.app().context()).getCheck("source-file-" + file + "#bad")
+                    .orElseThrow().call();
             assertThat(health.getState()).isEqualTo(HealthCheck.State.DOWN);
             assertThat(health.getMessage()).as(override.toString()).hasValueSatisfying(m -> assertThat(m)
-                    .startsWith(dir.resolve("bad.camel.yaml").toAbsolutePath() + ", route bad: ").contains(expected));
+                    .startsWith(file + ", route bad: ").contains(expected));
         }
     }
 }
