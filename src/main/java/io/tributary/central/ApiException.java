@@ -1,6 +1,7 @@
 package io.tributary.central;
 
 import io.tributary.json.Json;
+import java.util.Map;
 
 /**
  * A request the endpoint refuses, carrying what ArangoDB would answer: the HTTP status and its
@@ -11,6 +12,8 @@ public class ApiException extends RuntimeException {
     // ArangoDB error numbers (lib/Basics/errors.dat)
     public static final int INTERNAL = 4;
     public static final int NOT_IMPLEMENTED = 9;
+    public static final int FORBIDDEN = 11;
+    public static final int SHUTTING_DOWN = 30;
     public static final int BAD_PARAMETER = 400;
     public static final int UNAUTHORIZED = 401;
     public static final int NOT_FOUND = 404;
@@ -26,6 +29,24 @@ public class ApiException extends RuntimeException {
     public static final int DOCUMENT_KEY_BAD = 1221;
     public static final int DOCUMENT_TYPE_INVALID = 1227;
     public static final int DATABASE_NAME_INVALID = 1229;
+
+    /**
+     * ArangoDB's fixed message for each error number Tributary answers with (lib/Basics/errors.dat): what
+     * the log may say about a refusal, since the error message can quote the request's documents.
+     */
+    private static final Map<Integer, String> NAMES = Map.ofEntries(
+            Map.entry(INTERNAL, "internal error"), Map.entry(NOT_IMPLEMENTED, "not implemented"),
+            Map.entry(FORBIDDEN, "forbidden"), Map.entry(SHUTTING_DOWN, "shutdown in progress"),
+            Map.entry(BAD_PARAMETER, "bad parameter"), Map.entry(UNAUTHORIZED, "unauthorized"),
+            Map.entry(NOT_FOUND, "not found"), Map.entry(METHOD_NOT_ALLOWED, "method not supported"),
+            Map.entry(409, "conflict"), Map.entry(413, "request body too large"), Map.entry(415, "unsupported media type"),
+            Map.entry(CORRUPTED_JSON, "invalid JSON object"), Map.entry(CONFLICT, "conflict"),
+            Map.entry(DOCUMENT_NOT_FOUND, "document not found"), Map.entry(COLLECTION_NOT_FOUND, "collection or view not found"),
+            Map.entry(DUPLICATE_NAME, "duplicate name"), Map.entry(ILLEGAL_NAME, "illegal name"),
+            Map.entry(UNIQUE_CONSTRAINT_VIOLATED, "unique constraint violated"),
+            Map.entry(DOCUMENT_TOO_LARGE, "document too large"), Map.entry(DOCUMENT_KEY_BAD, "illegal document key"),
+            Map.entry(DOCUMENT_TYPE_INVALID, "invalid document type"),
+            Map.entry(DATABASE_NAME_INVALID, "database name invalid"));
 
     private final int status;
     private final int errorNum;
@@ -52,5 +73,10 @@ public class ApiException extends RuntimeException {
 
     public int errorNum() {
         return errorNum;
+    }
+
+    /** ArangoDB's name for the error number, never request content; {@code error N} for a number without one. */
+    public String errorName() {
+        return NAMES.getOrDefault(errorNum, "error " + errorNum);
     }
 }

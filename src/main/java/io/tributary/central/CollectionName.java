@@ -18,9 +18,10 @@ public final class CollectionName {
     private CollectionName() {
     }
 
-    public static String requireCollection(String name) {
+    /** @param source where the name is given, for the error when it is missing: {@code the 'collection' parameter} */
+    public static String requireCollection(String name, String source) {
         if (name == null || name.isEmpty()) {
-            throw ApiException.badParameter("missing collection name: give the 'collection' parameter");
+            throw ApiException.badParameter("missing collection name: give " + source);
         }
         if (!COLLECTION.matcher(name).matches()) {
             throw new ApiException(400, ApiException.ILLEGAL_NAME, "illegal name: collection '" + printable(name)

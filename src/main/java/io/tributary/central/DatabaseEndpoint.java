@@ -1,8 +1,8 @@
 package io.tributary.central;
 
-import static io.tributary.central.ImportEndpoint.database;
 import static io.tributary.central.ImportEndpoint.respond;
-import static io.tributary.central.ImportEndpoint.segmentAfter;
+import static io.tributary.central.RequestPath.database;
+import static io.tributary.central.RequestPath.parameter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -108,7 +108,8 @@ public class DatabaseEndpoint {
         if (type != null && !type.isNull() && type.asInt() != DOCUMENT_COLLECTION) {
             throw ApiException.badParameter("only document collections (type 2) are supported, not type " + type.asText());
         }
-        String name = CollectionName.requireCollection(body.path("name").isTextual() ? body.get("name").asText() : null);
+        String name = CollectionName.requireCollection(body.path("name").isTextual() ? body.get("name").asText() : null,
+                "the \"name\" field");
         if (!store().createCollection(database, name)) {
             throw new ApiException(409, ApiException.DUPLICATE_NAME, "duplicate name: collection '" + name + "' exists");
         }
@@ -118,12 +119,11 @@ public class DatabaseEndpoint {
     /** AQL and other ArangoDB APIs Tributary does not serve: 501 with errorNum 9 (not implemented). */
     public void unsupported(Exchange exchange) {
         throw new ApiException(501, ApiException.NOT_IMPLEMENTED, "AQL queries (/_api/cursor) are not supported by"
-                + " Tributary; it serves /_api/import, /_api/document, /_api/collection, /_api/version and"
-                + " /_api/database/current (see docs/central-import.md, section \"Served ArangoDB API\")");
+                + " Tributary; docs/central-import.md, section \"Served ArangoDB API\", lists what it serves");
     }
 
     private static String collectionName(Message in) {
-        return CollectionName.requireCollection(segmentAfter(in, "collection", 0));
+        return CollectionName.requireCollection(parameter(in, "name"), "it in the path");
     }
 
     private static ObjectNode info(String database, String name) {

@@ -1,9 +1,10 @@
 package io.tributary.central;
 
-import static io.tributary.central.ImportEndpoint.database;
 import static io.tributary.central.ImportEndpoint.respond;
-import static io.tributary.central.ImportEndpoint.segmentAfter;
+import static io.tributary.central.RequestPath.database;
+import static io.tributary.central.RequestPath.parameter;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -158,11 +159,6 @@ public class DocumentEndpoint {
         byte[] documents = many ? body : array(body, pathKey);
         ImportRequest request = ImportRequest.forDocuments(collection, onDuplicate, params.get("versionAttribute"));
         ImportBody parsed = ImportBody.parse(importEndpoint.documentLimit(), request, documents);
-        if (!many && parsed.items().size() != 1) {
-            // a body like {..},{..} would otherwise become an array of two inside the brackets added above
-            throw new ApiException(400, ApiException.CORRUPTED_JSON, "expecting one JSON object, or an array of them,"
-                    + " in the request body");
-        }
         ImportResult result = store().importDocuments(database, request, parsed, null);
 
         Map<Integer, ImportItem> failures = new HashMap<>();
@@ -263,11 +259,11 @@ public class DocumentEndpoint {
     }
 
     private static String collection(Message in) {
-        return CollectionName.requireCollection(segmentAfter(in, "document", 0));
+        return CollectionName.requireCollection(parameter(in, "collection"), "it in the path");
     }
 
     private static String key(Message in) {
-        String key = segmentAfter(in, "document", 1);
+        String key = parameter(in, "key");
         if (!DocumentKey.isValid(key)) {
             throw badKey();
         }
@@ -282,8 +278,13 @@ public class DocumentEndpoint {
         return text.substring(text.indexOf('/') + 1);
     }
 
-    /** A single document as a one-element array, with the path's key when there is one. */
+    /**
+     * A single document as a one-element array, with the path's key when there is one. The body is checked
+     * to be one JSON value first, so a body like {@code {..}{..}} or {@code {..},{..}} is refused as sent
+     * instead of becoming (or failing as) an array inside the added brackets.
+     */
     private static byte[] array(byte[] body, String pathKey) {
+        requireOneValue(body);
         if (pathKey == null) {
             byte[] wrapped = new byte[body.length + 2];
             wrapped[0] = '[';
@@ -297,6 +298,21 @@ public class DocumentEndpoint {
         }
         ((ObjectNode) document).put("_key", pathKey);
         return ("[" + document + "]").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void requireOneValue(byte[] body) {
+        try (JsonParser parser = Json.MAPPER.createParser(body)) {
+            if (parser.nextToken() != null) {
+                parser.skipChildren();
+                if (parser.nextToken() == null) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // reported below in the user's terms: the parser's message would quote the body
+        }
+        throw new ApiException(400, ApiException.CORRUPTED_JSON,
+                "malformed JSON: the body must be one JSON object or one array of objects");
     }
 
     private static JsonNode json(byte[] body) {

@@ -3,19 +3,20 @@ package io.tributary.central;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.OnCamelContextStarted;
 
 /**
  * arangod reads a request body as JSON text whatever its content type, so {@code curl -d} (which sends
  * {@code application/x-www-form-urlencoded}) imports as it does against ArangoDB. Vert.x would parse a
- * form or multipart body into fields and hand the route an empty body, so on ArangoDB's paths such a
- * content type is set to {@code text/plain} before the body is read.
+ * form or multipart body into fields and hand the route an empty body, so on every JSON API (ArangoDB's
+ * paths and Tributary's own {@code /api/...}) such a content type is set to {@code text/plain} before the
+ * body is read.
  */
 public class FormBodiesAsText implements OnCamelContextStarted {
 
-    /** Before the body handler that platform-http puts on every route. */
-    private static final int ORDER = -1_000_000;
+    private static final List<String> JSON_APIS = List.of("/_api/*", "/_db/*", "/api/*");
     private static final String FORM = "application/x-www-form-urlencoded";
     private static final String MULTIPART = "multipart/";
 
@@ -28,8 +29,9 @@ public class FormBodiesAsText implements OnCamelContextStarted {
     @Override
     public void onContextStarted(CamelContext context) {
         Router router = ServerRouter.of(context, port, "to read form bodies as text on");
-        router.route("/_api/*").order(ORDER).handler(FormBodiesAsText::asText);
-        router.route("/_db/*").order(ORDER).handler(FormBodiesAsText::asText);
+        for (String jsonApi : JSON_APIS) {
+            router.route(jsonApi).order(ServerRouter.BEFORE_CAMEL).handler(FormBodiesAsText::asText);
+        }
     }
 
     private static void asText(RoutingContext ctx) {

@@ -6,8 +6,6 @@ import io.tributary.json.Json;
 import java.io.IOException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 import org.apache.camel.Exchange;
@@ -71,7 +69,7 @@ public class ImportEndpoint implements Service {
     /** {@code POST [/_db/{database}]/_api/import}. */
     public void importDocuments(Exchange exchange) {
         Message in = exchange.getMessage();
-        String database = database(in);
+        String database = RequestPath.database(in);
         ImportRequest request = ImportRequest.parse(in.getHeader(Exchange.HTTP_QUERY, String.class));
         byte[] body = body(in);
         SourcePosition position = SourcePosition.fromHeaders(in.getHeader(SourcePosition.SOURCE_HEADER, String.class),
@@ -100,7 +98,7 @@ public class ImportEndpoint implements Service {
     /** {@code GET /_api/tributary/positions/{source}}. */
     public void position(Exchange exchange) {
         Message in = exchange.getMessage();
-        String source = SourcePosition.requireSource(segmentAfter(in, "positions", 0));
+        String source = SourcePosition.requireSource(RequestPath.parameter(in, "source"));
         Optional<SourcePosition> p = store.position(source);
         SourcePosition found = p.orElseThrow(() -> new ApiException(404, ApiException.NOT_FOUND,
                 "no position recorded for source '" + source + "'"));
@@ -110,7 +108,7 @@ public class ImportEndpoint implements Service {
     /** {@code PUT /_api/tributary/sources/{source}}: 201 when new, 200 when confirmed or updated, 409 on a collision. */
     public void registerSource(Exchange exchange) {
         Message in = exchange.getMessage();
-        String source = SourcePosition.requireSource(segmentAfter(in, "sources", 0));
+        String source = SourcePosition.requireSource(RequestPath.parameter(in, "source"));
         byte[] body = in.getBody(byte[].class);
         JsonNode json;
         try {
@@ -138,7 +136,7 @@ public class ImportEndpoint implements Service {
     /** {@code GET /_api/tributary/sources/{source}}. */
     public void source(Exchange exchange) {
         Message in = exchange.getMessage();
-        String source = SourcePosition.requireSource(segmentAfter(in, "sources", 0));
+        String source = SourcePosition.requireSource(RequestPath.parameter(in, "source"));
         SourceRegistration found = store.source(source).orElseThrow(() -> new ApiException(404, ApiException.NOT_FOUND,
                 "no source registered as '" + source + "'"));
         respond(in, 200, found.toJson());
@@ -150,7 +148,7 @@ public class ImportEndpoint implements Service {
      */
     public void deregisterSource(Exchange exchange) {
         Message in = exchange.getMessage();
-        String source = SourcePosition.requireSource(segmentAfter(in, "sources", 0));
+        String source = SourcePosition.requireSource(RequestPath.parameter(in, "source"));
         if (!store.deregister(source)) {
             throw new ApiException(404, ApiException.NOT_FOUND, "no source registered as '" + source + "'");
         }
@@ -173,23 +171,12 @@ public class ImportEndpoint implements Service {
             api = new ApiException(500, ApiException.INTERNAL, "internal error; the server log has the cause");
         }
         if (rejections != null) {
-            rejections.rejected(method, pathTemplate(exchange), path, api.status(), api.getMessage());
+            rejections.rejected(method, RequestPath.template(exchange), path, api);
         }
         respond(in, api.status(), api.body());
         if (api.status() == 401) {
             in.setHeader("WWW-Authenticate", BasicAuthentication.CHALLENGE);
         }
-    }
-
-    /** The path of the platform-http endpoint that received the request, e.g. {@code /_api/document/{collection}/{key}}. */
-    private static String pathTemplate(Exchange exchange) {
-        String uri = exchange.getFromEndpoint() == null ? null : exchange.getFromEndpoint().getEndpointUri();
-        if (uri == null || !uri.startsWith("platform-http:")) {
-            return UnmatchedRequests.UNKNOWN_TEMPLATE;
-        }
-        String path = uri.substring("platform-http:".length()).replaceFirst("^/+", "/");
-        int query = path.indexOf('?');
-        return URLDecoder.decode(query < 0 ? path : path.substring(0, query), StandardCharsets.UTF_8);
     }
 
     /** The request body, at most {@code tributary.central.max-body-bytes} (413 above). */
@@ -207,31 +194,6 @@ public class ImportEndpoint implements Service {
             throw tooLarge();
         }
         return body;
-    }
-
-    /** The database of {@code /_db/{database}/...} paths, taken from the path itself; {@code _system} otherwise. */
-    public static String database(Message in) {
-        String path = in.getHeader(Exchange.HTTP_PATH, String.class);
-        if (path == null || !path.startsWith("/_db/")) {
-            return CollectionName.SYSTEM_DATABASE;
-        }
-        int end = path.indexOf('/', 5);
-        String raw = end < 0 ? path.substring(5) : path.substring(5, end);
-        return CollectionName.requireDatabase(URLDecoder.decode(raw, StandardCharsets.UTF_8));
-    }
-
-    /**
-     * A path segment, read from the path itself rather than from headers: platform-http puts path and
-     * query parameters and HTTP headers into one header map, where one could shadow another.
-     */
-    public static String segmentAfter(Message in, String marker, int offset) {
-        String[] segments = in.getHeader(Exchange.HTTP_PATH, String.class).split("/");
-        for (int i = 0; i < segments.length; i++) {
-            if (segments[i].equals(marker) && i + 1 + offset < segments.length) {
-                return URLDecoder.decode(segments[i + 1 + offset], StandardCharsets.UTF_8);
-            }
-        }
-        return null;
     }
 
     /**

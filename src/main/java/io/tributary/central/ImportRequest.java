@@ -46,7 +46,7 @@ public final class ImportRequest {
             }
         }
         ImportRequest r = new ImportRequest();
-        r.collection = CollectionName.requireCollection(params.get("collection"));
+        r.collection = CollectionName.requireCollection(params.get("collection"), "the 'collection' parameter");
         r.type = type(params.get("type"));
         r.createCollection = bool(params, "createCollection");
         r.complete = bool(params, "complete");
@@ -72,7 +72,7 @@ public final class ImportRequest {
      */
     static ImportRequest forDocuments(String collection, OnDuplicate onDuplicate, String versionAttribute) {
         ImportRequest r = new ImportRequest();
-        r.collection = CollectionName.requireCollection(collection);
+        r.collection = CollectionName.requireCollection(collection, "it in the path");
         r.type = Type.ARRAY;
         r.onDuplicate = onDuplicate;
         r.details = true;

@@ -17,8 +17,6 @@ import org.apache.camel.spi.OnCamelContextStarted;
  */
 public class ObserveAuthentication implements OnCamelContextStarted {
 
-    /** Above every handler Camel adds: Vert.x runs routes in ascending order. */
-    private static final int ORDER = -1_000_000;
     private static final Set<String> OPEN = Set.of("/observe/health", "/observe/health/live", "/observe/health/ready");
 
     private BasicAuthentication authentication;
@@ -46,8 +44,8 @@ public class ObserveAuthentication implements OnCamelContextStarted {
     @Override
     public void onContextStarted(CamelContext context) {
         VertxPlatformHttpRouter router = ServerRouter.of(context, port, "to protect " + path + " with");
-        router.route(path + "/*").order(ORDER).handler(this::handle);
-        router.route(path).order(ORDER).handler(this::handle);
+        router.route(path + "/*").order(ServerRouter.BEFORE_CAMEL).handler(this::handle);
+        router.route(path).order(ServerRouter.BEFORE_CAMEL).handler(this::handle);
     }
 
     private void handle(RoutingContext ctx) {
@@ -60,7 +58,7 @@ public class ObserveAuthentication implements OnCamelContextStarted {
             ctx.next();
         } catch (ApiException e) {
             if (rejections != null) {
-                rejections.rejected(ctx.request().method().name(), path + "/*", ctx.normalizedPath(), e.status(), e.getMessage());
+                rejections.rejected(ctx.request().method().name(), path + "/*", ctx.normalizedPath(), e);
             }
             ServerRouter.answer(ctx, e);
         }

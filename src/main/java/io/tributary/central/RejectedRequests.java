@@ -8,9 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One WARN line per refused request (4xx, 5xx) of the HTTP server: method, path, status and reason, at
- * most one line per (method, path template, status) per interval, the next line saying how many were
- * left out. Never the query string, headers or body: they may hold credentials or documents.
+ * One WARN line per refused request (4xx, 5xx) of the HTTP server: method, path, status, errorNum and
+ * ArangoDB's name for it, at most one line per (method, path template, status) per interval, the next
+ * line saying how many were left out. Never the query string, headers, body, or the error message: it may
+ * quote documents or JSON tokens of the body, and is only answered to the client.
  */
 public class RejectedRequests {
 
@@ -37,12 +38,12 @@ public class RejectedRequests {
      * @param template the route's path template ({@code /_api/document/{collection}/{key}}), or
      *                 {@code <unknown>} for paths no route serves, so that scans of random paths share one window
      */
-    public void rejected(String method, String template, String path, int status, String reason) {
+    public void rejected(String method, String template, String path, ApiException refusal) {
         String m = method == null ? "OTHER" : method.toUpperCase(Locale.ROOT);
         if (!METHODS.contains(m)) {
             m = "OTHER";
         }
-        String key = m + " " + template + " " + status;
+        String key = m + " " + template + " " + refusal.status();
         long now = System.currentTimeMillis();
         int suppressed;
         if (windows.size() >= MAX_WINDOWS && !windows.containsKey(key)) {
@@ -62,8 +63,8 @@ public class RejectedRequests {
             w.suppressed = 0;
             w.openedAt = now;
         }
-        LOG.warn("Refused {} {}: {} {}{}", m, CollectionName.printable(path == null ? "" : path, 200), status,
-                CollectionName.printable(reason == null ? "" : reason, 300),
+        LOG.warn("Refused {} {}: {} errorNum {} ({}){}", m, CollectionName.printable(path == null ? "" : path, 200),
+                refusal.status(), refusal.errorNum(), refusal.errorName(),
                 suppressed == 0 ? "" : " (" + suppressed + " more like it in the previous " + intervalMillis / 1000.0
                         + " s not logged)");
     }

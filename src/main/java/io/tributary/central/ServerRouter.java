@@ -8,6 +8,9 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 /** The Vert.x router of the HTTP server that platform-http and Camel's management server share. */
 final class ServerRouter {
 
+    /** Before every handler Camel adds (the body handler of platform-http included): Vert.x runs routes in ascending order. */
+    static final int BEFORE_CAMEL = -1_000_000;
+
     private ServerRouter() {
     }
 

@@ -35,7 +35,7 @@ public record SourceRegistration(String source, String fingerprint, String origi
             throw ApiException.badParameter("'origin' must be at most " + MAX_ORIGIN_CHARS + " characters without control characters");
         }
         String database = CollectionName.requireDatabase(text(body, "database"));
-        String collection = CollectionName.requireCollection(text(body, "collection"));
+        String collection = CollectionName.requireCollection(text(body, "collection"), "the \"collection\" field");
         String keyPrefix = text(body, "keyPrefix");
         if (keyPrefix == null || keyPrefix.length() > MAX_PREFIX_CHARS || (!keyPrefix.isEmpty() && !DocumentKey.isValid(keyPrefix))) {
             throw ApiException.badParameter("'keyPrefix' must be a string of at most " + MAX_PREFIX_CHARS

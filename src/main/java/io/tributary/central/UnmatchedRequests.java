@@ -79,8 +79,7 @@ public class UnmatchedRequests implements OnCamelContextStarted {
         } catch (ApiException unauthorized) {
             answer = unauthorized;
         }
-        rejections.rejected(ctx.request().method().name(), UNKNOWN_TEMPLATE, ctx.normalizedPath(), answer.status(),
-                answer.getMessage());
+        rejections.rejected(ctx.request().method().name(), UNKNOWN_TEMPLATE, ctx.normalizedPath(), answer);
         ServerRouter.answer(ctx, answer);
     }
 }

@@ -35,7 +35,7 @@ final class PeerNodes {
     void check(String url) {
         String origin = origin(url);
         if (origin == null || !origins.contains(origin)) {
-            throw new ApiException(403, SqlSourceTables.FORBIDDEN, "source.url '" + url + "' is not a configured peer"
+            throw new ApiException(403, ApiException.FORBIDDEN, "source.url '" + url + "' is not a configured peer"
                     + " node: add it to " + PROPERTY + " (comma-separated URLs, e.g. http://node-b:8529)");
         }
     }

@@ -17,8 +17,6 @@ import java.util.function.Function;
  */
 final class SqlSourceTables {
 
-    /** ArangoDB's ERROR_FORBIDDEN. */
-    static final int FORBIDDEN = 11;
     private static final String PREFIX = "tributary.sync.sql-sources.";
     private static final Set<String> SYSTEM_SCHEMAS = Set.of("pg_catalog", "information_schema", "mysql",
             "performance_schema", "sys");
@@ -43,12 +41,12 @@ final class SqlSourceTables {
         refuseSystemCatalog(table);
         Optional<String> listed = properties.apply(key(dataSource)).filter(v -> !v.isBlank());
         if (listed.isEmpty()) {
-            throw new ApiException(403, FORBIDDEN, "DataSource '" + dataSource + "' is not a sync source: list the"
+            throw new ApiException(403, ApiException.FORBIDDEN, "DataSource '" + dataSource + "' is not a sync source: list the"
                     + " tables a sync may read from it in " + key(dataSource) + " (comma-separated, e.g. orders,public.customers)");
         }
         boolean allowed = Arrays.stream(listed.get().split(",")).map(String::trim).anyMatch(table::equals);
         if (!allowed) {
-            throw new ApiException(403, FORBIDDEN, "table '" + table + "' of DataSource '" + dataSource
+            throw new ApiException(403, ApiException.FORBIDDEN, "table '" + table + "' of DataSource '" + dataSource
                     + "' is not a sync source: add it to " + key(dataSource));
         }
     }
@@ -83,6 +81,6 @@ final class SqlSourceTables {
     }
 
     private static ApiException systemCatalog(String table) {
-        return new ApiException(403, FORBIDDEN, "table '" + table + "' is in a system catalog: never a sync source");
+        return new ApiException(403, ApiException.FORBIDDEN, "table '" + table + "' is in a system catalog: never a sync source");
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.ApiException;
 import io.tributary.central.ImportEndpoint;
 import io.tributary.central.ImportRequest;
+import io.tributary.central.RequestPath;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
@@ -40,7 +41,7 @@ public class SyncJobEndpoint {
     /** {@code GET /api/sync/jobs/{id}} shows a job; {@code DELETE} cancels it. */
     public void job(Exchange exchange) {
         Message in = exchange.getMessage();
-        String id = ImportEndpoint.segmentAfter(in, "jobs", 0);
+        String id = RequestPath.parameter(in, "id");
         if (id == null || !JOB_ID.matcher(id).matches()) {
             throw new ApiException(404, ApiException.NOT_FOUND, "no such sync job");
         }

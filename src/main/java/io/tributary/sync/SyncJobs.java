@@ -32,8 +32,6 @@ public class SyncJobs implements Service, CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(SyncJobs.class);
     /** How often the progress of running jobs is written to the job table. */
     private static final long CHECKPOINT_SECONDS = 2;
-    /** ArangoDB's ERROR_SHUTTING_DOWN. */
-    private static final int SHUTTING_DOWN = 30;
 
     private DocumentStore store;
     private CamelContext camelContext;
@@ -163,7 +161,7 @@ public class SyncJobs implements Service, CamelContextAware {
     /** Starts a job; it runs in the background. */
     public ObjectNode submit(SyncSpec spec) {
         if (stopping) {
-            throw new ApiException(503, SHUTTING_DOWN, "Tributary is stopping: no new sync job");
+            throw new ApiException(503, ApiException.SHUTTING_DOWN, "Tributary is stopping: no new sync job");
         }
         start();
         // first, before any name is resolved or any connection made

@@ -8,6 +8,7 @@ import io.tributary.central.DocumentKey;
 import io.tributary.central.DocumentStore;
 import io.tributary.central.ImportEndpoint;
 import io.tributary.central.ImportRequest;
+import io.tributary.central.RequestPath;
 import io.tributary.json.Json;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -144,9 +145,9 @@ public class SyncSourceEndpoint {
     }
 
     private JdbcKeyRanges source(Message in) {
-        String collection = CollectionName.requireCollection(ImportEndpoint.segmentAfter(in, "sync", 0));
+        String collection = CollectionName.requireCollection(RequestPath.parameter(in, "collection"), "it in the path");
         // looked up per request, so a missing collection is still a 404; its key ordering is inspected once
-        DocumentStore.CollectionTable t = store.collectionTable(ImportEndpoint.database(in), collection, false);
+        DocumentStore.CollectionTable t = store.collectionTable(RequestPath.database(in), collection, false);
         return new JdbcKeyRanges(store.dataSource(), rowsByTable.computeIfAbsent(t.table(), table -> CollectionRows.of(t)));
     }
 

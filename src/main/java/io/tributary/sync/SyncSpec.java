@@ -63,7 +63,7 @@ public final class SyncSpec {
         if (source.hasNonNull("url")) {
             s.url = requireUrl(source.get("url").asText());
             s.sourceDatabase = CollectionName.requireDatabase(text(source, "database"));
-            s.sourceCollection = CollectionName.requireCollection(text(source, "collection"));
+            s.sourceCollection = CollectionName.requireCollection(text(source, "collection"), "'source.collection'");
             s.username = text(source, "username");
             s.password = text(source, "password");
         } else if (source.hasNonNull("dataSource")) {
@@ -83,7 +83,7 @@ public final class SyncSpec {
                     + " a sync replaces the target collection's content");
         }
         requireKnown(target, Set.of("collection", "database"), "target.");
-        s.targetCollection = CollectionName.requireCollection(text(target, "collection"));
+        s.targetCollection = CollectionName.requireCollection(text(target, "collection"), "'target.collection'");
         s.targetDatabase = CollectionName.requireDatabase(text(target, "database"));
         s.incremental = root.path("incremental").asBoolean(false);
         s.dryRun = root.path("dryRun").asBoolean(false);

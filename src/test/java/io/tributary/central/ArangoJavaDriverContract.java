@@ -96,7 +96,7 @@ abstract class ArangoJavaDriverContract extends ProtectedCentralTestBase {
                 .isInstanceOfSatisfying(ArangoDBException.class, e -> {
                     assertThat(e.getResponseCode()).isEqualTo(501);
                     assertThat(e.getErrorNum()).isEqualTo(9);
-                    assertThat(e.getErrorMessage()).contains("not supported", "/_api/import");
+                    assertThat(e.getErrorMessage()).contains("not supported", "Served ArangoDB API");
                 });
     }
 

@@ -24,10 +24,10 @@ class DocumentRulesTest {
 
     @Test
     void collectionAndDatabaseNamesFollowArangoDb() {
-        assertThat(CollectionName.requireCollection("a")).isEqualTo("a");
-        assertThat(CollectionName.requireCollection("A_b-9")).isEqualTo("A_b-9");
+        assertThat(CollectionName.requireCollection("a", "it")).isEqualTo("a");
+        assertThat(CollectionName.requireCollection("A_b-9", "it")).isEqualTo("A_b-9");
         for (String bad : new String[] {"_a", "9a", "a b", "a;b", "ä", "x".repeat(257)}) {
-            assertThatThrownBy(() -> CollectionName.requireCollection(bad)).isInstanceOf(ApiException.class);
+            assertThatThrownBy(() -> CollectionName.requireCollection(bad, "it")).isInstanceOf(ApiException.class);
         }
         assertThat(CollectionName.requireDatabase(null)).isEqualTo("_system");
         assertThat(CollectionName.requireDatabase("_system")).isEqualTo("_system");

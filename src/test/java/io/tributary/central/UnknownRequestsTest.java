@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 class UnknownRequestsTest extends ProtectedCentralTestBase {
 
     private static final long WINDOW_MS = 5000;
+    /** In request bodies only: must never reach the log. */
+    private static final String SECRET = "hunter3secretmarker";
     private ListAppender<ILoggingEvent> logs;
 
     @Override
@@ -40,7 +42,7 @@ class UnknownRequestsTest extends ProtectedCentralTestBase {
         assertJsonError(c.method("PATCH", "/_api/collection"), 405, 405, "not allowed");
         assertJsonError(c.method("DELETE", "/_db/_system/_api/document/people"), 405, 405, "not allowed");
         assertJsonError(c.post("/_api/cursor", "{\"query\":\"FOR d IN people RETURN d\"}"), 501, 9, "not supported");
-        assertJsonError(c.send("PUT", "/_db/_system/_api/cursor/1", ""), 501, 9, "/_api/import");
+        assertJsonError(c.send("PUT", "/_db/_system/_api/cursor/1", ""), 501, 9, "Served ArangoDB API");
         assertJsonError(c.get("/_api/collection/nope"), 404, 1203, "not found");
         assertJsonError(c.get("/_db/sales/_api/document/nope/k"), 404, 1203, "not found");
         assertJsonError(c.get("/_api/collection/bad%20name"), 400, 1208, "illegal name");
@@ -101,10 +103,24 @@ class UnknownRequestsTest extends ProtectedCentralTestBase {
             assertThat(r.status()).isEqualTo(404);
         }
         assertThat(lines("POST /hostile/probe")).as("one line for four equal refusals within the window")
-                .singleElement().asString().contains("POST /hostile/probe: 404 unknown path");
+                .singleElement().asString().isEqualTo("Refused POST /hostile/probe: 404 errorNum 404 (not found)");
         c.get("/_db/sales/_api/collection/absent/properties");
         assertThat(lines("GET /_db/sales/_api/collection/absent/properties")).as("another method, path template and status: its own line")
-                .singleElement().asString().contains("404 collection or view not found: absent");
+                .singleElement().asString().endsWith(": 404 errorNum 1203 (collection or view not found)");
+
+        // error messages quote documents and JSON tokens: the client gets them, the log only ArangoDB's error name
+        var badImport = c.post("/_api/import?collection=leaks&type=documents&createCollection=true&complete=true",
+                "{\"_key\":\"ok\"}\n{\"_key\":\"bad key!\",\"secret\":\"" + SECRET + "\"}");
+        assertThat(badImport.body()).as("the answer keeps the details").contains(SECRET);
+        assertThat(c.post("/_api/document/leaks", "{\"_key\":\"dup\"}").status()).isEqualTo(202);
+        assertThat(c.post("/_api/document/leaks", "{\"_key\":\"dup\",\"secret\":\"" + SECRET + "\"}").status()).isEqualTo(409);
+        assertThat(c.post("/_db/_system/_api/import?collection=leaks&type=documents", "{\"a\":" + SECRET + "}").status()).isEqualTo(400);
+        assertThat(lines("POST /_api/import")).singleElement().asString().startsWith("Refused POST /_api/import: " + badImport.status()
+                + " errorNum " + badImport.json().get("errorNum").asInt() + " (");
+        assertThat(lines("POST /_api/document/leaks")).singleElement().asString()
+                .isEqualTo("Refused POST /_api/document/leaks: 409 errorNum 1210 (unique constraint violated)");
+        assertThat(lines("POST /_db/_system/_api/import")).singleElement().asString()
+                .isEqualTo("Refused POST /_db/_system/_api/import: 400 errorNum 600 (invalid JSON object)");
 
         // after the window, the next refusal is logged with the count of those left out
         Await.until("the next window's line", Duration.ofSeconds(WINDOW_MS / 1000 + 10), () -> {
@@ -116,7 +132,7 @@ class UnknownRequestsTest extends ProtectedCentralTestBase {
         assertThat(logs.list).allSatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.WARN));
         assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
                 .noneMatch(m -> m.contains("hunter2") || m.contains("t0ps3cret") || m.contains("secret-body-text")
-                        || m.contains(PASSWORD) || m.contains(basic.substring(6)));
+                        || m.contains(PASSWORD) || m.contains(basic.substring(6)) || m.contains(SECRET));
     }
 
     private List<String> lines(String prefix) {
