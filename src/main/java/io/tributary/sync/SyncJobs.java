@@ -11,11 +11,10 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Service;
 import org.apache.camel.support.LifecycleStrategySupport;
@@ -102,18 +101,10 @@ public class SyncJobs implements Service, CamelContextAware {
         if (interrupted > 0) {
             LOG.warn("{} sync job(s) were running when Tributary stopped; marked failed: interrupted", interrupted);
         }
-        AtomicInteger n = new AtomicInteger();
-        executor = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "tributary-sync-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorServiceManager pools = camelContext.getExecutorServiceManager();
+        executor = pools.newFixedThreadPool(this, "tributary-sync", threads);
         // a thread of its own: a sync blocked on a slow source or a long query still gets its progress written
-        checkpoints = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tributary-sync-progress");
-            t.setDaemon(true);
-            return t;
-        });
+        checkpoints = pools.newSingleThreadScheduledExecutor(this, "tributary-sync-progress");
         checkpoints.scheduleWithFixedDelay(this::checkpoint, CHECKPOINT_SECONDS, CHECKPOINT_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -138,10 +129,11 @@ public class SyncJobs implements Service, CamelContextAware {
             return;
         }
         // no shutdownNow: an interrupt closes H2's files under a checkpoint that is writing
-        checkpoints.shutdown();
+        ExecutorServiceManager pools = camelContext.getExecutorServiceManager();
+        pools.shutdown(checkpoints);
         checkpoints = null;
         running.values().forEach(j -> j.control.interrupt());
-        executor.shutdown();
+        pools.shutdown(executor);
         try {
             executor.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -12,10 +12,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,16 +26,13 @@ import org.slf4j.LoggerFactory;
  * same databases) and are kept in memory, the last {@value #KEPT} of them: a verify changes nothing unless
  * asked to repair, and running it again is the way to see the current state, so nothing is persisted.
  */
-public final class VerifyJobs {
+public final class VerifyJobs implements CamelContextAware {
 
     static final int KEPT = 100;
     private static final Logger LOG = LoggerFactory.getLogger("io.tributary.verify");
 
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "tributary-verify");
-        t.setDaemon(true);
-        return t;
-    });
+    private CamelContext camelContext;
+    private ExecutorService runner;
     private final Map<String, Job> jobs = new LinkedHashMap<>();
 
     private static final class Job {
@@ -86,7 +84,7 @@ public final class VerifyJobs {
             while (jobs.size() > KEPT) {
                 jobs.remove(jobs.keySet().iterator().next());
             }
-            job.future = runner.submit(() -> {
+            job.future = runner().submit(() -> {
                 try {
                     job.result = Reconciliation.run(settings, repair, job.control);
                     job.status = "succeeded";
@@ -132,11 +130,33 @@ public final class VerifyJobs {
         return list;
     }
 
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    /** The one thread verifies run in, from Camel's thread pools (created on first use). */
+    private synchronized ExecutorService runner() {
+        if (runner == null) {
+            runner = camelContext.getExecutorServiceManager().newSingleThreadExecutor(this, "tributary-verify");
+        }
+        return runner;
+    }
+
     /** Stops a running verify when Tributary stops; nothing is left half-written (a repair batch is one request). */
     public void shutdown() {
         synchronized (jobs) {
             jobs.values().forEach(j -> j.control.interrupt());
         }
-        runner.shutdownNow();
+        synchronized (this) {
+            if (runner != null) {
+                camelContext.getExecutorServiceManager().shutdownNow(runner);
+            }
+        }
     }
 }
