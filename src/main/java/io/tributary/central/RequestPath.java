@@ -18,7 +18,10 @@ public final class RequestPath {
     private RequestPath() {
     }
 
-    /** The path of the platform-http endpoint that received the request, e.g. {@code /_api/document/{collection}/{key}}. */
+    /**
+     * The path of the platform-http endpoint that received the request, e.g. {@code /_api/document/{collection}/{key}}:
+     * the REST path, also in the {@code direct:} route it calls, since an exchange keeps the endpoint it came from.
+     */
     public static String template(Exchange exchange) {
         String uri = exchange.getFromEndpoint() == null ? null : exchange.getFromEndpoint().getEndpointUri();
         if (uri == null || !uri.startsWith("platform-http:")) {

@@ -3,6 +3,7 @@ package io.tributary.verify;
 import io.tributary.central.ApiException;
 import io.tributary.central.ImportEndpoint;
 import io.tributary.central.ImportRequest;
+import io.tributary.central.RequestPath;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -19,7 +20,7 @@ public class VerifyEndpoint {
     /** {@code POST ...?repair=true&wait=true} starts a verify (202, or 200 with the result when waiting); {@code GET} lists. */
     public void verify(Exchange exchange) throws InterruptedException {
         Message in = exchange.getMessage();
-        String sourceId = in.getHeader("sourceId", String.class);
+        String sourceId = RequestPath.parameter(in, "sourceId");
         if ("GET".equals(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
             new ConfiguredSources(exchange.getContext()).settings(sourceId); // 404 for an unknown source
             ImportEndpoint.respond(in, 200, jobs.list(sourceId));
@@ -33,8 +34,8 @@ public class VerifyEndpoint {
     /** {@code GET .../verify/{id}}. */
     public void job(Exchange exchange) {
         Message in = exchange.getMessage();
-        String sourceId = in.getHeader("sourceId", String.class);
-        String id = in.getHeader("id", String.class);
+        String sourceId = RequestPath.parameter(in, "sourceId");
+        String id = RequestPath.parameter(in, "id");
         ImportEndpoint.respond(in, 200, jobs.find(sourceId, id)
                 .orElseThrow(() -> new ApiException(404, ApiException.NOT_FOUND, "no such verify job")));
     }

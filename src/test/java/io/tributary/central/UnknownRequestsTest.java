@@ -10,12 +10,18 @@ import io.tributary.testing.TributaryApp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import org.apache.camel.Route;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.rest.RestDefinition;
+import org.apache.camel.model.rest.VerbDefinition;
 import org.junit.jupiter.api.Test;
 
 /**
  * Hostile and unknown requests, with a password set: every answer is ArangoDB's JSON error body with
- * the right errorNum (never Vert.x's HTML), every new route demands credentials, and each refusal is
+ * the right errorNum (never Vert.x's HTML), every REST path demands credentials, checked once per request, and each refusal is
  * logged once per window without the query, headers or body.
  */
 class UnknownRequestsTest extends ProtectedCentralTestBase {
@@ -30,7 +36,9 @@ class UnknownRequestsTest extends ProtectedCentralTestBase {
         logs = captureLogs(RejectedRequests.class.getName());
         super.configure(builder);
         builder.property("tributary.central.rejection-log-interval-ms", "" + WINDOW_MS)
-                .routes("file:routes/central-import.camel.yaml", "file:routes/collection-sync.camel.yaml");
+                .property("camel.beans.centralAuthentication", "#class:" + CountedAuthentication.class.getName())
+                .routes("file:routes/central-import.camel.yaml", "file:routes/collection-sync.camel.yaml",
+                        "file:routes/source-verify.camel.yaml");
     }
 
     @Test
@@ -72,26 +80,48 @@ class UnknownRequestsTest extends ProtectedCentralTestBase {
         assertThat(rows("bodies")).isZero();
     }
 
+    /**
+     * Every path of every REST block, read from the running context so that a new path is covered too:
+     * without credentials, one 401 with ArangoDB's body, one refusal line and one credentials check; with
+     * them, one check and no 401. No HTTP route bypasses the REST blocks.
+     */
     @Test
-    void everyArangoRouteNeedsCredentials() {
-        CentralClient anonymous = client;
-        String[][] calls = {{"GET", "/_api/version"}, {"GET", "/_db/_system/_api/database/current"},
-                {"GET", "/_api/collection"}, {"POST", "/_api/collection"}, {"GET", "/_api/collection/people"},
-                {"GET", "/_db/_system/_api/collection/people/properties"}, {"GET", "/_api/collection/people/count"},
-                {"GET", "/_api/document/people/k"}, {"HEAD", "/_api/document/people/k"}, {"POST", "/_api/document/people"},
-                {"PUT", "/_api/document/people?onlyget=true"}, {"PUT", "/_api/document/people/k"},
-                {"PATCH", "/_api/document/people/k"}, {"DELETE", "/_api/document/people/k"}, {"POST", "/_api/cursor"},
-                {"GET", "/nope"}, {"DELETE", "/_api/import"}};
-        for (String[] call : calls) {
-            var r = call[0].equals("HEAD") ? anonymous.method("HEAD", call[1])
-                    : anonymous.send(call[0], call[1], "{\"name\":\"people\",\"_key\":\"k\"}");
-            assertThat(r.status()).as(call[0] + " " + call[1] + ": " + r.body()).isEqualTo(401);
-            assertThat(r.raw().headers().firstValue("WWW-Authenticate")).hasValue(BasicAuthentication.CHALLENGE);
-            if (!call[0].equals("HEAD")) {
-                assertThat(r.json().get("errorNum").asInt()).isEqualTo(401);
+    void everyRestPathNeedsCredentialsCheckedOncePerRequest() {
+        CountedAuthentication authentication = app.bean("centralAuthentication", CountedAuthentication.class);
+        CentralClient wrong = new CentralClient(port).credentials("root", PASSWORD + "-guess");
+        List<String[]> calls = new ArrayList<>();
+        for (RestDefinition rest : app.context().getCamelContextExtension().getContextPlugin(Model.class).getRestDefinitions()) {
+            for (VerbDefinition verb : rest.getVerbs()) {
+                String path = (rest.getPath() == null ? "" : rest.getPath()) + verb.getPath();
+                calls.add(new String[] {verb.asVerb().toUpperCase(Locale.ROOT), path, path
+                        .replace("{database}", "_system").replace("{key}", "k").replace("{id}", "1")
+                        .replaceAll("\\{[A-Za-z]+\\}", "people")});
             }
         }
-        assertThat(collections()).as("nothing created by refused requests").isZero();
+        assertThat(calls).as("REST paths of central-import, collection-sync and source-verify").hasSizeGreaterThan(50);
+        assertThat(app.context().getRoutes()).as("HTTP routes outside the REST blocks")
+                .filteredOn(r -> r.getEndpoint().getEndpointUri().startsWith("platform-http:"))
+                .allMatch(Route::isCreatedByRestDsl);
+        long collectionsBefore = collections();
+        for (CentralClient c : new CentralClient[] {wrong, authorized()}) {
+            for (String[] call : calls) {
+                String what = call[0] + " " + call[1];
+                int before = authentication.checks();
+                var r = call[0].equals("HEAD") ? c.method("HEAD", call[2]) : c.send(call[0], call[2], "{\"name\":\"x\"}");
+                assertThat(authentication.checks() - before).as("credentials checks for " + what).isOne();
+                if (c == wrong) {
+                    assertThat(r.status()).as(what + ": " + r.body()).isEqualTo(401);
+                    assertThat(r.raw().headers().firstValue("WWW-Authenticate")).hasValue(BasicAuthentication.CHALLENGE);
+                    assertThat(lines(call[0] + " " + call[2] + ": 401 ")).as(what).singleElement().asString()
+                            .endsWith(": 401 errorNum 401 (unauthorized)");
+                } else {
+                    assertThat(r.status()).as(what + ": " + r.body()).isNotEqualTo(401);
+                }
+            }
+            if (c == wrong) {
+                assertThat(collections()).as("nothing created by refused requests").isEqualTo(collectionsBefore);
+            }
+        }
     }
 
     @Test
