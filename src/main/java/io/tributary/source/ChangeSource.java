@@ -48,27 +48,28 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeSource.class);
 
+    // Every setting comes from the route template, which declares its default (the one place); init() checks each was set.
     private String sourceId;
     private DataSource dataSource;
     private String table;
     private String keyColumn;
-    private String mode = "change-table";
-    private String timestampColumn = "";
-    private long safetyLagMs = 5000;
-    private String timestampZone = "";
-    private long gapTimeoutMs = 60_000;
-    private String keyOrder = "auto";
-    private int maxChanges = 1000;
-    private String keyPrefix = "";
-    private String columnCase = "lower";
+    private String mode;
+    private String timestampColumn;
+    private Long safetyLagMs;
+    private String timestampZone;
+    private Long gapTimeoutMs;
+    private String keyOrder;
+    private Integer maxChanges;
+    private String keyPrefix;
+    private String columnCase;
     private DataSource statusDataSource;
-    private String statusTable = "tributary_status";
+    private String statusTable;
     private String centralUrl;
-    private String database = "";
-    private String collection = "";
-    private String centralUsername = "";
-    private String centralPassword = "";
-    private int downAfterFailedRuns = 3;
+    private String database;
+    private String collection;
+    private String centralUsername;
+    private String centralPassword;
+    private Integer downAfterFailedRuns;
     private SourceHealth health;
 
     private CaptureMode captureMode;
@@ -101,6 +102,16 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
         require("table", table);
         require("keyColumn", keyColumn);
         require("centralUrl", centralUrl);
+        Object[] settings = {"mode", mode, "timestampColumn", timestampColumn, "safetyLagMs", safetyLagMs, "timestampZone",
+            timestampZone, "gapTimeoutMs", gapTimeoutMs, "keyOrder", keyOrder, "maxChanges", maxChanges, "keyPrefix", keyPrefix,
+            "columnCase", columnCase, "statusTable", statusTable, "database", database, "collection", collection,
+            "centralUsername", centralUsername, "centralPassword", centralPassword, "downAfterFailedRuns", downAfterFailedRuns};
+        for (int i = 0; i < settings.length; i += 2) {
+            if (settings[i + 1] == null) {
+                throw new IllegalArgumentException("Source '" + sourceId + "': parameter " + settings[i] + " was not set"
+                        + " (the route template routes/change-source-template.camel.yaml sets every one)");
+            }
+        }
         if (dataSource == null) {
             throw new IllegalArgumentException("Source '" + sourceId + "': dataSource bean not found");
         }
@@ -389,7 +400,7 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
         this.timestampColumn = timestampColumn == null ? "" : timestampColumn;
     }
 
-    public void setSafetyLagMs(long safetyLagMs) {
+    public void setSafetyLagMs(Long safetyLagMs) {
         this.safetyLagMs = safetyLagMs;
     }
 
@@ -397,7 +408,7 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
         this.timestampZone = timestampZone == null ? "" : timestampZone.trim();
     }
 
-    public void setGapTimeoutMs(long gapTimeoutMs) {
+    public void setGapTimeoutMs(Long gapTimeoutMs) {
         this.gapTimeoutMs = gapTimeoutMs;
     }
 
@@ -405,7 +416,7 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
         this.keyOrder = keyOrder;
     }
 
-    public void setMaxChanges(int maxChanges) {
+    public void setMaxChanges(Integer maxChanges) {
         this.maxChanges = maxChanges;
     }
 
@@ -441,7 +452,7 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
         this.centralUsername = centralUsername == null ? "" : centralUsername;
     }
 
-    public void setDownAfterFailedRuns(int downAfterFailedRuns) {
+    public void setDownAfterFailedRuns(Integer downAfterFailedRuns) {
         this.downAfterFailedRuns = downAfterFailedRuns;
     }
 

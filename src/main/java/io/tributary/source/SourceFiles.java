@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamelContextStarting, OnCamelContextStarted {
 
-    static final String TEMPLATE = "tributary-change-source";
+    static final String TEMPLATE = SourceTemplate.ID;
     private static final Logger LOG = LoggerFactory.getLogger(SourceFiles.class);
 
     /** Read before the context starts; applied when it does. */

@@ -35,7 +35,7 @@ final class SourceParameters {
 
     SourceParameters(CamelContext context, RouteTemplateDefinition template) {
         this.context = context;
-        this.declared = template.getTemplateParameters() == null ? List.of() : template.getTemplateParameters();
+        this.declared = SourceTemplate.of(template).parameters();
         if (template.getTemplateBeans() != null) {
             for (BeanFactoryDefinition<?> bean : template.getTemplateBeans()) {
                 if (bean.getProperties() != null) {
@@ -78,11 +78,13 @@ final class SourceParameters {
                 continue;
             }
             String resolved = resolve(value);
+            // the value is quoted so the mistake can be seen, unless it is a secret
+            String shown = SourceTemplate.isSecret(p) ? "its value" : "'" + resolved + "'";
             if (NUMBER.matcher(p.getDefaultValue()).matches() && !NUMBER.matcher(resolved).matches()) {
-                return Optional.of("parameter '" + p.getName() + "' must be a number, not '" + resolved + "'");
+                return Optional.of("parameter '" + p.getName() + "' must be a number, not " + shown);
             }
             if (isBoolean(p.getDefaultValue()) && !isBoolean(resolved)) {
-                return Optional.of("parameter '" + p.getName() + "' must be true or false, not '" + resolved + "'");
+                return Optional.of("parameter '" + p.getName() + "' must be true or false, not " + shown);
             }
         }
         for (String name : declared.stream().map(RouteTemplateParameterDefinition::getName).filter(beanParameters::contains).toList()) {

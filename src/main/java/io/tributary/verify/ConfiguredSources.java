@@ -4,9 +4,8 @@ import io.tributary.central.ApiException;
 import io.tributary.source.CaptureMode;
 import io.tributary.source.ChangeFeed.ColumnCase;
 import io.tributary.source.ChangeSource;
+import io.tributary.source.SourceTemplate;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.ModelCamelContext;
@@ -20,9 +19,6 @@ import org.apache.camel.model.RouteDefinition;
  * refuses it like an unknown id.
  */
 public final class ConfiguredSources {
-
-    /** A template parameter referring to another one, as the defaults do: {@code {{sourceId}}-}. */
-    private static final Pattern PARAMETER = Pattern.compile("\\{\\{([A-Za-z][A-Za-z0-9_]*)}}");
 
     private final CamelContext context;
 
@@ -59,13 +55,7 @@ public final class ConfiguredSources {
     /** A parameter as the route got it: references to other parameters, then property placeholders resolved. */
     private String value(Map<String, Object> parameters, String name) {
         Object raw = parameters.get(name);
-        String v = raw == null ? "" : raw.toString();
-        for (int i = 0; i < 5 && v.contains("{{"); i++) {
-            Matcher m = PARAMETER.matcher(v);
-            v = m.replaceAll(r -> Matcher.quoteReplacement(parameters.containsKey(r.group(1))
-                    ? String.valueOf(parameters.get(r.group(1))) : r.group()));
-        }
-        return context.resolvePropertyPlaceholders(v);
+        return context.resolvePropertyPlaceholders(SourceTemplate.followReferences(parameters, raw == null ? "" : raw.toString()));
     }
 
     private static String printable(String s) {

@@ -5,11 +5,13 @@ import io.tributary.cli.CommandLineTool;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tributary.source.CaptureMode;
 import io.tributary.source.ChangeFeed.ColumnCase;
+import io.tributary.source.SourceTemplate;
 import io.tributary.sync.SyncControl;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import org.apache.camel.util.StringHelper;
 
 /**
  * Verifies one source from the command line and exits: 0 when its table and the central collection agree,
@@ -47,18 +49,19 @@ public final class VerifyCommand {
                 }
             }
             maxWaitSeconds = CommandLineArguments.number(o, "max-wait-seconds", "0", Long::parseLong);
+            // the options not given take the template's defaults, so the verify reads exactly what the source sends
+            Map<String, String> given = new HashMap<>();
+            o.forEach((option, value) -> given.put(StringHelper.dashToCamelCase(option), value));
+            Map<String, String> p = SourceTemplate.load(SourceTemplate.CLASSPATH).withDefaults(given);
             db = new HikariDataSource();
             db.setJdbcUrl(o.get("jdbc-url"));
             db.setUsername(o.get("jdbc-user"));
             db.setPassword(env(env, o.get("jdbc-password-env")));
             db.setMaximumPoolSize(2);
-            String sourceId = o.get("source-id");
-            settings = new SourceSettings(sourceId, db, o.get("table"), o.get("key-column"),
-                    CaptureMode.parse(o.getOrDefault("mode", "change-table")), o.get("timestamp-column"),
-                    o.getOrDefault("key-order", "auto"), o.getOrDefault("key-prefix", sourceId + "-"),
-                    ColumnCase.parse(o.getOrDefault("column-case", "lower")), db,
-                    o.getOrDefault("status-table", "tributary_status"),
-                    o.getOrDefault("central-url", "http://127.0.0.1:8529"), o.get("database"), o.get("collection"), true,
+            settings = new SourceSettings(p.get("sourceId"), db, p.get("table"), p.get("keyColumn"),
+                    CaptureMode.parse(p.get("mode")), o.get("timestamp-column"), p.get("keyOrder"), p.get("keyPrefix"),
+                    ColumnCase.parse(p.get("columnCase")), db, p.get("statusTable"), p.get("centralUrl"), p.get("database"),
+                    p.get("collection"), Boolean.parseBoolean(p.get("createCollection")),
                     o.getOrDefault("central-user", ""), env(env, o.get("central-password-env")));
         } catch (IllegalArgumentException e) {
             if (db != null) {

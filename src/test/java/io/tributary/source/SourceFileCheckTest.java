@@ -35,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SourceFileCheckTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** A wrong password next to the mistakes: refusing the file must not show it anywhere. */
+    private static final String PASSWORD = "wrong-Pa55word-7731";
 
     @RegisterExtension
     final CapturedLogs logs = new CapturedLogs();
@@ -49,12 +51,17 @@ class SourceFileCheckTest {
             writeSourceFile(dir, source("good", "good_changes", centralUrl));
             Map<String, String> misspelled = source("typo", "good_changes", centralUrl);
             misspelled.put("bachSize", "10");
+            misspelled.put("centralPassword", PASSWORD);
             writeSourceFile(dir, misspelled);
+            Map<String, String> secretTypo = source("pwtypo", "good_changes", centralUrl);
+            secretTypo.put("centralPasword", PASSWORD);
+            writeSourceFile(dir, secretTypo);
             Map<String, String> missing = source("nocollection", "good_changes", centralUrl);
             missing.remove("collection");
             writeSourceFile(dir, missing);
             Map<String, String> badNumber = source("badnumber", "good_changes", centralUrl);
             badNumber.put("batchSize", "abc");
+            badNumber.put("centralPassword", PASSWORD);
             writeSourceFile(dir, badNumber);
             Map<String, String> badMode = source("badmode", "good_changes", centralUrl);
             badMode.put("mode", "foo");
@@ -73,12 +80,13 @@ class SourceFileCheckTest {
                 assertThat(CentralCollection.documents(centralDb, "central")).hasSize(3);
 
                 assertRefused(app, dir, "typo", "unknown parameter 'bachSize' (did you mean 'batchSize'?)");
+                assertRefused(app, dir, "pwtypo", "unknown parameter 'centralPasword' (did you mean 'centralPassword'?)");
                 assertRefused(app, dir, "nocollection", "missing required parameter 'collection'");
                 assertRefused(app, dir, "badnumber", "batchSize");
                 assertRefused(app, dir, "badmode", "foo");
                 assertRefused(app, dir, "nobean", "parameter 'dataSource': no bean named 'ordersDb'");
                 assertThat(app.context().getRoute("good")).isNotNull();
-                for (String refused : List.of("typo", "nocollection", "badnumber", "badmode", "nobean")) {
+                for (String refused : List.of("typo", "pwtypo", "nocollection", "badnumber", "badmode", "nobean")) {
                     assertThat(app.context().getRoute(refused)).as(refused).isNull();
                 }
 
@@ -96,6 +104,8 @@ class SourceFileCheckTest {
                 assertThat(typo.get("status").asText()).isEqualTo("DOWN");
                 assertThat(typo.get("data").get("file").asText()).isEqualTo(dir.resolve("typo.camel.yaml").toString());
                 assertThat(typo.get("data").get("error").asText()).endsWith("unknown parameter 'bachSize' (did you mean 'batchSize'?)");
+                assertThat(health.body()).doesNotContain(PASSWORD);
+                assertThat(logs.events()).noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains(PASSWORD));
             }
         }
     }
