@@ -23,12 +23,15 @@ public final class NodeErrorAnswer extends RuntimeException {
     }
 
     private NodeErrorAnswer(String method, String url, int status, byte[] body, JsonNode error) {
-        super(method + " " + url + " answered HTTP " + status
-                + (error.path("errorNum").asInt() != 0 ? " (errorNum " + error.path("errorNum").asInt() + ")" : "")
-                + (error.path("errorMessage").asText().isEmpty() ? "" : ": " + error.path("errorMessage").asText()));
+        this(method + " " + url + " answered HTTP " + status, status, error.path("errorNum").asInt(),
+                error.path("errorMessage").asText(), body);
+    }
+
+    private NodeErrorAnswer(String what, int status, int errorNum, String errorMessage, byte[] body) {
+        super(what + (errorNum != 0 ? " (errorNum " + errorNum + ")" : "") + (errorMessage.isEmpty() ? "" : ": " + errorMessage));
         this.status = status;
-        this.errorNum = error.path("errorNum").asInt();
-        this.errorMessage = error.path("errorMessage").asText();
+        this.errorNum = errorNum;
+        this.errorMessage = errorMessage;
         this.body = body;
     }
 
