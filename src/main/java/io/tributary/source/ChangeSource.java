@@ -1,6 +1,6 @@
 package io.tributary.source;
 
-import io.tributary.central.CentralAuth;
+import io.tributary.node.NodeCredentials;
 import io.tributary.source.ChangeFeed.Change;
 import io.tributary.source.ChangeFeed.ColumnCase;
 import io.tributary.sql.Dialect;
@@ -73,7 +73,7 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
     private SourceHealth health;
 
     private CaptureMode captureMode;
-    private CentralAuth centralAuth;
+    private NodeCredentials centralAuth;
     private SourceRegistrar registrar;
     private String importPath;
     private Prepared prepared;
@@ -129,7 +129,7 @@ public final class ChangeSource implements ExceptionHandler, AggregationStrategy
         if (!database.isEmpty() && !database.matches("[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")) {
             throw new IllegalArgumentException("Source '" + sourceId + "': invalid database name '" + database + "'");
         }
-        centralAuth = new CentralAuth(centralUsername, centralPassword);
+        centralAuth = new NodeCredentials(centralUsername, centralPassword);
         registrar = new SourceRegistrar(centralUrl, centralAuth);
         importPath = database.isEmpty() ? "/_api/import" : "/_db/" + database + "/_api/import";
         if (maxChanges < 1 || safetyLagMs < 0 || downAfterFailedRuns < 1 || gapTimeoutMs < 0) {

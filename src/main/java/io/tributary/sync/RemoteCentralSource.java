@@ -3,46 +3,39 @@ package io.tributary.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.central.CentralAuth;
 import io.tributary.json.Json;
-import java.io.IOException;
+import io.tributary.node.NodeClient;
+import io.tributary.node.NodeCredentials;
+import io.tributary.node.NodeErrorAnswer;
+import io.tributary.node.NodeUnreachable;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 
 /**
  * Another Tributary node's collection, read over its sync API ({@code /_api/tributary/sync/...}, served
- * by {@link SyncSourceEndpoint}) with the same Basic credentials as its import endpoint. The HTTP client
- * is the protocol itself, so it lives here rather than in a route. Every request is bounded by the
- * sync's remaining wait time. Redirects are not followed (the client's default), so the credentials go
- * to the configured node only.
+ * by {@link SyncSourceEndpoint}) with the same Basic credentials as its import endpoint. The protocol is
+ * this class, so it lives here rather than in a route. Every request is bounded by the sync's remaining
+ * wait time and abandoned when the sync is cancelled.
  */
 public final class RemoteCentralSource implements SyncSource {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    private final NodeClient node;
     /** The source node's URL as configured: errors name it, never the remote's answer. */
     private final String origin;
     private final String base;
-    private final String countUrl;
-    private final String authorization;
+    private final String countPath;
     private final SyncControl control;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
@@ -56,13 +49,12 @@ public final class RemoteCentralSource implements SyncSource {
      */
     public RemoteCentralSource(String url, String database, String collection, String username, String password,
                                SyncControl control) {
-        String root = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        this.origin = root;
-        this.base = root + "/_db/" + database + "/_api/tributary/sync/" + collection;
-        this.countUrl = root + "/_db/" + database + "/_api/collection/" + collection + "/count";
         // no password, no header: a node without a password accepts anonymous requests
-        this.authorization = password == null || password.isEmpty() ? null
-                : new CentralAuth(username == null ? "root" : username, password).authorization().orElse(null);
+        this.node = new NodeClient(url, password == null || password.isEmpty() ? new NodeCredentials(null, null)
+                : new NodeCredentials(username == null ? "root" : username, password), CONNECT_TIMEOUT);
+        this.origin = node.url();
+        this.base = "/_db/" + database + "/_api/tributary/sync/" + collection;
+        this.countPath = "/_db/" + database + "/_api/collection/" + collection + "/count";
         this.control = control;
     }
 
@@ -75,14 +67,14 @@ public final class RemoteCentralSource implements SyncSource {
     /** A node of an older version ignores {@code hash=content}: every versioned row would seem to differ. */
     private JsonNode hashedAsAsked(JsonNode answer) {
         if (!hashes.isEmpty() && !"content".equals(answer.path("hash").asText())) {
-            throw new IllegalStateException("Source " + base + " does not hash by content: it runs an older Tributary");
+            throw new IllegalStateException("Source " + origin + base + " does not hash by content: it runs an older Tributary");
         }
         return answer;
     }
 
     @Override
     public long count() {
-        return send(HttpRequest.newBuilder(URI.create(countUrl)).GET(), 0).path("count").asLong();
+        return send("GET", countPath, null).path("count").asLong();
     }
 
     @Override
@@ -165,62 +157,44 @@ public final class RemoteCentralSource implements SyncSource {
     }
 
     private JsonNode get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), 0);
+        return send("GET", base + path, null);
     }
 
     private JsonNode post(ObjectNode body) {
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        return send(HttpRequest.newBuilder(URI.create(base + "/documents"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)), bytes.length);
+        return send("POST", base + "/documents", NodeClient.json(body));
     }
 
-    private JsonNode send(HttpRequest.Builder request, int bodyBytes) {
+    private JsonNode send(String method, String path, byte[] body) {
         control.check();
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        request.timeout(control.remaining());
-        HttpResponse<byte[]> response;
-        // asynchronous, so a cancel ends the wait without interrupting the thread (H2 closes files on interrupt)
-        HttpRequest built = request.build();
-        CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(built,
-                HttpResponse.BodyHandlers.ofByteArray());
-        while (true) {
-            try {
-                response = pending.get(200, TimeUnit.MILLISECONDS);
-                break;
-            } catch (TimeoutException e) {
-                if (control.isCancelled()) {
-                    pending.cancel(true);
-                    throw control.stopped();
-                }
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof HttpTimeoutException) {
-                    throw control.isCancelled() ? control.stopped() : control.timeout();
-                }
-                // the cause's message may quote what the other side sent (a database's greeting): not shown
-                throw new IllegalStateException("Source " + origin + (e.getCause() instanceof ConnectException
-                        ? " cannot be reached (connection failed)" : e.getCause() instanceof SSLException
-                        ? " failed the TLS handshake" : " did not answer as a Tributary node over HTTP"));
-            } catch (InterruptedException e) {
-                pending.cancel(true);
-                Thread.currentThread().interrupt();
-                throw control.stopped();
-            }
-        }
-        sent.addAndGet(bodyBytes + built.uri().toString().length());
-        received.addAndGet(response.body().length);
-        int status = response.statusCode();
-        if (status != 200) {
-            throw new IllegalStateException("Source " + origin + " answered HTTP " + status + ": " + meaning(status));
-        }
+        NodeClient.Answer answer;
         try {
-            return Json.MAPPER.readTree(response.body());
-        } catch (IOException e) {
+            answer = node.send(method, path, body, control.remaining(), control::isCancelled);
+        } catch (NodeErrorAnswer e) {
+            count(path, body, e.bodyBytes());
+            throw new IllegalStateException("Source " + origin + " answered HTTP " + e.status() + ": " + meaning(e.status()));
+        } catch (NodeUnreachable e) {
+            if (e.timedOut()) {
+                throw control.isCancelled() ? control.stopped() : control.timeout();
+            }
+            // the cause's message may quote what the other side sent (a database's greeting): not shown
+            throw new IllegalStateException("Source " + origin + (e.getCause() instanceof ConnectException
+                    ? " cannot be reached (connection failed)" : e.getCause() instanceof SSLException
+                    ? " failed the TLS handshake" : " did not answer as a Tributary node over HTTP"));
+        } catch (CancellationException e) {
+            throw control.stopped();
+        }
+        count(path, body, answer.body().length);
+        try {
+            return answer.json();
+        } catch (UncheckedIOException e) {
             throw new IllegalStateException("Source " + origin + " answered HTTP 200 with a body that is not JSON"
                     + " (not a Tributary node?)");
         }
+    }
+
+    private void count(String path, byte[] body, int answerBytes) {
+        sent.addAndGet((body == null ? 0 : body.length) + origin.length() + path.length());
+        received.addAndGet(answerBytes);
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.tributary.verify;
 
-import io.tributary.central.CentralAuth;
+import io.tributary.node.NodeCredentials;
 import io.tributary.source.CaptureMode;
 import io.tributary.source.CentralPosition;
 import io.tributary.source.KeyOrder;
@@ -36,7 +36,7 @@ final class Backlog {
         if (status.isPresent()) {
             return new Backlog(order, new Watermark(status.get().lastKey(), status.get().lastTimestamp()).position(order));
         }
-        Optional<String> central = new CentralPosition(s.centralUrl(), new CentralAuth(s.centralUsername(),
+        Optional<String> central = new CentralPosition(s.centralUrl(), new NodeCredentials(s.centralUsername(),
                 s.centralPassword())).fetch(s.sourceId());
         return new Backlog(order, central.map(p -> Watermark.fromPosition(p, order, s.mode()).position(order)).orElse(null));
     }

@@ -1,24 +1,23 @@
 package io.tributary.verify;
 
-import io.tributary.central.CentralAuth;
+import io.tributary.node.NodeClient;
+import io.tributary.node.NodeCredentials;
+import io.tributary.node.NodeErrorAnswer;
+import io.tributary.node.NodeUnreachable;
 import io.tributary.source.ChangeFeed.Change;
 import io.tributary.source.ImportResponseCheck;
 import io.tributary.sync.DocumentHash;
 import io.tributary.sync.SyncControl;
 import io.tributary.sync.SyncDocument;
 import io.tributary.sync.SyncSource;
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 
 /**
  * Sends the rows a verify found missing or different to the central import endpoint, in the source's own
@@ -35,14 +34,13 @@ final class CentralRepair {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    private final NodeClient centralNode;
     private final SourceSettings settings;
     private final SourceTable table;
     private final SyncSource central;
     private final Backlog backlog;
     private final SyncControl control;
     private final VerifyReport report;
-    private final CentralAuth auth;
 
     CentralRepair(SourceSettings settings, SourceTable table, SyncSource central, Backlog backlog, SyncControl control,
                   VerifyReport report) {
@@ -52,7 +50,8 @@ final class CentralRepair {
         this.backlog = backlog;
         this.control = control;
         this.report = report;
-        this.auth = new CentralAuth(settings.centralUsername(), settings.centralPassword());
+        this.centralNode = new NodeClient(settings.centralUrl(),
+                new NodeCredentials(settings.centralUsername(), settings.centralPassword()), CONNECT_TIMEOUT);
     }
 
     void repair(List<String> keys) {
@@ -92,29 +91,22 @@ final class CentralRepair {
         }
         List<Change> changes = new ArrayList<>(rows.size());
         rows.forEach(r -> changes.add(r.change()));
-        String uri = settings.centralUrl() + settings.importPath() + "?collection="
+        String path = settings.importPath() + "?collection="
                 + URLEncoder.encode(settings.collection(), StandardCharsets.UTF_8) + "&createCollection="
                 + settings.createCollection() + "&type=array&complete=true&onDuplicate=replace"
                 + (versioned ? "&versionAttribute=_version" : "");
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri)).timeout(control.remaining())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(table.body().json(changes)));
-        auth.authorization().ifPresent(value -> request.header("Authorization", value));
-        HttpResponse<String> response;
+        NodeClient.Answer answer;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
+            answer = centralNode.send("POST", path, table.body().json(changes), control.remaining());
+        } catch (NodeErrorAnswer e) {
+            throw new IllegalStateException("Repair of source " + settings.sourceId() + ": central node answered HTTP "
+                    + e.status() + ": " + e.excerpt(500));
+        } catch (NodeUnreachable e) {
             throw new IllegalStateException("Repair of source " + settings.sourceId() + " cannot reach the central node: "
-                    + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+                    + e.getCause(), e.getCause());
+        } catch (CancellationException e) {
             throw new IllegalStateException("Repair interrupted", e);
         }
-        if (response.statusCode() / 100 != 2) {
-            String body = response.body() == null ? "" : response.body().strip();
-            throw new IllegalStateException("Repair of source " + settings.sourceId() + ": central node answered HTTP "
-                    + response.statusCode() + ": " + (body.length() > 500 ? body.substring(0, 500) + "..." : body));
-        }
-        new ImportResponseCheck().check(response.body(), rows.size());
+        new ImportResponseCheck().check(answer.text(), rows.size());
     }
 }
