@@ -228,14 +228,15 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
         // an editor saves in several steps (create, write, modify): one line per mistake is enough
         boolean repeated = old != null && old.refused() != null && old.refused().reason().equals(message)
                 && old.entry().parameters().equals(entry.parameters());
-        if (!repeated) {
-            LOG.error("{}. This source is not started; the other sources run on.", message);
-        }
         HealthCheckRegistry registry = HealthCheckRegistry.get(context);
         if (registry != null) {
             registry.register(health);
         }
         applied.put(entry.key(), new Applied(entry, sourceId, health));
+        // logged last: whoever reads this line finds the refusal in health already
+        if (!repeated) {
+            LOG.error("{}. This source is not started; the other sources run on.", message);
+        }
     }
 
     private void remove(Applied old) {
