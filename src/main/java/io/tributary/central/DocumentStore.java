@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.json.Json;
 import io.tributary.sql.Dialect;
+import io.tributary.sql.TransactionRetry;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.apache.camel.Service;
 import org.slf4j.Logger;
@@ -177,17 +177,11 @@ public class DocumentStore implements Service {
      * ({@code pg_type_typname_nsp_index}) or "already exists". Run again, the statement finds the table.
      */
     static void createIdempotently(Connection c, Dialect d, String ddl) throws SQLException {
-        for (int attempt = 1; ; attempt++) {
+        new TransactionRetry(3, d::isConcurrentCreation, 0).run(ddl, () -> {
             try (Statement s = c.createStatement()) {
-                s.execute(ddl);
-                return;
-            } catch (SQLException e) {
-                if (attempt >= 3 || !d.isConcurrentCreation(e)) {
-                    throw e;
-                }
-                LOG.debug("Concurrent creation while running {}: {}; running it again", ddl, e.getMessage());
+                return s.execute(ddl);
             }
-        }
+        });
     }
 
     /** The DDL of a collection table; collection sync builds its staging tables with it too. */
@@ -240,41 +234,42 @@ public class DocumentStore implements Service {
             });
         }
         String table = d.quote(table(database, request.collection(), request.createCollection()));
-        for (int attempt = 1; ; attempt++) {
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(false);
-                try {
-                    String sender = position == null ? null : position.source();
-                    ImportResult result = write(c, d, table, request, body, sender);
-                    if (request.complete() && result.errors > 0) {
-                        c.rollback();
-                        ImportItem failure = result.firstFailure;
-                        int status = failure.errorNum() == ApiException.UNIQUE_CONSTRAINT_VIOLATED
-                                || failure.errorNum() == ApiException.CONFLICT ? 409 : 400;
-                        throw new ApiException(status, failure.errorNum(), failure.error()
-                                + " (complete=true: nothing was imported)");
-                    }
-                    // a batch with errors is not applied in full, so its source position must not advance
-                    if (position != null && result.errors == 0) {
-                        positions.advance(c, position);
-                    }
-                    c.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
+        try {
+            return new TransactionRetry(maxAttempts, d::isTransient, 20)
+                    .run("import into " + request.collection(), () -> importOnce(d, table, request, body, position));
+        } catch (SQLException e) {
+            if (d.refusesCharacter(e)) {
+                throw ApiException.badParameter("a document holds a character that the central database cannot store"
+                        + " (PostgreSQL's jsonb refuses \\u0000): " + e.getMessage() + "; nothing was imported");
+            }
+            throw new IllegalStateException("Import into " + request.collection() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private ImportResult importOnce(Dialect d, String table, ImportRequest request, ImportBody body,
+                                    SourcePosition position) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                String sender = position == null ? null : position.source();
+                ImportResult result = write(c, d, table, request, body, sender);
+                if (request.complete() && result.errors > 0) {
                     c.rollback();
-                    throw e;
+                    ImportItem failure = result.firstFailure;
+                    int status = failure.errorNum() == ApiException.UNIQUE_CONSTRAINT_VIOLATED
+                            || failure.errorNum() == ApiException.CONFLICT ? 409 : 400;
+                    throw new ApiException(status, failure.errorNum(), failure.error()
+                            + " (complete=true: nothing was imported)");
                 }
-            } catch (SQLException e) {
-                if (d.refusesCharacter(e)) {
-                    throw ApiException.badParameter("a document holds a character that the central database cannot store"
-                            + " (PostgreSQL's jsonb refuses \\u0000): " + e.getMessage() + "; nothing was imported");
+                // a batch with errors is not applied in full, so its source position must not advance
+                if (position != null && result.errors == 0) {
+                    positions.advance(c, position);
                 }
-                if (attempt >= maxAttempts || !d.isTransient(e)) {
-                    throw new IllegalStateException("Import into " + request.collection() + " failed: " + e.getMessage(), e);
-                }
-                LOG.debug("Import into {} collided with a concurrent transaction (attempt {}): {}",
-                        request.collection(), attempt, e.getMessage());
-                sleepBeforeRetry(attempt);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             }
         }
     }
@@ -586,15 +581,6 @@ public class DocumentStore implements Service {
             return (ObjectNode) Json.MAPPER.readTree(json);
         } catch (JsonProcessingException | ClassCastException e) {
             throw new IllegalStateException("Stored document is not a JSON object: " + e.getMessage(), e);
-        }
-    }
-
-    private static void sleepBeforeRetry(int attempt) {
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20L * attempt));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while retrying an import", e);
         }
     }
 

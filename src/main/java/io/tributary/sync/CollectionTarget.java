@@ -3,6 +3,7 @@ package io.tributary.sync;
 import io.tributary.central.DocumentJson;
 import io.tributary.central.DocumentStore;
 import io.tributary.sql.Dialect;
+import io.tributary.sql.TransactionRetry;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Connection;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes into a central collection's table. Incremental writes commit per batch; a full copy fills a
@@ -294,31 +294,25 @@ public final class CollectionTarget {
 
     /** Runs again when it collided with a concurrent import (deadlock, serialization failure). */
     private <T> T inTransaction(Work<T> work) {
-        for (int attempt = 1; ; attempt++) {
-            try (Connection c = collection.dataSource().getConnection()) {
-                c.setAutoCommit(false);
-                try {
-                    T result = work.run(c);
-                    c.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    c.rollback();
-                    throw e;
-                } finally {
-                    c.setAutoCommit(true);
+        try {
+            return new TransactionRetry(MAX_ATTEMPTS, d::isTransient, 50).run("the write to " + collection.table(), () -> {
+                try (Connection c = collection.dataSource().getConnection()) {
+                    c.setAutoCommit(false);
+                    try {
+                        T result = work.run(c);
+                        c.commit();
+                        return result;
+                    } catch (SQLException | RuntimeException e) {
+                        c.rollback();
+                        throw e;
+                    } finally {
+                        c.setAutoCommit(true);
+                    }
                 }
-            } catch (SQLException e) {
-                if (attempt >= MAX_ATTEMPTS || !d.isTransient(e)) {
-                    throw new IllegalStateException("Writing collection table " + collection.table() + " failed: "
-                            + e.getMessage(), e);
-                }
-                try {
-                    Thread.sleep(ThreadLocalRandom.current().nextLong(5, 50L * attempt));
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("Interrupted while writing " + collection.table(), ie);
-                }
-            }
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("Writing collection table " + collection.table() + " failed: "
+                    + e.getMessage(), e);
         }
     }
 }
