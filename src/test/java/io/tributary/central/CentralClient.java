@@ -41,11 +41,6 @@ public final class CentralClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)), headers);
     }
 
-    public Response postBytes(String pathAndQuery, byte[] body, String... headers) {
-        return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), headers);
-    }
-
     /** Sent chunked, without a Content-Length. */
     public Response postStream(String pathAndQuery, byte[] body, String... headers) {
         return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery))

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.sql.Dialect;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,17 +51,6 @@ abstract class ImportEndpointContract extends ImportEndpointTestBase {
     }
 
     @Test
-    void importsArrayListAndAuto() {
-        String c = collection();
-        assertCounts(importInto(c, "type=array&createCollection=true", "[{\"_key\":\"a\"},{\"_key\":\"b\"}]"), 2, 0, 0, 0, 0);
-        assertCounts(importInto(c, "type=list", " [ {\"_key\":\"c\"} ] "), 1, 0, 0, 0, 0);
-        assertCounts(importInto(c, "type=auto", "\n [{\"_key\":\"d\"},\n{\"_key\":\"e\"}]"), 2, 0, 0, 0, 0);
-        assertCounts(importInto(c, "type=auto", "{\"_key\":\"f\"}\n{\"_key\":\"g\"}"), 2, 0, 0, 0, 0);
-        assertCounts(importInto(c, "type=auto", ""), 0, 0, 0, 0, 0);
-        assertThat(rows(c)).isEqualTo(7);
-    }
-
-    @Test
     void importsHeadersAndValuesWithoutType() {
         String c = collection();
         var r = importInto(c, "createCollection=true&details=true",
@@ -72,11 +60,7 @@ abstract class ImportEndpointContract extends ImportEndpointTestBase {
         assertThat(r.json().get("details").get(0).asText()).startsWith("at position 5: wrong number of JSON values");
         assertThat(storedDocument(c, "katie").has("name")).as("null means absent in this format").isFalse();
         assertThat(storedDocument(c, "john").get("age").asInt()).isEqualTo(35);
-        assertCounts(importInto(c, "ignoreMissing=true", "[\"_key\",\"a\",\"b\"]\n[\"short\",1]"), 1, 0, 0, 0, 0);
-        assertThat(storedDocument(c, "short").has("b")).isFalse();
-        assertError(importInto(c, "", "{\"_key\":\"q\"}"), 400, 400, "attribute names");
-        assertError(importInto(c, "", ""), 400, 400, "attribute names");
-        assertThat(rows(c)).isEqualTo(3);
+        assertThat(rows(c)).isEqualTo(2);
     }
 
     @Test
@@ -97,16 +81,6 @@ abstract class ImportEndpointContract extends ImportEndpointTestBase {
         JsonNode d = storedDocument(c, "u");
         assertThat(d.get("text").asText()).isEqualTo("Grüße 日本 😀");
         assertThat(d.get("big").bigIntegerValue().toString()).isEqualTo("123456789012345678901234567890");
-    }
-
-    @Test
-    void appliesEdgePrefixes() {
-        String c = collection();
-        assertCounts(importInto(c, "type=documents&createCollection=true&fromPrefix=users&toPrefix=groups/",
-                "{\"_key\":\"e\",\"_from\":\"1\",\"_to\":\"other/2\"}"), 1, 0, 0, 0, 0);
-        JsonNode d = storedDocument(c, "e");
-        assertThat(d.get("_from").asText()).isEqualTo("users/1");
-        assertThat(d.get("_to").asText()).isEqualTo("other/2");
     }
 
     // ---- collections and databases -----------------------------------------------------------
@@ -140,17 +114,9 @@ abstract class ImportEndpointContract extends ImportEndpointTestBase {
                 400, 1229, "database name invalid");
     }
 
+    /** Which names are refused is ImportRequestTest's; here: the longest name, and names differing in case, are tables of their own. */
     @Test
-    void hostileCollectionNamesAreRejectedBeforeSql() {
-        long before = collections();
-        for (String name : List.of("a;drop table x", "a\"b", "a'b", "a`b", "x".repeat(257), "日本", "_system",
-                "_users", "1abc", "-a", "a b", "a/b", "a.b", "")) {
-            var r = client.post("/_api/import?type=documents&createCollection=true&collection="
-                    + URLEncoder.encode(name, StandardCharsets.UTF_8), "{\"_key\":\"a\"}");
-            assertThat(r.status()).as(name + " -> " + r.body()).isEqualTo(400);
-            assertThat(r.json().get("errorNum").asInt()).as(name).isIn(1208, 400);
-        }
-        assertThat(collections()).isEqualTo(before);
+    void longestAndCaseDifferingCollectionNamesAreTablesOfTheirOwn() {
         String longest = "L" + "x".repeat(255);
         assertCounts(client.post("/_api/import?type=documents&createCollection=true&collection=" + longest,
                 "{\"_key\":\"a\"}"), 1, 0, 0, 0, 0);
@@ -162,22 +128,25 @@ abstract class ImportEndpointContract extends ImportEndpointTestBase {
 
     // ---- bad input ---------------------------------------------------------------------------
 
+    /**
+     * What is refused, and how, is decided before the store and tested once in ImportRequestTest and
+     * ImportBodyTest; this checks that such refusals reach the client as ArangoDB errors and write nothing.
+     */
     @Test
-    void malformedOrTruncatedJsonIs400AndWritesNothing() {
+    void refusedRequestsAnswerArangoDbErrorsAndWriteNothing() {
         String c = collection();
+        assertCounts(importInto(c, "type=documents&createCollection=true", "{\"_key\":\"kept\"}"), 1, 0, 0, 0, 0);
         long before = collections();
-        assertError(importInto(c, "type=documents&createCollection=true", "{\"_key\":\"a\"}\n{\"_key\":"), 400, 600, "truncated");
-        assertError(importInto(c, "type=array&createCollection=true", "[{\"_key\":\"a\"},{\"_key\":\"b\""), 400, 600, "truncated");
-        assertError(importInto(c, "type=array&createCollection=true", "[{\"_key\":\"a\"}] trailing"), 400, 600, "");
-        assertError(importInto(c, "type=array&createCollection=true", "{\"_key\":\"a\"}"), 400, 600, "expecting a JSON array");
-        assertError(importInto(c, "type=documents&createCollection=true", "{\"_key\":\"a\"}\n{'single':1}"), 400, 600, "line 2");
-        assertError(importInto(c, "type=documents&createCollection=true", "{\"_key\":\"a\"} {\"_key\":\"b\"}"), 400, 600, "");
-        assertError(importInto(c, "type=auto&createCollection=true", "not json at all"), 400, 600, "malformed JSON");
-        assertError(client.postBytes(importUrl(c, "type=documents&createCollection=true"),
-                new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}), 400, 600, "malformed JSON");
-        // a raw control character (here the one PostgreSQL's write path cuts documents at) is not JSON text
-        assertError(importInto(c, "type=array&createCollection=true", "[{\"_key\":\"a\",\"t\":\"x\u001ey\"}]"), 400, 600, "");
+        String fresh = collection();
+        assertError(importInto(fresh, "type=documents&createCollection=true&bogus=1", "{}"), 400, 400, "unknown query parameter 'bogus'");
+        assertError(client.post("/_api/import?type=documents&createCollection=true&collection=a%3Bdrop", "{}"), 400, 1208, "illegal name");
+        assertError(importInto(fresh, "type=documents&createCollection=true", "{\"_key\":\"a\"}\n{\"_key\":"), 400, 600, "truncated");
+        assertError(client.post(importUrl(fresh, "type=documents&createCollection=true"), "{}", "X-Tributary-Source", "s"),
+                400, 400, "go together");
+        assertError(importInto(c, "type=array", "[{\"_key\":\"a\"},{\"_key\":\"a\",\"_key\":\"b\"}]"), 400, 600,
+                "duplicate attribute name");
         assertThat(collections()).as("no collection created").isEqualTo(before);
+        assertThat(rows(c)).as("nothing of a refused request").isEqualTo(1);
     }
 
     @Test
@@ -186,10 +155,7 @@ abstract class ImportEndpointContract extends ImportEndpointTestBase {
         var r = importInto(c, "type=array&createCollection=true&details=true",
                 "[{\"_key\":\"ok\"},1,\"s\",null,[1],{\"_key\":\"bad key\"},{\"_key\":5},{\"_key\":\"" + "k".repeat(255) + "\"},{\"_key\":\"k-:.@()+,=;$!*'%\"}]");
         assertCounts(r, 2, 7, 0, 0, 0);
-        JsonNode details = r.json().get("details");
-        assertThat(details.get(0).asText()).isEqualTo(
-                "at position 1: invalid JSON type (expecting object, probably parse error), offending context: 1");
-        assertThat(details.get(4).asText()).startsWith("at position 5: creating document failed with error 'illegal document key'");
+        assertThat(r.json().get("details")).hasSize(7);
         assertThat(rows(c)).isEqualTo(2);
 
         String d = collection();
@@ -201,24 +167,6 @@ abstract class ImportEndpointContract extends ImportEndpointTestBase {
         var noDetails = importInto(d, "type=array", "[1]");
         assertCounts(noDetails, 0, 1, 0, 0, 0);
         assertThat(noDetails.json().has("details")).isFalse();
-    }
-
-    @Test
-    void parametersAreValidated() {
-        String c = collection();
-        assertError(importInto(c, "type=documents&createCollection=true&bogus=1", "{}"), 400, 400, "unknown query parameter 'bogus'");
-        assertError(importInto(c, "type=documents&createCollection=maybe", "{}"), 400, 400, "'createCollection' must be a boolean");
-        assertError(importInto(c, "type=csv&createCollection=true", "{}"), 400, 400, "parameter 'type'");
-        assertError(importInto(c, "type=documents&createCollection=true&onDuplicate=merge", "{}"), 400, 400, "'onDuplicate'");
-        assertError(importInto(c, "type=documents&createCollection=true&complete=2", "{}"), 400, 400, "'complete'");
-        assertError(importInto(c, "type=documents&createCollection=true&details=", "{}"), 400, 400, "'details'");
-        assertError(importInto(c, "type=documents&type=array&createCollection=true", "{}"), 400, 400, "more than once");
-        assertError(importInto(c, "type=documents&createCollection=true&createCollectionType=edge", "{}"), 400, 400, "edge");
-        assertError(client.post("/_api/import?type=documents", "{}"), 400, 400, "missing collection name");
-        assertError(importInto(c, "type=documents&createCollection=true&versionAttribute=", "{}"), 400, 400, "versionAttribute");
-        assertCounts(importInto(c, "type=documents&createCollection=yes&waitForSync=true&createCollectionType=document", "{}"),
-                1, 0, 0, 0, 0);
-        assertThat(rows(c)).isEqualTo(1);
     }
 
     // ---- duplicates --------------------------------------------------------------------------
@@ -372,64 +320,16 @@ abstract class ImportEndpointContract extends ImportEndpointTestBase {
 
     // ---- limits: one document size, duplicate attribute names ---------------------------------
 
-    /** Every import path, as the body of a one-document request: the same document, its format differs. */
-    private static final String[][] PATHS = {
-            {"type=documents", "%s"}, {"type=array", "[%s]"}, {"type=list", "[ %s ]"}, {"type=auto", "[%s]"},
-            {"type=auto", "%s"}};
-
-    @Test
-    void aDocumentOverTheLimitIsThe400OfEveryPathAndWritesNothing() {
-        long limit = DocumentLimit.DEFAULT_MAX_BYTES;
-        String over = "{\"_key\":\"big\",\"s\":\"" + "x".repeat((int) limit) + "\"}";
-        long before = collections();
-        for (String[] path : PATHS) {
-            String c = collection();
-            var r = importInto(c, path[0] + "&createCollection=true&onDuplicate=replace&versionAttribute=v",
-                    "{\"_key\":\"small\"}\n".repeat(path[1].startsWith("[") ? 0 : 1) + String.format(path[1], over));
-            assertError(r, 400, 1216, "document too large");
-            assertThat(r.json().get("errorMessage").asText()).contains("tributary.central.max-document-bytes");
-        }
-        // headers and values: the line of values is the document
-        String c = collection();
-        assertError(importInto(c, "createCollection=true", "[\"_key\",\"s\"]\n[\"a\",\"ok\"]\n[\"big\",\"" + "y".repeat((int) limit) + "\"]"),
-                400, 1216, "line 3");
-        assertThat(collections()).as("no collection created by a refused request").isEqualTo(before);
-        // the issue's case: a 20-million-character string, into an existing collection, complete=false
-        String existing = collection();
-        assertCounts(importInto(existing, "type=array&createCollection=true", "[{\"_key\":\"kept\"}]"), 1, 0, 0, 0, 0);
-        assertError(importInto(existing, "type=array&onDuplicate=replace",
-                "[{\"_key\":\"a\"},{\"_key\":\"huge\",\"s\":\"" + "z".repeat(20_000_000) + "\"}]"), 400, 1216, "position 1");
-        assertError(importInto(existing, "type=array", "[{\"_key\":\"a\"},\"" + "z".repeat((int) limit + 1) + "\"]"),
-                400, 1216, "document too large");
-        assertThat(rows(existing)).as("nothing of a refused request").isEqualTo(1);
-    }
-
     @Test
     void aDocumentAtTheLimitIsStoredAndReadBackOnEveryDatabase() {
         String c = collection();
         String prefix = "{\"_key\":\"edge\",\"v\":1,\"s\":\"";
         String doc = prefix + "é".repeat((int) (DocumentLimit.DEFAULT_MAX_BYTES - prefix.length() - 2) / 2) + "\"}";
-        assertThat((long) doc.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(DocumentLimit.DEFAULT_MAX_BYTES);
+        assertThat((long) doc.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(DocumentLimit.DEFAULT_MAX_BYTES);
         assertCounts(importInto(c, "type=array&createCollection=true&onDuplicate=replace&versionAttribute=v", "[" + doc + ",{\"_key\":\"next\"}]"),
                 2, 0, 0, 0, 0);
         assertThat(storedDocument(c, "edge").get("s").asText()).hasSize((int) (DocumentLimit.DEFAULT_MAX_BYTES - prefix.length() - 2) / 2);
         assertCounts(importInto(c, "type=documents&onDuplicate=update", doc.replace("\"v\":1", "\"v\":2")), 0, 0, 0, 1, 0);
-    }
-
-    @Test
-    void duplicateAttributeNamesAreRefusedAsArangoDbDoes() {
-        long before = collections();
-        for (String doc : List.of("{\"_key\":\"a\",\"_key\":\"b\"}", "{\"_key\":\"a\",\"n\":{\"x\":1,\"y\":2,\"x\":3}}",
-                "{\"v\":1,\"w\":2,\"v\":1}")) {
-            for (String[] path : PATHS) {
-                String c = collection();
-                var r = importInto(c, path[0] + "&createCollection=true&onDuplicate=replace&versionAttribute=v", String.format(path[1], doc));
-                assertError(r, 400, 600, "duplicate attribute name");
-            }
-        }
-        assertError(importInto(collection(), "createCollection=true", "[\"_key\",\"a\",\"_key\"]\n[\"x\",1,\"y\"]"), 400, 600,
-                "duplicate attribute name '_key'");
-        assertThat(collections()).isEqualTo(before);
     }
 
     // ---- the version tie rule ----------------------------------------------------------------
@@ -638,12 +538,6 @@ abstract class ImportEndpointContract extends ImportEndpointTestBase {
         assertThat(position(source)).isEqualTo("0000000020");
         assertThat(rows(c)).isEqualTo(3);
 
-        assertError(client.post(importUrl(c, p), "{}", "X-Tributary-Source", "bad source!", "X-Tributary-Position", "1"),
-                400, 400, "invalid source id");
-        assertError(client.post(importUrl(c, p), "{}", "X-Tributary-Source", source), 400, 400, "go together");
-        assertError(client.post(importUrl(c, p), "{}", "X-Tributary-Source", source, "X-Tributary-Position", "x".repeat(1001)),
-                400, 400, "X-Tributary-Position");
-        assertThat(rows(c)).isEqualTo(3);
 
         var all = client.get("/_api/tributary/positions");
         assertThat(all.status()).isEqualTo(200);
