@@ -3,6 +3,8 @@ package io.tributary.central;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.OnCamelContextStarted;
@@ -18,6 +20,8 @@ public class UnmatchedRequests implements OnCamelContextStarted {
 
     /** Shared by every path no route serves: scans of random paths are rate-limited as one. */
     static final String UNKNOWN_TEMPLATE = "<unknown>";
+    /** Compiled once per served path, not on every unknown request (scanners send many). */
+    private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
 
     private BasicAuthentication authentication;
     private RejectedRequests rejections;
@@ -63,13 +67,16 @@ public class UnmatchedRequests implements OnCamelContextStarted {
                     || methods.contains(ctx.request().method())) {
                 continue;
             }
-            String template = route.getPath();
-            String regex = Pattern.quote(template).replaceAll(":[A-Za-z0-9_]+", "\\\\E[^/]+\\\\Q");
-            if (Pattern.matches(regex, path)) {
+            if (PATTERNS.computeIfAbsent(route.getPath(), UnmatchedRequests::pattern).matcher(path).matches()) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** A route path as a pattern, its {@code :name} segments matching any one segment. */
+    private static Pattern pattern(String template) {
+        return Pattern.compile(Pattern.quote(template).replaceAll(":[A-Za-z0-9_]+", "\\\\E[^/]+\\\\Q"));
     }
 
     private void answer(RoutingContext ctx, ApiException error) {
