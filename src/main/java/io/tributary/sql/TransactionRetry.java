@@ -4,13 +4,15 @@ import java.sql.SQLException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
+import org.springframework.dao.DataAccessException;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs a unit of database work again when it failed only because a concurrent transaction collided
  * with it ({@link Dialect#isTransient}, {@link Dialect#isConcurrentCreation}). Between attempts it
  * waits a random 5 to {@code backoffStepMillis × attempt} ms, so colliding writers do not meet again
- * in step; a step of 0 runs again at once.
+ * in step; a step of 0 runs again at once. A failure counts by the {@link SQLException} behind it, also
+ * when Spring's {@link DataAccessException} wraps it.
  *
  * @param maxAttempts       runs in all, the first included; the last error is thrown after them
  * @param retryable         which errors a new run may get past; any other is thrown at once
@@ -33,8 +35,9 @@ public record TransactionRetry(int maxAttempts, Predicate<SQLException> retryabl
         for (int attempt = 1; ; attempt++) {
             try {
                 return work.run();
-            } catch (SQLException e) {
-                if (attempt >= maxAttempts || !retryable.test(e)) {
+            } catch (SQLException | DataAccessException e) {
+                SQLException cause = Jdbc.sqlCause(e);
+                if (attempt >= maxAttempts || cause == null || !retryable.test(cause)) {
                     throw e;
                 }
                 LOG.debug("Running {} again: attempt {} of {} collided with a concurrent transaction: {}",

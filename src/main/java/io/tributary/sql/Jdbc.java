@@ -1,0 +1,122 @@
+package io.tributary.sql;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionCallback;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The one way Tributary talks to a database: Spring's {@link JdbcTemplate} for statements (connections,
+ * statements and result sets are closed by it), {@link TransactionTemplate} for transactions, and
+ * {@link TransactionRetry} around a transaction that collided with a concurrent one. Inside
+ * {@link #transaction} every statement of the template runs on the transaction's connection.
+ */
+public final class Jdbc {
+
+    /** Rows per network round trip while a query streams (PostgreSQL streams only inside a transaction). */
+    public static final int FETCH_SIZE = 1000;
+    /** Keys per {@code IN (...)} list: well below every driver's parameter limit. */
+    public static final int IN_LIST_SIZE = 500;
+
+    private final DataSource dataSource;
+    private final JdbcTemplate template;
+    private final NamedParameterJdbcTemplate named;
+    private final TransactionTemplate transactions;
+    private final TransactionTemplate readOnly;
+    private final int maxAttempts;
+    private volatile Dialect dialect;
+
+    /** Runs a collided transaction up to 5 times. */
+    public Jdbc(DataSource dataSource) {
+        this(dataSource, 5);
+    }
+
+    public Jdbc(DataSource dataSource, int maxAttempts) {
+        this.dataSource = dataSource;
+        this.template = new JdbcTemplate(dataSource);
+        this.template.setFetchSize(FETCH_SIZE);
+        this.named = new NamedParameterJdbcTemplate(template);
+        DataSourceTransactionManager manager = new DataSourceTransactionManager(dataSource);
+        this.transactions = new TransactionTemplate(manager);
+        this.readOnly = new TransactionTemplate(manager);
+        this.readOnly.setReadOnly(true);
+        this.readOnly.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRED);
+        this.maxAttempts = Math.max(1, maxAttempts);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** The database's dialect, detected on first use (so a database that is down at start-up is not fatal). */
+    public Dialect dialect() {
+        Dialect d = dialect;
+        if (d == null) {
+            d = Dialect.of(dataSource);
+            dialect = d;
+        }
+        return d;
+    }
+
+    public JdbcTemplate template() {
+        return template;
+    }
+
+    /** Named parameters; a collection value expands to {@code IN (?, ?, ...)}. */
+    public NamedParameterJdbcTemplate named() {
+        return named;
+    }
+
+    /**
+     * {@code work} in one transaction, committed when it returns and rolled back when it throws; run again
+     * from the start when it collided with a concurrent transaction ({@link Dialect#isTransient}).
+     * {@code what} names the work in the error after the last attempt.
+     */
+    public <T> T transaction(String what, TransactionCallback<T> work) {
+        try {
+            return new TransactionRetry(maxAttempts, dialect()::isTransient, 20)
+                    .run(what, () -> transactions.execute(work));
+        } catch (SQLException e) {
+            throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A read in one read-only transaction: PostgreSQL streams a large result with a cursor only inside a
+     * transaction, and every statement in {@code work} sees the same data where the database gives
+     * transactions one snapshot.
+     */
+    public <T> T read(TransactionCallback<T> work) {
+        return readOnly.execute(work);
+    }
+
+    /** {@code action} for each consecutive piece of {@code items} of at most {@link #IN_LIST_SIZE}. */
+    public static <T> void inChunks(List<T> items, Consumer<List<T>> action) {
+        for (int from = 0; from < items.size(); from += IN_LIST_SIZE) {
+            action.accept(items.subList(from, Math.min(items.size(), from + IN_LIST_SIZE)));
+        }
+    }
+
+    /** The database's own message of a failed statement, without Spring's wrapping of the SQL text. */
+    public static String reason(DataAccessException e) {
+        Throwable cause = e.getMostSpecificCause();
+        return cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    }
+
+    /** The {@link SQLException} behind a failure, or null. */
+    public static SQLException sqlCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s) {
+                return s;
+            }
+        }
+        return null;
+    }
+}
