@@ -12,7 +12,7 @@ echo "-- top frames"
 awk '/stackTrace = \[/{getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); print}' "$samples" \
   | sort | uniq -c | sort -rn | head -"$n"
 echo "-- samples with the frame anywhere on the stack (by component)"
-for pattern in 'io.tributary.central.ImportBody' 'io.tributary.central.DocumentStore.text' 'io.tributary.central.DocumentStore.mergeOnPostgres' \
+for pattern in 'io.tributary.central.ImportBody' 'io.tributary.central.JdbcCollectionStore.text' 'io.tributary.central.JdbcCollectionStore.mergeOnPostgres' \
                'io.tributary.source.ChangeFeed' 'io.tributary.source.BatchDocuments' 'com.fasterxml.jackson' 'org.postgresql' \
                'org.apache.hc.' 'io.vertx' 'org.apache.camel.component.platform.http' 'java.util.zip' ; do
   c=$(awk -v p="$pattern" '/jdk.ExecutionSample/{if (hit) n++; hit=0} index($0, p){hit=1} END{if (hit) n++; print n+0}' "$samples")

@@ -1,5 +1,6 @@
 package io.tributary.central;
 
+import io.tributary.http.ApiException;
 import java.util.regex.Pattern;
 
 /**
@@ -24,7 +25,7 @@ public final class CollectionName {
             throw ApiException.badParameter("missing collection name: give " + source);
         }
         if (!COLLECTION.matcher(name).matches()) {
-            throw new ApiException(400, ApiException.ILLEGAL_NAME, "illegal name: collection '" + printable(name)
+            throw new ApiException(400, ApiException.ILLEGAL_NAME, "illegal name: collection '" + ApiException.printable(name)
                     + "' must start with a letter and contain only letters, digits, '_' and '-' (at most 256)");
         }
         return name;
@@ -35,22 +36,9 @@ public final class CollectionName {
             return SYSTEM_DATABASE;
         }
         if (!name.equals(SYSTEM_DATABASE) && !DATABASE.matcher(name).matches()) {
-            throw new ApiException(400, ApiException.DATABASE_NAME_INVALID, "database name invalid: '" + printable(name)
+            throw new ApiException(400, ApiException.DATABASE_NAME_INVALID, "database name invalid: '" + ApiException.printable(name)
                     + "' must start with a letter and contain only letters, digits, '_' and '-' (at most 64)");
         }
         return name;
-    }
-
-    /** Echo of a rejected name that cannot forge log lines or bloat the answer. */
-    public static String printable(String name) {
-        return printable(name, 80);
-    }
-
-    /** {@link #printable(String)} with another length limit, e.g. for log lines. */
-    public static String printable(String name, int maxLength) {
-        String shown = name.length() > maxLength ? name.substring(0, maxLength) + "..." : name;
-        StringBuilder b = new StringBuilder(shown.length());
-        shown.codePoints().forEach(c -> b.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c));
-        return b.toString();
     }
 }

@@ -1,8 +1,9 @@
 package io.tributary.central;
 
-import static io.tributary.central.ImportEndpoint.respond;
-import static io.tributary.central.RequestPath.database;
-import static io.tributary.central.RequestPath.parameter;
+import io.tributary.http.ApiException;
+import static io.tributary.http.JsonResponse.send;
+import static io.tributary.http.RequestPath.database;
+import static io.tributary.http.RequestPath.parameter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -31,13 +32,13 @@ public class DatabaseEndpoint {
         this.importEndpoint = importEndpoint;
     }
 
-    private DocumentStore store() {
+    private CollectionStore store() {
         return importEndpoint.store();
     }
 
     /** {@code GET /_api/version}. */
     public void version(Exchange exchange) {
-        respond(exchange.getMessage(), 200, Json.MAPPER.createObjectNode().put("server", "tributary")
+        send(exchange.getMessage(), 200, Json.MAPPER.createObjectNode().put("server", "tributary")
                 .put("version", API_VERSION).put("license", "community"));
     }
 
@@ -48,7 +49,7 @@ public class DatabaseEndpoint {
         ObjectNode answer = Json.MAPPER.createObjectNode().put("error", false).put("code", 200);
         answer.putObject("result").put("name", database).put("id", id(database, ""))
                 .put("isSystem", database.equals(CollectionName.SYSTEM_DATABASE)).put("path", "none");
-        respond(in, 200, answer);
+        send(in, 200, answer);
     }
 
     /** {@code GET /_api/collection}: there are no system collections to exclude. */
@@ -58,7 +59,7 @@ public class DatabaseEndpoint {
         ObjectNode answer = Json.MAPPER.createObjectNode().put("error", false).put("code", 200);
         ArrayNode result = answer.putArray("result");
         store().collections(database).forEach(name -> result.add(info(database, name)));
-        respond(in, 200, answer);
+        send(in, 200, answer);
     }
 
     /** {@code GET /_api/collection/{name}}: 404 with errorNum 1203 if it does not exist, which drivers read as "no". */
@@ -67,7 +68,7 @@ public class DatabaseEndpoint {
         String database = database(in);
         String name = collectionName(in);
         store().requireCollection(database, name);
-        respond(in, 200, info(database, name).put("error", false).put("code", 200));
+        send(in, 200, info(database, name).put("error", false).put("code", 200));
     }
 
     /** {@code GET /_api/collection/{name}/properties}. */
@@ -76,7 +77,7 @@ public class DatabaseEndpoint {
         String database = database(in);
         String name = collectionName(in);
         store().requireCollection(database, name);
-        respond(in, 200, properties(database, name));
+        send(in, 200, properties(database, name));
     }
 
     /** {@code GET /_api/collection/{name}/count}. */
@@ -84,7 +85,7 @@ public class DatabaseEndpoint {
         Message in = exchange.getMessage();
         String name = collectionName(in);
         long count = store().count(database(in), name);
-        respond(in, 200, Json.MAPPER.createObjectNode().put("name", name).put("count", count)
+        send(in, 200, Json.MAPPER.createObjectNode().put("name", name).put("count", count)
                 .put("error", false).put("code", 200));
     }
 
@@ -113,7 +114,7 @@ public class DatabaseEndpoint {
         if (!store().createCollection(database, name)) {
             throw new ApiException(409, ApiException.DUPLICATE_NAME, "duplicate name: collection '" + name + "' exists");
         }
-        respond(in, 200, properties(database, name));
+        send(in, 200, properties(database, name));
     }
 
     /** AQL and other ArangoDB APIs Tributary does not serve: 501 with errorNum 9 (not implemented). */
@@ -143,7 +144,7 @@ public class DatabaseEndpoint {
 
     /** A stable numeric id, as ArangoDB's are numeric strings: from the same hash as the collection's table. */
     private static String id(String database, String name) {
-        String table = DocumentStore.tableName(database, name);
+        String table = JdbcCollectionStore.tableName(database, name);
         return Long.toString(Long.parseLong(table.substring(table.length() - 12), 16));
     }
 }

@@ -1,8 +1,10 @@
 package io.tributary.central;
 
-import static io.tributary.central.ImportEndpoint.respond;
-import static io.tributary.central.RequestPath.database;
-import static io.tributary.central.RequestPath.parameter;
+import io.tributary.http.ApiException;
+import io.tributary.http.QueryString;
+import static io.tributary.http.JsonResponse.send;
+import static io.tributary.http.RequestPath.database;
+import static io.tributary.http.RequestPath.parameter;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,7 +26,7 @@ import org.apache.camel.Message;
 
 /**
  * ArangoDB's single-document API ({@code /_api/document/...}), called from
- * {@code routes/central-import.camel.yaml}. Writes go through the import path of {@link DocumentStore}
+ * {@code routes/central-import.camel.yaml}. Writes go through the import path of the {@link CollectionStore}
  * (an insert is an import with {@code onDuplicate} taken from {@code overwriteMode}), so every storage
  * rule, {@code versionAttribute} included, holds in one place.
  */
@@ -44,7 +46,7 @@ public class DocumentEndpoint {
         this.importEndpoint = importEndpoint;
     }
 
-    private DocumentStore store() {
+    private CollectionStore store() {
         return importEndpoint.store();
     }
 
@@ -52,7 +54,7 @@ public class DocumentEndpoint {
     public void read(Exchange exchange) {
         Message in = exchange.getMessage();
         ObjectNode document = stored(in);
-        respond(in, 200, document);
+        send(in, 200, document);
         in.setHeader("Etag", "\"" + document.get("_rev").asText() + "\"");
     }
 
@@ -60,7 +62,7 @@ public class DocumentEndpoint {
     public void exists(Exchange exchange) {
         Message in = exchange.getMessage();
         ObjectNode document = stored(in);
-        respond(in, 200, "");
+        send(in, 200, "");
         in.setHeader("Etag", "\"" + document.get("_rev").asText() + "\"");
     }
 
@@ -99,7 +101,7 @@ public class DocumentEndpoint {
         if (ImportRequest.bool(params, "returnOld") && !ImportRequest.bool(params, "silent")) {
             answer.set("old", withMeta(collection, old));
         }
-        respond(in, status(params), answer);
+        send(in, status(params), answer);
     }
 
     /**
@@ -137,7 +139,7 @@ public class DocumentEndpoint {
                 answer.add(withMeta(collection, document));
             }
         }
-        respond(in, 200, answer);
+        send(in, 200, answer);
         errorCodesHeader(in, errors);
     }
 
@@ -189,7 +191,7 @@ public class DocumentEndpoint {
                 answers.add(answer);
             }
         }
-        respond(in, status(params), many ? answers : answers.isEmpty() ? Json.MAPPER.createObjectNode() : answers.get(0));
+        send(in, status(params), many ? answers : answers.isEmpty() ? Json.MAPPER.createObjectNode() : answers.get(0));
         errorCodesHeader(in, errors);
     }
 
@@ -218,10 +220,10 @@ public class DocumentEndpoint {
         if (in.getHeader("If-Match") != null || in.getHeader("If-None-Match") != null) {
             throw ApiException.badParameter("If-Match and If-None-Match are not supported: Tributary keeps no revisions");
         }
-        Map<String, String> params = ImportRequest.queryParameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
+        Map<String, String> params = QueryString.parameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
         for (String name : params.keySet()) {
             if (!known.contains(name)) {
-                throw ApiException.badParameter("unknown or unsupported query parameter '" + CollectionName.printable(name)
+                throw ApiException.badParameter("unknown or unsupported query parameter '" + ApiException.printable(name)
                         + "'; known: " + String.join(", ", new TreeSet<>(known)));
             }
         }
@@ -240,7 +242,7 @@ public class DocumentEndpoint {
             case "replace" -> ImportRequest.OnDuplicate.REPLACE;
             case "update" -> ImportRequest.OnDuplicate.UPDATE;
             default -> throw ApiException.badParameter("parameter 'overwriteMode' must be one of ignore, replace, update,"
-                    + " conflict; got '" + CollectionName.printable(mode) + "'");
+                    + " conflict; got '" + ApiException.printable(mode) + "'");
         };
     }
 

@@ -1,5 +1,6 @@
 package io.tributary.central;
 
+import io.tributary.http.ApiException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -202,7 +203,7 @@ public final class ImportBody {
             }
             if (!seen.add(n.asText())) {
                 throw new ApiException(400, ApiException.CORRUPTED_JSON, "duplicate attribute name '"
-                        + CollectionName.printable(n.asText()) + "' in the first line (attribute names)");
+                        + ApiException.printable(n.asText()) + "' in the first line (attribute names)");
             }
         }
         return names;
@@ -293,7 +294,7 @@ public final class ImportBody {
             // as ArangoDB, whose parser checks attribute uniqueness: 400 with errorNum 600
             String name = reason.substring("Duplicate field '".length(), reason.lastIndexOf('\''));
             return new ApiException(400, ApiException.CORRUPTED_JSON, "duplicate attribute name '"
-                    + CollectionName.printable(name) + "' in " + where + at(e));
+                    + ApiException.printable(name) + "' in " + where + at(e));
         }
         if (reason.length() > 200) {
             reason = reason.substring(0, 200) + "...";

@@ -1,5 +1,11 @@
 package io.tributary.central;
 
+import io.tributary.http.ApiException;
+import io.tributary.http.BasicAuthentication;
+import io.tributary.http.RejectedRequests;
+import io.tributary.http.RequestPath;
+import static io.tributary.http.JsonResponse.send;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.json.Json;
@@ -8,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
 import java.util.Optional;
+import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Service;
@@ -16,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of the central endpoint, called from {@code routes/central-import.camel.yaml}: reads
- * the request, asks {@link DocumentStore}, and answers with ArangoDB's response and error bodies.
+ * the request, asks the {@link CollectionStore}, and answers with ArangoDB's response and error bodies.
  */
 public class ImportEndpoint implements Service {
 
@@ -25,12 +32,12 @@ public class ImportEndpoint implements Service {
     /** arangod reads this one content type as VelocyPack, which Tributary does not speak. */
     private static final String VELOCYPACK = "application/x-velocypack";
 
-    private DocumentStore store;
+    private CollectionStore store;
     private long maxBodyBytes = 64L * 1024 * 1024;
     private DocumentLimit documentLimit = new DocumentLimit(DocumentLimit.DEFAULT_MAX_BYTES);
     private RejectedRequests rejections;
 
-    public void setStore(DocumentStore store) {
+    public void setStore(CollectionStore store) {
         this.store = store;
     }
 
@@ -42,7 +49,7 @@ public class ImportEndpoint implements Service {
         this.rejections = rejections;
     }
 
-    DocumentStore store() {
+    CollectionStore store() {
         return store;
     }
 
@@ -58,12 +65,12 @@ public class ImportEndpoint implements Service {
     /** Started by the routes that use it; prepares the store's tables so the first request does not pay for it. */
     @Override
     public void start() {
-        store.start();
+        ServiceHelper.startService(store);
     }
 
     @Override
     public void stop() {
-        store.stop();
+        ServiceHelper.stopService(store);
     }
 
     /** {@code POST [/_db/{database}]/_api/import}. */
@@ -84,7 +91,7 @@ public class ImportEndpoint implements Service {
             ArrayNode details = answer.putArray("details");
             result.details().forEach(details::add);
         }
-        respond(in, 201, answer);
+        send(in, 201, answer);
     }
 
     /** {@code GET /_api/tributary/positions}. */
@@ -92,7 +99,7 @@ public class ImportEndpoint implements Service {
         ObjectNode answer = Json.MAPPER.createObjectNode().put("error", false).put("code", 200);
         ArrayNode list = answer.putArray("positions");
         store.positions().forEach(p -> list.addObject().put("source", p.source()).put("position", p.position()));
-        respond(exchange.getMessage(), 200, answer);
+        send(exchange.getMessage(), 200, answer);
     }
 
     /** {@code GET /_api/tributary/positions/{source}}. */
@@ -102,7 +109,7 @@ public class ImportEndpoint implements Service {
         Optional<SourcePosition> p = store.position(source);
         SourcePosition found = p.orElseThrow(() -> new ApiException(404, ApiException.NOT_FOUND,
                 "no position recorded for source '" + source + "'"));
-        respond(in, 200, Json.MAPPER.createObjectNode().put("source", found.source()).put("position", found.position()));
+        send(in, 200, Json.MAPPER.createObjectNode().put("source", found.source()).put("position", found.position()));
     }
 
     /** {@code PUT /_api/tributary/sources/{source}}: 201 when new, 200 when confirmed or updated, 409 on a collision. */
@@ -122,7 +129,7 @@ public class ImportEndpoint implements Service {
         ObjectNode answer = Json.MAPPER.createObjectNode().put("error", false).put("code", status)
                 .put("result", outcome.name().toLowerCase(Locale.ROOT));
         answer.set("source", registration.toJson());
-        respond(in, status, answer);
+        send(in, status, answer);
     }
 
     /** {@code GET /_api/tributary/sources}. */
@@ -130,7 +137,7 @@ public class ImportEndpoint implements Service {
         ObjectNode answer = Json.MAPPER.createObjectNode().put("error", false).put("code", 200);
         ArrayNode list = answer.putArray("sources");
         store.sources().forEach(r -> list.add(r.toJson()));
-        respond(exchange.getMessage(), 200, answer);
+        send(exchange.getMessage(), 200, answer);
     }
 
     /** {@code GET /_api/tributary/sources/{source}}. */
@@ -139,7 +146,7 @@ public class ImportEndpoint implements Service {
         String source = SourcePosition.requireSource(RequestPath.parameter(in, "source"));
         SourceRegistration found = store.source(source).orElseThrow(() -> new ApiException(404, ApiException.NOT_FOUND,
                 "no source registered as '" + source + "'"));
-        respond(in, 200, found.toJson());
+        send(in, 200, found.toJson());
     }
 
     /**
@@ -152,7 +159,7 @@ public class ImportEndpoint implements Service {
         if (!store.deregister(source)) {
             throw new ApiException(404, ApiException.NOT_FOUND, "no source registered as '" + source + "'");
         }
-        respond(in, 200, Json.MAPPER.createObjectNode().put("error", false).put("code", 200).put("source", source)
+        send(in, 200, Json.MAPPER.createObjectNode().put("error", false).put("code", 200).put("source", source)
                 .put("result", "deleted"));
     }
 
@@ -173,7 +180,7 @@ public class ImportEndpoint implements Service {
         if (rejections != null) {
             rejections.rejected(method, RequestPath.template(exchange), path, api);
         }
-        respond(in, api.status(), api.body());
+        send(in, api.status(), api.body());
         if (api.status() == 401) {
             in.setHeader("WWW-Authenticate", BasicAuthentication.CHALLENGE);
         }
@@ -210,24 +217,5 @@ public class ImportEndpoint implements Service {
     private ApiException tooLarge() {
         return new ApiException(413, 413, "request body exceeds the limit of " + maxBodyBytes
                 + " bytes (tributary.central.max-body-bytes); send smaller batches");
-    }
-
-    /**
-     * Replaces all headers, so no request header (Authorization included) is echoed into the response.
-     * An answer to HEAD has no body: Vert.x would send it, and a client reusing the connection would
-     * read it as the start of the next response.
-     */
-    public static void respond(Message in, int status, Object body) {
-        String text;
-        try {
-            text = "HEAD".equals(in.getHeader(Exchange.HTTP_METHOD, String.class)) ? ""
-                    : body instanceof String s ? s : Json.MAPPER.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        in.getHeaders().clear();
-        in.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        in.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
-        in.setBody(text);
     }
 }

@@ -1,5 +1,7 @@
 package io.tributary.central;
 
+import io.tributary.http.ApiException;
+import io.tributary.http.QueryString;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -38,10 +40,10 @@ public final class ImportRequest {
     }
 
     public static ImportRequest parse(String rawQuery) {
-        Map<String, String> params = queryParameters(rawQuery);
+        Map<String, String> params = QueryString.parameters(rawQuery);
         for (String name : params.keySet()) {
             if (!PARAMETERS.contains(name)) {
-                throw ApiException.badParameter("unknown query parameter '" + CollectionName.printable(name)
+                throw ApiException.badParameter("unknown query parameter '" + ApiException.printable(name)
                         + "'; known: " + String.join(", ", new java.util.TreeSet<>(PARAMETERS)));
             }
         }
@@ -58,7 +60,7 @@ public final class ImportRequest {
         String collectionType = params.get("createCollectionType");
         if (collectionType != null && !collectionType.equals("document")) {
             throw ApiException.badParameter("parameter 'createCollectionType' must be 'document'"
-                    + " (edge collections are not supported), got '" + CollectionName.printable(collectionType) + "'");
+                    + " (edge collections are not supported), got '" + ApiException.printable(collectionType) + "'");
         }
         r.fromPrefix = prefix(params, "fromPrefix");
         r.toPrefix = prefix(params, "toPrefix");
@@ -88,34 +90,6 @@ public final class ImportRequest {
         return name;
     }
 
-    /** Decoded parameters of a raw query string; each name at most once. */
-    public static Map<String, String> queryParameters(String rawQuery) {
-        Map<String, String> params = new HashMap<>();
-        if (rawQuery == null || rawQuery.isEmpty()) {
-            return params;
-        }
-        for (String pair : rawQuery.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            if (params.put(name, value) != null) {
-                throw ApiException.badParameter("query parameter '" + CollectionName.printable(name) + "' given more than once");
-            }
-        }
-        return params;
-    }
-
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badParameter("malformed percent-encoding in query string");
-        }
-    }
-
     static boolean bool(Map<String, String> params, String name) {
         String v = params.get(name);
         if (v == null) {
@@ -125,7 +99,7 @@ public final class ImportRequest {
             case "true", "yes", "on", "1" -> true;
             case "false", "no", "off", "0" -> false;
             default -> throw ApiException.badParameter("parameter '" + name + "' must be a boolean (true or false), got '"
-                    + CollectionName.printable(v) + "'");
+                    + ApiException.printable(v) + "'");
         };
     }
 
@@ -143,7 +117,7 @@ public final class ImportRequest {
             case "array", "list" -> Type.ARRAY;
             case "auto" -> Type.AUTO;
             default -> throw ApiException.badParameter("parameter 'type' must be one of documents, array, list, auto,"
-                    + " or absent or empty for headers and values; got '" + CollectionName.printable(v) + "'");
+                    + " or absent or empty for headers and values; got '" + ApiException.printable(v) + "'");
         };
     }
 
@@ -157,7 +131,7 @@ public final class ImportRequest {
             case "replace" -> OnDuplicate.REPLACE;
             case "ignore" -> OnDuplicate.IGNORE;
             default -> throw ApiException.badParameter("parameter 'onDuplicate' must be one of error, update, replace,"
-                    + " ignore; got '" + CollectionName.printable(v) + "'");
+                    + " ignore; got '" + ApiException.printable(v) + "'");
         };
     }
 

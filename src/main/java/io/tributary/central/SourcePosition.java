@@ -1,5 +1,6 @@
 package io.tributary.central;
 
+import io.tributary.http.ApiException;
 import java.util.regex.Pattern;
 
 /**
@@ -27,7 +28,7 @@ public record SourcePosition(String source, String position) {
 
     public static String requireSource(String source) {
         if (source == null || !SOURCE.matcher(source).matches()) {
-            throw ApiException.badParameter("invalid source id '" + CollectionName.printable(String.valueOf(source))
+            throw ApiException.badParameter("invalid source id '" + ApiException.printable(String.valueOf(source))
                     + "': use 1 to 200 of A-Z a-z 0-9 _ . : -");
         }
         return source;

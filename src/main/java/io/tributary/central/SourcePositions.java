@@ -26,7 +26,7 @@ final class SourcePositions {
     }
 
     void createTable(Connection c) throws SQLException {
-        DocumentStore.createIdempotently(c, dialect, "CREATE TABLE IF NOT EXISTS " + table + " (source "
+        JdbcCollectionStore.createIdempotently(c, dialect, "CREATE TABLE IF NOT EXISTS " + table + " (source "
                 + dialect.asciiKeyType(200) + " NOT NULL PRIMARY KEY,"
                 + " position VARCHAR(" + SourcePosition.MAX_POSITION_CHARS + ") NOT NULL,"
                 + " updated_at TIMESTAMP NOT NULL)" + dialect.tableOptions());

@@ -1,5 +1,6 @@
 package io.tributary.central;
 
+import io.tributary.http.ApiException;
 import io.tributary.sql.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,7 +29,7 @@ final class SourceRegistry {
     }
 
     void createTable(Connection c) throws SQLException {
-        DocumentStore.createIdempotently(c, dialect, "CREATE TABLE IF NOT EXISTS " + TABLE + " (source "
+        JdbcCollectionStore.createIdempotently(c, dialect, "CREATE TABLE IF NOT EXISTS " + TABLE + " (source "
                 + dialect.asciiKeyType(200) + " NOT NULL PRIMARY KEY, fingerprint " + dialect.asciiKeyType(64) + " NOT NULL,"
                 + " origin VARCHAR(" + SourceRegistration.MAX_ORIGIN_CHARS + ") NOT NULL,"
                 + " database_name " + dialect.asciiKeyType(64) + " NOT NULL, collection_name " + dialect.asciiKeyType(256)

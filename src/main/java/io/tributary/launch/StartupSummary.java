@@ -1,6 +1,6 @@
 package io.tributary.launch;
 
-import io.tributary.central.BasicAuthentication;
+import io.tributary.http.BasicAuthentication;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.camel.CamelContext;

@@ -1,5 +1,7 @@
 package io.tributary.sync;
 
+import io.tributary.keyrange.KeyHash;
+import io.tributary.keyrange.KeyRanges;
 import java.util.List;
 
 /**
@@ -9,7 +11,7 @@ import java.util.List;
  */
 public final class KeyHashCursor {
 
-    private final SyncSource side;
+    private final KeyRanges side;
     private final String upTo;
     private final int pageSize;
     private final SyncControl control;
@@ -18,7 +20,7 @@ public final class KeyHashCursor {
     private int next;
     private boolean exhausted;
 
-    public KeyHashCursor(SyncSource side, String after, String upTo, int pageSize, SyncControl control) {
+    public KeyHashCursor(KeyRanges side, String after, String upTo, int pageSize, SyncControl control) {
         this.side = side;
         this.after = after;
         this.upTo = upTo;

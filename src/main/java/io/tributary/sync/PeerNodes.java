@@ -1,6 +1,6 @@
 package io.tributary.sync;
 
-import io.tributary.central.ApiException;
+import io.tributary.http.ApiException;
 import java.net.URI;
 import java.util.LinkedHashSet;
 import java.util.Locale;

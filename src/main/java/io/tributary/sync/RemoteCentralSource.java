@@ -1,5 +1,9 @@
 package io.tributary.sync;
 
+import io.tributary.keyrange.KeyChunk;
+import io.tributary.keyrange.KeyHash;
+import io.tributary.keyrange.KeyRanges;
+import io.tributary.keyrange.VersionedDocument;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,7 +31,7 @@ import javax.net.ssl.SSLException;
  * this class, so it lives here rather than in a route. Every request is bounded by the sync's remaining
  * wait time and abandoned when the sync is cancelled.
  */
-public final class RemoteCentralSource implements SyncSource {
+public final class RemoteCentralSource implements KeyRanges {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -99,8 +103,8 @@ public final class RemoteCentralSource implements SyncSource {
     }
 
     @Override
-    public List<SyncDocument> documents(List<String> keys) {
-        List<SyncDocument> docs = new ArrayList<>();
+    public List<VersionedDocument> documents(List<String> keys) {
+        List<VersionedDocument> docs = new ArrayList<>();
         for (int from = 0; from < keys.size(); from += SyncSourceEndpoint.MAX_KEYS) {
             List<String> wanted = new ArrayList<>(keys.subList(from, Math.min(keys.size(), from + SyncSourceEndpoint.MAX_KEYS)));
             while (!wanted.isEmpty()) {
@@ -108,7 +112,7 @@ public final class RemoteCentralSource implements SyncSource {
                 ArrayNode list = body.putArray("keys");
                 wanted.forEach(list::add);
                 JsonNode answer = post(body);
-                List<SyncDocument> got = read(answer);
+                List<VersionedDocument> got = read(answer);
                 docs.addAll(got);
                 if (!answer.path("hasMore").asBoolean(false) || got.isEmpty()) {
                     break;
@@ -124,7 +128,7 @@ public final class RemoteCentralSource implements SyncSource {
 
     /** The next documents in key order; fewer than {@code limit} when the source cut its answer short by size. */
     @Override
-    public List<SyncDocument> page(String after, int limit) {
+    public List<VersionedDocument> page(String after, int limit) {
         ObjectNode body = Json.MAPPER.createObjectNode().put("limit", limit);
         if (after != null) {
             body.put("after", after);
@@ -142,11 +146,11 @@ public final class RemoteCentralSource implements SyncSource {
         return sent.get();
     }
 
-    private static List<SyncDocument> read(JsonNode answer) {
-        List<SyncDocument> docs = new ArrayList<>();
+    private static List<VersionedDocument> read(JsonNode answer) {
+        List<VersionedDocument> docs = new ArrayList<>();
         for (JsonNode d : answer.path("documents")) {
             JsonNode version = d.get("_version");
-            docs.add(new SyncDocument(d.path("_key").asText(),
+            docs.add(new VersionedDocument(d.path("_key").asText(),
                     version == null || version.isNull() ? null : version.bigIntegerValue(), d.path("doc").toString()));
         }
         return docs;

@@ -1,6 +1,6 @@
 package io.tributary.sync;
 
-import io.tributary.central.ApiException;
+import io.tributary.http.ApiException;
 import io.tributary.sql.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;

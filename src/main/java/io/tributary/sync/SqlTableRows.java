@@ -1,5 +1,8 @@
 package io.tributary.sync;
 
+import io.tributary.keyrange.ByteKeyOrder;
+import io.tributary.keyrange.RowShape;
+import io.tributary.keyrange.VersionedDocument;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.DocumentKey;
@@ -143,7 +146,7 @@ final class SqlTableRows implements RowShape {
                 doc.set(names[i], Json.MAPPER.valueToTree(values[i]));
             }
             try {
-                return new SyncDocument(key, null, Json.MAPPER.writeValueAsString(doc));
+                return new VersionedDocument(key, null, Json.MAPPER.writeValueAsString(doc));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }

@@ -4,8 +4,8 @@ import io.tributary.cli.CommandLineArguments;
 import io.tributary.cli.CommandLineTool;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
-import io.tributary.central.ApiException;
-import io.tributary.central.DocumentStore;
+import io.tributary.http.ApiException;
+import io.tributary.central.CollectionStore;
 import io.tributary.json.Json;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -64,9 +64,7 @@ public final class SyncCommand {
                     env(env, o.get("target-jdbc-password-env")));
             DataSource source = o.containsKey("source-jdbc-url") ? open(opened, o.get("source-jdbc-url"),
                     o.get("source-jdbc-user"), env(env, o.get("source-jdbc-password-env"))) : null;
-            DocumentStore store = new DocumentStore();
-            store.setDataSource(target);
-            store.start();
+            CollectionStore store = CollectionStore.onJdbc(target);
             SyncReport report = new SyncTask(spec, store, name -> "source".equals(name) ? source : null, 0,
                     maxDeleteFraction).run(new SyncControl(spec.maxWaitSeconds));
             ObjectNode result = spec.toJson().put("status", "succeeded");

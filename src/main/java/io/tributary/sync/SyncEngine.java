@@ -1,5 +1,11 @@
 package io.tributary.sync;
 
+import io.tributary.central.StoredCollection;
+import io.tributary.keyrange.JdbcKeyRanges;
+import io.tributary.keyrange.KeyChunk;
+import io.tributary.keyrange.KeyHash;
+import io.tributary.keyrange.KeyRanges;
+import io.tributary.keyrange.VersionedDocument;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -8,7 +14,7 @@ import java.util.stream.Collectors;
  * One sync of a source into a central collection.
  *
  * <p><b>Full</b>: pages of the source, in key order, go into a staging table; one transaction then makes
- * the collection equal to it ({@link CollectionTarget#swap()}).
+ * the collection equal to it ({@link StoredCollection#swap}).
  *
  * <p><b>Incremental</b>: the source cuts its keys into chunks and sends a hash per chunk; the target hashes
  * the same key ranges. Equal ranges are done. A differing range is cut again into {@code fanout} smaller
@@ -23,8 +29,8 @@ public final class SyncEngine {
         public static final Sizes DEFAULT = new Sizes(1000, 50, 16, 64, 1000);
     }
 
-    private final SyncSource source;
-    private final CollectionTarget target;
+    private final KeyRanges source;
+    private final StoredCollection target;
     private final JdbcKeyRanges targetRanges;
     private final SyncControl control;
     private final Sizes sizes;
@@ -36,12 +42,12 @@ public final class SyncEngine {
     private long sourceRowsCompared;
 
     /** With the default delete limit and no mass delete allowed. */
-    public SyncEngine(SyncSource source, CollectionTarget target, SyncControl control, Sizes sizes) {
+    public SyncEngine(KeyRanges source, StoredCollection target, SyncControl control, Sizes sizes) {
         this(source, target, control, sizes, DeleteLimit.DEFAULT);
     }
 
     /** @param target null: the target collection does not exist yet, which only a dry run accepts */
-    public SyncEngine(SyncSource source, CollectionTarget target, SyncControl control, Sizes sizes,
+    public SyncEngine(KeyRanges source, StoredCollection target, SyncControl control, Sizes sizes,
                       DeleteLimit deleteLimit) {
         this.source = source;
         this.target = target;
@@ -107,7 +113,7 @@ public final class SyncEngine {
             String after = null;
             while (true) {
                 control.check();
-                List<SyncDocument> page = source.page(after, sizes.batchSize());
+                List<VersionedDocument> page = source.page(after, sizes.batchSize());
                 if (page.isEmpty()) {
                     break;
                 }
@@ -118,10 +124,12 @@ public final class SyncEngine {
                 // a short page is not the end: a remote source cuts pages of large documents short by size
             }
             control.check();
-            CollectionTarget.Swapped swapped = target.swap(deleteLimit, staged == 0);
-            report.rowsDeleted = swapped.deleted();
-            report.rowsTransferred = swapped.replaced() + swapped.inserted();
-            report.rowsKeptNewer = staged - report.rowsTransferred;
+            boolean sourceEmpty = staged == 0;
+            report.add(target.swap((deleting, before) -> {
+                if (deleteLimit.exceeded(deleting, before, sourceEmpty)) {
+                    throw deleteLimit.refusal(deleting, before, sourceEmpty, "nothing was changed");
+                }
+            }));
         } finally {
             target.dropStaging();
         }
@@ -137,8 +145,8 @@ public final class SyncEngine {
             diff.close();
         }
         if (!incremental) {
-            // a full copy writes every source row except those the target keeps as newer
-            report.rowsTransferred = sourceRowsCompared - report.rowsKeptNewer;
+            // a full copy finds every row of an equal range or key hash as it is already
+            report.rowsUnchanged += sourceRowsCompared - diff.fetched;
         }
     }
 
@@ -262,6 +270,8 @@ public final class SyncEngine {
         private final List<String> delete = new ArrayList<>();
         private long deleting;
         private boolean spooling;
+        /** Rows fetched from the source to be written: the others compared equal. */
+        private long fetched;
 
         Differences(boolean dryRun) {
             this.dryRun = dryRun;
@@ -320,10 +330,9 @@ public final class SyncEngine {
                 return;
             }
             control.check();
-            CollectionTarget.Written w = dryRun ? target.wouldUpsert(source.documents(fetch))
-                    : target.upsert(source.documents(fetch));
-            report.rowsTransferred += w.written();
-            report.rowsKeptNewer += w.keptNewer();
+            List<VersionedDocument> docs = source.documents(fetch);
+            fetched += docs.size();
+            report.add(dryRun ? target.wouldUpsert(docs) : target.upsert(docs));
             fetch.clear();
         }
 
@@ -354,13 +363,11 @@ public final class SyncEngine {
                     return;
                 }
                 after = keys.get(keys.size() - 1);
-                List<SyncDocument> back = source.documents(keys);
+                List<VersionedDocument> back = source.documents(keys);
                 if (!back.isEmpty()) {
                     keys = new ArrayList<>(keys);
-                    keys.removeAll(back.stream().map(SyncDocument::key).collect(Collectors.toSet()));
-                    CollectionTarget.Written w = target.upsert(back);
-                    report.rowsTransferred += w.written();
-                    report.rowsKeptNewer += w.keptNewer();
+                    keys.removeAll(back.stream().map(VersionedDocument::key).collect(Collectors.toSet()));
+                    report.add(target.upsert(back));
                 }
                 report.rowsDeleted += target.delete(keys);
             }
@@ -368,7 +375,7 @@ public final class SyncEngine {
     }
 
     /** Twice a batch per request: a whole chunk of the default size, plus target extras, in one request. */
-    private KeyHashCursor keyCursor(SyncSource side, String after, String upTo) {
+    private KeyHashCursor keyCursor(KeyRanges side, String after, String upTo) {
         return new KeyHashCursor(side, after, upTo, Math.min(SyncSourceEndpoint.MAX_KEYS, 2 * sizes.batchSize()), control);
     }
 }

@@ -1,10 +1,12 @@
 package io.tributary.sync;
 
+import io.tributary.http.JsonResponse;
+import io.tributary.http.QueryString;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.central.ApiException;
+import io.tributary.http.ApiException;
 import io.tributary.central.ImportEndpoint;
 import io.tributary.central.ImportRequest;
-import io.tributary.central.RequestPath;
+import io.tributary.http.RequestPath;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
@@ -25,17 +27,17 @@ public class SyncJobEndpoint {
     public void jobs(Exchange exchange) throws InterruptedException {
         Message in = exchange.getMessage();
         if ("GET".equals(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
-            ImportEndpoint.respond(in, 200, jobs.list());
+            JsonResponse.send(in, 200, jobs.list());
             return;
         }
-        Map<String, String> q = ImportRequest.queryParameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
+        Map<String, String> q = QueryString.parameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
         SyncSpec spec = SyncSpec.parse(in.getBody(String.class));
         if (spec.blocking() || "true".equalsIgnoreCase(q.get("wait"))) {
-            ImportEndpoint.respond(in, 200, jobs.submitAndWait(spec));
+            JsonResponse.send(in, 200, jobs.submitAndWait(spec));
             return;
         }
         ObjectNode view = jobs.submit(spec);
-        ImportEndpoint.respond(in, 202, view);
+        JsonResponse.send(in, 202, view);
     }
 
     /** {@code GET /api/sync/jobs/{id}} shows a job; {@code DELETE} cancels it. */
@@ -48,6 +50,6 @@ public class SyncJobEndpoint {
         boolean cancel = "DELETE".equals(in.getHeader(Exchange.HTTP_METHOD, String.class));
         ObjectNode view = (cancel ? jobs.cancel(id) : jobs.find(id))
                 .orElseThrow(() -> new ApiException(404, ApiException.NOT_FOUND, "no such sync job: " + id));
-        ImportEndpoint.respond(in, 200, view);
+        JsonResponse.send(in, 200, view);
     }
 }

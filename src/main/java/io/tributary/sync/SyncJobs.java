@@ -2,8 +2,8 @@ package io.tributary.sync;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.central.ApiException;
-import io.tributary.central.DocumentStore;
+import io.tributary.http.ApiException;
+import io.tributary.central.CollectionStore;
 import io.tributary.json.Json;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +32,8 @@ public class SyncJobs implements Service, CamelContextAware {
     /** How often the progress of running jobs is written to the job table. */
     private static final long CHECKPOINT_SECONDS = 2;
 
-    private DocumentStore store;
+    private CollectionStore store;
+    private DataSource dataSource;
     private CamelContext camelContext;
     private int threads = 2;
     private int serverPort;
@@ -47,8 +48,13 @@ public class SyncJobs implements Service, CamelContextAware {
     private volatile boolean stopping;
     private final Map<String, String> busyTargets = new ConcurrentHashMap<>();
 
-    public void setStore(DocumentStore store) {
+    public void setStore(CollectionStore store) {
         this.store = store;
+    }
+
+    /** The database of the job table (the central store's). */
+    public void setDataSource(DataSource dataSource) {
+        this.dataSource = dataSource;
     }
 
     /** How many syncs run at the same time; more wait for a free thread (their maximum wait time runs). */
@@ -96,7 +102,7 @@ public class SyncJobs implements Service, CamelContextAware {
         if (executor != null) {
             return;
         }
-        table = new SyncJobTable(store.dataSource());
+        table = new SyncJobTable(dataSource);
         int interrupted = table.open();
         if (interrupted > 0) {
             LOG.warn("{} sync job(s) were running when Tributary stopped; marked failed: interrupted", interrupted);

@@ -1,7 +1,10 @@
 package io.tributary.sync;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.central.StoredCollection;
 import io.tributary.json.Json;
+import java.util.ArrayList;
+import java.util.List;
 
 /** What one sync did (or, in a dry run, would do). */
 public final class SyncReport {
@@ -18,12 +21,40 @@ public final class SyncReport {
     long rowsDeleted;
     /** Target rows left alone because their version was newer than the source's. */
     long rowsKeptNewer;
+    /** Source rows with the target's version and the same content: already there, not written. */
+    long rowsUnchanged;
+    /** Source rows with the target's version but different content: not written, named in {@link #conflictKeys}. */
+    long conflicts;
+    /** The first conflicting keys. */
+    final List<String> conflictKeys = new ArrayList<>();
     long rowsTotal;
     /** Dry run: a real run would be refused as a mass delete (see {@link DeleteLimit}). */
     boolean massDelete;
     long bytesReceived;
     long bytesSent;
     long durationMillis;
+
+    /** Adds what one write into the target did. */
+    void add(StoredCollection.Written w) {
+        rowsTransferred += w.written();
+        rowsDeleted += w.deleted();
+        rowsKeptNewer += w.keptNewer();
+        rowsUnchanged += w.unchanged();
+        conflicts += w.conflicts();
+        for (String key : w.conflictKeys()) {
+            if (conflictKeys.size() < StoredCollection.Written.CONFLICT_KEYS) {
+                conflictKeys.add(key);
+            }
+        }
+    }
+
+    public long conflicts() {
+        return conflicts;
+    }
+
+    public long rowsUnchanged() {
+        return rowsUnchanged;
+    }
 
     public long chunksCompared() {
         return chunksCompared;
@@ -50,12 +81,15 @@ public final class SyncReport {
     }
 
     public ObjectNode toJson() {
-        return Json.MAPPER.createObjectNode()
+        ObjectNode json = Json.MAPPER.createObjectNode()
                 .put("incremental", incremental).put("dryRun", dryRun)
                 .put("chunksCompared", chunksCompared).put("chunksDiffering", chunksDiffering)
                 .put("rowsTransferred", rowsTransferred).put("rowsDeleted", rowsDeleted)
-                .put("rowsKeptNewer", rowsKeptNewer).put("rowsTotal", rowsTotal).put("massDelete", massDelete)
+                .put("rowsKeptNewer", rowsKeptNewer).put("rowsUnchanged", rowsUnchanged).put("conflicts", conflicts)
+                .put("rowsTotal", rowsTotal).put("massDelete", massDelete)
                 .put("bytesReceived", bytesReceived).put("bytesSent", bytesSent)
                 .put("durationMillis", durationMillis);
+        json.putPOJO("conflictKeys", conflictKeys);
+        return json;
     }
 }

@@ -1,21 +1,26 @@
 package io.tributary.sync;
 
+import io.tributary.http.JsonResponse;
+import io.tributary.http.QueryString;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tributary.central.ApiException;
+import io.tributary.http.ApiException;
 import io.tributary.central.CollectionName;
 import io.tributary.central.DocumentKey;
-import io.tributary.central.DocumentStore;
+import io.tributary.central.CollectionStore;
 import io.tributary.central.ImportEndpoint;
 import io.tributary.central.ImportRequest;
-import io.tributary.central.RequestPath;
+import io.tributary.http.RequestPath;
 import io.tributary.json.Json;
+import io.tributary.keyrange.JdbcKeyRanges;
+import io.tributary.keyrange.KeyChunk;
+import io.tributary.keyrange.KeyHash;
+import io.tributary.keyrange.VersionedDocument;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -25,9 +30,6 @@ import org.apache.camel.Message;
  * documents by key or by page. Every request is one bounded read; the caller paginates by key.
  */
 public class SyncSourceEndpoint {
-
-    /** Per collection table, how its keys are ordered (inspecting the column's collation costs a query). */
-    private final Map<String, CollectionRows> rowsByTable = new ConcurrentHashMap<>();
 
     /** Upper bounds per request, so one request cannot make the node read or hold unbounded data. */
     static final int MAX_KEYS = 10_000;
@@ -39,16 +41,16 @@ public class SyncSourceEndpoint {
      */
     static final long MAX_ANSWER_CHARS = 16L * 1024 * 1024;
 
-    private DocumentStore store;
+    private CollectionStore store;
 
-    public void setStore(DocumentStore store) {
+    public void setStore(CollectionStore store) {
         this.store = store;
     }
 
     /** {@code GET .../_api/tributary/sync/{collection}/ranges?after=&upTo=&chunkSize=&chunks=}. */
     public void ranges(Exchange exchange) {
         Message in = exchange.getMessage();
-        Map<String, String> q = ImportRequest.queryParameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
+        Map<String, String> q = QueryString.parameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
         int chunkSize = number(q, "chunkSize", 1000, 1, MAX_KEYS);
         int chunks = number(q, "chunks", 100, 1, 10_000);
         if ((long) chunkSize * chunks > MAX_RANGE_ROWS) {
@@ -72,7 +74,7 @@ public class SyncSourceEndpoint {
     /** {@code GET .../_api/tributary/sync/{collection}/keys?after=&upTo=&limit=}: {@code [[key, hash], ...]}. */
     public void keys(Exchange exchange) {
         Message in = exchange.getMessage();
-        Map<String, String> q = ImportRequest.queryParameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
+        Map<String, String> q = QueryString.parameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
         List<KeyHash> list = hashed(source(in), q).keyHashes(key(q, "after"), key(q, "upTo"), number(q, "limit", 1000, 1, MAX_KEYS));
         respond(in, g -> {
             g.writeStringField("hash", q.getOrDefault("hash", "version"));
@@ -124,7 +126,7 @@ public class SyncSourceEndpoint {
         }
         respond(in, g -> {
             g.writeArrayFieldStart("documents");
-            for (SyncDocument d : docs.docs()) {
+            for (VersionedDocument d : docs.docs()) {
                 g.writeStartObject();
                 g.writeStringField("_key", d.key());
                 if (d.version() == null) {
@@ -146,9 +148,8 @@ public class SyncSourceEndpoint {
 
     private JdbcKeyRanges source(Message in) {
         String collection = CollectionName.requireCollection(RequestPath.parameter(in, "collection"), "it in the path");
-        // looked up per request, so a missing collection is still a 404; its key ordering is inspected once
-        DocumentStore.CollectionTable t = store.collectionTable(RequestPath.database(in), collection, false);
-        return new JdbcKeyRanges(store.dataSource(), rowsByTable.computeIfAbsent(t.table(), table -> CollectionRows.of(t)));
+        // looked up per request, so a missing collection is still a 404
+        return store.collection(RequestPath.database(in), collection, false).ranges();
     }
 
     /** {@code hash=content}: hash rows by content even where they carry a version (a source's verify). */
@@ -202,6 +203,6 @@ public class SyncSourceEndpoint {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        ImportEndpoint.respond(in, 200, out.toString());
+        JsonResponse.send(in, 200, out.toString());
     }
 }

@@ -2,7 +2,7 @@ package io.tributary.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.central.ApiException;
+import io.tributary.http.ApiException;
 import io.tributary.central.CollectionName;
 import io.tributary.json.Json;
 import io.tributary.sql.SqlIdentifier;
@@ -101,7 +101,7 @@ public final class SyncSpec {
     private static void requireKnown(JsonNode node, Set<String> known, String prefix) {
         node.fieldNames().forEachRemaining(name -> {
             if (!known.contains(name)) {
-                throw ApiException.badParameter("unknown field '" + prefix + CollectionName.printable(name) + "'");
+                throw ApiException.badParameter("unknown field '" + prefix + ApiException.printable(name) + "'");
             }
         });
     }

@@ -1,7 +1,10 @@
 package io.tributary.sync;
 
-import io.tributary.central.ApiException;
-import io.tributary.central.DocumentStore;
+import io.tributary.http.ApiException;
+import io.tributary.central.CollectionStore;
+import io.tributary.central.StoredCollection;
+import io.tributary.keyrange.JdbcKeyRanges;
+import io.tributary.keyrange.KeyRanges;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -19,14 +22,14 @@ import javax.sql.DataSource;
 public final class SyncTask {
 
     private final SyncSpec spec;
-    private final DocumentStore store;
+    private final CollectionStore store;
     private final Function<String, DataSource> dataSources;
     private final int localPort;
     private final double maxDeleteFraction;
     private volatile SyncEngine engine;
 
     /** With the default {@code tributary.sync.max-delete-fraction}. */
-    public SyncTask(SyncSpec spec, DocumentStore store, Function<String, DataSource> dataSources, int localPort) {
+    public SyncTask(SyncSpec spec, CollectionStore store, Function<String, DataSource> dataSources, int localPort) {
         this(spec, store, dataSources, localPort, DeleteLimit.DEFAULT.maxFraction());
     }
 
@@ -35,7 +38,7 @@ public final class SyncTask {
      * @param localPort   this node's HTTP port, to recognise a URL pointing at itself; 0 when not serving
      * @param maxDeleteFraction the largest fraction of the target a sync deletes without {@code allowMassDelete}
      */
-    public SyncTask(SyncSpec spec, DocumentStore store, Function<String, DataSource> dataSources, int localPort,
+    public SyncTask(SyncSpec spec, CollectionStore store, Function<String, DataSource> dataSources, int localPort,
                     double maxDeleteFraction) {
         this.spec = spec;
         this.store = store;
@@ -57,20 +60,18 @@ public final class SyncTask {
             return;
         }
         SqlSourceTables.refuseSystemCatalog(spec.table);
-        DataSource ds = dataSource();
-        if (ds == store.dataSource() && DocumentStore.tableName(spec.targetDatabase, spec.targetCollection)
-                .equalsIgnoreCase(unqualified(spec.table))) {
+        if (store.keepsCollectionIn(dataSource(), spec.table, spec.targetDatabase, spec.targetCollection)) {
             throw sameSourceAndTarget();
         }
     }
 
     public SyncReport run(SyncControl control) {
         validate(); // the job runner checked before accepting; the command line comes straight here
-        SyncSource source = spec.isRemote()
+        KeyRanges source = spec.isRemote()
                 ? new RemoteCentralSource(spec.url, spec.sourceDatabase, spec.sourceCollection, spec.username,
                         spec.password, control)
                 : new JdbcKeyRanges(dataSource(), SqlTableRows.of(dataSource(), spec.table, spec.keyColumn));
-        CollectionTarget target = target();
+        StoredCollection target = target();
         SyncEngine.Sizes d = SyncEngine.Sizes.DEFAULT;
         SyncEngine.Sizes sizes = new SyncEngine.Sizes(spec.chunkSize, d.chunksPerRequest(), d.fanout(), d.leafSize(),
                 d.batchSize());
@@ -79,10 +80,10 @@ public final class SyncTask {
     }
 
     /** The target collection, created unless this is a dry run; null when a dry run finds it missing. */
-    private CollectionTarget target() {
+    private StoredCollection target() {
         try {
             // a dry run must not even create the target collection
-            return new CollectionTarget(store.collectionTable(spec.targetDatabase, spec.targetCollection, !spec.dryRun));
+            return store.collection(spec.targetDatabase, spec.targetCollection, !spec.dryRun);
         } catch (ApiException e) {
             if (spec.dryRun && e.errorNum() == ApiException.COLLECTION_NOT_FOUND) {
                 return null;
@@ -107,11 +108,6 @@ public final class SyncTask {
 
     private static ApiException sameSourceAndTarget() {
         return ApiException.badParameter("refusing to sync a collection into itself: source and target are the same");
-    }
-
-    private static String unqualified(String table) {
-        int dot = table.indexOf('.');
-        return dot < 0 ? table : table.substring(dot + 1);
     }
 
     /** Whether the URL names this process: the same port on a loopback or local address. */

@@ -6,10 +6,10 @@ import io.tributary.node.NodeErrorAnswer;
 import io.tributary.node.NodeUnreachable;
 import io.tributary.source.ChangeFeed.Change;
 import io.tributary.source.ImportResponseCheck;
-import io.tributary.sync.DocumentHash;
+import io.tributary.keyrange.DocumentHash;
 import io.tributary.sync.SyncControl;
-import io.tributary.sync.SyncDocument;
-import io.tributary.sync.SyncSource;
+import io.tributary.keyrange.VersionedDocument;
+import io.tributary.keyrange.KeyRanges;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -37,12 +37,12 @@ final class CentralRepair {
     private final NodeClient centralNode;
     private final SourceSettings settings;
     private final SourceTable table;
-    private final SyncSource central;
+    private final KeyRanges central;
     private final Backlog backlog;
     private final SyncControl control;
     private final VerifyReport report;
 
-    CentralRepair(SourceSettings settings, SourceTable table, SyncSource central, Backlog backlog, SyncControl control,
+    CentralRepair(SourceSettings settings, SourceTable table, KeyRanges central, Backlog backlog, SyncControl control,
                   VerifyReport report) {
         this.settings = settings;
         this.table = table;
@@ -59,8 +59,8 @@ final class CentralRepair {
             return;
         }
         control.check();
-        Map<String, SyncDocument> stored = new HashMap<>();
-        for (SyncDocument d : central.documents(keys)) {
+        Map<String, VersionedDocument> stored = new HashMap<>();
+        for (VersionedDocument d : central.documents(keys)) {
             stored.put(d.key(), d);
         }
         List<SourceTable.Row> versioned = new ArrayList<>();
@@ -68,7 +68,7 @@ final class CentralRepair {
         List<SourceTable.Row> rows = table.rows(keys);
         rows.sort(java.util.Comparator.comparing(SourceTable.Row::key));
         for (SourceTable.Row row : rows) {
-            SyncDocument there = stored.get(row.key());
+            VersionedDocument there = stored.get(row.key());
             if (there != null && DocumentHash.of(there.key(), null, there.json()).equals(row.hash())) {
                 continue; // delivered meanwhile
             }

@@ -1,6 +1,6 @@
 package io.tributary.verify;
 
-import io.tributary.central.ApiException;
+import io.tributary.http.ApiException;
 import io.tributary.source.CaptureMode;
 import io.tributary.source.ChangeFeed.ColumnCase;
 import io.tributary.source.ChangeSource;

@@ -1,14 +1,14 @@
 package io.tributary.verify;
 
 import io.tributary.source.CaptureMode;
-import io.tributary.sync.DocumentHash;
-import io.tributary.sync.KeyChunk;
-import io.tributary.sync.KeyHash;
+import io.tributary.keyrange.DocumentHash;
+import io.tributary.keyrange.KeyChunk;
+import io.tributary.keyrange.KeyHash;
 import io.tributary.sync.KeyHashCursor;
 import io.tributary.sync.RemoteCentralSource;
 import io.tributary.sync.SyncControl;
-import io.tributary.sync.SyncDocument;
-import io.tributary.sync.SyncSource;
+import io.tributary.keyrange.VersionedDocument;
+import io.tributary.keyrange.KeyRanges;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,7 +44,7 @@ final class Reconciliation {
 
     private final SourceSettings settings;
     private final SourceTable table;
-    private final SyncSource central;
+    private final KeyRanges central;
     private final SyncControl control;
     private final Backlog backlog;
     private final VerifyReport report;
@@ -93,7 +93,7 @@ final class Reconciliation {
             List<String> keys = new ArrayList<>(rows.size());
             rows.forEach(r -> keys.add(r.key()));
             Map<String, String> there = new HashMap<>();
-            for (SyncDocument d : central.documents(keys)) {
+            for (VersionedDocument d : central.documents(keys)) {
                 there.put(d.key(), DocumentHash.of(d.key(), null, d.json()));
             }
             for (SourceTable.Row row : rows) {

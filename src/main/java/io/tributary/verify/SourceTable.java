@@ -7,7 +7,7 @@ import io.tributary.source.ChangeFeed;
 import io.tributary.source.ChangeFeed.Change;
 import io.tributary.source.KeyOrder;
 import io.tributary.sql.Dialect;
-import io.tributary.sync.DocumentHash;
+import io.tributary.keyrange.DocumentHash;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.sql.Connection;

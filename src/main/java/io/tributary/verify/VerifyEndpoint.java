@@ -1,9 +1,11 @@
 package io.tributary.verify;
 
-import io.tributary.central.ApiException;
+import io.tributary.http.JsonResponse;
+import io.tributary.http.QueryString;
+import io.tributary.http.ApiException;
 import io.tributary.central.ImportEndpoint;
 import io.tributary.central.ImportRequest;
-import io.tributary.central.RequestPath;
+import io.tributary.http.RequestPath;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -23,12 +25,12 @@ public class VerifyEndpoint {
         String sourceId = RequestPath.parameter(in, "sourceId");
         if ("GET".equals(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
             new ConfiguredSources(exchange.getContext()).settings(sourceId); // 404 for an unknown source
-            ImportEndpoint.respond(in, 200, jobs.list(sourceId));
+            JsonResponse.send(in, 200, jobs.list(sourceId));
             return;
         }
-        Map<String, String> q = ImportRequest.queryParameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
+        Map<String, String> q = QueryString.parameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
         boolean wait = flag(q, "wait");
-        ImportEndpoint.respond(in, wait ? 200 : 202, jobs.start(exchange.getContext(), sourceId, flag(q, "repair"), wait));
+        JsonResponse.send(in, wait ? 200 : 202, jobs.start(exchange.getContext(), sourceId, flag(q, "repair"), wait));
     }
 
     /** {@code GET .../verify/{id}}. */
@@ -36,7 +38,7 @@ public class VerifyEndpoint {
         Message in = exchange.getMessage();
         String sourceId = RequestPath.parameter(in, "sourceId");
         String id = RequestPath.parameter(in, "id");
-        ImportEndpoint.respond(in, 200, jobs.find(sourceId, id)
+        JsonResponse.send(in, 200, jobs.find(sourceId, id)
                 .orElseThrow(() -> new ApiException(404, ApiException.NOT_FOUND, "no such verify job")));
     }
 

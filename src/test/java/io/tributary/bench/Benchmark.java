@@ -229,7 +229,7 @@ public final class Benchmark {
     CpuUse.Result documentCopyLimit(String centralTable) throws Exception {
         step("baseline COPY of the stored documents");
         admin("DROP DATABASE IF EXISTS " + COPY_DB + " WITH (FORCE)", "CREATE DATABASE " + COPY_DB);
-        sql(COPY_DB, io.tributary.central.DocumentStore.createTableSql(io.tributary.sql.Dialect.POSTGRESQL, "docs"));
+        sql(COPY_DB, io.tributary.central.JdbcCollectionStore.createTableSql(io.tributary.sql.Dialect.POSTGRESQL, "docs"));
         admin("CHECKPOINT");
         String conn = "-h 127.0.0.1 -U postgres -X -q";
         CpuUse cpu = CpuUse.start(Map.of("harness", CpuUse.harnessPid()), Map.of());

@@ -1,5 +1,6 @@
 package io.tributary.central;
 
+import io.tributary.http.BasicAuthentication;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The central credentials check, counting its calls: a test sees how often one request is checked. */

@@ -1,5 +1,6 @@
 package io.tributary.central;
 
+import io.tributary.http.ApiException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,11 +16,11 @@ class DocumentRulesTest {
 
     @Test
     void tableNamesAreShortSafeAndDistinct() {
-        String a = DocumentStore.tableName("_system", "Orders-2024");
+        String a = JdbcCollectionStore.tableName("_system", "Orders-2024");
         assertThat(a).matches("tc_orders_2024_[0-9a-f]{16}");
-        assertThat(DocumentStore.tableName("_system", "orders-2024")).isNotEqualTo(a);
-        assertThat(DocumentStore.tableName("other", "Orders-2024")).isNotEqualTo(a);
-        assertThat(DocumentStore.tableName("_system", "x".repeat(256))).hasSizeLessThanOrEqualTo(44);
+        assertThat(JdbcCollectionStore.tableName("_system", "orders-2024")).isNotEqualTo(a);
+        assertThat(JdbcCollectionStore.tableName("other", "Orders-2024")).isNotEqualTo(a);
+        assertThat(JdbcCollectionStore.tableName("_system", "x".repeat(256))).hasSizeLessThanOrEqualTo(44);
     }
 
     @Test

@@ -410,7 +410,7 @@ abstract class ImportEndpointContract extends ImportEndpointTestBase {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             for (int round = 0; round < 3; round++) {
-                String table = DocumentStore.tableName("race", collection());
+                String table = JdbcCollectionStore.tableName("race", collection());
                 java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(8);
                 List<Future<?>> results = new ArrayList<>();
                 for (int t = 0; t < 8; t++) {
@@ -418,7 +418,7 @@ abstract class ImportEndpointContract extends ImportEndpointTestBase {
                         // a connection of its own each (not the pool's 4), as 8 nodes would have
                         try (java.sql.Connection conn = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), "")) {
                             barrier.await(30, java.util.concurrent.TimeUnit.SECONDS);
-                            DocumentStore.createIdempotently(conn, db.dialect(), DocumentStore.createTableSql(db.dialect(), table));
+                            JdbcCollectionStore.createIdempotently(conn, db.dialect(), JdbcCollectionStore.createTableSql(db.dialect(), table));
                         }
                         return null;
                     }));

@@ -1,5 +1,7 @@
 package io.tributary.central;
 
+import io.tributary.http.BasicAuthentication;
+import io.tributary.http.RejectedRequests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;

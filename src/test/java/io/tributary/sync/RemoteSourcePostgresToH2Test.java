@@ -100,8 +100,9 @@ class RemoteSourcePostgresToH2Test {
             JsonNode job = target.syncAndWait(spec(options));
             assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("succeeded");
             assertThat(job.at("/result/dryRun").asBoolean()).isTrue();
-            // incremental: the 3 that differ; full: every source row is written again
-            assertThat(job.at("/result/rowsTransferred").asLong()).isEqualTo(options.contains("incremental") ? 3 : ROWS);
+            // the 3 that differ; a full copy also finds the others unchanged
+            assertThat(job.at("/result/rowsTransferred").asLong()).isEqualTo(3);
+            assertThat(job.at("/result/rowsUnchanged").asLong()).isEqualTo(options.contains("incremental") ? 0 : ROWS - 3);
             assertThat(job.at("/result/rowsDeleted").asLong()).isEqualTo(1);
             assertThat(target.content("copy")).isEqualTo(before);
         }

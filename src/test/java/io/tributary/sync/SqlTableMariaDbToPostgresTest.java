@@ -39,7 +39,7 @@ class SqlTableMariaDbToPostgresTest {
         java.util.Map<String, String> config = new java.util.HashMap<>(shop.beanProperties("shopDb"));
         config.put("tributary.sync.sql-sources.shopDb.tables", "items");
         // listed so that the checks behind the allow-list are reached: into itself, no such bean
-        config.put("tributary.sync.sql-sources.centralDb.tables", io.tributary.central.DocumentStore.tableName("_system", "items"));
+        config.put("tributary.sync.sql-sources.centralDb.tables", io.tributary.central.JdbcCollectionStore.tableName("_system", "items"));
         config.put("tributary.sync.sql-sources.nope.tables", "t");
         target = new SyncNode(Dialect.POSTGRESQL, "sqltgt", "pw-target", config);
     }
@@ -99,7 +99,7 @@ class SqlTableMariaDbToPostgresTest {
     @Test
     void theCentralDatabaseCannotBeItsOwnSource() {
         var r = target.client().post("/api/sync/jobs", "{\"source\":{\"dataSource\":\"centralDb\",\"table\":\""
-                + io.tributary.central.DocumentStore.tableName("_system", "items") + "\",\"keyColumn\":\"_key\"},"
+                + io.tributary.central.JdbcCollectionStore.tableName("_system", "items") + "\",\"keyColumn\":\"_key\"},"
                 + "\"target\":{\"collection\":\"items\"}}");
         assertThat(r.status()).as(r.body()).isEqualTo(400);
         assertThat(r.body()).contains("itself");

@@ -1,7 +1,7 @@
 package io.tributary.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tributary.central.DocumentStore;
+import io.tributary.central.JdbcCollectionStore;
 import io.tributary.sql.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -55,7 +55,7 @@ public final class SyncBench {
     }
 
     private static void fill(SyncNode node, int rows) throws Exception {
-        String table = node.db.dialect().quote(DocumentStore.tableName("_system", "bench"));
+        String table = node.db.dialect().quote(JdbcCollectionStore.tableName("_system", "bench"));
         Dialect d = node.db.dialect();
         try (Connection c = node.db.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + d.quote("_key") + ", "
@@ -78,7 +78,7 @@ public final class SyncBench {
 
     /** Half of {@code changed} rows updated, half deleted and replaced by new keys, spread over the key space. */
     private static void change(SyncNode node, int rows, int changed) throws Exception {
-        String table = node.db.dialect().quote(DocumentStore.tableName("_system", "bench"));
+        String table = node.db.dialect().quote(JdbcCollectionStore.tableName("_system", "bench"));
         Dialect d = node.db.dialect();
         int step = Math.max(1, rows / changed);
         try (Connection c = node.db.dataSource().getConnection();

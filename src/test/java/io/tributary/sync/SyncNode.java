@@ -1,10 +1,13 @@
 package io.tributary.sync;
 
+import io.tributary.keyrange.JdbcKeyRanges;
+import io.tributary.keyrange.KeyHash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.central.CentralClient;
-import io.tributary.central.DocumentStore;
+import io.tributary.central.CollectionStore;
+import io.tributary.central.JdbcCollectionStore;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.Await;
 import io.tributary.testing.TestDatabase;
@@ -93,7 +96,7 @@ final class SyncNode implements AutoCloseable {
     }
 
     String table(String collection) {
-        return db.dialect().quote(DocumentStore.tableName("_system", collection));
+        return db.dialect().quote(JdbcCollectionStore.tableName("_system", collection));
     }
 
     long count(String collection) {
@@ -106,8 +109,7 @@ final class SyncNode implements AutoCloseable {
 
     /** Every row's key and canonical hash, in key order: two collections are equal when these are. */
     List<KeyHash> content(String collection) {
-        JdbcKeyRanges ranges = new JdbcKeyRanges(db.dataSource(), CollectionRows.of(
-                new DocumentStore.CollectionTable(db.dataSource(), db.dialect(), DocumentStore.tableName("_system", collection))));
+        JdbcKeyRanges ranges = CollectionStore.onJdbc(db.dataSource()).collection("_system", collection, false).ranges();
         List<KeyHash> all = new ArrayList<>();
         String after = null;
         while (true) {

@@ -269,14 +269,15 @@ class SyncSafetyTest {
             JsonNode dry = target.syncAndWait(remote("versioned", copy, options + (options.isEmpty() ? "" : ",") + "\"dryRun\":true"));
             JsonNode real = target.syncAndWait(remote("versioned", copy, options));
             assertThat(real.path("status").asText()).as(real.toString()).isEqualTo("succeeded");
-            for (String count : new String[] {"rowsTransferred", "rowsDeleted", "rowsKeptNewer"}) {
+            for (String count : new String[] {"rowsTransferred", "rowsDeleted", "rowsKeptNewer", "rowsUnchanged"}) {
                 assertThat(dry.at("/result/" + count).asLong()).as(count + " " + options + "\n" + dry + "\n" + real)
                         .isEqualTo(real.at("/result/" + count).asLong());
             }
             assertThat(real.at("/result/rowsKeptNewer").asLong()).isEqualTo(5);
             assertThat(real.at("/result/rowsDeleted").asLong()).isEqualTo(3);
-            // incremental: 5 older and 5 new documents; full: every source row but the 5 kept
-            assertThat(real.at("/result/rowsTransferred").asLong()).isEqualTo(options.isEmpty() ? 20 : 10);
+            // 5 older and 5 new documents; a full copy also finds the 10 equal ones unchanged
+            assertThat(real.at("/result/rowsTransferred").asLong()).isEqualTo(10);
+            assertThat(real.at("/result/rowsUnchanged").asLong()).isEqualTo(options.isEmpty() ? 10 : 0);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.tributary.sync;
+package io.tributary.keyrange;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,4 +1,4 @@
-package io.tributary.sync;
+package io.tributary.keyrange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,12 +1,15 @@
-package io.tributary.sync;
+package io.tributary.central;
 
-import io.tributary.central.DocumentStore;
+import io.tributary.keyrange.ByteKeyOrder;
+import io.tributary.keyrange.RowShape;
+import io.tributary.keyrange.VersionedDocument;
 import io.tributary.sql.Dialect;
+import io.tributary.sql.Jdbc;
 import java.math.BigDecimal;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import org.springframework.jdbc.core.ConnectionCallback;
 
 /** The rows of a central collection table: {@code _key}, {@code _version}, {@code doc}. */
 final class CollectionRows implements RowShape {
@@ -21,14 +24,11 @@ final class CollectionRows implements RowShape {
         this.orderedKey = orderedKey;
     }
 
-    /** The table name comes from the catalog (derived by {@link DocumentStore#tableName}), never from a request. */
-    static CollectionRows of(DocumentStore.CollectionTable t) {
-        Dialect d = t.dialect();
-        try (Connection c = t.dataSource().getConnection()) {
-            return new CollectionRows(d, t.table(), ByteKeyOrder.expression(c, d, t.table(), "_key", d.quote("_key"), true));
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot inspect collection table " + t.table() + ": " + e.getMessage(), e);
-        }
+    /** The table name comes from the catalog (derived by {@link JdbcCollectionStore#tableName}), never from a request. */
+    static CollectionRows of(Jdbc jdbc, String table) {
+        Dialect d = jdbc.dialect();
+        return new CollectionRows(d, table, jdbc.template().execute((ConnectionCallback<String>) c ->
+                ByteKeyOrder.expression(c, d, table, "_key", d.quote("_key"), true)));
     }
 
     @Override
@@ -60,7 +60,7 @@ final class CollectionRows implements RowShape {
     public RowReader reader(ResultSetMetaData meta) {
         return rs -> {
             BigDecimal version = rs.getBigDecimal(2);
-            return new SyncDocument(rs.getString(1), version == null ? null : version.toBigInteger(), rs.getString(3));
+            return new VersionedDocument(rs.getString(1), version == null ? null : version.toBigInteger(), rs.getString(3));
         };
     }
 }

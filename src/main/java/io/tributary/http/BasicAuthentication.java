@@ -1,4 +1,4 @@
-package io.tributary.central;
+package io.tributary.http;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -81,7 +81,7 @@ public class BasicAuthentication implements Service {
         }
     }
 
-    static boolean isLoopback(String host) {
+    public static boolean isLoopback(String host) {
         if (host == null || host.isBlank()) {
             return false;
         }

@@ -1,4 +1,4 @@
-package io.tributary.sync;
+package io.tributary.keyrange;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,19 +14,19 @@ import javax.sql.DataSource;
  * one page at most. Serves a sync's source (SQL tables, and the central endpoint's collections) and its
  * target side of the comparison.
  */
-public final class JdbcKeyRanges implements SyncSource {
+public final class JdbcKeyRanges implements KeyRanges {
 
     /** Rows per network round trip from the database while a query streams. */
     private static final int FETCH_SIZE = 1000;
     /** Keys per {@code IN (...)} lookup. */
-    static final int LOOKUP_CHUNK = 500;
+    public static final int LOOKUP_CHUNK = 500;
 
     private final DataSource dataSource;
     private final RowShape rows;
     /** Hash every row by its content, also where it has a version (see {@link #byContent()}). */
     private final boolean byContent;
 
-    JdbcKeyRanges(DataSource dataSource, RowShape rows) {
+    public JdbcKeyRanges(DataSource dataSource, RowShape rows) {
         this(dataSource, rows, false);
     }
 
@@ -44,7 +44,7 @@ public final class JdbcKeyRanges implements SyncSource {
         return new JdbcKeyRanges(dataSource, rows, true);
     }
 
-    private String hash(SyncDocument doc) {
+    private String hash(VersionedDocument doc) {
         return byContent ? DocumentHash.of(doc.key(), null, doc.json()) : doc.hash();
     }
 
@@ -112,15 +112,15 @@ public final class JdbcKeyRanges implements SyncSource {
     }
 
     @Override
-    public List<SyncDocument> page(String after, int limit) {
-        List<SyncDocument> docs = new ArrayList<>();
+    public List<VersionedDocument> page(String after, int limit) {
+        List<VersionedDocument> docs = new ArrayList<>();
         scan(after, null, limit, docs::add);
         return docs;
     }
 
     @Override
-    public List<SyncDocument> documents(List<String> keys) {
-        List<SyncDocument> found = new ArrayList<>();
+    public List<VersionedDocument> documents(List<String> keys) {
+        List<VersionedDocument> found = new ArrayList<>();
         lookup(keys, found::add);
         return found;
     }
@@ -151,16 +151,16 @@ public final class JdbcKeyRanges implements SyncSource {
 
     private interface RowConsumer {
         /** @return whether to go on reading */
-        boolean accept(SyncDocument doc);
+        boolean accept(VersionedDocument doc);
     }
 
     /** Documents read within a size budget; {@code cut}: reading stopped at the budget, more are left. */
-    record Documents(List<SyncDocument> docs, boolean cut) {
+    public record Documents(List<VersionedDocument> docs, boolean cut) {
     }
 
     /** Adds documents while their JSON stays within {@code maxChars} in all; always takes the first one. */
     private static final class Budget implements RowConsumer {
-        private final List<SyncDocument> docs = new ArrayList<>();
+        private final List<VersionedDocument> docs = new ArrayList<>();
         private final long maxChars;
         private long chars;
         private boolean cut;
@@ -170,7 +170,7 @@ public final class JdbcKeyRanges implements SyncSource {
         }
 
         @Override
-        public boolean accept(SyncDocument doc) {
+        public boolean accept(VersionedDocument doc) {
             if (!docs.isEmpty() && chars + doc.json().length() > maxChars) {
                 cut = true; // this one is read again by the next request
                 return false;
@@ -186,14 +186,14 @@ public final class JdbcKeyRanges implements SyncSource {
     }
 
     /** Like {@link #page}, but stops before the documents' JSON exceeds {@code maxChars} (after the first). */
-    Documents page(String after, int limit, long maxChars) {
+    public Documents page(String after, int limit, long maxChars) {
         Budget budget = new Budget(maxChars);
         scan(after, null, limit, budget);
         return budget.result();
     }
 
     /** Like {@link #documents}, but stops before the documents' JSON exceeds {@code maxChars} (after the first). */
-    Documents documents(List<String> keys, long maxChars) {
+    public Documents documents(List<String> keys, long maxChars) {
         Budget budget = new Budget(maxChars);
         lookup(keys, budget);
         return budget.result();

@@ -1,4 +1,4 @@
-package io.tributary.sync;
+package io.tributary.keyrange;
 
 /** One key and the hash of its row ({@link DocumentHash#of}). */
 public record KeyHash(String key, String hash) {

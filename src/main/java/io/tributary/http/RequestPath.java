@@ -1,5 +1,6 @@
-package io.tributary.central;
+package io.tributary.http;
 
+import io.tributary.central.CollectionName;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import org.apache.camel.Exchange;
@@ -56,7 +57,7 @@ public final class RequestPath {
             return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw ApiException.badParameter("malformed percent-escape in the path segment '"
-                    + CollectionName.printable(segment) + "'");
+                    + ApiException.printable(segment) + "'");
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.tributary.sync;
+package io.tributary.keyrange;
 
 import io.tributary.sql.Dialect;
 import java.sql.Connection;
@@ -14,7 +14,7 @@ import java.util.Set;
  * column's collation already orders by bytes the bare column is used, so the primary key index
  * serves the range scans; a forced collation or a cast would make every page a full scan.
  */
-final class ByteKeyOrder {
+public final class ByteKeyOrder {
 
     /** PostgreSQL collations that order ASCII text by bytes. */
     private static final Set<String> PG_BYTE_COLLATIONS = Set.of("c", "posix", "c.utf8", "c.utf-8", "ucs_basic");
@@ -28,7 +28,7 @@ final class ByteKeyOrder {
      * @param quoted the column as the statements write it
      * @param text   whether the column holds text (otherwise it is cast to text first)
      */
-    static String expression(Connection c, Dialect d, String table, String column, String quoted, boolean text)
+    public static String expression(Connection c, Dialect d, String table, String column, String quoted, boolean text)
             throws SQLException {
         if (!text) {
             return switch (d) {

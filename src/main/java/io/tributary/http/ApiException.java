@@ -1,4 +1,4 @@
-package io.tributary.central;
+package io.tributary.http;
 
 import io.tributary.json.Json;
 import java.util.Map;
@@ -78,5 +78,18 @@ public class ApiException extends RuntimeException {
     /** ArangoDB's name for the error number, never request content; {@code error N} for a number without one. */
     public String errorName() {
         return NAMES.getOrDefault(errorNum, "error " + errorNum);
+    }
+
+    /** Echo of a rejected value that cannot forge log lines or bloat the answer. */
+    public static String printable(String name) {
+        return printable(name, 80);
+    }
+
+    /** {@link #printable(String)} with another length limit, e.g. for log lines. */
+    public static String printable(String name, int maxLength) {
+        String shown = name.length() > maxLength ? name.substring(0, maxLength) + "..." : name;
+        StringBuilder b = new StringBuilder(shown.length());
+        shown.codePoints().forEach(c -> b.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c));
+        return b.toString();
     }
 }

@@ -1,4 +1,4 @@
-package io.tributary.central;
+package io.tributary.http;
 
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;

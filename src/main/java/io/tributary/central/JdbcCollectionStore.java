@@ -1,9 +1,11 @@
 package io.tributary.central;
 
+import io.tributary.http.ApiException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.json.Json;
 import io.tributary.sql.Dialect;
+import io.tributary.sql.Jdbc;
 import io.tributary.sql.TransactionRetry;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -38,9 +40,9 @@ import org.slf4j.LoggerFactory;
  * <p>One import is one transaction: lock the rows of the request's keys, decide every document in
  * Java, then write in JDBC batches. A conflict with a concurrent transaction retries the whole request.
  */
-public class DocumentStore implements Service {
+public class JdbcCollectionStore implements CollectionStore, Service {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DocumentStore.class);
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcCollectionStore.class);
     static final String CATALOG = "tributary_collections";
     private static final int BATCH_SIZE = 1000;
 
@@ -54,6 +56,8 @@ public class DocumentStore implements Service {
     private SourceRegistry sources;
     private final Map<String, String> tables = new ConcurrentHashMap<>();
     private final Map<String, Object> creationLocks = new ConcurrentHashMap<>();
+    private final Map<String, CollectionRows> rowShapes = new ConcurrentHashMap<>();
+    private volatile Jdbc jdbc;
 
     public void setDataSource(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -191,17 +195,32 @@ public class DocumentStore implements Service {
                 + d.jsonType() + " NOT NULL)" + d.tableOptions();
     }
 
-    /** Where a collection lives, for code that reads or writes its table directly (collection sync). */
-    public record CollectionTable(DataSource dataSource, Dialect dialect, String table) {
+    @Override
+    public StoredCollection collection(String database, String collection, boolean create) {
+        String table = table(database, collection, create);
+        Jdbc j = jdbc();
+        // the key order of a table is looked up once: its collation does not change
+        return new JdbcStoredCollection(j, table, rowShapes.computeIfAbsent(table, t -> CollectionRows.of(j, t)));
     }
 
-    /** The collection's table; created when {@code create} is set, else an {@link ApiException} 404. */
-    public CollectionTable collectionTable(String database, String collection, boolean create) {
-        return new CollectionTable(dataSource, dialect(), table(database, collection, create));
+    @Override
+    public boolean keepsCollectionIn(DataSource other, String table, String database, String collection) {
+        int dot = table.indexOf('.');
+        return other == dataSource && tableName(database, collection).equalsIgnoreCase(table.substring(dot + 1));
     }
 
+    /** For tables of other features beside the collections (the sync job table). */
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    private Jdbc jdbc() {
+        Jdbc j = jdbc;
+        if (j == null) {
+            j = new Jdbc(dataSource, maxAttempts);
+            jdbc = j;
+        }
+        return j;
     }
 
     /** {@code tc_<readable prefix>_<hash>}: lower-case ASCII, at most 44 characters, valid on every dialect. */
@@ -491,8 +510,8 @@ public class DocumentStore implements Service {
         ObjectNode incoming = item.document();
         String incomingSource = incoming.path("_source").isTextual() ? incoming.get("_source").asText() : sender;
         String sources = storedSource == null && incomingSource == null ? ""
-                : " (stored from source '" + CollectionName.printable(String.valueOf(storedSource)) + "', sent by source '"
-                        + CollectionName.printable(String.valueOf(incomingSource)) + "')";
+                : " (stored from source '" + ApiException.printable(String.valueOf(storedSource)) + "', sent by source '"
+                        + ApiException.printable(String.valueOf(incomingSource)) + "')";
         return ImportItem.failed(item.position(), ApiException.CONFLICT, "conflict: document '" + item.key()
                 + "' has the same version as the stored one but different content" + sources
                 + "; an equal version is acknowledged only for identical content, so it was not written");

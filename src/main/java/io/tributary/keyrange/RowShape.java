@@ -1,4 +1,4 @@
-package io.tributary.sync;
+package io.tributary.keyrange;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -6,7 +6,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 
 /** How the rows of one table become sync documents, and how its keys are ordered and looked up in SQL. */
-interface RowShape {
+public interface RowShape {
 
     /** Quoted table name, from validated identifiers only. */
     String table();
@@ -28,6 +28,6 @@ interface RowShape {
 
     @FunctionalInterface
     interface RowReader {
-        SyncDocument read(ResultSet rs) throws SQLException;
+        VersionedDocument read(ResultSet rs) throws SQLException;
     }
 }

@@ -1,4 +1,4 @@
-package io.tributary.central;
+package io.tributary.http;
 
 import java.util.Locale;
 import java.util.Map;
@@ -63,7 +63,7 @@ public class RejectedRequests {
             w.suppressed = 0;
             w.openedAt = now;
         }
-        LOG.warn("Refused {} {}: {} errorNum {} ({}){}", m, CollectionName.printable(path == null ? "" : path, 200),
+        LOG.warn("Refused {} {}: {} errorNum {} ({}){}", m, ApiException.printable(path == null ? "" : path, 200),
                 refusal.status(), refusal.errorNum(), refusal.errorName(),
                 suppressed == 0 ? "" : " (" + suppressed + " more like it in the previous " + intervalMillis / 1000.0
                         + " s not logged)");

@@ -1,4 +1,4 @@
-package io.tributary.sync;
+package io.tributary.keyrange;
 
 import java.util.List;
 
@@ -7,7 +7,7 @@ import java.util.List;
  * ordered by their ASCII bytes on every side, so a range means the same keys at source and target.
  * Every call is a short read of its own: nothing is held open or locked between calls.
  */
-public interface SyncSource {
+public interface KeyRanges {
 
     /** Rows at the source now: the progress estimate. */
     long count();
@@ -22,13 +22,13 @@ public interface SyncSource {
     List<KeyHash> keyHashes(String after, String upTo, int limit);
 
     /** The rows of these keys that exist (keys that do not exist are left out). */
-    List<SyncDocument> documents(List<String> keys);
+    List<VersionedDocument> documents(List<String> keys);
 
     /**
      * Up to {@code limit} rows after {@code after} in key order: the full copy reads the source this way.
      * Fewer rows do not mean the end (a remote source cuts answers of large documents short); none does.
      */
-    List<SyncDocument> page(String after, int limit);
+    List<VersionedDocument> page(String after, int limit);
 
     /** Bytes received from the source so far (0 for local sources). */
     default long bytesReceived() {

@@ -1,4 +1,4 @@
-package io.tributary.central;
+package io.tributary.http;
 
 import java.util.HashSet;
 import java.util.Set;

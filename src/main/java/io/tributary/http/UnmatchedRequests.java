@@ -1,4 +1,4 @@
-package io.tributary.central;
+package io.tributary.http;
 
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -49,8 +49,8 @@ public class UnmatchedRequests implements OnCamelContextStarted {
         Route fallback = router.route().order(Integer.MAX_VALUE);
         fallback.handler(ctx -> answer(ctx, servedWithOtherMethods(router, fallback, ctx)
                 ? new ApiException(405, ApiException.METHOD_NOT_ALLOWED, "method " + ctx.request().method().name()
-                        + " not allowed on '" + CollectionName.printable(ctx.normalizedPath(), 200) + "'")
-                : new ApiException(404, ApiException.NOT_FOUND, "unknown path '" + CollectionName.printable(ctx.normalizedPath(), 200)
+                        + " not allowed on '" + ApiException.printable(ctx.normalizedPath(), 200) + "'")
+                : new ApiException(404, ApiException.NOT_FOUND, "unknown path '" + ApiException.printable(ctx.normalizedPath(), 200)
                         + "'; see docs/central-import.md for the served API")));
         // failures Vert.x raises itself, before any route runs: a body over camel.server.maxBodySize
         fallback.failureHandler(ctx -> answer(ctx, ctx.statusCode() == 413

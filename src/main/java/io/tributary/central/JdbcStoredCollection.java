@@ -1,0 +1,253 @@
+package io.tributary.central;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.tributary.json.Json;
+import io.tributary.keyrange.JdbcKeyRanges;
+import io.tributary.keyrange.VersionedDocument;
+import io.tributary.sql.Dialect;
+import io.tributary.sql.Jdbc;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * A collection's table ({@code _key}, {@code _version}, {@code doc}) written as rows, and its staging
+ * table {@code <table>_sync}. Table names come from the catalog, never from a request.
+ */
+final class JdbcStoredCollection implements StoredCollection {
+
+    private final Jdbc jdbc;
+    private final Dialect d;
+    private final String name;
+    private final String table;
+    private final String staging;
+    private final CollectionRows rows;
+    private final String key;
+    private final String version;
+    private final String doc;
+
+    JdbcStoredCollection(Jdbc jdbc, String name, CollectionRows rows) {
+        this.jdbc = jdbc;
+        this.d = jdbc.dialect();
+        this.name = name;
+        this.table = d.quote(name);
+        this.staging = d.quote(name + "_sync");
+        this.rows = rows;
+        this.key = d.quote("_key");
+        this.version = d.quote("_version");
+        this.doc = d.quote("doc");
+    }
+
+    @Override
+    public long count() {
+        return jdbc.template().queryForObject("SELECT COUNT(*) FROM " + table, Long.class);
+    }
+
+    @Override
+    public JdbcKeyRanges ranges() {
+        return new JdbcKeyRanges(jdbc.dataSource(), rows);
+    }
+
+    @Override
+    public Written upsert(List<VersionedDocument> docs) {
+        return docs.isEmpty() ? Written.NONE : jdbc.transaction("the write to " + name, s -> write(docs, true));
+    }
+
+    @Override
+    public Written wouldUpsert(List<VersionedDocument> docs) {
+        return docs.isEmpty() ? Written.NONE : jdbc.read(s -> write(docs, false));
+    }
+
+    /** Decides every row by {@link VersionRule} against the stored one, and writes them unless a dry run. */
+    private Written write(List<VersionedDocument> docs, boolean apply) {
+        Map<String, BigInteger> stored = versions(docs, apply);
+        Map<String, String> tied = storedDocumentsOfTies(docs, stored);
+        List<VersionedDocument> inserts = new ArrayList<>();
+        List<VersionedDocument> updates = new ArrayList<>();
+        Outcomes outcomes = new Outcomes();
+        for (VersionedDocument row : docs) {
+            if (!stored.containsKey(row.key())) {
+                inserts.add(row);
+                continue;
+            }
+            BigInteger current = stored.get(row.key());
+            VersionRule.Outcome outcome = VersionRule.decide(current, row.version(),
+                    () -> sameContent(tied.get(row.key()), row.json()));
+            if (outcome == VersionRule.Outcome.WRITE) {
+                updates.add(row);
+            } else {
+                outcomes.add(outcome, row.key(), row.version().equals(current));
+            }
+        }
+        if (apply) {
+            insert(table, inserts);
+            jdbc.template().batchUpdate("UPDATE " + table + " SET " + version + " = ?, " + doc + " = " + d.jsonParameter()
+                    + " WHERE " + key + " = ?", updates, Jdbc.IN_LIST_SIZE, (ps, row) -> {
+                        ps.setBigDecimal(1, DocumentJson.column(row.version()));
+                        ps.setString(2, row.json());
+                        ps.setString(3, row.key());
+                    });
+        }
+        return outcomes.written(inserts.size() + updates.size(), 0);
+    }
+
+    /** Counts of what {@link VersionRule} did not write, with the first conflicting keys. */
+    private static final class Outcomes {
+        long keptNewer;
+        long unchanged;
+        long conflicts;
+        final List<String> conflictKeys = new ArrayList<>();
+
+        void add(VersionRule.Outcome outcome, String key, boolean tie) {
+            if (outcome == VersionRule.Outcome.CONFLICT) {
+                conflicts++;
+                if (conflictKeys.size() < Written.CONFLICT_KEYS) {
+                    conflictKeys.add(key);
+                }
+            } else if (tie) {
+                unchanged++;
+            } else {
+                keptNewer++;
+            }
+        }
+
+        Written written(long written, long deleted) {
+            return new Written(written, deleted, keptNewer, unchanged, conflicts, List.copyOf(conflictKeys));
+        }
+    }
+
+    /** The stored versions of these keys (null: stored without a version); locked until commit when {@code lock}. */
+    private Map<String, BigInteger> versions(List<VersionedDocument> docs, boolean lock) {
+        Map<String, BigInteger> stored = new HashMap<>();
+        Jdbc.inChunks(docs.stream().map(VersionedDocument::key).toList(), chunk -> jdbc.named().query(
+                "SELECT " + key + ", " + version + " FROM " + table + " WHERE " + key + " IN (:keys)"
+                        + (lock ? " FOR UPDATE" : ""), Map.of("keys", chunk), rs -> {
+                    BigDecimal v = rs.getBigDecimal(2);
+                    stored.put(rs.getString(1), v == null ? null : v.toBigInteger());
+                }));
+        return stored;
+    }
+
+    /** The stored documents of the rows whose incoming version equals the stored one: the tie rule needs them. */
+    private Map<String, String> storedDocumentsOfTies(List<VersionedDocument> docs, Map<String, BigInteger> stored) {
+        List<String> ties = docs.stream().filter(r -> r.version() != null && r.version().equals(stored.get(r.key())))
+                .map(VersionedDocument::key).distinct().toList();
+        Map<String, String> found = new HashMap<>();
+        Jdbc.inChunks(ties, chunk -> jdbc.named().query("SELECT " + key + ", " + doc + " FROM " + table + " WHERE " + key
+                + " IN (:keys)", Map.of("keys", chunk), rs -> {
+                    found.put(rs.getString(1), rs.getString(2));
+                }));
+        return found;
+    }
+
+    private static boolean sameContent(String stored, String incoming) {
+        try {
+            return DocumentJson.sameContent(Json.MAPPER.readTree(stored), Json.MAPPER.readTree(incoming));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored document is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private void insert(String into, List<VersionedDocument> docs) {
+        jdbc.template().batchUpdate("INSERT INTO " + into + " (" + key + ", " + version + ", " + doc + ") VALUES (?, ?, "
+                + d.jsonParameter() + ")", docs, Jdbc.IN_LIST_SIZE, (ps, row) -> {
+                    ps.setString(1, row.key());
+                    ps.setBigDecimal(2, DocumentJson.column(row.version()));
+                    ps.setString(3, row.json());
+                });
+    }
+
+    @Override
+    public int delete(List<String> keys) {
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        return jdbc.transaction("the delete from " + name, s -> {
+            int[] deleted = {0};
+            Jdbc.inChunks(keys, chunk -> deleted[0] += jdbc.named().update("DELETE FROM " + table + " WHERE " + key
+                    + " IN (:keys)", Map.of("keys", chunk)));
+            return deleted[0];
+        });
+    }
+
+    // ---- full copy through a staging table -----------------------------------------------------
+
+    @Override
+    public void createStaging() {
+        dropStaging();
+        jdbc.template().execute(JdbcCollectionStore.createTableSql(d, name + "_sync"));
+    }
+
+    @Override
+    public void dropStaging() {
+        jdbc.template().execute("DROP TABLE IF EXISTS " + staging);
+    }
+
+    @Override
+    public void stage(List<VersionedDocument> docs) {
+        jdbc.transaction("staging rows for " + name, s -> {
+            insert(staging, docs);
+            return null;
+        });
+    }
+
+    @Override
+    public void spool(List<String> keys) {
+        stage(keys.stream().map(k -> new VersionedDocument(k, null, "{}")).toList());
+    }
+
+    @Override
+    public List<String> spooled(String after, int limit) {
+        String sql = "SELECT " + key + " FROM " + staging + (after == null ? "" : " WHERE " + key + " > ?") + " ORDER BY "
+                + key + " LIMIT " + limit;
+        return after == null ? jdbc.template().queryForList(sql, String.class)
+                : jdbc.template().queryForList(sql, String.class, after);
+    }
+
+    /**
+     * Statements that work unchanged on H2, PostgreSQL and MariaDB (no MERGE, no UPDATE ... FROM). Rows the
+     * version rule leaves to content (equal versions) stay as stored; their content is compared in Java.
+     * Unversioned rows are all replaced, and those whose content was the same already count as unchanged.
+     */
+    @Override
+    public Written swap(DeleteCheck check) {
+        return jdbc.transaction("the swap of " + name, s -> {
+            JdbcTemplate t = jdbc.template();
+            long before = t.queryForObject("SELECT COUNT(*) FROM " + table, Long.class);
+            String missing = "NOT EXISTS (SELECT 1 FROM " + staging + " WHERE " + staging + "." + key + " = " + table + "."
+                    + key + ")";
+            int deleted = t.update("DELETE FROM " + table + " WHERE " + missing);
+            check.check(deleted, before); // throws inside the transaction: rolled back, nothing is changed
+            Outcomes outcomes = new Outcomes();
+            long[] rewrittenUnchanged = {0};
+            t.query("SELECT " + staging + "." + key + ", " + table + "." + doc + ", " + staging + "." + doc + ", "
+                    + staging + "." + version + " FROM " + staging + " JOIN " + table + " ON " + table + "." + key + " = "
+                    + staging + "." + key + " WHERE " + staging + "." + version + " = " + table + "." + version + " OR ("
+                    + staging + "." + version + " IS NULL AND " + table + "." + version + " IS NULL)", rs -> {
+                        boolean same = sameContent(rs.getString(2), rs.getString(3));
+                        if (rs.getBigDecimal(4) == null) {
+                            if (same) {
+                                outcomes.unchanged++;
+                                rewrittenUnchanged[0]++;
+                            }
+                        } else {
+                            outcomes.add(same ? VersionRule.Outcome.IGNORE : VersionRule.Outcome.CONFLICT, rs.getString(1), true);
+                        }
+                    });
+            outcomes.keptNewer = t.queryForObject("SELECT COUNT(*) FROM " + staging + " JOIN " + table + " ON " + table
+                    + "." + key + " = " + staging + "." + key + " WHERE " + staging + "." + version + " < " + table + "."
+                    + version, Long.class);
+            int replaced = t.update("DELETE FROM " + table + " WHERE EXISTS (SELECT 1 FROM " + staging + " WHERE "
+                    + staging + "." + key + " = " + table + "." + key + " AND ("
+                    + VersionRule.writesUnseen(staging + "." + version, table + "." + version) + "))");
+            int inserted = t.update("INSERT INTO " + table + " (" + key + ", " + version + ", " + doc + ") SELECT " + key
+                    + ", " + version + ", " + doc + " FROM " + staging + " WHERE NOT EXISTS (SELECT 1 FROM " + table
+                    + " WHERE " + table + "." + key + " = " + staging + "." + key + ")");
+            return outcomes.written(inserted - rewrittenUnchanged[0], deleted);
+        });
+    }
+}

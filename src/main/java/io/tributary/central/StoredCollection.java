@@ -1,0 +1,66 @@
+package io.tributary.central;
+
+import io.tributary.keyrange.JdbcKeyRanges;
+import io.tributary.keyrange.VersionedDocument;
+import java.util.List;
+
+/**
+ * One collection of the {@link CollectionStore}, written as whole rows (key, version, document): what
+ * collection sync and the other copying features use. Each write is one transaction. A full copy fills
+ * the collection's staging area and replaces the collection's content with it in one transaction, so
+ * readers see the old content until that commit and the new content after it, never a mix.
+ */
+public interface StoredCollection {
+
+    /** Documents in the collection now. */
+    long count();
+
+    /** Key ranges with hashes, per-key hashes and rows of this collection, read in key order. */
+    JdbcKeyRanges ranges();
+
+    /** Inserts or replaces these rows in one transaction, by {@link VersionRule}. */
+    Written upsert(List<VersionedDocument> docs);
+
+    /** What {@link #upsert} would do, for a dry run: the same decision, nothing written or locked. */
+    Written wouldUpsert(List<VersionedDocument> docs);
+
+    /** Deletes these keys in one transaction; how many rows went. */
+    int delete(List<String> keys);
+
+    /** An empty staging area; a leftover of an interrupted copy is dropped first. */
+    void createStaging();
+
+    void stage(List<VersionedDocument> docs);
+
+    /** Puts keys into the staging area (an incremental sync deletes them at its end). */
+    void spool(List<String> keys);
+
+    /** Up to {@code limit} staged keys after {@code after} (null: from the first), in the database's key order. */
+    List<String> spooled(String after, int limit);
+
+    /**
+     * Makes the collection equal to the staging area in one transaction: rows missing from it go, the
+     * others are written by {@link VersionRule}. {@code check} sees how many rows would go and of how many;
+     * an exception it throws rolls everything back.
+     */
+    Written swap(DeleteCheck check);
+
+    void dropStaging();
+
+    /** Judges a swap's deletes before it commits. */
+    @FunctionalInterface
+    interface DeleteCheck {
+        /** Throws to refuse; nothing is changed then. */
+        void check(long deleting, long rowsBefore);
+    }
+
+    /**
+     * What a write did (or would do). {@code unchanged}: an equal version with the same content, already
+     * applied; {@code conflicts}: an equal version with different content, not written (at most
+     * {@link #CONFLICT_KEYS} keys are named in {@code conflictKeys}).
+     */
+    record Written(long written, long deleted, long keptNewer, long unchanged, long conflicts, List<String> conflictKeys) {
+        public static final int CONFLICT_KEYS = 10;
+        public static final Written NONE = new Written(0, 0, 0, 0, 0, List.of());
+    }
+}

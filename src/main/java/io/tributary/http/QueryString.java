@@ -1,0 +1,41 @@
+package io.tributary.http;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A request's query string, read strictly: a parameter given twice or a broken escape is a 400. */
+public final class QueryString {
+
+    private QueryString() {
+    }
+
+    /** Decoded parameters of a raw query string; each name at most once. */
+    public static Map<String, String> parameters(String rawQuery) {
+        Map<String, String> params = new HashMap<>();
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return params;
+        }
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            if (params.put(name, value) != null) {
+                throw ApiException.badParameter("query parameter '" + ApiException.printable(name) + "' given more than once");
+            }
+        }
+        return params;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badParameter("malformed percent-encoding in query string");
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.tributary.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The storage boundary: only {@code io.tributary.central} knows how collections are kept; every other
+ * feature uses the {@code CollectionStore} interface and its value types.
+ */
+class PackageDependenciesTest {
+
+    private static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.tributary");
+
+    /** What of central another feature may use: the storage interface, its value types, and names and keys. */
+    private static final Set<String> STORAGE_INTERFACE = Set.of("CollectionStore", "StoredCollection",
+            "StoredCollection$Written", "StoredCollection$DeleteCheck", "CollectionName", "DocumentKey");
+
+    private static final DescribedPredicate<JavaClass> CENTRAL_INTERNALS = new DescribedPredicate<>(
+            "central's internals (anything but " + STORAGE_INTERFACE + ")") {
+        @Override
+        public boolean test(JavaClass c) {
+            return c.getPackageName().equals("io.tributary.central")
+                    && !STORAGE_INTERFACE.contains(c.getName().substring("io.tributary.central.".length()));
+        }
+    };
+
+    @Test
+    void otherFeaturesUseOnlyTheStorageInterfaceOfCentral() {
+        noClasses().that().resideOutsideOfPackage("io.tributary.central").and()
+                .resideOutsideOfPackage("io.tributary")  // the entry points wire the application together
+                .should().dependOnClassesThat(CENTRAL_INTERNALS).check(MAIN);
+    }
+
+    @Test
+    void keyRangesStandAlone() {
+        noClasses().that().resideInAPackage("io.tributary.keyrange..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.tributary.central..", "io.tributary.sync..", "io.tributary.source..",
+                        "io.tributary.verify..", "io.tributary.http..")
+                .check(MAIN);
+    }
+
+    /** The HTTP plumbing knows ArangoDB's naming rules (a database in the path), nothing else of a feature. */
+    @Test
+    void httpPlumbingKnowsNoFeature() {
+        noClasses().that().resideInAPackage("io.tributary.http..").should().dependOnClassesThat(
+                        new DescribedPredicate<JavaClass>("feature classes other than CollectionName") {
+                            @Override
+                            public boolean test(JavaClass c) {
+                                return c.getPackageName().matches("io\\.tributary\\.(central|sync|source|verify)(\\..*)?")
+                                        && !c.getName().equals("io.tributary.central.CollectionName");
+                            }
+                        })
+                .check(MAIN);
+    }
+
+    @Test
+    void theJdbcStoreIsNotUsedDirectly() {
+        classes().that().haveSimpleNameStartingWith("Jdbc").and().resideInAPackage("io.tributary.central")
+                .should().onlyHaveDependentClassesThat().resideInAPackage("io.tributary.central").check(MAIN);
+    }
+}
