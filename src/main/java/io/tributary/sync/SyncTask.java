@@ -13,6 +13,8 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.function.Function;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a {@link SyncSpec} into a running {@link SyncEngine}: resolves the source, opens the target
@@ -20,6 +22,8 @@ import javax.sql.DataSource;
  * command line.
  */
 public final class SyncTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncTask.class);
 
     private final SyncSpec spec;
     private final CollectionStore store;
@@ -76,7 +80,13 @@ public final class SyncTask {
         SyncEngine.Sizes sizes = new SyncEngine.Sizes(spec.chunkSize, d.chunksPerRequest(), d.fanout(), d.leafSize(),
                 d.batchSize());
         engine = new SyncEngine(source, target, control, sizes, new DeleteLimit(maxDeleteFraction, spec.allowMassDelete));
-        return engine.run(spec.incremental, spec.dryRun);
+        SyncReport report = engine.run(spec.incremental, spec.dryRun);
+        if (report.conflicts() > 0) {
+            LOG.warn("Sync into {}/{} {} {} document(s) with the stored _version but different content, first keys {}:"
+                    + " see conflicts in docs/collection-sync.md", spec.targetDatabase, spec.targetCollection,
+                    spec.dryRun ? "would leave" : "left", report.conflicts(), report.conflictKeys);
+        }
+        return report;
     }
 
     /** The target collection, created unless this is a dry run; null when a dry run finds it missing. */

@@ -281,6 +281,22 @@ class SyncSafetyTest {
         }
     }
 
+    @Test
+    void aFullSyncReportsAnEqualVersionWithOtherContentAsAConflictAndKeepsTheStoredDocument() {
+        loadVersioned(source, "tied", List.of(versioned(0, 5, "source"), versioned(1, 5, "same")));
+        loadVersioned(target, "tied_copy", List.of(versioned(0, 5, "target"), versioned(1, 5, "same")));
+
+        JsonNode job = target.syncAndWait(remote("tied", "tied_copy", ""));
+
+        assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("succeeded");
+        assertThat(job.at("/result/conflicts").asLong()).as(job.toString()).isEqualTo(1);
+        assertThat(job.at("/result/conflictKeys/0").asText()).isEqualTo("v100");
+        assertThat(job.at("/result/rowsUnchanged").asLong()).isEqualTo(1);
+        assertThat(job.at("/result/rowsTransferred").asLong()).isZero();
+        var stored = target.client().get("/_api/document/tied_copy/v100");
+        assertThat(stored.json().path("variant").asText()).as("the stored document stays").isEqualTo("target");
+    }
+
     // ---- a document the store accepted can be synced from ---------------------------------------------
 
     @Test
