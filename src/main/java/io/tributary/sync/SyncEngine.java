@@ -183,9 +183,7 @@ public final class SyncEngine {
      */
     private int compare(String after, List<KeyChunk> chunks, Differences diff, boolean perKey) {
         int differing = 0;
-        List<String> highs = new ArrayList<>(chunks.size());
-        chunks.forEach(c -> highs.add(c.high()));
-        List<KeyChunk> mine = targetRanges.rangeHashes(after, highs);
+        List<KeyChunk> mine = targetRanges.rangeHashes(after, KeyChunk.highs(chunks));
         String low = after;
         for (int i = 0; i < chunks.size(); i++) {
             control.check();

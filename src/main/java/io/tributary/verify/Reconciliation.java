@@ -135,9 +135,7 @@ final class Reconciliation {
 
     /** Compares consecutive central chunks, the first starting after {@code after}, with the table's same ranges. */
     private void compare(String after, List<KeyChunk> chunks) {
-        List<String> highs = new ArrayList<>(chunks.size());
-        chunks.forEach(c -> highs.add(c.high()));
-        List<KeyChunk> mine = rangeHashes(after, highs);
+        List<KeyChunk> mine = rangeHashes(after, KeyChunk.highs(chunks));
         String from = after;
         for (int i = 0; i < chunks.size(); i++) {
             control.check();
