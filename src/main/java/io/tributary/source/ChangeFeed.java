@@ -2,18 +2,19 @@ package io.tributary.source;
 
 import io.tributary.sql.Dialect;
 import io.tributary.sql.JsonColumnValue;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import io.tributary.sql.Jdbc;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import javax.sql.DataSource;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.ResultSetExtractor;
 
 /**
  * Reads the next changes of one source table past a watermark, in the source's order, at most
@@ -47,7 +48,7 @@ public final class ChangeFeed {
         }
     }
 
-    private final DataSource dataSource;
+    private final JdbcTemplate jdbc;
     private final Dialect dialect;
     private final String table;
     private final String keyColumn;
@@ -60,7 +61,7 @@ public final class ChangeFeed {
      */
     public ChangeFeed(DataSource dataSource, Dialect dialect, String table, String keyColumn, String timestampColumn,
                       ColumnCase columnCase) {
-        this.dataSource = dataSource;
+        this.jdbc = new Jdbc(dataSource).template();
         this.dialect = dialect;
         this.table = table;
         this.keyColumn = keyColumn;
@@ -70,12 +71,8 @@ public final class ChangeFeed {
 
     /** The JDBC type of the key column, for {@code keyOrder=auto}. */
     public int keyColumnType() {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT " + keyColumn + " FROM " + table + " WHERE 1 = 0")) {
-            return rs.getMetaData().getColumnType(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot read key column " + keyColumn + " of " + table + ": " + e.getMessage(), e);
-        }
+        return jdbc.query("SELECT " + keyColumn + " FROM " + table + " WHERE 1 = 0",
+                (ResultSetExtractor<Integer>) rs -> rs.getMetaData().getColumnType(1));
     }
 
     /**
@@ -104,67 +101,45 @@ public final class ChangeFeed {
         }
         String sql = "SELECT * FROM " + table + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
                 + " ORDER BY " + orderBy + " LIMIT ?";
-        try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = 1;
-                if (timestampColumn != null) {
-                    if (after != null) {
-                        ps.setObject(i++, after.timestamp());
-                        ps.setObject(i++, after.timestamp());
-                        ps.setObject(i++, after.timestamp());
-                        i = order.bindAfter(ps, i, after.key());
-                    }
-                    ps.setObject(i++, newestTimestamp);
-                } else if (after != null) {
+        return jdbc.query(sql, ps -> {
+            int i = 1;
+            if (timestampColumn != null) {
+                if (after != null) {
+                    ps.setObject(i++, after.timestamp());
+                    ps.setObject(i++, after.timestamp());
+                    ps.setObject(i++, after.timestamp());
                     i = order.bindAfter(ps, i, after.key());
                 }
-                ps.setInt(i, maxChanges);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return changes(rs);
-                }
+                ps.setObject(i++, newestTimestamp);
+            } else if (after != null) {
+                i = order.bindAfter(ps, i, after.key());
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot read changes from " + table + ": " + e.getMessage(), e);
-        }
+            ps.setInt(i, maxChanges);
+        }, this::changes);
     }
 
     /** Rows whose numeric key lies in one of the gaps, in key order, at most {@code maxChanges}. */
     public List<Change> readGaps(List<KeyGaps.Gap> gaps, int maxChanges) {
         List<Change> found = new ArrayList<>();
-        for (int from = 0; from < gaps.size() && found.size() < maxChanges; from += KeyGaps.RANGES_PER_QUERY) {
-            List<KeyGaps.Gap> part = gaps.subList(from, Math.min(gaps.size(), from + KeyGaps.RANGES_PER_QUERY));
-            String ranges = String.join(" OR ", Collections.nCopies(part.size(), keyColumn + " BETWEEN ? AND ?"));
-            String sql = "SELECT * FROM " + table + " WHERE " + ranges + " ORDER BY " + keyColumn + " LIMIT ?";
-            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = 1;
-                for (KeyGaps.Gap gap : part) {
-                    ps.setLong(i++, gap.first());
-                    ps.setLong(i++, gap.last());
-                }
-                ps.setInt(i, maxChanges - found.size());
-                try (ResultSet rs = ps.executeQuery()) {
-                    for (Change change : changes(rs)) {
-                        found.add(change.asFromGap());
-                    }
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException("Cannot read rows in key gaps of " + table + ": " + e.getMessage(), e);
+        Jdbc.inChunks(gaps, part -> {
+            if (found.size() >= maxChanges) {
+                return;
             }
-        }
+            String ranges = String.join(" OR ", Collections.nCopies(part.size(), keyColumn + " BETWEEN ? AND ?"));
+            List<Object> args = new ArrayList<>();
+            part.forEach(gap -> args.addAll(List.of(gap.first(), gap.last())));
+            args.add(maxChanges - found.size());
+            for (Change change : jdbc.query("SELECT * FROM " + table + " WHERE " + ranges + " ORDER BY " + keyColumn + " LIMIT ?",
+                    this::changes, args.toArray())) {
+                found.add(change.asFromGap());
+            }
+        });
         return found;
     }
 
     /** Runs {@code work} on a connection to the source database (for its clock). */
-    <T> T withConnection(SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot query the source database of " + table + ": " + e.getMessage(), e);
-        }
-    }
-
-    interface SqlWork<T> {
-        T run(Connection c) throws SQLException;
+    <T> T withConnection(ConnectionCallback<T> work) {
+        return jdbc.execute(work);
     }
 
     /** The rows of a {@code SELECT *} of this table as changes; also what a verify builds its documents from. */

@@ -1,18 +1,15 @@
 package io.tributary.source;
 
-import io.tributary.sql.Dialect;
+import io.tributary.sql.Jdbc;
 import io.tributary.sql.SqlIdentifier;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.springframework.dao.DataAccessException;
 
 /**
  * Holes in an incrementing source's key sequence that a late commit may still fill, in the style of
@@ -30,8 +27,6 @@ final class KeyGaps {
 
     /** Open gaps a source keeps at most; beyond that the oldest are given up (and logged). */
     static final int MAX_OPEN = 10_000;
-    /** Ranges per query when reading rows that appeared in gaps. */
-    static final int RANGES_PER_QUERY = 100;
     /**
      * How long given-up gaps are still read now and then: a key handed out before its transaction
      * started (a sequence cache, an application's pooled ids) can fill a gap after it was given up.
@@ -54,14 +49,12 @@ final class KeyGaps {
         }
     }
 
-    private final DataSource dataSource;
-    private final Dialect dialect;
+    private final Jdbc jdbc;
     private final String table;
     private final String sourceId;
 
     KeyGaps(DataSource dataSource, String statusTable, String sourceId) {
-        this.dataSource = dataSource;
-        this.dialect = Dialect.of(dataSource);
+        this.jdbc = new Jdbc(dataSource);
         this.table = SqlIdentifier.requireQualified("gap table", statusTable + "_gaps");
         this.sourceId = sourceId;
     }
@@ -71,140 +64,87 @@ final class KeyGaps {
     }
 
     void createIfMissing() {
-        String sql = "CREATE TABLE IF NOT EXISTS " + table + " (source_id VARCHAR(200) NOT NULL, first_key BIGINT NOT NULL,"
-                + " last_key BIGINT NOT NULL, seen_at_ms BIGINT NOT NULL, given_up_at_ms BIGINT NULL,"
-                + " PRIMARY KEY (source_id, first_key))" + dialect.tableOptions();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
+        try {
+            jdbc.template().execute("CREATE TABLE IF NOT EXISTS " + table + " (source_id VARCHAR(200) NOT NULL,"
+                    + " first_key BIGINT NOT NULL, last_key BIGINT NOT NULL, seen_at_ms BIGINT NOT NULL, given_up_at_ms BIGINT NULL,"
+                    + " PRIMARY KEY (source_id, first_key))" + jdbc.dialect().tableOptions());
+        } catch (DataAccessException e) {
             // two sources starting together may race on CREATE; only fail if the table is really missing
             try {
                 open();
-            } catch (IllegalStateException missing) {
-                throw new IllegalStateException("Cannot create gap table " + table + ": " + e.getMessage(), e);
+            } catch (DataAccessException missing) {
+                throw new IllegalStateException("Cannot create gap table " + table + ": " + Jdbc.reason(e), e);
             }
         }
     }
 
     /** The open gaps, lowest first. */
     List<Gap> open() {
-        return select("given_up_at_ms IS NULL", null);
+        return jdbc.template().query("SELECT first_key, last_key, seen_at_ms FROM " + table
+                + " WHERE source_id = ? AND given_up_at_ms IS NULL ORDER BY first_key", KeyGaps::gap, sourceId);
     }
 
     /** Gaps given up since {@code since}, lowest first. */
     List<Gap> givenUpSince(Instant since) {
-        return select("given_up_at_ms >= ?", since.toEpochMilli());
+        return jdbc.template().query("SELECT first_key, last_key, seen_at_ms FROM " + table
+                + " WHERE source_id = ? AND given_up_at_ms >= ? ORDER BY first_key", KeyGaps::gap, sourceId, since.toEpochMilli());
+    }
+
+    private static Gap gap(ResultSet rs, int row) throws SQLException {
+        return new Gap(rs.getLong(1), rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3)));
     }
 
     /** Forgets gaps given up longer ago than the retention. */
     void purgeGivenUpBefore(Instant before) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM " + table + " WHERE source_id = ? AND given_up_at_ms < ?")) {
-            ps.setString(1, sourceId);
-            ps.setLong(2, before.toEpochMilli());
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot purge old gaps of source '" + sourceId + "': " + e.getMessage(), e);
-        }
-    }
-
-    private List<Gap> select(String condition, Long bound) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT first_key, last_key, seen_at_ms FROM " + table
-                        + " WHERE source_id = ? AND " + condition + " ORDER BY first_key")) {
-            ps.setString(1, sourceId);
-            if (bound != null) {
-                ps.setLong(2, bound);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                List<Gap> gaps = new ArrayList<>();
-                while (rs.next()) {
-                    gaps.add(new Gap(rs.getLong(1), rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3))));
-                }
-                return gaps;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot read the key gaps of source '" + sourceId + "' from " + table + ": "
-                    + e.getMessage(), e);
-        }
+        jdbc.template().update("DELETE FROM " + table + " WHERE source_id = ? AND given_up_at_ms < ?", sourceId, before.toEpochMilli());
     }
 
     /** How many gaps were given up so far, for status and health. */
     long givenUp() {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT COUNT(*) FROM " + table + " WHERE source_id = ? AND given_up_at_ms IS NOT NULL")) {
-            ps.setString(1, sourceId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot count given-up gaps of source '" + sourceId + "': " + e.getMessage(), e);
-        }
+        return jdbc.template().queryForObject("SELECT COUNT(*) FROM " + table + " WHERE source_id = ? AND given_up_at_ms IS NOT NULL",
+                Long.class, sourceId);
     }
 
     /** Marks gaps given up: no row can appear in them any more (or too many were open). */
     void giveUp(List<Gap> gaps, Instant now) {
-        if (gaps.isEmpty()) {
-            return;
-        }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE " + table + " SET given_up_at_ms = ? WHERE source_id = ? AND first_key = ? AND given_up_at_ms IS NULL")) {
-            for (Gap gap : gaps) {
-                ps.setLong(1, now.toEpochMilli());
-                ps.setString(2, sourceId);
-                ps.setLong(3, gap.first());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot give up gaps of source '" + sourceId + "': " + e.getMessage(), e);
-        }
+        jdbc.template().batchUpdate("UPDATE " + table + " SET given_up_at_ms = ? WHERE source_id = ? AND first_key = ? AND given_up_at_ms IS NULL",
+                gaps.stream().map(gap -> new Object[] {now.toEpochMilli(), sourceId, gap.first()}).toList());
     }
 
     /**
-     * Inside the checkpoint's transaction: records the gaps a batch stepped over and takes the keys it
-     * found in gaps out of them (a gap split around each found key, keeping its times). Only the parts
-     * of a seen gap that no stored gap covers are recorded, so a replayed checkpoint, or a second
-     * reading of the same keys, never stores a key twice.
+     * Inside the checkpoint's transaction (on the same data source, so on its connection): records the
+     * gaps a batch stepped over and takes the keys it found in gaps out of them (a gap split around each
+     * found key, keeping its times). Only the parts of a seen gap that no stored gap covers are recorded,
+     * so a replayed checkpoint, or a second reading of the same keys, never stores a key twice.
      */
-    void update(Connection c, List<Gap> seen, List<Long> found) throws SQLException {
+    void update(List<Gap> seen, List<Long> found) {
         for (Gap gap : seen) {
             long next = gap.first();
-            for (StoredGap stored : overlapping(c, gap.first(), gap.last())) {
+            for (StoredGap stored : overlapping(gap.first(), gap.last())) {
                 if (stored.first() > next) {
-                    insert(c, new StoredGap(next, stored.first() - 1, gap.seenAt(), null));
+                    insert(new StoredGap(next, stored.first() - 1, gap.seenAt(), null));
                 }
                 next = Math.max(next, stored.last() + 1);
             }
             if (next <= gap.last()) {
-                insert(c, new StoredGap(next, gap.last(), gap.seenAt(), null));
+                insert(new StoredGap(next, gap.last(), gap.seenAt(), null));
             }
         }
         for (long key : found) {
-            List<StoredGap> containing = overlapping(c, key, key);
+            List<StoredGap> containing = overlapping(key, key);
             if (containing.isEmpty()) {
                 continue; // a replayed checkpoint: already taken out
             }
             StoredGap gap = containing.get(0);
             // a gap that keeps its start is shortened in place (same primary key), not deleted and inserted again
             if (key > gap.first()) {
-                try (PreparedStatement shorten = c.prepareStatement(
-                        "UPDATE " + table + " SET last_key = ? WHERE source_id = ? AND first_key = ?")) {
-                    shorten.setLong(1, key - 1);
-                    shorten.setString(2, sourceId);
-                    shorten.setLong(3, gap.first());
-                    shorten.executeUpdate();
-                }
+                jdbc.template().update("UPDATE " + table + " SET last_key = ? WHERE source_id = ? AND first_key = ?",
+                        key - 1, sourceId, gap.first());
             } else {
-                try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE source_id = ? AND first_key = ?")) {
-                    delete.setString(1, sourceId);
-                    delete.setLong(2, gap.first());
-                    delete.executeUpdate();
-                }
+                jdbc.template().update("DELETE FROM " + table + " WHERE source_id = ? AND first_key = ?", sourceId, gap.first());
             }
             if (key < gap.last()) {
-                insert(c, new StoredGap(key + 1, gap.last(), gap.seenAt(), gap.givenUpAt()));
+                insert(new StoredGap(key + 1, gap.last(), gap.seenAt(), gap.givenUpAt()));
             }
         }
     }
@@ -213,38 +153,21 @@ final class KeyGaps {
     private record StoredGap(long first, long last, Instant seenAt, Long givenUpAt) {
     }
 
-    private List<StoredGap> overlapping(Connection c, long first, long last) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT first_key, last_key, seen_at_ms, given_up_at_ms FROM " + table
-                + " WHERE source_id = ? AND first_key <= ? AND last_key >= ? ORDER BY first_key")) {
-            ps.setString(1, sourceId);
-            ps.setLong(2, last);
-            ps.setLong(3, first);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<StoredGap> gaps = new ArrayList<>();
-                while (rs.next()) {
-                    long givenUpMs = rs.getLong(4);
-                    // wasNull describes the column read last, so it is asked right after this one
-                    Long givenUp = rs.wasNull() ? null : givenUpMs;
-                    gaps.add(new StoredGap(rs.getLong(1), rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3)), givenUp));
-                }
-                return gaps;
-            }
-        }
+    private List<StoredGap> overlapping(long first, long last) {
+        return jdbc.template().query("SELECT first_key, last_key, seen_at_ms, given_up_at_ms FROM " + table
+                + " WHERE source_id = ? AND first_key <= ? AND last_key >= ? ORDER BY first_key",
+                (rs, row) -> new StoredGap(rs.getLong(1), rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3)),
+                        rs.getObject(4, Long.class)), sourceId, last, first);
     }
 
-    private void insert(Connection c, StoredGap gap) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
-                + " (source_id, first_key, last_key, seen_at_ms, given_up_at_ms) VALUES (?, ?, ?, ?, ?)")) {
-            ps.setString(1, sourceId);
-            ps.setLong(2, gap.first());
-            ps.setLong(3, gap.last());
-            ps.setLong(4, gap.seenAt().toEpochMilli());
-            if (gap.givenUpAt() == null) {
-                ps.setNull(5, Types.BIGINT);
-            } else {
-                ps.setLong(5, gap.givenUpAt());
-            }
-            ps.executeUpdate();
-        }
+    private void insert(StoredGap gap) {
+        jdbc.template().update("INSERT INTO " + table + " (source_id, first_key, last_key, seen_at_ms, given_up_at_ms)"
+                + " VALUES (?, ?, ?, ?, ?)", ps -> {
+                    ps.setString(1, sourceId);
+                    ps.setLong(2, gap.first());
+                    ps.setLong(3, gap.last());
+                    ps.setLong(4, gap.seenAt().toEpochMilli());
+                    ps.setObject(5, gap.givenUpAt(), Types.BIGINT);
+                });
     }
 }

@@ -248,11 +248,8 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
             }
             return;
         }
+        // the route's SourceHealthPolicy takes its health check and gauges with it
         removeRoute(context.getCamelContextExtension().getContextPlugin(Model.class), old.entry().routeId());
-        if (registry != null && old.sourceId() != null) {
-            registry.getCheck(SourceHealth.id(old.sourceId())).ifPresent(registry::unregister);
-        }
-        KeyGapMetrics.unregister(context, old.sourceId());
     }
 
     /** The innermost message: Camel's wrappers name the route's internals, not the file's mistake. */

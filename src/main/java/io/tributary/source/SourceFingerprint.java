@@ -1,16 +1,16 @@
 package io.tributary.source;
 
 import io.tributary.sql.Dialect;
+import io.tributary.sql.Jdbc;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.springframework.jdbc.core.ConnectionCallback;
 
 /**
  * Which database and table a source reads, as the central node's registry sees it: a readable origin
@@ -25,7 +25,7 @@ public record SourceFingerprint(String origin, String sha256) {
     private static final Pattern H2 = Pattern.compile("^jdbc:h2:([^;]*)");
 
     public static SourceFingerprint of(DataSource dataSource, String table, String keyColumn) {
-        try (Connection c = dataSource.getConnection()) {
+        return new Jdbc(dataSource).template().execute((ConnectionCallback<SourceFingerprint>) c -> {
             Dialect dialect = Dialect.of(c);
             String url = c.getMetaData().getURL();
             String server = server(dialect, url == null ? "" : url);
@@ -34,9 +34,7 @@ public record SourceFingerprint(String origin, String sha256) {
             String origin = dialect.name().toLowerCase(Locale.ROOT) + "://" + server + "/" + (catalog == null ? "" : catalog)
                     + " table " + (table.contains(".") || schema == null ? table : schema + "." + table) + " key " + keyColumn;
             return new SourceFingerprint(origin, sha256(origin));
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot read the source database's identity: " + e.getMessage(), e);
-        }
+        });
     }
 
     static String server(Dialect dialect, String url) {

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,18 +32,18 @@ public final class SourceRegistrar {
     }
 
     /** Registers unless this instance already did; throws (failing the run) unless the central node agreed. */
-    public void ensureRegistered(String sourceId, DataSource dataSource, String table, String keyColumn, String database,
-                                 String collection, String keyPrefix) {
+    public void ensureRegistered(SourceConfiguration source) {
         if (registered) {
             return;
         }
-        SourceFingerprint fingerprint = SourceFingerprint.of(dataSource, table, keyColumn);
+        String sourceId = source.sourceId();
+        SourceFingerprint fingerprint = SourceFingerprint.of(source.dataSource(), source.table(), source.keyColumn());
         Map<String, String> body = new LinkedHashMap<>();
         body.put("fingerprint", fingerprint.sha256());
         body.put("origin", fingerprint.origin());
-        body.put("database", database.isEmpty() ? "_system" : database);
-        body.put("collection", collection);
-        body.put("keyPrefix", keyPrefix);
+        body.put("database", source.database().isEmpty() ? "_system" : source.database());
+        body.put("collection", source.collection());
+        body.put("keyPrefix", source.keyPrefix());
         try {
             central.send("PUT", "/_api/tributary/sources/" + URLEncoder.encode(sourceId, StandardCharsets.UTF_8),
                     NodeClient.json(body), TIMEOUT);

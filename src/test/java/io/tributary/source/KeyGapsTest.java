@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.source.KeyGaps.Gap;
 import io.tributary.sql.Dialect;
+import io.tributary.sql.Jdbc;
 import io.tributary.testing.TestDatabase;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -38,12 +38,12 @@ class KeyGapsTest {
         return gaps;
     }
 
-    private void update(KeyGaps gaps, List<Gap> seen, List<Long> found) throws SQLException {
-        try (Connection c = db.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            gaps.update(c, seen, found);
-            c.commit();
-        }
+    /** In one transaction, as the checkpoint does it. */
+    private void update(KeyGaps gaps, List<Gap> seen, List<Long> found) {
+        new Jdbc(db.dataSource()).transaction("gap update", tx -> {
+            gaps.update(seen, found);
+            return null;
+        });
     }
 
     private static List<String> ranges(List<Gap> gaps) {

@@ -3,6 +3,7 @@ package io.tributary.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -10,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.RouteTemplateParameterDefinition;
+import org.apache.camel.support.PluginHelper;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -77,6 +81,29 @@ class SourceParameterDocsTest {
     private static List<Matcher> tableRows() throws IOException {
         return section(Path.of("docs/sources.md"), "## Parameters").stream()
                 .map(line -> TABLE_ROW.matcher(line.strip())).filter(Matcher::matches).toList();
+    }
+
+    /**
+     * The typed declaration agrees with the template: each {@link SourceConfiguration} component is a
+     * declared parameter, handed to the {@code parameters} bean under its own name, and that bean gets
+     * nothing else.
+     */
+    @Test
+    void sourceConfigurationHasOneComponentPerParameterTheTemplateBindsToIt() throws Exception {
+        Map<String, Object> bound;
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            PluginHelper.getRoutesLoader(context).loadRoutes(PluginHelper.getResourceLoader(context)
+                    .resolveResource("file:routes/change-source-template.camel.yaml"));
+            bound = context.getRouteTemplateDefinition(SourceTemplate.ID).getTemplateBeans().stream()
+                    .filter(bean -> bean.getName().equals("parameters")).findFirst().orElseThrow().getProperties();
+        }
+        Map<String, Object> expected = new LinkedHashMap<>();
+        for (RecordComponent component : SourceConfiguration.class.getRecordComponents()) {
+            String name = component.getName();
+            assertThat(declared()).as("template parameter for SourceConfiguration." + name).containsKey(name);
+            expected.put(name, (component.getType() == DataSource.class ? "#bean:" : "") + "{{" + name + "}}");
+        }
+        assertThat(bound).containsExactlyInAnyOrderEntriesOf(expected);
     }
 
     /** Name to default, {@code (required)} for a parameter without one. */

@@ -25,6 +25,20 @@ class SourceRoutesH2Test extends SourceRoutesContract {
         assertRefused(Map.of("keyColumn", "id; drop table x"), "keyColumn");
     }
 
+    /** /observe/health lists a source as soon as Camel has made its route, before its first run. */
+    @Test
+    void aSourcesHealthCheckIsRegisteredBeforeItsFirstRun() {
+        Map<String, String> s = numericSource("idle", 3);
+        s.put("poll", "timer:tributary-idle?period=600000&delay=600000");
+        try (SourceApp started = SourceApp.start(db, dir, s)) {
+            assertThat(started.app().context().getRoute("idle")).isNotNull();
+            HealthCheck.Result health = HealthCheckRegistry.get(started.app().context()).getCheck("source-idle")
+                    .orElseThrow(() -> new AssertionError("no health check source-idle before the first run")).call();
+            assertThat(health.getState()).isEqualTo(HealthCheck.State.UP);
+            assertThat(rows(table)).as("no run has happened").isEqualTo(3);
+        }
+    }
+
     /** The process starts; the source does not, and its health check says why, naming its file. */
     private void assertRefused(Map<String, String> override, String expected) {
         Map<String, String> s = source("bad", table, central.url());

@@ -1,0 +1,122 @@
+package io.tributary.source;
+
+import io.tributary.source.ChangeFeed.ColumnCase;
+import io.tributary.sql.SqlIdentifier;
+import java.lang.reflect.RecordComponent;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * The settings of one source, typed. Each component is the route template parameter of the same name
+ * ({@code routes/change-source-template.camel.yaml}), which declares its default, description and
+ * whether it is secret ({@link SourceTemplate}); the component declares its type. Built from the
+ * parameters the template hands to its {@code parameters} bean, and validated when the route is made,
+ * with an error naming the parameter.
+ *
+ * @param keyOrder null for {@code auto}: the key column's type decides
+ * @param timestampColumn empty unless {@code mode} is timestamp
+ */
+public record SourceConfiguration(String sourceId, DataSource dataSource, String table, String keyColumn, CaptureMode mode,
+                                  String timestampColumn, long safetyLagMs, String timestampZone, long gapTimeoutMs,
+                                  KeyOrder keyOrder, int maxChanges, String keyPrefix, ColumnCase columnCase,
+                                  DataSource statusDataSource, String statusTable, String centralUrl, String database,
+                                  String collection, String centralUsername, String centralPassword, int downAfterFailedRuns) {
+
+    private static final String[] REQUIRED = {"sourceId", "table", "keyColumn", "centralUrl"};
+
+    public SourceConfiguration {
+        SqlIdentifier.requireQualified("table", table);
+        SqlIdentifier.require("keyColumn", keyColumn);
+        SqlIdentifier.requireQualified("statusTable", statusTable);
+        if (mode == CaptureMode.TIMESTAMP) {
+            SqlIdentifier.require("timestampColumn", timestampColumn);
+        } else if (!timestampColumn.isEmpty()) {
+            throw invalid(sourceId, "timestampColumn is only used with mode=timestamp");
+        }
+        if (!database.isEmpty() && !database.matches("[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")) {
+            throw invalid(sourceId, "invalid database name '" + database + "'");
+        }
+        if (maxChanges < 1 || safetyLagMs < 0 || downAfterFailedRuns < 1 || gapTimeoutMs < 0) {
+            throw invalid(sourceId, "maxChanges and downAfterFailedRuns must be positive, safetyLagMs and gapTimeoutMs not negative");
+        }
+        timestampZone = timestampZone.trim();
+        if (!timestampZone.isEmpty()) {
+            try {
+                ZoneId.of(timestampZone);
+            } catch (DateTimeException e) {
+                throw invalid(sourceId, "invalid timestampZone '" + timestampZone + "': use a zone id such as UTC, Europe/Berlin or +02:00");
+            }
+        }
+    }
+
+    /**
+     * The settings from the template's parameters by name: every component must be given (the template
+     * gives each, with its default), each is converted to the component's type.
+     */
+    public static SourceConfiguration of(Map<String, Object> parameters) {
+        String sourceId = String.valueOf(parameters.get("sourceId"));
+        for (String name : REQUIRED) {
+            if (parameters.get(name) == null || parameters.get(name).toString().isBlank()) {
+                throw invalid(sourceId, "parameter " + name + " is required");
+            }
+        }
+        RecordComponent[] components = SourceConfiguration.class.getRecordComponents();
+        Object[] values = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        for (int i = 0; i < components.length; i++) {
+            String name = components[i].getName();
+            types[i] = components[i].getType();
+            Object value = parameters.get(name);
+            if (value == null) {
+                throw invalid(sourceId, types[i] == DataSource.class ? name + " bean not found" : "parameter " + name
+                        + " was not set (the route template routes/change-source-template.camel.yaml sets every one)");
+            }
+            values[i] = convert(sourceId, name, types[i], value);
+        }
+        try {
+            return SourceConfiguration.class.getDeclaredConstructor(types).newInstance(values);
+        } catch (ReflectiveOperationException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e);
+        }
+    }
+
+    private static Object convert(String sourceId, String name, Class<?> type, Object value) {
+        String text = value.toString();
+        try {
+            if (type == int.class) {
+                return Integer.parseInt(text.trim());
+            } else if (type == long.class) {
+                return Long.parseLong(text.trim());
+            } else if (type == CaptureMode.class) {
+                return CaptureMode.parse(text);
+            } else if (type == KeyOrder.class) {
+                return KeyOrder.parse(text);
+            } else if (type == ColumnCase.class) {
+                return ColumnCase.parse(text);
+            } else if (type == DataSource.class && !(value instanceof DataSource)) {
+                throw invalid(sourceId, name + " bean not found");
+            }
+        } catch (NumberFormatException e) {
+            throw invalid(sourceId, "parameter " + name + " must be a number, not '" + text + "'");
+        }
+        return type == String.class ? text : value;
+    }
+
+    private static IllegalArgumentException invalid(String sourceId, String problem) {
+        return new IllegalArgumentException("Source '" + sourceId + "': " + problem);
+    }
+
+    /** The central node's import path for this source's database. */
+    public String importPath() {
+        return database.isEmpty() ? "/_api/import" : "/_db/" + database + "/_api/import";
+    }
+
+    /** Never prints the password. */
+    @Override
+    public String toString() {
+        return "SourceConfiguration[sourceId=" + sourceId + ", table=" + table + ", mode=" + mode.parameterValue()
+                + ", centralUrl=" + centralUrl + ", collection=" + collection + "]";
+    }
+}
