@@ -5,7 +5,6 @@ import io.tributary.sql.Jdbc;
 import io.tributary.sql.SqlIdentifier;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.util.Optional;
@@ -82,24 +81,15 @@ public final class StatusStore {
      *
      * @return whether the row changed
      */
-    public boolean advance(Connection c, String sourceId, String lastKey, LocalDateTime lastTimestamp, String position, long rows)
-            throws SQLException {
+    public boolean advance(Connection c, String sourceId, String lastKey, LocalDateTime lastTimestamp, String position, long rows) {
         JdbcTemplate onCaller = new JdbcTemplate(new SingleConnectionDataSource(c, true));
-        try {
-            Optional<Status> current = read(onCaller, sourceId, true);
-            if (current.isPresent() && current.get().position().compareTo(position) >= 0) {
-                return false;
-            }
-            onCaller.update(current.isPresent() ? update : insert, lastKey,
-                    lastTimestamp == null ? null : Timestamp.valueOf(lastTimestamp), position, rows, sourceId);
-            return true;
-        } catch (DataAccessException e) {
-            // the caller's transaction reports the database's own error
-            if (Jdbc.sqlCause(e) != null) {
-                throw Jdbc.sqlCause(e);
-            }
-            throw e;
+        Optional<Status> current = read(onCaller, sourceId, true);
+        if (current.isPresent() && current.get().position().compareTo(position) >= 0) {
+            return false;
         }
+        onCaller.update(current.isPresent() ? update : insert, lastKey,
+                lastTimestamp == null ? null : Timestamp.valueOf(lastTimestamp), position, rows, sourceId);
+        return true;
     }
 
     private Optional<Status> read(JdbcTemplate template, String sourceId, boolean forUpdate) {
