@@ -4,7 +4,6 @@ import io.tributary.sql.Jdbc;
 import io.tributary.status.StatusStore;
 import java.util.List;
 import javax.sql.DataSource;
-import org.springframework.jdbc.core.ConnectionCallback;
 
 /**
  * Acknowledges a batch the central node has committed: deletes exactly its change rows (change-table
@@ -59,8 +58,7 @@ final class Checkpoint {
     }
 
     private boolean advance(Watermark watermark, String position, int rows, List<KeyGaps.Gap> seen, List<Long> found) {
-        boolean advanced = statusDatabase.template().execute((ConnectionCallback<Boolean>) c ->
-                status.advance(c, sourceId, watermark.key(), watermark.timestamp(), position, rows));
+        boolean advanced = status.advance(sourceId, watermark.key(), watermark.timestamp(), position, rows);
         if (gaps != null && (!seen.isEmpty() || !found.isEmpty())) {
             gaps.update(seen, found);
         }

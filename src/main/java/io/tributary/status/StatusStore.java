@@ -1,16 +1,15 @@
 package io.tributary.status;
 
 import io.tributary.sql.Dialect;
+import io.tributary.sql.Jdbc;
 import io.tributary.sql.SqlIdentifier;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The per-source watermark table: one row per source id, so any number of sources (and tables)
@@ -22,16 +21,15 @@ public final class StatusStore {
     public record Status(String sourceId, String lastKey, LocalDateTime lastTimestamp, String position, long rowsTransferred) {
     }
 
-    private final DataSource dataSource;
-    private final Dialect dialect;
+    private final Jdbc jdbc;
     private final String table;
     private final String select;
     private final String update;
     private final String insert;
 
     public StatusStore(DataSource dataSource, String table) {
-        this.dataSource = dataSource;
-        this.dialect = Dialect.of(dataSource);
+        this.jdbc = new Jdbc(dataSource);
+        Dialect dialect = jdbc.dialect();
         // Unquoted, like the user's own SQL would name it, so it can be queried as written.
         this.table = SqlIdentifier.requireQualified("status table", table);
         this.select = "SELECT source_id, last_key, last_ts, position, rows_transferred FROM " + this.table
@@ -43,72 +41,61 @@ public final class StatusStore {
     }
 
     public DataSource dataSource() {
-        return dataSource;
+        return jdbc.dataSource();
     }
 
     public void createIfMissing() {
-        String timestamp = dialect.timestampType();
-        String sql = "CREATE TABLE IF NOT EXISTS " + table + " ("
-                + "source_id VARCHAR(200) NOT NULL PRIMARY KEY, "
-                + "last_key VARCHAR(2000) NOT NULL, "
-                + "last_ts " + timestamp + " NULL, "
-                + "position VARCHAR(2100) NOT NULL, "
-                + "rows_transferred BIGINT NOT NULL, "
-                + "updated_at " + timestamp + " NOT NULL)";
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
+        String timestamp = jdbc.dialect().timestampType();
+        try {
+            jdbc.template().execute("CREATE TABLE IF NOT EXISTS " + table + " ("
+                    + "source_id VARCHAR(200) NOT NULL PRIMARY KEY, "
+                    + "last_key VARCHAR(2000) NOT NULL, "
+                    + "last_ts " + timestamp + " NULL, "
+                    + "position VARCHAR(2100) NOT NULL, "
+                    + "rows_transferred BIGINT NOT NULL, "
+                    + "updated_at " + timestamp + " NOT NULL)");
+        } catch (DataAccessException e) {
             // Two sources starting together may race on CREATE; only fail if the table is really missing.
             try {
                 read("-");
             } catch (IllegalStateException missing) {
-                throw new IllegalStateException("Cannot create status table " + table + ": " + e.getMessage(), e);
+                throw new IllegalStateException("Cannot create status table " + table + ": " + Jdbc.reason(e), e);
             }
         }
     }
 
     public Optional<Status> read(String sourceId) {
-        try (Connection c = dataSource.getConnection()) {
-            return read(c, sourceId, false);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot read status of source '" + sourceId + "' from " + table + ": " + e.getMessage(), e);
+        try {
+            return read(jdbc.template(), sourceId, false);
+        } catch (DataAccessException e) {
+            throw new IllegalStateException("Cannot read status of source '" + sourceId + "' from " + table + ": "
+                    + Jdbc.reason(e), e);
         }
     }
 
     /**
-     * Stores a new watermark inside the caller's transaction. Idempotent and monotonic: a position
-     * that is not beyond the stored one (a replayed checkpoint) changes nothing.
+     * Stores a new watermark in the caller's transaction (the status database's {@link Jdbc#transaction}).
+     * Idempotent and monotonic: a position that is not beyond the stored one (a replayed checkpoint)
+     * changes nothing.
      *
      * @return whether the row changed
      */
-    public boolean advance(Connection c, String sourceId, String lastKey, LocalDateTime lastTimestamp, String position, long rows)
-            throws SQLException {
-        Optional<Status> current = read(c, sourceId, true);
+    public boolean advance(String sourceId, String lastKey, LocalDateTime lastTimestamp, String position, long rows) {
+        JdbcTemplate onCaller = jdbc.template();
+        Optional<Status> current = read(onCaller, sourceId, true);
         if (current.isPresent() && current.get().position().compareTo(position) >= 0) {
             return false;
         }
-        try (PreparedStatement ps = c.prepareStatement(current.isPresent() ? update : insert)) {
-            ps.setString(1, lastKey);
-            ps.setObject(2, lastTimestamp == null ? null : Timestamp.valueOf(lastTimestamp));
-            ps.setString(3, position);
-            ps.setLong(4, rows);
-            ps.setString(5, sourceId);
-            ps.executeUpdate();
-        }
+        onCaller.update(current.isPresent() ? update : insert, lastKey,
+                lastTimestamp == null ? null : Timestamp.valueOf(lastTimestamp), position, rows, sourceId);
         return true;
     }
 
-    private Optional<Status> read(Connection c, String sourceId, boolean forUpdate) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(forUpdate ? select + " FOR UPDATE" : select)) {
-            ps.setString(1, sourceId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                Timestamp ts = rs.getTimestamp(3);
-                return Optional.of(new Status(rs.getString(1), rs.getString(2), ts == null ? null : ts.toLocalDateTime(),
-                        rs.getString(4), rs.getLong(5)));
-            }
-        }
+    private Optional<Status> read(JdbcTemplate template, String sourceId, boolean forUpdate) {
+        return template.query(forUpdate ? select + " FOR UPDATE" : select, (ResultSet rs, int n) -> {
+            Timestamp ts = rs.getTimestamp(3);
+            return new Status(rs.getString(1), rs.getString(2), ts == null ? null : ts.toLocalDateTime(), rs.getString(4),
+                    rs.getLong(5));
+        }, sourceId).stream().findFirst();
     }
 }

@@ -8,16 +8,19 @@ import io.tributary.source.ChangeFeed.Change;
 import io.tributary.source.KeyOrder;
 import io.tributary.sql.Dialect;
 import io.tributary.keyrange.DocumentHash;
+import io.tributary.sql.Jdbc;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A source's table as the documents the source sends: rows are read with {@code SELECT *} and turned into
@@ -40,7 +43,8 @@ final class SourceTable {
     static final int WINDOW = 1000;
 
     private final SourceSettings settings;
-    private final Dialect dialect;
+    private final Jdbc jdbc;
+    private final TransactionTemplate outsideScan;
     private final ChangeFeed feed;
     private final KeyOrder order;
     private final BatchBody body;
@@ -48,7 +52,10 @@ final class SourceTable {
 
     SourceTable(SourceSettings settings) {
         this.settings = settings;
-        this.dialect = Dialect.of(settings.dataSource());
+        this.jdbc = new Jdbc(settings.dataSource());
+        this.outsideScan = new TransactionTemplate(new DataSourceTransactionManager(settings.dataSource()));
+        this.outsideScan.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
+        Dialect dialect = jdbc.dialect();
         this.feed = new ChangeFeed(settings.dataSource(), dialect, settings.table(), settings.keyColumn(),
                 settings.timestampColumn(), settings.columnCase());
         int keyType = feed.keyColumnType();
@@ -99,31 +106,21 @@ final class SourceTable {
         }
         String sql = "SELECT * FROM " + settings.table() + (conditions.isEmpty() ? "" : " WHERE "
                 + String.join(" AND ", conditions)) + " ORDER BY " + orderedKey + (limit > 0 ? " LIMIT " + limit : "");
-        try (Connection c = settings.dataSource().getConnection()) {
+        try {
             // PostgreSQL streams with a cursor only inside a transaction; it ends with this one query
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setFetchSize(WINDOW);
-                for (int i = 0; i < args.size(); i++) {
-                    ps.setString(i + 1, args.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    ResultSetWindow rows = new ResultSetWindow(rs, WINDOW);
-                    while (rows.next()) {
-                        List<Row> batch = documents(feed.changes(rows.resultSet()));
-                        if (batch.isEmpty()) {
-                            break;
-                        }
-                        window.accept(batch);
+            jdbc.read(tx -> jdbc.template().query(sql, (ResultSet rs) -> {
+                ResultSetWindow rows = new ResultSetWindow(rs, WINDOW);
+                while (rows.next()) {
+                    List<Row> batch = documents(feed.changes(rows.resultSet()));
+                    if (batch.isEmpty()) {
+                        break;
                     }
+                    window.accept(batch);
                 }
-            } finally {
-                c.rollback();
-                c.setAutoCommit(autoCommit);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot read " + settings.table() + ": " + e.getMessage(), e);
+                return null;
+            }, args.toArray()));
+        } catch (DataAccessException e) {
+            throw cannotRead(e);
         }
     }
 
@@ -138,25 +135,20 @@ final class SourceTable {
             }
         }
         List<Change> changes = new ArrayList<>();
-        try (Connection c = settings.dataSource().getConnection()) {
-            for (int from = 0; from < values.size(); from += 500) {
-                List<Object> chunk = values.subList(from, Math.min(values.size(), from + 500));
-                String sql = "SELECT * FROM " + settings.table() + " WHERE " + settings.keyColumn() + " IN ("
-                        + "?,".repeat(chunk.size() - 1) + "?)" + (settings.timestampColumn() == null ? ""
-                        : " AND " + settings.timestampColumn() + " IS NOT NULL");
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    for (int i = 0; i < chunk.size(); i++) {
-                        ps.setObject(i + 1, chunk.get(i));
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        changes.addAll(feed.changes(rs));
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot read " + settings.table() + ": " + e.getMessage(), e);
+        String sql = "SELECT * FROM " + settings.table() + " WHERE " + settings.keyColumn() + " IN (:keys)"
+                + (settings.timestampColumn() == null ? "" : " AND " + settings.timestampColumn() + " IS NOT NULL");
+        try {
+            // a repair calls this while a scan streams: outside its transaction, so it sees the rows as they are now
+            outsideScan.executeWithoutResult(tx -> Jdbc.inChunks(values, chunk -> changes.addAll(
+                    jdbc.named().query(sql, Map.of("keys", chunk), (ResultSet rs) -> feed.changes(rs)))));
+        } catch (DataAccessException e) {
+            throw cannotRead(e);
         }
         return documents(changes);
+    }
+
+    private IllegalStateException cannotRead(DataAccessException e) {
+        return new IllegalStateException("Cannot read " + settings.table() + ": " + Jdbc.reason(e), e);
     }
 
     /** The documents exactly as a batch of the source carries them, each with its content hash. */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.sql.Dialect;
 import io.tributary.testing.TestDatabase;
-import java.sql.Connection;
+import io.tributary.sql.Jdbc;
 import java.time.LocalDateTime;
 import org.junit.jupiter.api.Test;
 
@@ -19,13 +19,14 @@ class StatusStoreTest {
             store.createIfMissing();
             store.createIfMissing();
             LocalDateTime ts = LocalDateTime.of(2026, 1, 2, 3, 4, 5, 6000);
-            try (Connection c = db.dataSource().getConnection()) {
-                assertThat(store.advance(c, "a", "10", ts, "p10", 10)).isTrue();
-                assertThat(store.advance(c, "a", "10", ts, "p10", 10)).as("same watermark again").isFalse();
-                assertThat(store.advance(c, "a", "5", null, "p05", 5)).as("never backwards").isFalse();
-                assertThat(store.advance(c, "b", "3", null, "p03", 3)).isTrue();
-                assertThat(store.advance(c, "a", "12", ts, "p12", 2)).isTrue();
-            }
+            new Jdbc(db.dataSource()).transaction("advance", tx -> {
+                assertThat(store.advance("a", "10", ts, "p10", 10)).isTrue();
+                assertThat(store.advance("a", "10", ts, "p10", 10)).as("same watermark again").isFalse();
+                assertThat(store.advance("a", "5", null, "p05", 5)).as("never backwards").isFalse();
+                assertThat(store.advance("b", "3", null, "p03", 3)).isTrue();
+                assertThat(store.advance("a", "12", ts, "p12", 2)).isTrue();
+                return null;
+            });
             assertThat(store.read("a")).hasValueSatisfying(s -> {
                 assertThat(s.lastKey()).isEqualTo("12");
                 assertThat(s.lastTimestamp()).isEqualTo(ts);
