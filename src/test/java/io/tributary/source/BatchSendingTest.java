@@ -60,6 +60,9 @@ class BatchSendingTest {
             s.put("batchSize", "2");
             try (SourceApp app = SourceApp.start(db, dir, s)) {
                 Await.until("6 documents", WAIT, () -> central.documentCount() == 6);
+                // a batch is logged after its checkpoint commits, which follows the central node's answer
+                Await.until("the checkpoint of the last batch", WAIT, () -> logs.events().stream()
+                        .anyMatch(e -> e.getFormattedMessage().startsWith("source=pooled batch=2 rows, watermark=6")));
                 senders = (BatchSenders) ((ModelCamelContext) app.app().context()).getRouteDefinition("pooled")
                         .getRouteTemplateContext().getLocalBeanRepository().lookupByName("senders");
                 assertThat(senders.getCamelContext()).as("CamelContextAware is honoured for the template bean")
