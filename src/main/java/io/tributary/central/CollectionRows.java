@@ -9,7 +9,6 @@ import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import org.springframework.jdbc.core.ConnectionCallback;
 
 /** The rows of a central collection table: {@code _key}, {@code _version}, {@code doc}. */
 final class CollectionRows implements RowShape {
@@ -27,8 +26,7 @@ final class CollectionRows implements RowShape {
     /** The table name comes from the catalog (derived by {@link JdbcCollectionStore#tableName}), never from a request. */
     static CollectionRows of(Jdbc jdbc, String table) {
         Dialect d = jdbc.dialect();
-        return new CollectionRows(d, table, jdbc.template().execute((ConnectionCallback<String>) c ->
-                ByteKeyOrder.expression(c, d, table, "_key", d.quote("_key"), true)));
+        return new CollectionRows(d, table, ByteKeyOrder.expression(jdbc.template(), d, table, "_key", d.quote("_key"), true));
     }
 
     @Override

@@ -6,17 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.json.Json;
 import io.tributary.sql.Dialect;
 import io.tributary.sql.Jdbc;
-import io.tributary.sql.TransactionRetry;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -27,10 +24,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.camel.Service;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.transaction.TransactionException;
 
 /**
  * Collections as tables, through JDBC. A catalog table maps (database, collection) to a derived table
@@ -44,20 +46,17 @@ public class JdbcCollectionStore implements CollectionStore, Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcCollectionStore.class);
     static final String CATALOG = "tributary_collections";
-    private static final int BATCH_SIZE = 1000;
 
     private DataSource dataSource;
     private int maxAttempts = 5;
-    /** Keys per {@code SELECT ... FOR UPDATE} of the general write path. */
-    private static final int LOCK_CHUNK = 500;
 
-    private volatile Dialect dialect;
+    /** Set once the catalog tables exist. */
+    private volatile Jdbc jdbc;
     private SourcePositions positions;
     private SourceRegistry sources;
     private final Map<String, String> tables = new ConcurrentHashMap<>();
     private final Map<String, Object> creationLocks = new ConcurrentHashMap<>();
     private final Map<String, CollectionRows> rowShapes = new ConcurrentHashMap<>();
-    private volatile Jdbc jdbc;
 
     public void setDataSource(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -72,7 +71,7 @@ public class JdbcCollectionStore implements CollectionStore, Service {
     @Override
     public void start() {
         try {
-            dialect();
+            jdbc();
         } catch (IllegalStateException e) {
             LOG.warn("Central store not ready at start-up, will retry on first request: {}", e.getMessage());
         }
@@ -84,57 +83,57 @@ public class JdbcCollectionStore implements CollectionStore, Service {
     }
 
 
-    private Dialect dialect() {
-        Dialect d = dialect;
-        if (d == null) {
+    /** The central database, its catalog tables created on first use. */
+    private Jdbc jdbc() {
+        Jdbc j = jdbc;
+        if (j == null) {
             synchronized (this) {
-                if (dialect == null) {
-                    d = Dialect.of(dataSource);
-                    SourcePositions p = new SourcePositions(d);
-                    SourceRegistry r = new SourceRegistry(d);
-                    try (Connection c = dataSource.getConnection()) {
-                        createIdempotently(c, d, "CREATE TABLE IF NOT EXISTS " + CATALOG + " (database_name " + d.asciiKeyType(64)
+                if (jdbc == null) {
+                    Jdbc created = new Jdbc(dataSource, maxAttempts);
+                    Dialect d = created.dialect();
+                    try {
+                        created.create("CREATE TABLE IF NOT EXISTS " + CATALOG + " (database_name " + d.asciiKeyType(64)
                                 + " NOT NULL, collection_name " + d.asciiKeyType(256) + " NOT NULL, table_name "
                                 + d.asciiKeyType(63) + " NOT NULL UNIQUE, created_at TIMESTAMP NOT NULL,"
                                 + " PRIMARY KEY (database_name, collection_name))" + d.tableOptions());
-                        p.createTable(c);
-                        r.createTable(c);
-                    } catch (SQLException e) {
-                        throw new IllegalStateException("Cannot create the central catalog tables: " + e.getMessage(), e);
+                        positions = new SourcePositions(created);
+                        sources = new SourceRegistry(created);
+                        positions.createTable();
+                        sources.createTable();
+                    } catch (DataAccessException e) {
+                        throw new IllegalStateException("Cannot create the central catalog tables: " + Jdbc.reason(e), e);
                     }
-                    positions = p;
-                    sources = r;
-                    dialect = d;
+                    jdbc = created;
                 }
-                d = dialect;
+                j = jdbc;
             }
         }
-        return d;
+        return j;
     }
 
     // ---- collections -------------------------------------------------------------------------
 
     /** The table of a collection; created when {@code create} is set, else 404 if it does not exist. */
     String table(String database, String collection, boolean create) {
-        Dialect d = dialect();
+        jdbc();
         String id = database + "/" + collection;
         String table = tables.get(id);
         if (table != null) {
             return table;
         }
-        try (Connection c = dataSource.getConnection()) {
-            table = lookup(c, database, collection);
+        try {
+            table = lookup(database, collection);
             if (table == null && create) {
                 // one creator per collection in this node; other nodes are handled by create() itself
                 synchronized (creationLocks.computeIfAbsent(id, k -> new Object())) {
-                    table = lookup(c, database, collection);
+                    table = lookup(database, collection);
                     if (table == null) {
-                        table = create(c, d, database, collection);
+                        table = create(database, collection);
                     }
                 }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot look up collection: " + e.getMessage(), e);
+        } catch (DataAccessException e) {
+            throw new IllegalStateException("Cannot look up collection: " + Jdbc.reason(e), e);
         }
         if (table == null) {
             throw new ApiException(404, ApiException.COLLECTION_NOT_FOUND, "collection or view not found: " + collection);
@@ -143,49 +142,25 @@ public class JdbcCollectionStore implements CollectionStore, Service {
         return table;
     }
 
-    private String lookup(Connection c, String database, String collection) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT table_name FROM " + CATALOG
-                + " WHERE database_name = ? AND collection_name = ?")) {
-            ps.setString(1, database);
-            ps.setString(2, collection);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
+    private String lookup(String database, String collection) {
+        return jdbc().template().query("SELECT table_name FROM " + CATALOG + " WHERE database_name = ? AND collection_name = ?",
+                rs -> rs.next() ? rs.getString(1) : null, database, collection);
     }
 
     /** DDL runs in its own auto-committed statements: MariaDB would otherwise commit the import early. */
-    private String create(Connection c, Dialect d, String database, String collection) throws SQLException {
+    private String create(String database, String collection) {
+        Jdbc j = jdbc();
+        Dialect d = j.dialect();
         String table = tableName(database, collection);
-        createIdempotently(c, d, createTableSql(d, table));
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + CATALOG
-                + " (database_name, collection_name, table_name, created_at) VALUES (?, ?, ?, " + d.localTimestamp() + ")")) {
-            ps.setString(1, database);
-            ps.setString(2, collection);
-            ps.setString(3, table);
-            ps.executeUpdate();
+        j.create(createTableSql(d, table));
+        try {
+            j.template().update("INSERT INTO " + CATALOG + " (database_name, collection_name, table_name, created_at)"
+                    + " VALUES (?, ?, ?, " + d.localTimestamp() + ")", database, collection, table);
             LOG.info("Created collection {} in database {} as table {}", collection, database, table);
-        } catch (SQLException e) {
-            if (!d.isUniqueViolation(e)) {
-                throw e;
-            }
-            // created concurrently by another request: use what it registered
-            table = lookup(c, database, collection);
+            return table;
+        } catch (DuplicateKeyException e) {
+            return lookup(database, collection); // created concurrently by another request: use what it registered
         }
-        return table;
-    }
-
-    /**
-     * Runs a {@code CREATE TABLE IF NOT EXISTS} that a concurrent creator (another node, another
-     * connection) may race: PostgreSQL then fails with a unique violation on its type catalog
-     * ({@code pg_type_typname_nsp_index}) or "already exists". Run again, the statement finds the table.
-     */
-    static void createIdempotently(Connection c, Dialect d, String ddl) throws SQLException {
-        new TransactionRetry(3, d::isConcurrentCreation, 0).run(ddl, () -> {
-            try (Statement s = c.createStatement()) {
-                return s.execute(ddl);
-            }
-        });
     }
 
     /** The DDL of a collection table; collection sync builds its staging tables with it too. */
@@ -214,15 +189,6 @@ public class JdbcCollectionStore implements CollectionStore, Service {
         return dataSource;
     }
 
-    private Jdbc jdbc() {
-        Jdbc j = jdbc;
-        if (j == null) {
-            j = new Jdbc(dataSource, maxAttempts);
-            jdbc = j;
-        }
-        return j;
-    }
-
     /** {@code tc_<readable prefix>_<hash>}: lower-case ASCII, at most 44 characters, valid on every dialect. */
     public static String tableName(String database, String collection) {
         String readable = collection.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
@@ -244,67 +210,52 @@ public class JdbcCollectionStore implements CollectionStore, Service {
     }
 
     public ImportResult importDocuments(String database, ImportRequest request, ImportBody body, SourcePosition position) {
-        Dialect d = dialect();
+        Dialect d = jdbc().dialect();
         if (position != null) {
             // before the collection is created: a refused request leaves nothing behind
-            withConnection(c -> {
-                sources.requireOwnKeys(c, position.source(), database, request.collection(), body.items());
+            query(() -> {
+                sources.requireOwnKeys(position.source(), database, request.collection(), body.items());
                 return null;
             });
         }
         String table = d.quote(table(database, request.collection(), request.createCollection()));
         try {
-            return new TransactionRetry(maxAttempts, d::isTransient, 20)
-                    .run("import into " + request.collection(), () -> importOnce(d, table, request, body, position));
-        } catch (SQLException e) {
-            if (d.refusesCharacter(e)) {
+            return jdbc().transaction("import into " + request.collection(), s -> importOnce(d, table, request, body, position));
+        } catch (DataAccessException | TransactionException e) {
+            SQLException cause = Jdbc.sqlCause(e);
+            if (cause != null && d.refusesCharacter(cause)) {
                 throw ApiException.badParameter("a document holds a character that the central database cannot store"
-                        + " (PostgreSQL's jsonb refuses \\u0000): " + e.getMessage() + "; nothing was imported");
+                        + " (PostgreSQL's jsonb refuses \\u0000): " + Jdbc.reason(e) + "; nothing was imported");
             }
-            throw new IllegalStateException("Import into " + request.collection() + " failed: " + e.getMessage(), e);
+            throw new IllegalStateException("Import into " + request.collection() + " failed: " + Jdbc.reason(e), e);
         }
     }
 
-    private ImportResult importOnce(Dialect d, String table, ImportRequest request, ImportBody body,
-                                    SourcePosition position) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                String sender = position == null ? null : position.source();
-                ImportResult result = write(c, d, table, request, body, sender);
-                if (request.complete() && result.errors > 0) {
-                    c.rollback();
-                    ImportItem failure = result.firstFailure;
-                    int status = failure.errorNum() == ApiException.UNIQUE_CONSTRAINT_VIOLATED
-                            || failure.errorNum() == ApiException.CONFLICT ? 409 : 400;
-                    throw new ApiException(status, failure.errorNum(), failure.error()
-                            + " (complete=true: nothing was imported)");
-                }
-                // a batch with errors is not applied in full, so its source position must not advance
-                if (position != null && result.errors == 0) {
-                    positions.advance(c, position);
-                }
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+    private ImportResult importOnce(Dialect d, String table, ImportRequest request, ImportBody body, SourcePosition position) {
+        ImportResult result = write(d, table, request, body, position == null ? null : position.source());
+        if (request.complete() && result.errors > 0) {
+            ImportItem failure = result.firstFailure;
+            int status = failure.errorNum() == ApiException.UNIQUE_CONSTRAINT_VIOLATED
+                    || failure.errorNum() == ApiException.CONFLICT ? 409 : 400;
+            // thrown inside the transaction: rolled back, nothing is imported
+            throw new ApiException(status, failure.errorNum(), failure.error() + " (complete=true: nothing was imported)");
         }
+        // a batch with errors is not applied in full, so its source position must not advance
+        if (position != null && result.errors == 0) {
+            positions.advance(position);
+        }
+        return result;
     }
 
-    private ImportResult write(Connection c, Dialect d, String table, ImportRequest request, ImportBody body,
-                               String sender) throws SQLException {
+    private ImportResult write(Dialect d, String table, ImportRequest request, ImportBody body, String sender) {
         ImportResult result = new ImportResult();
         result.empty = body.empty();
         if (request.overwrite()) {
-            try (Statement s = c.createStatement()) {
-                s.executeUpdate("DELETE FROM " + table);
-            }
+            jdbc().template().update("DELETE FROM " + table);
         }
         if (d == Dialect.POSTGRESQL && !request.overwrite() && request.onDuplicate() == ImportRequest.OnDuplicate.REPLACE
                 && allValidAndDistinct(body)) {
-            return mergeOnPostgres(c, d, table, request, body, result, sender);
+            return mergeOnPostgres(table, request, body, result, sender);
         }
         boolean needDocuments = request.onDuplicate() == ImportRequest.OnDuplicate.UPDATE;
         LinkedHashSet<String> keys = new LinkedHashSet<>();
@@ -313,11 +264,12 @@ public class JdbcCollectionStore implements CollectionStore, Service {
                 keys.add(item.key());
             }
         }
-        Map<String, Current> current = lock(c, d, table, new ArrayList<>(keys), needDocuments);
+        Map<String, Current> current = read(table, new ArrayList<>(keys), needDocuments, true);
         if (!needDocuments && request.versionAttribute() != null && request.onDuplicate() == ImportRequest.OnDuplicate.REPLACE) {
-            loadTiedDocuments(c, d, table, body, request.versionAttribute(), current);
+            loadTiedDocuments(table, body, request.versionAttribute(), current);
         }
-        Map<String, Current> changed = new LinkedHashMap<>();
+        Map<String, Current> inserts = new LinkedHashMap<>();
+        Map<String, Current> updates = new LinkedHashMap<>();
         String versionAttribute = request.versionAttribute();
         for (ImportItem item : body.items()) {
             if (!item.isValid()) {
@@ -328,7 +280,7 @@ public class JdbcCollectionStore implements CollectionStore, Service {
             if (existing == null) {
                 Current created = new Current(item.document(), item.version(versionAttribute), false);
                 current.put(item.key(), created);
-                changed.put(item.key(), created);
+                inserts.put(item.key(), created);
                 result.created++;
                 continue;
             }
@@ -341,7 +293,7 @@ public class JdbcCollectionStore implements CollectionStore, Service {
                     boolean update = request.onDuplicate() == ImportRequest.OnDuplicate.UPDATE;
                     ObjectNode[] candidate = new ObjectNode[1];
                     VersionRule.Outcome outcome = VersionRule.decide(existing.version(), item.version(versionAttribute), () -> {
-                        ObjectNode stored = storedDocument(c, d, table, item.key(), existing);
+                        ObjectNode stored = storedDocument(table, item.key(), existing);
                         candidate[0] = update ? DocumentJson.merge(stored.deepCopy(), item.document()) : item.document();
                         return DocumentJson.sameContent(stored, candidate[0]);
                     });
@@ -350,16 +302,16 @@ public class JdbcCollectionStore implements CollectionStore, Service {
                         continue;
                     }
                     if (outcome == VersionRule.Outcome.CONFLICT) {
-                        result.fail(conflict(item, storedDocument(c, d, table, item.key(), existing), sender));
+                        result.fail(conflict(item, storedDocument(table, item.key(), existing), sender));
                         continue;
                     }
                     ObjectNode document = candidate[0] != null ? candidate[0] : update
-                            ? DocumentJson.merge(storedDocument(c, d, table, item.key(), existing).deepCopy(), item.document())
+                            ? DocumentJson.merge(storedDocument(table, item.key(), existing).deepCopy(), item.document())
                             : item.document();
                     BigInteger version = DocumentJson.version(document, versionAttribute);
                     Current next = new Current(document, version, existing.stored());
                     current.put(item.key(), next);
-                    changed.put(item.key(), next);
+                    (existing.stored() ? updates : inserts).put(item.key(), next);
                     result.updated++;
                 }
             }
@@ -367,7 +319,8 @@ public class JdbcCollectionStore implements CollectionStore, Service {
         if (request.complete() && result.errors > 0) {
             return result;
         }
-        store(c, d, table, changed);
+        store(table, false, inserts);
+        store(table, true, updates);
         return result;
     }
 
@@ -393,8 +346,8 @@ public class JdbcCollectionStore implements CollectionStore, Service {
      * table grows. Keys are merged in sorted order so concurrent requests lock rows in the same order.
      * {@code xmax = 0} marks a freshly inserted row; rows the version check skipped are not returned.
      */
-    private ImportResult mergeOnPostgres(Connection c, Dialect d, String table, ImportRequest request, ImportBody body,
-                                         ImportResult result, String sender) throws SQLException {
+    private ImportResult mergeOnPostgres(String table, ImportRequest request, ImportBody body, ImportResult result,
+                                         String sender) {
         List<ImportItem> items = body.items();
         String[] keys = new String[items.size()];
         BigDecimal[] versions = new BigDecimal[items.size()];
@@ -420,24 +373,28 @@ public class JdbcCollectionStore implements CollectionStore, Service {
                 + " ON CONFLICT (\"_key\") DO UPDATE SET \"_version\" = EXCLUDED.\"_version\", doc = EXCLUDED.doc"
                 + " WHERE " + VersionRule.writesUnseen("EXCLUDED.\"_version\"", "t.\"_version\"")
                 + " RETURNING \"_key\", (t.xmax = 0)";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, c.createArrayOf("text", keys));
-            ps.setArray(2, c.createArrayOf("numeric", versions));
-            ps.setString(3, documents.toString());
-            java.util.Set<String> written = new java.util.HashSet<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    written.add(rs.getString(1));
-                    if (rs.getBoolean(2)) {
-                        result.created++;
-                    } else {
-                        result.updated++;
+        java.util.Set<String> written = jdbc().template().execute((ConnectionCallback<java.util.Set<String>>) c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setFetchSize(0); // every returned row in the statement's one round trip, not by cursor
+                ps.setArray(1, c.createArrayOf("text", keys));
+                ps.setArray(2, c.createArrayOf("numeric", versions));
+                ps.setString(3, documents.toString());
+                java.util.Set<String> keysWritten = new java.util.HashSet<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        keysWritten.add(rs.getString(1));
+                        if (rs.getBoolean(2)) {
+                            result.created++;
+                        } else {
+                            result.updated++;
+                        }
                     }
                 }
+                return keysWritten;
             }
-            if (written.size() < items.size()) {
-                judgeSkipped(c, d, table, request, items, written, result, sender);
-            }
+        });
+        if (written.size() < items.size()) {
+            judgeSkipped(table, request, items, written, result, sender);
         }
         return result;
     }
@@ -446,15 +403,15 @@ public class JdbcCollectionStore implements CollectionStore, Service {
      * The rows the upsert skipped (the stored version is equal or higher), judged by {@link VersionRule}:
      * their rows are locked by the upsert, so what is read here is what the upsert saw.
      */
-    private void judgeSkipped(Connection c, Dialect d, String table, ImportRequest request, List<ImportItem> items,
-                              java.util.Set<String> written, ImportResult result, String sender) throws SQLException {
+    private void judgeSkipped(String table, ImportRequest request, List<ImportItem> items, java.util.Set<String> written,
+                              ImportResult result, String sender) {
         List<String> skipped = new ArrayList<>();
         for (ImportItem item : items) {
             if (!written.contains(item.key())) {
                 skipped.add(item.key());
             }
         }
-        Map<String, Current> stored = read(c, d, table, skipped, true, false);
+        Map<String, Current> stored = read(table, skipped, true, false);
         for (ImportItem item : items) {
             if (written.contains(item.key())) {
                 continue;
@@ -473,8 +430,7 @@ public class JdbcCollectionStore implements CollectionStore, Service {
     }
 
     /** Loads the stored documents of keys whose incoming version equals the stored one, for the tie rule. */
-    private void loadTiedDocuments(Connection c, Dialect d, String table, ImportBody body, String versionAttribute,
-                                   Map<String, Current> current) throws SQLException {
+    private void loadTiedDocuments(String table, ImportBody body, String versionAttribute, Map<String, Current> current) {
         List<String> tied = new ArrayList<>();
         for (ImportItem item : body.items()) {
             Current row = item.isValid() ? current.get(item.key()) : null;
@@ -484,24 +440,20 @@ public class JdbcCollectionStore implements CollectionStore, Service {
             }
         }
         if (!tied.isEmpty()) {
-            current.putAll(read(c, d, table, tied, true, false));
+            current.putAll(read(table, tied, true, false));
         }
     }
 
     /** The stored document of a locked row, read now if the lock did not read it. */
-    private ObjectNode storedDocument(Connection c, Dialect d, String table, String key, Current existing) {
+    private ObjectNode storedDocument(String table, String key, Current existing) {
         if (existing.document() != null) {
             return existing.document();
         }
-        try {
-            Current row = read(c, d, table, List.of(key), true, false).get(key);
-            if (row == null) {
-                throw new IllegalStateException("locked row '" + key + "' vanished");
-            }
-            return row.document();
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot read the stored document '" + key + "': " + e.getMessage(), e);
+        Current row = read(table, List.of(key), true, false).get(key);
+        if (row == null) {
+            throw new IllegalStateException("locked row '" + key + "' vanished");
         }
+        return row.document();
     }
 
     /** A per-document error naming the key, the version and both sources when known. */
@@ -517,74 +469,24 @@ public class JdbcCollectionStore implements CollectionStore, Service {
                 + "; an equal version is acknowledged only for identical content, so it was not written");
     }
 
-    /** The stored rows for these keys, locked until commit, read in chunks of {@code LOCK_CHUNK}. */
-    private Map<String, Current> lock(Connection c, Dialect d, String table, List<String> keys, boolean withDocuments)
-            throws SQLException {
-        return read(c, d, table, keys, withDocuments, true);
-    }
-
-    private Map<String, Current> read(Connection c, Dialect d, String table, List<String> keys, boolean withDocuments,
-                                      boolean forUpdate) throws SQLException {
+    /** The stored rows of these keys, locked until commit when {@code forUpdate}. */
+    private Map<String, Current> read(String table, List<String> keys, boolean withDocuments, boolean forUpdate) {
+        Dialect d = jdbc().dialect();
+        String sql = "SELECT " + d.quote("_key") + ", " + d.quote("_version") + (withDocuments ? ", " + d.quote("doc") : "")
+                + " FROM " + table + " WHERE " + d.quote("_key") + " IN (:keys)" + (forUpdate ? " FOR UPDATE" : "");
         Map<String, Current> found = new HashMap<>();
-        for (int from = 0; from < keys.size(); from += LOCK_CHUNK) {
-            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + LOCK_CHUNK));
-            String sql = "SELECT " + d.quote("_key") + ", " + d.quote("_version")
-                    + (withDocuments ? ", " + d.quote("doc") : "") + " FROM " + table + " WHERE " + d.quote("_key")
-                    + " IN (" + "?,".repeat(chunk.size() - 1) + "?)" + (forUpdate ? " FOR UPDATE" : "");
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 1, chunk.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        BigDecimal version = rs.getBigDecimal(2);
-                        ObjectNode document = withDocuments ? parseStored(rs.getString(3)) : null;
-                        found.put(rs.getString(1), new Current(document, version == null ? null : version.toBigInteger(), true));
-                    }
-                }
-            }
-        }
+        Jdbc.inChunks(keys, chunk -> jdbc().named().query(sql, Map.of("keys", chunk), rs -> {
+            BigDecimal version = rs.getBigDecimal(2);
+            ObjectNode document = withDocuments ? parseStored(rs.getString(3)) : null;
+            found.put(rs.getString(1), new Current(document, version == null ? null : version.toBigInteger(), true));
+        }));
         return found;
     }
 
-    private void store(Connection c, Dialect d, String table, Map<String, Current> changed) throws SQLException {
-        String key = d.quote("_key");
-        String version = d.quote("_version");
-        String doc = d.quote("doc");
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + table + " (" + key + ", " + version + ", "
-                + doc + ") VALUES (?, ?, " + d.jsonParameter() + ")");
-             PreparedStatement update = c.prepareStatement("UPDATE " + table + " SET " + version + " = ?, " + doc + " = "
-                     + d.jsonParameter() + " WHERE " + key + " = ?")) {
-            int inserts = 0;
-            int updates = 0;
-            for (Map.Entry<String, Current> e : changed.entrySet()) {
-                Current row = e.getValue();
-                String json = text(row.document());
-                if (row.stored()) {
-                    update.setBigDecimal(1, DocumentJson.column(row.version()));
-                    update.setString(2, json);
-                    update.setString(3, e.getKey());
-                    update.addBatch();
-                    if (++updates % BATCH_SIZE == 0) {
-                        update.executeBatch();
-                    }
-                } else {
-                    insert.setString(1, e.getKey());
-                    insert.setBigDecimal(2, DocumentJson.column(row.version()));
-                    insert.setString(3, json);
-                    insert.addBatch();
-                    if (++inserts % BATCH_SIZE == 0) {
-                        insert.executeBatch();
-                    }
-                }
-            }
-            if (inserts % BATCH_SIZE != 0) {
-                insert.executeBatch();
-            }
-            if (updates % BATCH_SIZE != 0) {
-                update.executeBatch();
-            }
-        }
+    /** New rows ({@code update} false) or stored ones, as the import decided them. */
+    private void store(String table, boolean update, Map<String, Current> rows) {
+        JdbcStoredCollection.store(jdbc(), table, update, rows.entrySet(), Map.Entry::getKey, e -> e.getValue().version(),
+                e -> text(e.getValue().document()));
     }
 
     private static String text(ObjectNode document) {
@@ -606,21 +508,14 @@ public class JdbcCollectionStore implements CollectionStore, Service {
     // ---- reads -------------------------------------------------------------------------------
 
     public long count(String database, String collection) {
-        String table = dialect().quote(table(database, collection, false));
-        return query("SELECT COUNT(*) FROM " + table, null, rs -> rs.next() ? rs.getLong(1) : 0L);
+        String table = jdbc().dialect().quote(table(database, collection, false));
+        return query(() -> jdbc().template().queryForObject("SELECT COUNT(*) FROM " + table, Long.class));
     }
 
     /** The collections of a database, by name. */
     public List<String> collections(String database) {
-        dialect();
-        return query("SELECT collection_name FROM " + CATALOG + " WHERE database_name = ? ORDER BY collection_name", database,
-                rs -> {
-                    List<String> names = new ArrayList<>();
-                    while (rs.next()) {
-                        names.add(rs.getString(1));
-                    }
-                    return names;
-                });
+        return query(() -> jdbc().template().queryForList("SELECT collection_name FROM " + CATALOG
+                + " WHERE database_name = ? ORDER BY collection_name", String.class, database));
     }
 
     /** 404 (errorNum 1203) unless the collection exists. */
@@ -630,8 +525,7 @@ public class JdbcCollectionStore implements CollectionStore, Service {
 
     /** Creates the collection's table; false if the collection existed already. */
     public boolean createCollection(String database, String collection) {
-        dialect();
-        if (withConnection(c -> lookup(c, database, collection)) != null) {
+        if (query(() -> lookup(database, collection)) != null) {
             return false;
         }
         table(database, collection, true);
@@ -640,79 +534,52 @@ public class JdbcCollectionStore implements CollectionStore, Service {
 
     /** The stored documents of those keys that exist. */
     public Map<String, ObjectNode> documents(String database, String collection, List<String> keys) {
-        Dialect d = dialect();
-        String table = d.quote(table(database, collection, false));
-        List<String> distinct = new ArrayList<>(new LinkedHashSet<>(keys));
+        String table = jdbc().dialect().quote(table(database, collection, false));
         Map<String, ObjectNode> found = new HashMap<>();
-        withConnection(c -> {
-            read(c, d, table, distinct, true, false).forEach((key, row) -> found.put(key, row.document()));
-            return null;
-        });
+        query(() -> read(table, new ArrayList<>(new LinkedHashSet<>(keys)), true, false))
+                .forEach((key, row) -> found.put(key, row.document()));
         return found;
     }
 
     /** Deletes one document in its own transaction; the deleted document, or empty if there was none. */
     public Optional<ObjectNode> remove(String database, String collection, String key) {
-        Dialect d = dialect();
-        String table = d.quote(table(database, collection, false));
-        return withConnection(c -> {
-            c.setAutoCommit(false);
-            try {
-                Current row = lock(c, d, table, List.of(key), true).get(key);
-                if (row != null) {
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE " + d.quote("_key") + " = ?")) {
-                        ps.setString(1, key);
-                        ps.executeUpdate();
-                    }
-                }
-                c.commit();
-                return Optional.ofNullable(row == null ? null : row.document());
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+        Jdbc j = jdbc();
+        String table = j.dialect().quote(table(database, collection, false));
+        return query(() -> j.transaction("the removal of " + key, s -> {
+            Current row = read(table, List.of(key), true, true).get(key);
+            if (row != null) {
+                j.template().update("DELETE FROM " + table + " WHERE " + j.dialect().quote("_key") + " = ?", key);
             }
-        });
+            return Optional.ofNullable(row == null ? null : row.document());
+        }));
     }
 
     public List<SourcePosition> positions() {
-        dialect();
-        return withConnection(c -> positions.all(c));
+        jdbc();
+        return query(positions::all);
     }
 
     public Optional<SourcePosition> position(String source) {
-        dialect();
-        return withConnection(c -> positions.find(c, source));
+        jdbc();
+        return query(() -> positions.find(source));
     }
 
     // ---- source registry ---------------------------------------------------------------------
 
     /** Registers or confirms a source; 409 on a foreign fingerprint or a colliding key prefix. */
     public synchronized SourceRegistry.Outcome register(SourceRegistration registration) {
-        dialect();
-        return withConnection(c -> {
-            c.setAutoCommit(false);
-            try {
-                SourceRegistry.Outcome outcome = sources.register(c, registration);
-                c.commit();
-                if (outcome != SourceRegistry.Outcome.UNCHANGED) {
-                    LOG.info("Source {} {}: {}", registration.source(), outcome.name().toLowerCase(Locale.ROOT),
-                            registration.describe());
-                }
-                return outcome;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        });
+        SourceRegistry.Outcome outcome = query(() -> jdbc().transaction("the registration of source "
+                + registration.source(), s -> sources.register(registration)));
+        if (outcome != SourceRegistry.Outcome.UNCHANGED) {
+            LOG.info("Source {} {}: {}", registration.source(), outcome.name().toLowerCase(Locale.ROOT),
+                    registration.describe());
+        }
+        return outcome;
     }
 
     public synchronized boolean deregister(String source) {
-        dialect();
-        boolean deleted = withConnection(c -> sources.delete(c, source));
+        jdbc();
+        boolean deleted = query(() -> sources.delete(source));
         if (deleted) {
             LOG.info("Source {} deregistered", source);
         }
@@ -720,41 +587,21 @@ public class JdbcCollectionStore implements CollectionStore, Service {
     }
 
     public List<SourceRegistration> sources() {
-        dialect();
-        return withConnection(c -> sources.all(c));
+        jdbc();
+        return query(sources::all);
     }
 
     public Optional<SourceRegistration> source(String source) {
-        dialect();
-        return withConnection(c -> sources.find(c, source, false));
+        jdbc();
+        return query(() -> sources.find(source, false));
     }
 
-    private interface ResultReader<T> {
-        T read(ResultSet rs) throws SQLException;
-    }
-
-    private interface ConnectionWork<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T query(String sql, String parameter, ResultReader<T> reader) {
-        return withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                if (parameter != null) {
-                    ps.setString(1, parameter);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    return reader.read(rs);
-                }
-            }
-        });
-    }
-
-    private <T> T withConnection(ConnectionWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Central store query failed: " + e.getMessage(), e);
+    /** A failed statement as this store's error, with the database's own message. */
+    private static <T> T query(Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (DataAccessException | TransactionException e) {
+            throw new IllegalStateException("Central store query failed: " + Jdbc.reason(e), e);
         }
     }
 }

@@ -9,9 +9,11 @@ import io.tributary.sql.Jdbc;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -19,6 +21,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * table {@code <table>_sync}. Table names come from the catalog, never from a request.
  */
 final class JdbcStoredCollection implements StoredCollection {
+
+    /** Rows per JDBC batch of a write. */
+    private static final int BATCH_SIZE = 1000;
 
     private final Jdbc jdbc;
     private final Dialect d;
@@ -49,7 +54,7 @@ final class JdbcStoredCollection implements StoredCollection {
 
     @Override
     public JdbcKeyRanges ranges() {
-        return new JdbcKeyRanges(jdbc.dataSource(), rows);
+        return new JdbcKeyRanges(jdbc, rows);
     }
 
     @Override
@@ -84,13 +89,8 @@ final class JdbcStoredCollection implements StoredCollection {
             }
         }
         if (apply) {
-            insert(table, inserts);
-            jdbc.template().batchUpdate("UPDATE " + table + " SET " + version + " = ?, " + doc + " = " + d.jsonParameter()
-                    + " WHERE " + key + " = ?", updates, Jdbc.IN_LIST_SIZE, (ps, row) -> {
-                        ps.setBigDecimal(1, DocumentJson.column(row.version()));
-                        ps.setString(2, row.json());
-                        ps.setString(3, row.key());
-                    });
+            store(table, false, inserts);
+            store(table, true, updates);
         }
         return outcomes.written(inserts.size() + updates.size(), 0);
     }
@@ -152,13 +152,29 @@ final class JdbcStoredCollection implements StoredCollection {
         }
     }
 
-    private void insert(String into, List<VersionedDocument> docs) {
-        jdbc.template().batchUpdate("INSERT INTO " + into + " (" + key + ", " + version + ", " + doc + ") VALUES (?, ?, "
-                + d.jsonParameter() + ")", docs, Jdbc.IN_LIST_SIZE, (ps, row) -> {
-                    ps.setString(1, row.key());
-                    ps.setBigDecimal(2, DocumentJson.column(row.version()));
-                    ps.setString(3, row.json());
-                });
+    private void store(String into, boolean update, List<VersionedDocument> docs) {
+        store(jdbc, into, update, docs, VersionedDocument::key, VersionedDocument::version, VersionedDocument::json);
+    }
+
+    /**
+     * Inserts new rows ({@code update} false) or updates stored ones of a collection table (quoted) in JDBC
+     * batches: a sync's rows and the import's decided documents are written here.
+     */
+    static <T> void store(Jdbc jdbc, String table, boolean update, Collection<T> rows, Function<T, String> key,
+                          Function<T, BigInteger> version, Function<T, String> json) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        Dialect d = jdbc.dialect();
+        String sql = update ? "UPDATE " + table + " SET " + d.quote("_version") + " = ?, " + d.quote("doc") + " = "
+                + d.jsonParameter() + " WHERE " + d.quote("_key") + " = ?"
+                : "INSERT INTO " + table + " (" + d.quote("_key") + ", " + d.quote("_version") + ", " + d.quote("doc")
+                + ") VALUES (?, ?, " + d.jsonParameter() + ")";
+        jdbc.template().batchUpdate(sql, rows, BATCH_SIZE, (ps, row) -> {
+            ps.setString(update ? 3 : 1, key.apply(row));
+            ps.setBigDecimal(update ? 1 : 2, DocumentJson.column(version.apply(row)));
+            ps.setString(update ? 2 : 3, json.apply(row));
+        });
     }
 
     @Override
@@ -190,7 +206,7 @@ final class JdbcStoredCollection implements StoredCollection {
     @Override
     public void stage(List<VersionedDocument> docs) {
         jdbc.transaction("staging rows for " + name, s -> {
-            insert(staging, docs);
+            store(staging, false, docs);
             return null;
         });
     }

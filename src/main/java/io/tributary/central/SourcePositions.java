@@ -1,11 +1,7 @@
 package io.tributary.central;
 
 import io.tributary.sql.Dialect;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
+import io.tributary.sql.Jdbc;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,69 +13,43 @@ final class SourcePositions {
 
     static final String TABLE = "tributary_source_positions";
 
+    private final Jdbc jdbc;
     private final Dialect dialect;
     private final String table;
 
-    SourcePositions(Dialect dialect) {
-        this.dialect = dialect;
+    SourcePositions(Jdbc jdbc) {
+        this.jdbc = jdbc;
+        this.dialect = jdbc.dialect();
         this.table = TABLE; // a fixed name: unquoted, so operators can query it without quotes on every database
     }
 
-    void createTable(Connection c) throws SQLException {
-        JdbcCollectionStore.createIdempotently(c, dialect, "CREATE TABLE IF NOT EXISTS " + table + " (source "
-                + dialect.asciiKeyType(200) + " NOT NULL PRIMARY KEY,"
+    void createTable() {
+        jdbc.create("CREATE TABLE IF NOT EXISTS " + table + " (source " + dialect.asciiKeyType(200) + " NOT NULL PRIMARY KEY,"
                 + " position VARCHAR(" + SourcePosition.MAX_POSITION_CHARS + ") NOT NULL,"
                 + " updated_at TIMESTAMP NOT NULL)" + dialect.tableOptions());
     }
 
     /** Stores max(stored, given); the row lock keeps concurrent requests of one source in order. */
-    void advance(Connection c, SourcePosition given) throws SQLException {
-        String stored = null;
-        boolean exists = false;
-        try (PreparedStatement ps = c.prepareStatement("SELECT position FROM " + table + " WHERE source = ? FOR UPDATE")) {
-            ps.setString(1, given.source());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    exists = true;
-                    stored = rs.getString(1);
-                }
-            }
-        }
-        if (!exists) {
+    void advance(SourcePosition given) {
+        List<String> stored = jdbc.template().queryForList("SELECT position FROM " + table + " WHERE source = ? FOR UPDATE",
+                String.class, given.source());
+        if (stored.isEmpty()) {
             // a concurrent first insert of the same source fails with a unique violation; the request is retried
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
-                    + " (source, position, updated_at) VALUES (?, ?, " + dialect.localTimestamp() + ")")) {
-                ps.setString(1, given.source());
-                ps.setString(2, given.position());
-                ps.executeUpdate();
-            }
-        } else if (given.position().compareTo(stored) > 0) {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table
-                    + " SET position = ?, updated_at = " + dialect.localTimestamp() + " WHERE source = ?")) {
-                ps.setString(1, given.position());
-                ps.setString(2, given.source());
-                ps.executeUpdate();
-            }
+            jdbc.template().update("INSERT INTO " + table + " (source, position, updated_at) VALUES (?, ?, "
+                    + dialect.localTimestamp() + ")", given.source(), given.position());
+        } else if (given.position().compareTo(stored.get(0)) > 0) {
+            jdbc.template().update("UPDATE " + table + " SET position = ?, updated_at = " + dialect.localTimestamp()
+                    + " WHERE source = ?", given.position(), given.source());
         }
     }
 
-    List<SourcePosition> all(Connection c) throws SQLException {
-        List<SourcePosition> result = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT source, position FROM " + table + " ORDER BY source");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                result.add(new SourcePosition(rs.getString(1), rs.getString(2)));
-            }
-        }
-        return result;
+    List<SourcePosition> all() {
+        return jdbc.template().query("SELECT source, position FROM " + table + " ORDER BY source",
+                (rs, i) -> new SourcePosition(rs.getString(1), rs.getString(2)));
     }
 
-    Optional<SourcePosition> find(Connection c, String source) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT position FROM " + table + " WHERE source = ?")) {
-            ps.setString(1, source);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new SourcePosition(source, rs.getString(1))) : Optional.empty();
-            }
-        }
+    Optional<SourcePosition> find(String source) {
+        return jdbc.template().queryForList("SELECT position FROM " + table + " WHERE source = ?", String.class, source)
+                .stream().findFirst().map(position -> new SourcePosition(source, position));
     }
 }

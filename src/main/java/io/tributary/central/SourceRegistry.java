@@ -2,13 +2,10 @@ package io.tributary.central;
 
 import io.tributary.http.ApiException;
 import io.tributary.sql.Dialect;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
+import io.tributary.sql.Jdbc;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.jdbc.core.RowMapper;
 
 /**
  * The table {@code tributary_sources}: one row per source id with the fingerprint of the database and
@@ -19,17 +16,23 @@ import java.util.Optional;
 final class SourceRegistry {
 
     static final String TABLE = "tributary_sources";
+    private static final String SELECT = "SELECT source, fingerprint, origin, database_name, collection_name, key_prefix FROM "
+            + TABLE;
+    private static final RowMapper<SourceRegistration> ROW = (rs, i) -> new SourceRegistration(rs.getString(1),
+            rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6) == null ? "" : rs.getString(6));
 
     enum Outcome { CREATED, UNCHANGED, UPDATED }
 
+    private final Jdbc jdbc;
     private final Dialect dialect;
 
-    SourceRegistry(Dialect dialect) {
-        this.dialect = dialect;
+    SourceRegistry(Jdbc jdbc) {
+        this.jdbc = jdbc;
+        this.dialect = jdbc.dialect();
     }
 
-    void createTable(Connection c) throws SQLException {
-        JdbcCollectionStore.createIdempotently(c, dialect, "CREATE TABLE IF NOT EXISTS " + TABLE + " (source "
+    void createTable() {
+        jdbc.create("CREATE TABLE IF NOT EXISTS " + TABLE + " (source "
                 + dialect.asciiKeyType(200) + " NOT NULL PRIMARY KEY, fingerprint " + dialect.asciiKeyType(64) + " NOT NULL,"
                 + " origin VARCHAR(" + SourceRegistration.MAX_ORIGIN_CHARS + ") NOT NULL,"
                 + " database_name " + dialect.asciiKeyType(64) + " NOT NULL, collection_name " + dialect.asciiKeyType(256)
@@ -41,15 +44,15 @@ final class SourceRegistry {
      * Registers or confirms a source, in the caller's transaction. The caller serialises registrations
      * (a check of other rows cannot lock rows that do not exist yet).
      */
-    Outcome register(Connection c, SourceRegistration given) throws SQLException {
-        Optional<SourceRegistration> stored = find(c, given.source(), true);
+    Outcome register(SourceRegistration given) {
+        Optional<SourceRegistration> stored = find(given.source(), true);
         if (stored.isPresent() && !stored.get().fingerprint().equals(given.fingerprint())) {
             throw new ApiException(409, ApiException.CONFLICT, "source id '" + given.source()
                     + "' is already registered by another database or table: registered " + stored.get().describe()
                     + ", refused " + given.describe() + ". Give each source its own sourceId; if this source really"
                     + " moved to a new database, DELETE /_api/tributary/sources/" + given.source() + " first");
         }
-        for (SourceRegistration other : all(c)) {
+        for (SourceRegistration other : all()) {
             if (!other.source().equals(given.source()) && other.overlaps(given)) {
                 throw new ApiException(409, ApiException.CONFLICT, "key prefix '" + given.keyPrefix() + "' of "
                         + given.describe() + " collides with " + other.describe() + ": one prefix starts the other, so"
@@ -57,64 +60,40 @@ final class SourceRegistry {
             }
         }
         if (stored.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE + " (source, fingerprint, origin,"
-                    + " database_name, collection_name, key_prefix, registered_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, "
-                    + dialect.localTimestamp() + ", " + dialect.localTimestamp() + ")")) {
-                bind(ps, given);
-                ps.executeUpdate();
-            }
+            jdbc.template().update("INSERT INTO " + TABLE + " (source, fingerprint, origin, database_name, collection_name,"
+                    + " key_prefix, registered_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, " + dialect.localTimestamp() + ", "
+                    + dialect.localTimestamp() + ")", given.source(), given.fingerprint(), given.origin(), given.database(),
+                    given.collection(), given.keyPrefix());
             return Outcome.CREATED;
         }
         if (stored.get().equals(given)) {
             return Outcome.UNCHANGED;
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE + " SET fingerprint = ?, origin = ?,"
-                + " database_name = ?, collection_name = ?, key_prefix = ?, updated_at = " + dialect.localTimestamp()
-                + " WHERE source = ?")) {
-            ps.setString(1, given.fingerprint());
-            ps.setString(2, given.origin());
-            ps.setString(3, given.database());
-            ps.setString(4, given.collection());
-            ps.setString(5, given.keyPrefix());
-            ps.setString(6, given.source());
-            ps.executeUpdate();
-        }
+        jdbc.template().update("UPDATE " + TABLE + " SET fingerprint = ?, origin = ?, database_name = ?, collection_name = ?,"
+                + " key_prefix = ?, updated_at = " + dialect.localTimestamp() + " WHERE source = ?", given.fingerprint(),
+                given.origin(), given.database(), given.collection(), given.keyPrefix(), given.source());
         return Outcome.UPDATED;
     }
 
-    boolean delete(Connection c, String source) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + TABLE + " WHERE source = ?")) {
-            ps.setString(1, source);
-            return ps.executeUpdate() > 0;
-        }
+    boolean delete(String source) {
+        return jdbc.template().update("DELETE FROM " + TABLE + " WHERE source = ?", source) > 0;
     }
 
-    Optional<SourceRegistration> find(Connection c, String source, boolean forUpdate) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(select() + " WHERE source = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
-            ps.setString(1, source);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
-            }
-        }
+    Optional<SourceRegistration> find(String source, boolean forUpdate) {
+        return jdbc.template().query(SELECT + " WHERE source = ?" + (forUpdate ? " FOR UPDATE" : ""), ROW, source)
+                .stream().findFirst();
     }
 
-    List<SourceRegistration> all(Connection c) throws SQLException {
-        List<SourceRegistration> result = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(select() + " ORDER BY source"); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                result.add(row(rs));
-            }
-        }
-        return result;
+    List<SourceRegistration> all() {
+        return jdbc.template().query(SELECT + " ORDER BY source", ROW);
     }
 
     /**
      * A request carrying {@code X-Tributary-Source} of a registered source may only write that source's
      * keys into its registered collection: 409 otherwise, for the whole request.
      */
-    void requireOwnKeys(Connection c, String source, String database, String collection, List<ImportItem> items)
-            throws SQLException {
-        Optional<SourceRegistration> found = find(c, source, false);
+    void requireOwnKeys(String source, String database, String collection, List<ImportItem> items) {
+        Optional<SourceRegistration> found = find(source, false);
         if (found.isEmpty()) {
             return; // not a registered source (e.g. a plain ArangoDB client using the position headers)
         }
@@ -130,23 +109,5 @@ final class SourceRegistry {
                         + r.describe() + "; nothing was imported");
             }
         }
-    }
-
-    private static String select() {
-        return "SELECT source, fingerprint, origin, database_name, collection_name, key_prefix FROM " + TABLE;
-    }
-
-    private static SourceRegistration row(ResultSet rs) throws SQLException {
-        return new SourceRegistration(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6) == null ? "" : rs.getString(6));
-    }
-
-    private static void bind(PreparedStatement ps, SourceRegistration r) throws SQLException {
-        ps.setString(1, r.source());
-        ps.setString(2, r.fingerprint());
-        ps.setString(3, r.origin());
-        ps.setString(4, r.database());
-        ps.setString(5, r.collection());
-        ps.setString(6, r.keyPrefix());
     }
 }

@@ -1,12 +1,10 @@
 package io.tributary.keyrange;
 
 import io.tributary.sql.Dialect;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Set;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.ResultSetExtractor;
 
 /**
  * The SQL expression that orders a key column by the ASCII bytes of its text, as Java's
@@ -18,6 +16,7 @@ public final class ByteKeyOrder {
 
     /** PostgreSQL collations that order ASCII text by bytes. */
     private static final Set<String> PG_BYTE_COLLATIONS = Set.of("c", "posix", "c.utf8", "c.utf-8", "ucs_basic");
+    private static final ResultSetExtractor<String> FIRST = rs -> rs.next() ? rs.getString(1) : null;
 
     private ByteKeyOrder() {
     }
@@ -28,8 +27,7 @@ public final class ByteKeyOrder {
      * @param quoted the column as the statements write it
      * @param text   whether the column holds text (otherwise it is cast to text first)
      */
-    public static String expression(Connection c, Dialect d, String table, String column, String quoted, boolean text)
-            throws SQLException {
+    public static String expression(JdbcTemplate t, Dialect d, String table, String column, String quoted, boolean text) {
         if (!text) {
             return switch (d) {
                 case POSTGRESQL -> "CAST(" + quoted + " AS TEXT) COLLATE \"C\"";
@@ -39,9 +37,9 @@ public final class ByteKeyOrder {
         }
         return switch (d) {
             case H2 -> quoted; // H2 compares strings as Java does unless a database collation was set
-            case POSTGRESQL -> isByteOrdered(pgCollation(c, d, table, column)) ? quoted : d.binaryCollated(quoted);
+            case POSTGRESQL -> isByteOrdered(pgCollation(t, d, table, column)) ? quoted : d.binaryCollated(quoted);
             case MARIADB -> {
-                String collation = columnCollation(c, d, table, column);
+                String collation = columnCollation(t, d, table, column);
                 yield collation != null && collation.toLowerCase(Locale.ROOT).endsWith("_bin") ? quoted : d.binaryCollated(quoted);
             }
         };
@@ -52,32 +50,16 @@ public final class ByteKeyOrder {
     }
 
     /** The column's own collation, else the database's default. */
-    private static String pgCollation(Connection c, Dialect d, String table, String column) throws SQLException {
-        String own = columnCollation(c, d, table, column);
-        if (own != null) {
-            return own;
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT datcollate FROM pg_database WHERE datname = current_database()");
-             ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+    private static String pgCollation(JdbcTemplate t, Dialect d, String table, String column) {
+        String own = columnCollation(t, d, table, column);
+        return own != null ? own : t.query("SELECT datcollate FROM pg_database WHERE datname = current_database()", FIRST);
     }
 
-    private static String columnCollation(Connection c, Dialect d, String table, String column) throws SQLException {
+    private static String columnCollation(JdbcTemplate t, Dialect d, String table, String column) {
         int dot = table.indexOf('.');
-        String name = dot < 0 ? table : table.substring(dot + 1);
-        try (PreparedStatement ps = c.prepareStatement("SELECT collation_name FROM information_schema.columns"
-                + " WHERE table_name = ? AND column_name = ? AND table_schema = "
-                + (dot < 0 ? (d == Dialect.POSTGRESQL ? "current_schema()" : "DATABASE()") : "?"))) {
-            ps.setString(1, name);
-            ps.setString(2, column);
-            if (dot >= 0) {
-                ps.setString(3, table.substring(0, dot));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
+        String sql = "SELECT collation_name FROM information_schema.columns WHERE table_name = ? AND column_name = ?"
+                + " AND table_schema = " + (dot < 0 ? (d == Dialect.POSTGRESQL ? "current_schema()" : "DATABASE()") : "?");
+        return dot < 0 ? t.query(sql, FIRST, table, column)
+                : t.query(sql, FIRST, table.substring(dot + 1), column, table.substring(0, dot));
     }
 }

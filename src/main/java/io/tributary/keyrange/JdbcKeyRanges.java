@@ -1,12 +1,12 @@
 package io.tributary.keyrange;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import io.tributary.sql.Jdbc;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sql.DataSource;
+import java.util.function.Supplier;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.ResultSetExtractor;
+import org.springframework.transaction.TransactionException;
 
 /**
  * Key ranges, hashes and documents of one JDBC table, read with keyset pagination: every call is one
@@ -16,22 +16,17 @@ import javax.sql.DataSource;
  */
 public final class JdbcKeyRanges implements KeyRanges {
 
-    /** Rows per network round trip from the database while a query streams. */
-    private static final int FETCH_SIZE = 1000;
-    /** Keys per {@code IN (...)} lookup. */
-    public static final int LOOKUP_CHUNK = 500;
-
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final RowShape rows;
     /** Hash every row by its content, also where it has a version (see {@link #byContent()}). */
     private final boolean byContent;
 
-    public JdbcKeyRanges(DataSource dataSource, RowShape rows) {
-        this(dataSource, rows, false);
+    public JdbcKeyRanges(Jdbc jdbc, RowShape rows) {
+        this(jdbc, rows, false);
     }
 
-    private JdbcKeyRanges(DataSource dataSource, RowShape rows, boolean byContent) {
-        this.dataSource = dataSource;
+    private JdbcKeyRanges(Jdbc jdbc, RowShape rows, boolean byContent) {
+        this.jdbc = jdbc;
         this.rows = rows;
         this.byContent = byContent;
     }
@@ -41,7 +36,7 @@ public final class JdbcKeyRanges implements KeyRanges {
      * a source's verify compares, since a row changed without a new version must show there.
      */
     public JdbcKeyRanges byContent() {
-        return new JdbcKeyRanges(dataSource, rows, true);
+        return new JdbcKeyRanges(jdbc, rows, true);
     }
 
     private String hash(VersionedDocument doc) {
@@ -50,13 +45,7 @@ public final class JdbcKeyRanges implements KeyRanges {
 
     @Override
     public long count() {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + rows.table());
-             ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
-        } catch (SQLException e) {
-            throw failure("count", e);
-        }
+        return failing("count", () -> jdbc.template().queryForObject("SELECT COUNT(*) FROM " + rows.table(), Long.class));
     }
 
     @Override
@@ -126,27 +115,29 @@ public final class JdbcKeyRanges implements KeyRanges {
     }
 
     private void lookup(List<String> keys, RowConsumer consumer) {
-        try (Connection c = dataSource.getConnection()) {
-            for (int from = 0; from < keys.size(); from += LOOKUP_CHUNK) {
-                List<String> chunk = keys.subList(from, Math.min(keys.size(), from + LOOKUP_CHUNK));
-                try (PreparedStatement ps = c.prepareStatement("SELECT " + rows.columns() + " FROM " + rows.table()
-                        + " WHERE " + rows.keyColumn() + " IN (" + "?,".repeat(chunk.size() - 1) + "?)")) {
-                    for (int i = 0; i < chunk.size(); i++) {
-                        rows.bindKey(ps, i + 1, chunk.get(i));
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        RowShape.RowReader reader = rows.reader(rs.getMetaData());
-                        while (rs.next()) {
-                            if (!consumer.accept(reader.read(rs))) {
-                                return;
-                            }
+        boolean[] goOn = {true};
+        failing("read documents", () -> {
+            Jdbc.inChunks(keys, chunk -> goOn[0] = goOn[0] && jdbc.template().query("SELECT " + rows.columns() + " FROM "
+                    + rows.table() + " WHERE " + rows.keyColumn() + " IN (" + "?,".repeat(chunk.size() - 1) + "?)", ps -> {
+                        for (int i = 0; i < chunk.size(); i++) {
+                            rows.bindKey(ps, i + 1, chunk.get(i));
                         }
-                    }
+                    }, reading(consumer)));
+            return null;
+        });
+    }
+
+    /** Hands each row to {@code consumer}; whether it wants more. */
+    private ResultSetExtractor<Boolean> reading(RowConsumer consumer) {
+        return rs -> {
+            RowShape.RowReader reader = rows.reader(rs.getMetaData());
+            while (rs.next()) {
+                if (!consumer.accept(reader.read(rs))) {
+                    return false;
                 }
             }
-        } catch (SQLException e) {
-            throw failure("read documents", e);
-        }
+            return true;
+        };
     }
 
     private interface RowConsumer {
@@ -216,33 +207,16 @@ public final class JdbcKeyRanges implements KeyRanges {
         if (limit < Long.MAX_VALUE) {
             sql.append(" LIMIT ").append(limit);
         }
-        try (Connection c = dataSource.getConnection()) {
-            // PostgreSQL streams with a cursor only inside a transaction; it ends with this one query
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                ps.setFetchSize(FETCH_SIZE);
-                for (int i = 0; i < args.size(); i++) {
-                    ps.setString(i + 1, args.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    RowShape.RowReader reader = rows.reader(rs.getMetaData());
-                    while (rs.next()) {
-                        if (!consumer.accept(reader.read(rs))) {
-                            break;
-                        }
-                    }
-                }
-            } finally {
-                c.rollback();
-                c.setAutoCommit(autoCommit);
-            }
-        } catch (SQLException e) {
-            throw failure("scan", e);
-        }
+        // a transaction of this one query: PostgreSQL streams with a cursor only inside one
+        failing("scan", () -> jdbc.read(s -> jdbc.template().query(sql.toString(), reading(consumer), args.toArray())));
     }
 
-    private IllegalStateException failure(String what, SQLException e) {
-        return new IllegalStateException("Cannot " + what + " " + rows.table() + ": " + e.getMessage(), e);
+    /** {@code work}, a failure of which names what failed and gives the database's own message. */
+    private <T> T failing(String what, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (DataAccessException | TransactionException e) {
+            throw new IllegalStateException("Cannot " + what + " " + rows.table() + ": " + Jdbc.reason(e), e);
+        }
     }
 }

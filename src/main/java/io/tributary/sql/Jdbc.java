@@ -4,10 +4,10 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
-import org.springframework.dao.DataAccessException;
+import org.springframework.core.NestedRuntimeException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionCallback;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -43,7 +43,8 @@ public final class Jdbc {
         this.template = new JdbcTemplate(dataSource);
         this.template.setFetchSize(FETCH_SIZE);
         this.named = new NamedParameterJdbcTemplate(template);
-        DataSourceTransactionManager manager = new DataSourceTransactionManager(dataSource);
+        // a failed commit is translated like a failed statement, so a collision found at commit is retried too
+        JdbcTransactionManager manager = new JdbcTransactionManager(dataSource);
         this.transactions = new TransactionTemplate(manager);
         this.readOnly = new TransactionTemplate(manager);
         this.readOnly.setReadOnly(true);
@@ -97,6 +98,21 @@ public final class Jdbc {
         return readOnly.execute(work);
     }
 
+    /**
+     * Runs a {@code CREATE ... IF NOT EXISTS} that a concurrent creator (another node, another connection)
+     * may race ({@link Dialect#isConcurrentCreation}): run again, the statement finds the object.
+     */
+    public void create(String ddl) {
+        try {
+            new TransactionRetry(3, dialect()::isConcurrentCreation, 0).run(ddl, () -> {
+                template.execute(ddl);
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException(ddl + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** {@code action} for each consecutive piece of {@code items} of at most {@link #IN_LIST_SIZE}. */
     public static <T> void inChunks(List<T> items, Consumer<List<T>> action) {
         for (int from = 0; from < items.size(); from += IN_LIST_SIZE) {
@@ -104,8 +120,8 @@ public final class Jdbc {
         }
     }
 
-    /** The database's own message of a failed statement, without Spring's wrapping of the SQL text. */
-    public static String reason(DataAccessException e) {
+    /** The database's own message of a failed statement or transaction, without Spring's wrapping of the SQL text. */
+    public static String reason(NestedRuntimeException e) {
         Throwable cause = e.getMostSpecificCause();
         return cause.getMessage() == null ? cause.toString() : cause.getMessage();
     }

@@ -8,18 +8,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.DocumentKey;
 import io.tributary.json.Json;
 import io.tributary.sql.Dialect;
+import io.tributary.sql.Jdbc;
 import io.tributary.sql.JsonColumnValue;
 import io.tributary.sql.SqlIdentifier;
 import java.math.BigDecimal;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.util.Locale;
-import javax.sql.DataSource;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.ResultSetExtractor;
+import org.springframework.transaction.TransactionException;
 
 /**
  * The rows of any SQL table as documents: every column becomes an attribute (names lower-cased, so a
@@ -41,30 +42,30 @@ final class SqlTableRows implements RowShape {
         this.orderedKey = orderedKey;
     }
 
-    static SqlTableRows of(DataSource dataSource, String table, String keyColumn) {
+    /** Reads the key column's type and order on one connection, in one read-only transaction. */
+    static SqlTableRows of(Jdbc jdbc, String table, String keyColumn) {
         SqlIdentifier.requireQualified("source table", table);
         SqlIdentifier.require("key column", keyColumn);
-        try (Connection c = dataSource.getConnection()) {
-            SqlSourceTables.refuseSystemCatalog(table, c, Dialect.of(c));
-            return of(c, table, keyColumn);
-        } catch (SQLException e) {
+        try {
+            return jdbc.read(s -> {
+                Dialect d = jdbc.template().execute((ConnectionCallback<Dialect>) c -> {
+                    Dialect found = Dialect.of(c);
+                    SqlSourceTables.refuseSystemCatalog(table, c, found);
+                    return found;
+                });
+                int type = jdbc.template().query("SELECT " + keyColumn + " FROM " + table + " WHERE 1 = 0",
+                        (ResultSetExtractor<Integer>) rs -> rs.getMetaData().getColumnType(1));
+                // information_schema knows names as the database folded them
+                String folded = d == Dialect.POSTGRESQL ? table.toLowerCase(Locale.ROOT)
+                        : d == Dialect.H2 ? table.toUpperCase(Locale.ROOT) : table;
+                String column = d == Dialect.POSTGRESQL ? keyColumn.toLowerCase(Locale.ROOT)
+                        : d == Dialect.H2 ? keyColumn.toUpperCase(Locale.ROOT) : keyColumn;
+                return new SqlTableRows(table, keyColumn, type,
+                        ByteKeyOrder.expression(jdbc.template(), d, folded, column, keyColumn, isText(type)));
+            });
+        } catch (DataAccessException | TransactionException e) {
             throw new IllegalArgumentException("Cannot read source table " + table + " with key column " + keyColumn
-                    + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static SqlTableRows of(Connection c, String table, String keyColumn) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT " + keyColumn + " FROM " + table + " WHERE 1 = 0")) {
-            Dialect d = Dialect.of(c);
-            int type = rs.getMetaData().getColumnType(1);
-            // information_schema knows names as the database folded them
-            String folded = d == Dialect.POSTGRESQL ? table.toLowerCase(Locale.ROOT)
-                    : d == Dialect.H2 ? table.toUpperCase(Locale.ROOT) : table;
-            String column = d == Dialect.POSTGRESQL ? keyColumn.toLowerCase(Locale.ROOT)
-                    : d == Dialect.H2 ? keyColumn.toUpperCase(Locale.ROOT) : keyColumn;
-            return new SqlTableRows(table, keyColumn, type,
-                    ByteKeyOrder.expression(c, d, folded, column, keyColumn, isText(type)));
+                    + ": " + Jdbc.reason(e), e);
         }
     }
 

@@ -5,6 +5,7 @@ import io.tributary.central.CollectionStore;
 import io.tributary.central.StoredCollection;
 import io.tributary.keyrange.JdbcKeyRanges;
 import io.tributary.keyrange.KeyRanges;
+import io.tributary.sql.Jdbc;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -74,7 +75,7 @@ public final class SyncTask {
         KeyRanges source = spec.isRemote()
                 ? new RemoteCentralSource(spec.url, spec.sourceDatabase, spec.sourceCollection, spec.username,
                         spec.password, control)
-                : new JdbcKeyRanges(dataSource(), SqlTableRows.of(dataSource(), spec.table, spec.keyColumn));
+                : sqlTable();
         StoredCollection target = target();
         SyncEngine.Sizes d = SyncEngine.Sizes.DEFAULT;
         SyncEngine.Sizes sizes = new SyncEngine.Sizes(spec.chunkSize, d.chunksPerRequest(), d.fanout(), d.leafSize(),
@@ -87,6 +88,11 @@ public final class SyncTask {
                     spec.dryRun ? "would leave" : "left", report.conflicts(), report.conflictKeys);
         }
         return report;
+    }
+
+    private JdbcKeyRanges sqlTable() {
+        Jdbc jdbc = new Jdbc(dataSource());
+        return new JdbcKeyRanges(jdbc, SqlTableRows.of(jdbc, spec.table, spec.keyColumn));
     }
 
     /** The target collection, created unless this is a dry run; null when a dry run finds it missing. */

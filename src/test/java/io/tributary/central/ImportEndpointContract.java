@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.sql.Dialect;
+import io.tributary.sql.Jdbc;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /** The import protocol against the real app and a real database; run once per dialect by the subclasses. */
 abstract class ImportEndpointContract extends ImportEndpointTestBase {
@@ -417,8 +419,10 @@ abstract class ImportEndpointContract extends ImportEndpointTestBase {
                     results.add(pool.submit(() -> {
                         // a connection of its own each (not the pool's 4), as 8 nodes would have
                         try (java.sql.Connection conn = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), "")) {
+                            Jdbc jdbc = new Jdbc(new SingleConnectionDataSource(conn, true));
+                            jdbc.dialect(); // detected before the race
                             barrier.await(30, java.util.concurrent.TimeUnit.SECONDS);
-                            JdbcCollectionStore.createIdempotently(conn, db.dialect(), JdbcCollectionStore.createTableSql(db.dialect(), table));
+                            jdbc.create(JdbcCollectionStore.createTableSql(db.dialect(), table));
                         }
                         return null;
                     }));
