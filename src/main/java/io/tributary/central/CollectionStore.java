@@ -45,6 +45,9 @@ public interface CollectionStore {
     /** Whether {@code table} of {@code dataSource} is where this store keeps the collection. */
     boolean keepsCollectionIn(DataSource dataSource, String table, String database, String collection);
 
+    /** Whether {@code table} of {@code dataSource} is one of this store's own tables (any collection, the catalog). */
+    boolean ownsTable(DataSource dataSource, String table);
+
     // ---- documents, as ArangoDB's import and document API write and read them
 
     /**

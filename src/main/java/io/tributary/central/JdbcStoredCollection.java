@@ -13,6 +13,13 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+import io.tributary.http.ApiException;
+import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.support.TransactionCallback;
 import java.util.function.Function;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -59,7 +66,7 @@ final class JdbcStoredCollection implements StoredCollection {
 
     @Override
     public Written upsert(List<VersionedDocument> docs) {
-        return docs.isEmpty() ? Written.NONE : jdbc.transaction("the write to " + name, s -> write(docs, true));
+        return docs.isEmpty() ? Written.NONE : inTransaction(s -> write(docs, true));
     }
 
     @Override
@@ -67,8 +74,12 @@ final class JdbcStoredCollection implements StoredCollection {
         return docs.isEmpty() ? Written.NONE : jdbc.read(s -> write(docs, false));
     }
 
-    /** Decides every row by {@link VersionRule} against the stored one, and writes them unless a dry run. */
+    /**
+     * Decides every row by {@link VersionRule} against the stored one, and writes them unless a dry run. A
+     * row that neither side versions and whose content is the same is not written again: unchanged.
+     */
     private Written write(List<VersionedDocument> docs, boolean apply) {
+        requireDistinctKeys(docs);
         Map<String, BigInteger> stored = versions(docs, apply);
         Map<String, String> tied = storedDocumentsOfTies(docs, stored);
         List<VersionedDocument> inserts = new ArrayList<>();
@@ -80,6 +91,10 @@ final class JdbcStoredCollection implements StoredCollection {
                 continue;
             }
             BigInteger current = stored.get(row.key());
+            if (current == null && row.version() == null && sameContent(tied.get(row.key()), row.json())) {
+                outcomes.unchanged++;
+                continue;
+            }
             VersionRule.Outcome outcome = VersionRule.decide(current, row.version(),
                     () -> sameContent(tied.get(row.key()), row.json()));
             if (outcome == VersionRule.Outcome.WRITE) {
@@ -92,7 +107,27 @@ final class JdbcStoredCollection implements StoredCollection {
             store(table, false, inserts);
             store(table, true, updates);
         }
-        return outcomes.written(inserts.size() + updates.size(), 0);
+        return outcomes.written(inserts.size() + updates.size(), 0, docs.size() - inserts.size());
+    }
+
+    /** A source whose key column is not unique cannot be mirrored: said plainly, not retried as a collision. */
+    private static void requireDistinctKeys(List<VersionedDocument> docs) {
+        Set<String> seen = new HashSet<>();
+        for (VersionedDocument row : docs) {
+            if (!seen.add(row.key())) {
+                throw new IllegalArgumentException("the source holds key '" + ApiException.printable(row.key())
+                        + "' more than once: a sync needs a key column with unique values");
+            }
+        }
+    }
+
+    /** One transaction, retried on collisions; a database failure names this collection's table. */
+    private <T> T inTransaction(TransactionCallback<T> work) {
+        try {
+            return jdbc.transaction("the write to " + name, work);
+        } catch (DataAccessException | TransactionException e) {
+            throw new IllegalStateException("Writing collection table " + name + " failed: " + Jdbc.reason(e), e);
+        }
     }
 
     /** Counts of what {@link VersionRule} did not write, with the first conflicting keys. */
@@ -115,8 +150,8 @@ final class JdbcStoredCollection implements StoredCollection {
             }
         }
 
-        Written written(long written, long deleted) {
-            return new Written(written, deleted, keptNewer, unchanged, conflicts, List.copyOf(conflictKeys));
+        Written written(long written, long deleted, long matched) {
+            return new Written(written, deleted, keptNewer, unchanged, conflicts, List.copyOf(conflictKeys), matched);
         }
     }
 
@@ -132,10 +167,10 @@ final class JdbcStoredCollection implements StoredCollection {
         return stored;
     }
 
-    /** The stored documents of the rows whose incoming version equals the stored one: the tie rule needs them. */
+    /** The stored documents of the rows whose incoming version equals the stored one (or both have none). */
     private Map<String, String> storedDocumentsOfTies(List<VersionedDocument> docs, Map<String, BigInteger> stored) {
-        List<String> ties = docs.stream().filter(r -> r.version() != null && r.version().equals(stored.get(r.key())))
-                .map(VersionedDocument::key).distinct().toList();
+        List<String> ties = docs.stream().filter(r -> stored.containsKey(r.key()) && Objects.equals(r.version(),
+                stored.get(r.key()))).map(VersionedDocument::key).toList();
         Map<String, String> found = new HashMap<>();
         Jdbc.inChunks(ties, chunk -> jdbc.named().query("SELECT " + key + ", " + doc + " FROM " + table + " WHERE " + key
                 + " IN (:keys)", Map.of("keys", chunk), rs -> {
@@ -182,7 +217,7 @@ final class JdbcStoredCollection implements StoredCollection {
         if (keys.isEmpty()) {
             return 0;
         }
-        return jdbc.transaction("the delete from " + name, s -> {
+        return inTransaction(s -> {
             int[] deleted = {0};
             Jdbc.inChunks(keys, chunk -> deleted[0] += jdbc.named().update("DELETE FROM " + table + " WHERE " + key
                     + " IN (:keys)", Map.of("keys", chunk)));
@@ -205,7 +240,8 @@ final class JdbcStoredCollection implements StoredCollection {
 
     @Override
     public void stage(List<VersionedDocument> docs) {
-        jdbc.transaction("staging rows for " + name, s -> {
+        requireDistinctKeys(docs);
+        inTransaction(s -> {
             store(staging, false, docs);
             return null;
         });
@@ -231,7 +267,7 @@ final class JdbcStoredCollection implements StoredCollection {
      */
     @Override
     public Written swap(DeleteCheck check) {
-        return jdbc.transaction("the swap of " + name, s -> {
+        return inTransaction(s -> {
             JdbcTemplate t = jdbc.template();
             long before = t.queryForObject("SELECT COUNT(*) FROM " + table, Long.class);
             String missing = "NOT EXISTS (SELECT 1 FROM " + staging + " WHERE " + staging + "." + key + " = " + table + "."
@@ -263,7 +299,8 @@ final class JdbcStoredCollection implements StoredCollection {
             int inserted = t.update("INSERT INTO " + table + " (" + key + ", " + version + ", " + doc + ") SELECT " + key
                     + ", " + version + ", " + doc + " FROM " + staging + " WHERE NOT EXISTS (SELECT 1 FROM " + table
                     + " WHERE " + table + "." + key + " = " + staging + "." + key + ")");
-            return outcomes.written(inserted - rewrittenUnchanged[0], deleted);
+            return outcomes.written(inserted - rewrittenUnchanged[0], deleted, replaced - rewrittenUnchanged[0]
+                    + outcomes.keptNewer + outcomes.unchanged + outcomes.conflicts);
         });
     }
 }

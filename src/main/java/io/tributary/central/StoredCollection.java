@@ -18,7 +18,10 @@ public interface StoredCollection {
     /** Key ranges with hashes, per-key hashes and rows of this collection, read in key order. */
     JdbcKeyRanges ranges();
 
-    /** Inserts or replaces these rows in one transaction, by {@link VersionRule}. */
+    /**
+     * Inserts or replaces these rows in one transaction, by {@link VersionRule}; keys must be distinct. A
+     * database failure is an {@link IllegalStateException} naming the collection's table.
+     */
     Written upsert(List<VersionedDocument> docs);
 
     /** What {@link #upsert} would do, for a dry run: the same decision, nothing written or locked. */
@@ -55,12 +58,14 @@ public interface StoredCollection {
     }
 
     /**
-     * What a write did (or would do). {@code unchanged}: an equal version with the same content, already
-     * applied; {@code conflicts}: an equal version with different content, not written (at most
-     * {@link #CONFLICT_KEYS} keys are named in {@code conflictKeys}).
+     * What a write did (or would do). {@code unchanged}: the stored document has the same content and the
+     * same version (or neither has one); {@code conflicts}: an equal version with different content, not
+     * written (at most {@link #CONFLICT_KEYS} keys are named in {@code conflictKeys}); {@code matched}: rows
+     * whose key was stored already.
      */
-    record Written(long written, long deleted, long keptNewer, long unchanged, long conflicts, List<String> conflictKeys) {
+    record Written(long written, long deleted, long keptNewer, long unchanged, long conflicts, List<String> conflictKeys,
+                   long matched) {
         public static final int CONFLICT_KEYS = 10;
-        public static final Written NONE = new Written(0, 0, 0, 0, 0, List.of());
+        public static final Written NONE = new Written(0, 0, 0, 0, 0, List.of(), 0);
     }
 }

@@ -22,7 +22,8 @@ public record SourceConfiguration(String sourceId, DataSource dataSource, String
                                   String timestampColumn, long safetyLagMs, String timestampZone, long gapTimeoutMs,
                                   KeyOrder keyOrder, int maxChanges, String keyPrefix, ColumnCase columnCase,
                                   DataSource statusDataSource, String statusTable, String centralUrl, String database,
-                                  String collection, String centralUsername, String centralPassword, int downAfterFailedRuns) {
+                                  String collection, String centralUsername, String centralPassword, int downAfterFailedRuns,
+                                  int batchSize, long batchTimeoutMs) {
 
     private static final String[] REQUIRED = {"sourceId", "table", "keyColumn", "centralUrl"};
 
@@ -37,6 +38,13 @@ public record SourceConfiguration(String sourceId, DataSource dataSource, String
         }
         if (!database.isEmpty() && !database.matches("[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")) {
             throw invalid(sourceId, "invalid database name '" + database + "'");
+        }
+        if (batchSize < 1) {
+            throw invalid(sourceId, "batchSize must be at least 1, not " + batchSize);
+        }
+        if (batchTimeoutMs < 1) {
+            // 0 would be an endless wait for HttpClient: a central node that never answers would stall the source
+            throw invalid(sourceId, "batchTimeoutMs must be at least 1 (milliseconds), not " + batchTimeoutMs);
         }
         if (maxChanges < 1 || safetyLagMs < 0 || downAfterFailedRuns < 1 || gapTimeoutMs < 0) {
             throw invalid(sourceId, "maxChanges and downAfterFailedRuns must be positive, safetyLagMs and gapTimeoutMs not negative");

@@ -10,6 +10,7 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionCallback;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -78,9 +79,14 @@ public final class Jdbc {
     /**
      * {@code work} in one transaction, committed when it returns and rolled back when it throws; run again
      * from the start when it collided with a concurrent transaction ({@link Dialect#isTransient}).
-     * {@code what} names the work in the error after the last attempt.
+     * {@code what} names the work in the log line of each new attempt. Inside a transaction already open on
+     * this DataSource the work joins it, and only the outermost transaction is run again. A database failure
+     * is Spring's {@link org.springframework.dao.DataAccessException}; {@link #reason} gives its message.
      */
     public <T> T transaction(String what, TransactionCallback<T> work) {
+        if (TransactionSynchronizationManager.hasResource(dataSource)) {
+            return transactions.execute(work);
+        }
         try {
             return new TransactionRetry(maxAttempts, dialect()::isTransient, 20)
                     .run(what, () -> transactions.execute(work));

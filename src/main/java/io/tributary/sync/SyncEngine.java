@@ -8,6 +8,7 @@ import io.tributary.keyrange.KeyRanges;
 import io.tributary.keyrange.VersionedDocument;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -74,9 +75,10 @@ public final class SyncEngine {
                 // refused before anything is read or written; the full copy checks again on what it read
                 throw deleteLimit.refusal(targetRows, targetRows, true, "nothing was changed");
             }
-            if (incremental || dryRun) {
-                // a dry run of a full sync compares, and reports what the full copy would do
-                compareAll(incremental, dryRun);
+            if (incremental) {
+                compareAll(dryRun);
+            } else if (dryRun) {
+                wouldCopyAll();
             } else {
                 copyAll();
             }
@@ -106,23 +108,28 @@ public final class SyncEngine {
 
     // ---- full ----------------------------------------------------------------------------------
 
+    /** Every source row in key order, a page at a time; how many there were. */
+    private long forEachSourcePage(Consumer<List<VersionedDocument>> action) {
+        long read = 0;
+        String after = null;
+        while (true) {
+            control.check();
+            List<VersionedDocument> page = source.page(after, sizes.batchSize());
+            if (page.isEmpty()) {
+                return read;
+            }
+            action.accept(page);
+            read += page.size();
+            control.rowsDone.addAndGet(page.size());
+            after = page.get(page.size() - 1).key();
+            // a short page is not the end: a remote source cuts pages of large documents short by size
+        }
+    }
+
     private void copyAll() {
         target.createStaging();
-        long staged = 0;
         try {
-            String after = null;
-            while (true) {
-                control.check();
-                List<VersionedDocument> page = source.page(after, sizes.batchSize());
-                if (page.isEmpty()) {
-                    break;
-                }
-                target.stage(page);
-                staged += page.size();
-                control.rowsDone.addAndGet(page.size());
-                after = page.get(page.size() - 1).key();
-                // a short page is not the end: a remote source cuts pages of large documents short by size
-            }
+            long staged = forEachSourcePage(target::stage);
             control.check();
             boolean sourceEmpty = staged == 0;
             report.add(target.swap((deleting, before) -> {
@@ -135,18 +142,29 @@ public final class SyncEngine {
         }
     }
 
+    /**
+     * A dry run of a full copy: every source row is decided against the target as the copy would decide
+     * it (conflicts included), nothing is written; target rows no source row matched would be deleted.
+     */
+    private void wouldCopyAll() {
+        long[] matched = {0};
+        long read = forEachSourcePage(page -> {
+            StoredCollection.Written w = target.wouldUpsert(page);
+            report.add(w);
+            matched[0] += w.matched();
+        });
+        report.rowsDeleted = targetRows - matched[0];
+        report.massDelete = deleteLimit.exceeded(report.rowsDeleted, targetRows, read == 0);
+    }
+
     // ---- incremental -----------------------------------------------------------------------------
 
-    private void compareAll(boolean incremental, boolean dryRun) {
+    private void compareAll(boolean dryRun) {
         Differences diff = new Differences(dryRun);
         try {
             compareAll(diff);
         } finally {
             diff.close();
-        }
-        if (!incremental) {
-            // a full copy finds every row of an equal range or key hash as it is already
-            report.rowsUnchanged += sourceRowsCompared - diff.fetched;
         }
     }
 
@@ -268,8 +286,6 @@ public final class SyncEngine {
         private final List<String> delete = new ArrayList<>();
         private long deleting;
         private boolean spooling;
-        /** Rows fetched from the source to be written: the others compared equal. */
-        private long fetched;
 
         Differences(boolean dryRun) {
             this.dryRun = dryRun;
@@ -329,7 +345,6 @@ public final class SyncEngine {
             }
             control.check();
             List<VersionedDocument> docs = source.documents(fetch);
-            fetched += docs.size();
             report.add(dryRun ? target.wouldUpsert(docs) : target.upsert(docs));
             fetch.clear();
         }

@@ -68,6 +68,10 @@ public final class SyncTask {
         if (store.keepsCollectionIn(dataSource(), spec.table, spec.targetDatabase, spec.targetCollection)) {
             throw sameSourceAndTarget();
         }
+        if (store.ownsTable(dataSource(), spec.table)) {
+            throw ApiException.badParameter("refusing to read table '" + spec.table + "': it belongs to the central"
+                    + " store; to copy a collection, give its node's \"url\" and \"collection\" as the source");
+        }
     }
 
     public SyncReport run(SyncControl control) {

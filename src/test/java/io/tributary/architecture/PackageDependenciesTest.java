@@ -40,6 +40,20 @@ class PackageDependenciesTest {
                 .should().dependOnClassesThat(CENTRAL_INTERNALS).check(MAIN);
     }
 
+    /**
+     * Sync talks SQL only where it reads a SQL source table or keeps its job table; everything it writes
+     * goes through the store. (Which tables a SQL source may name is checked at run time: not the store's.)
+     */
+    @Test
+    void syncTalksSqlOnlyToSourceTablesAndItsJobTable() {
+        noClasses().that().resideInAPackage("io.tributary.sync").and()
+                .doNotHaveSimpleName("SqlTableRows").and().doNotHaveSimpleName("SqlSourceTables").and()
+                .doNotHaveSimpleName("SyncJobTable").and().doNotHaveSimpleName("SyncTask")
+                .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "org.springframework.jdbc..")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("io.tributary.sql.Jdbc")
+                .check(MAIN);
+    }
+
     @Test
     void keyRangesStandAlone() {
         noClasses().that().resideInAPackage("io.tributary.keyrange..").should().dependOnClassesThat()

@@ -63,6 +63,12 @@ class SourceFileCheckTest {
             badNumber.put("batchSize", "abc");
             badNumber.put("centralPassword", PASSWORD);
             writeSourceFile(dir, badNumber);
+            Map<String, String> zeroBatch = source("zerobatch", "good_changes", centralUrl);
+            zeroBatch.put("batchSize", "0");
+            writeSourceFile(dir, zeroBatch);
+            Map<String, String> endlessWait = source("endlesswait", "good_changes", centralUrl);
+            endlessWait.put("batchTimeoutMs", "0");
+            writeSourceFile(dir, endlessWait);
             Map<String, String> badMode = source("badmode", "good_changes", centralUrl);
             badMode.put("mode", "foo");
             writeSourceFile(dir, badMode);
@@ -83,10 +89,12 @@ class SourceFileCheckTest {
                 assertRefused(app, dir, "pwtypo", "unknown parameter 'centralPasword' (did you mean 'centralPassword'?)");
                 assertRefused(app, dir, "nocollection", "missing required parameter 'collection'");
                 assertRefused(app, dir, "badnumber", "batchSize");
+                assertRefused(app, dir, "zerobatch", "batchSize must be at least 1, not 0");
+                assertRefused(app, dir, "endlesswait", "batchTimeoutMs must be at least 1 (milliseconds), not 0");
                 assertRefused(app, dir, "badmode", "foo");
                 assertRefused(app, dir, "nobean", "parameter 'dataSource': no bean named 'ordersDb'");
                 assertThat(app.context().getRoute("good")).isNotNull();
-                for (String refused : List.of("typo", "pwtypo", "nocollection", "badnumber", "badmode", "nobean")) {
+                for (String refused : List.of("typo", "pwtypo", "nocollection", "badnumber", "zerobatch", "endlesswait", "badmode", "nobean")) {
                     assertThat(app.context().getRoute(refused)).as(refused).isNull();
                 }
 

@@ -39,7 +39,8 @@ class SqlTableMariaDbToPostgresTest {
         java.util.Map<String, String> config = new java.util.HashMap<>(shop.beanProperties("shopDb"));
         config.put("tributary.sync.sql-sources.shopDb.tables", "items");
         // listed so that the checks behind the allow-list are reached: into itself, no such bean
-        config.put("tributary.sync.sql-sources.centralDb.tables", io.tributary.central.JdbcCollectionStore.tableName("_system", "items"));
+        config.put("tributary.sync.sql-sources.centralDb.tables", io.tributary.central.JdbcCollectionStore.tableName("_system", "items")
+                + ",tributary_sources");
         config.put("tributary.sync.sql-sources.nope.tables", "t");
         target = new SyncNode(Dialect.POSTGRESQL, "sqltgt", "pw-target", config);
     }
@@ -103,6 +104,10 @@ class SqlTableMariaDbToPostgresTest {
                 + "\"target\":{\"collection\":\"items\"}}");
         assertThat(r.status()).as(r.body()).isEqualTo(400);
         assertThat(r.body()).contains("itself");
+        var registry = target.client().post("/api/sync/jobs", "{\"source\":{\"dataSource\":\"centralDb\",\"table\":"
+                + "\"tributary_sources\",\"keyColumn\":\"source\"},\"target\":{\"collection\":\"copied\"}}");
+        assertThat(registry.status()).as(registry.body()).isEqualTo(400);
+        assertThat(registry.body()).contains("refusing to read table 'tributary_sources': it belongs to the central store");
         var unknown = target.client().post("/api/sync/jobs", "{\"source\":{\"dataSource\":\"nope\",\"table\":\"t\","
                 + "\"keyColumn\":\"id\"},\"target\":{\"collection\":\"items\"}}");
         assertThat(unknown.status()).isEqualTo(400);

@@ -286,6 +286,8 @@ class SyncSafetyTest {
         loadVersioned(source, "tied", List.of(versioned(0, 5, "source"), versioned(1, 5, "same")));
         loadVersioned(target, "tied_copy", List.of(versioned(0, 5, "target"), versioned(1, 5, "same")));
 
+        JsonNode dry = target.syncAndWait(remote("tied", "tied_copy", "\"dryRun\":true"));
+        assertThat(dry.at("/result/conflicts").asLong()).as("a dry run sees it too: " + dry).isEqualTo(1);
         JsonNode job = target.syncAndWait(remote("tied", "tied_copy", ""));
 
         assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("succeeded");
