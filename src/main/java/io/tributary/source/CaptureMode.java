@@ -1,5 +1,6 @@
 package io.tributary.source;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /** How a source finds its changes; see docs/sources.md for when to use which. */
@@ -12,12 +13,9 @@ public enum CaptureMode {
     TIMESTAMP;
 
     public static CaptureMode parse(String value) {
-        for (CaptureMode mode : values()) {
-            if (mode.parameterValue().equals(value == null ? "" : value.trim().toLowerCase(Locale.ROOT))) {
-                return mode;
-            }
-        }
-        throw new IllegalArgumentException("Invalid mode '" + value + "': use change-table, incrementing or timestamp");
+        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        return Arrays.stream(values()).filter(mode -> mode.parameterValue().equals(v)).findFirst().orElseThrow(
+                () -> new IllegalArgumentException("Invalid mode '" + value + "': use change-table, incrementing or timestamp"));
     }
 
     /** The spelling used in route files, e.g. {@code change-table}. */

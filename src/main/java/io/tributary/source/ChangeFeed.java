@@ -83,10 +83,12 @@ public final class ChangeFeed {
     public List<Change> read(KeyOrder order, Watermark after, int maxChanges, LocalDateTime newestTimestamp) {
         String key = keyColumn;
         List<String> conditions = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
         String orderBy;
         if (timestampColumn == null) {
             if (after != null) {
                 conditions.add(order.afterCondition(dialect, key));
+                args.addAll(order.afterValues(after.key()));
             }
             orderBy = order.orderBy(dialect, key);
         } else {
@@ -95,27 +97,17 @@ public final class ChangeFeed {
                 // "ts >= ?" gives an index on (ts, key) a range start; without it every run scans
                 // the index from its beginning and filters, which is quadratic in the table size.
                 conditions.add(ts + " >= ? AND (" + ts + " > ? OR (" + ts + " = ? AND " + order.afterCondition(dialect, key) + "))");
+                args.addAll(Collections.nCopies(3, after.timestamp()));
+                args.addAll(order.afterValues(after.key()));
             }
             conditions.add(ts + " <= ?");
+            args.add(newestTimestamp);
             orderBy = ts + ", " + order.orderBy(dialect, key);
         }
+        args.add(maxChanges);
         String sql = "SELECT * FROM " + table + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
                 + " ORDER BY " + orderBy + " LIMIT ?";
-        return jdbc.query(sql, ps -> {
-            int i = 1;
-            if (timestampColumn != null) {
-                if (after != null) {
-                    ps.setObject(i++, after.timestamp());
-                    ps.setObject(i++, after.timestamp());
-                    ps.setObject(i++, after.timestamp());
-                    i = order.bindAfter(ps, i, after.key());
-                }
-                ps.setObject(i++, newestTimestamp);
-            } else if (after != null) {
-                i = order.bindAfter(ps, i, after.key());
-            }
-            ps.setInt(i, maxChanges);
-        }, this::changes);
+        return jdbc.query(sql, this::changes, args.toArray());
     }
 
     /** Rows whose numeric key lies in one of the gaps, in key order, at most {@code maxChanges}. */
@@ -129,10 +121,8 @@ public final class ChangeFeed {
             List<Object> args = new ArrayList<>();
             part.forEach(gap -> args.addAll(List.of(gap.first(), gap.last())));
             args.add(maxChanges - found.size());
-            for (Change change : jdbc.query("SELECT * FROM " + table + " WHERE " + ranges + " ORDER BY " + keyColumn + " LIMIT ?",
-                    this::changes, args.toArray())) {
-                found.add(change.asFromGap());
-            }
+            jdbc.query("SELECT * FROM " + table + " WHERE " + ranges + " ORDER BY " + keyColumn + " LIMIT ?", this::changes,
+                    args.toArray()).forEach(change -> found.add(change.asFromGap()));
         });
         return found;
     }

@@ -6,9 +6,9 @@ import io.tributary.sql.Dialect;
 import io.tributary.status.StatusStore;
 import io.tributary.status.StatusStore.Status;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -87,23 +87,10 @@ public final class ChangeSource implements ExceptionHandler {
         Prepared p = prepared();
         Watermark last = batch.get(batch.size() - 1).watermark();
         // only a change table deletes what it sent; other modes need no key list per batch
-        List<Object> keys = List.of();
-        if (captureMode == CaptureMode.CHANGE_TABLE) {
-            keys = new ArrayList<>(batch.size());
-            for (Change change : batch) {
-                keys.add(p.order().sqlValue(change.key()));
-            }
-        }
-        List<KeyGaps.Gap> gapsSeen = new ArrayList<>();
-        List<Long> gapKeysFound = new ArrayList<>();
-        for (Change change : batch) {
-            if (change.gapBefore() != null) {
-                gapsSeen.add(change.gapBefore());
-            }
-            if (change.fromGap()) {
-                gapKeysFound.add(Long.parseLong(change.key()));
-            }
-        }
+        List<Object> keys = captureMode != CaptureMode.CHANGE_TABLE ? List.of()
+                : batch.stream().map(change -> p.order().sqlValue(change.key())).toList();
+        List<KeyGaps.Gap> gapsSeen = batch.stream().map(Change::gapBefore).filter(Objects::nonNull).toList();
+        List<Long> gapKeysFound = batch.stream().filter(Change::fromGap).map(change -> Long.parseLong(change.key())).toList();
         exchange.setProperty(GAPS_SEEN, gapsSeen);
         exchange.setProperty(GAP_KEYS_FOUND, gapKeysFound);
         exchange.setProperty(WATERMARK, last);
@@ -153,10 +140,7 @@ public final class ChangeSource implements ExceptionHandler {
 
     /** The innermost cause's message: the wrappers added by split and redelivery say nothing useful. */
     static String reason(Throwable exception) {
-        Throwable root = exception;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = root(exception);
         if (root instanceof HttpOperationFailedException http) {
             // the central node's answer says why (an ArangoDB error body), the URL does not
             String body = http.getResponseBody() == null ? "" : http.getResponseBody().strip();
@@ -165,6 +149,14 @@ public final class ChangeSource implements ExceptionHandler {
         }
         String text = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         return root == exception ? text : root.getClass().getSimpleName() + ": " + text;
+    }
+
+    static Throwable root(Throwable exception) {
+        Throwable root = exception;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     public SourceConfiguration settings() {
@@ -217,7 +209,13 @@ public final class ChangeSource implements ExceptionHandler {
             Capture capture;
             SourceClock clock = new SourceClock(sourceId, dialect, s.timestampZone());
             switch (captureMode) {
-                case CHANGE_TABLE -> capture = new ChangeTableCapture(feed, order);
+                // a change table holds exactly the unacknowledged rows, so a run reads it from its beginning whatever the
+                // watermark says (a row that took a lower key but committed later is found on the next run); later pages
+                // of a run continue after the previous page
+                case CHANGE_TABLE -> capture = (stored, pageEnd, max) -> {
+                    List<Change> changes = feed.read(order, pageEnd, max, null);
+                    return new Capture.Page(changes, changes.size() >= max);
+                };
                 case TIMESTAMP -> capture = new TimestampCapture(feed, order, clock, s.safetyLagMs());
                 default -> {
                     if (order != KeyOrder.NUMERIC) {

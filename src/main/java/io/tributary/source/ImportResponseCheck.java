@@ -38,9 +38,6 @@ public final class ImportResponseCheck {
     }
 
     private static String excerpt(String body) {
-        if (body == null) {
-            return "(empty)";
-        }
-        return body.length() <= 300 ? body : body.substring(0, 300) + "...";
+        return body == null ? "(empty)" : body.length() <= 300 ? body : body.substring(0, 300) + "...";
     }
 }

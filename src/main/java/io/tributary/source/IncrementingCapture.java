@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,18 +89,12 @@ final class IncrementingCapture implements Capture {
                 expired.add(gap);
             }
         }
-        List<Gap> read = new ArrayList<>(open);
-        read.addAll(givenUpBefore);
-        read.sort(Comparator.comparingLong(Gap::first));
-        List<Change> found = feed.readGaps(read, maxChanges);
+        List<Change> found = feed.readGaps(Stream.concat(open.stream(), givenUpBefore.stream())
+                .sorted(Comparator.comparingLong(Gap::first)).toList(), maxChanges);
         // a full read may have stopped before some gaps: only those wholly before its last row were read
         long readUpTo = found.size() >= maxChanges ? Long.parseLong(found.get(found.size() - 1).key()) : Long.MAX_VALUE;
-        List<Gap> givenUp = new ArrayList<>();
-        for (Gap gap : expired) {
-            if (gap.last() < readUpTo && found.stream().noneMatch(change -> gap.contains(Long.parseLong(change.key())))) {
-                givenUp.add(gap);
-            }
-        }
+        List<Gap> givenUp = expired.stream().filter(gap -> gap.last() < readUpTo
+                && found.stream().noneMatch(change -> gap.contains(Long.parseLong(change.key())))).toList();
         if (!givenUp.isEmpty()) {
             gaps.giveUp(givenUp, reading.now());
             givenUpGaps += givenUp.size();

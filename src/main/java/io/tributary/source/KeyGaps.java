@@ -2,8 +2,6 @@ package io.tributary.source;
 
 import io.tributary.sql.Jdbc;
 import io.tributary.sql.SqlIdentifier;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,10 +57,6 @@ final class KeyGaps {
         this.sourceId = sourceId;
     }
 
-    String table() {
-        return table;
-    }
-
     void createIfMissing() {
         try {
             jdbc.template().execute("CREATE TABLE IF NOT EXISTS " + table + " (source_id VARCHAR(200) NOT NULL,"
@@ -80,18 +74,19 @@ final class KeyGaps {
 
     /** The open gaps, lowest first. */
     List<Gap> open() {
-        return jdbc.template().query("SELECT first_key, last_key, seen_at_ms FROM " + table
-                + " WHERE source_id = ? AND given_up_at_ms IS NULL ORDER BY first_key", KeyGaps::gap, sourceId);
+        return gaps("given_up_at_ms IS NULL", sourceId);
     }
 
     /** Gaps given up since {@code since}, lowest first. */
     List<Gap> givenUpSince(Instant since) {
-        return jdbc.template().query("SELECT first_key, last_key, seen_at_ms FROM " + table
-                + " WHERE source_id = ? AND given_up_at_ms >= ? ORDER BY first_key", KeyGaps::gap, sourceId, since.toEpochMilli());
+        return gaps("given_up_at_ms >= ?", sourceId, since.toEpochMilli());
     }
 
-    private static Gap gap(ResultSet rs, int row) throws SQLException {
-        return new Gap(rs.getLong(1), rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3)));
+    /** This source's gaps matching {@code condition}; {@code args} bind the source id, then the condition. */
+    private List<Gap> gaps(String condition, Object... args) {
+        return jdbc.template().query("SELECT first_key, last_key, seen_at_ms FROM " + table + " WHERE source_id = ? AND "
+                + condition + " ORDER BY first_key", (rs, row) -> new Gap(rs.getLong(1), rs.getLong(2),
+                Instant.ofEpochMilli(rs.getLong(3))), args);
     }
 
     /** Forgets gaps given up longer ago than the retention. */

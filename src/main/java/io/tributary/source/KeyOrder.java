@@ -1,9 +1,8 @@
 package io.tributary.source;
 
 import io.tributary.sql.Dialect;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.sql.Types;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -67,7 +66,7 @@ public enum KeyOrder {
         };
     }
 
-    /** SQL condition "key is after the bound watermark key"; bind its values with {@link #bindAfter}. */
+    /** SQL condition "key is after the bound watermark key"; bind its values from {@link #afterValues}. */
     public String afterCondition(Dialect dialect, String quotedKey) {
         String collated = dialect.binaryCollated(quotedKey);
         return switch (this) {
@@ -78,19 +77,14 @@ public enum KeyOrder {
         };
     }
 
-    /** Binds the values of {@link #afterCondition} from parameter {@code index}; returns the next free index. */
-    public int bindAfter(PreparedStatement statement, int index, String key) throws SQLException {
-        switch (this) {
-            case NUMERIC -> statement.setLong(index++, Long.parseLong(key));
-            case LENGTH_THEN_LEXICAL -> {
-                int length = key.codePointCount(0, key.length());
-                statement.setInt(index++, length);
-                statement.setInt(index++, length);
-                statement.setString(index++, key);
-            }
-            case LEXICAL -> statement.setString(index++, key);
-        }
-        return index;
+    /** The values of {@link #afterCondition}'s parameters, in order. */
+    public List<Object> afterValues(String key) {
+        int length = key.codePointCount(0, key.length());
+        return switch (this) {
+            case NUMERIC -> List.of(Long.parseLong(key));
+            case LENGTH_THEN_LEXICAL -> List.of(length, length, key);
+            case LEXICAL -> List.of(key);
+        };
     }
 
     /** SQL ORDER BY terms matching {@link #afterCondition}. */

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,22 +64,13 @@ final class SourceClock {
 
     /** The database's clock alone, without asking for its transactions. */
     Instant now(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(nowSql)) {
-            rs.next();
-            return instant(rs.getBigDecimal(1));
-        }
+        return clock(c).now();
     }
 
     Reading read(Connection c) throws SQLException {
-        Instant now;
-        LocalDateTime localNow;
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(nowSql)) {
-            rs.next();
-            now = instant(rs.getBigDecimal(1));
-            localNow = rs.getObject(2, LocalDateTime.class);
-        }
+        Reading clock = clock(c);
         if (transactionsSql == null) {
-            return new Reading(now, localNow, null, false);
+            return clock;
         }
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(transactionsSql)) {
             rs.next();
@@ -86,12 +78,20 @@ final class SourceClock {
             if (rs.getLong(2) > 0) {
                 warnBlind("some running transactions are not visible: sessions of other roles without pg_read_all_stats,"
                         + " track_activities off, prepared transactions, or a replica whose writers run on the primary");
-                return new Reading(now, localNow, null, false);
+                return clock;
             }
-            return new Reading(now, localNow, oldest == null ? null : instant(oldest), true);
+            return new Reading(clock.now(), clock.localNow(), oldest == null ? null : instant(oldest), true);
         } catch (SQLException e) {
             warnBlind(e.getMessage());
-            return new Reading(now, localNow, null, false);
+            return clock;
+        }
+    }
+
+    /** The clock alone: a reading that knows no transactions. */
+    private Reading clock(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(nowSql)) {
+            rs.next();
+            return new Reading(instant(rs.getBigDecimal(1)), rs.getObject(2, LocalDateTime.class), null, false);
         }
     }
 
@@ -120,7 +120,6 @@ final class SourceClock {
     }
 
     private static Instant instant(BigDecimal epochSeconds) {
-        BigDecimal micros = epochSeconds.movePointRight(6);
-        return Instant.EPOCH.plus(micros.longValue(), java.time.temporal.ChronoUnit.MICROS);
+        return Instant.EPOCH.plus(epochSeconds.movePointRight(6).longValue(), ChronoUnit.MICROS);
     }
 }

@@ -5,6 +5,7 @@ import io.tributary.sql.SqlIdentifier;
 import java.lang.reflect.RecordComponent;
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.Map;
 import javax.sql.DataSource;
 
@@ -71,26 +72,21 @@ public record SourceConfiguration(String sourceId, DataSource dataSource, String
             }
         }
         RecordComponent[] components = SourceConfiguration.class.getRecordComponents();
-        Object[] values = new Object[components.length];
-        Class<?>[] types = new Class<?>[components.length];
-        for (int i = 0; i < components.length; i++) {
-            String name = components[i].getName();
-            types[i] = components[i].getType();
-            Object value = parameters.get(name);
-            if (value == null) {
-                throw invalid(sourceId, types[i] == DataSource.class ? name + " bean not found" : "parameter " + name
-                        + " was not set (the route template routes/change-source-template.camel.yaml sets every one)");
-            }
-            values[i] = convert(sourceId, name, types[i], value);
-        }
+        Object[] values = Arrays.stream(components)
+                .map(c -> convert(sourceId, c.getName(), c.getType(), parameters.get(c.getName()))).toArray();
         try {
-            return SourceConfiguration.class.getDeclaredConstructor(types).newInstance(values);
+            return SourceConfiguration.class.getDeclaredConstructor(Arrays.stream(components).map(RecordComponent::getType)
+                    .toArray(Class<?>[]::new)).newInstance(values);
         } catch (ReflectiveOperationException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e);
         }
     }
 
     private static Object convert(String sourceId, String name, Class<?> type, Object value) {
+        if (value == null || type == DataSource.class && !(value instanceof DataSource)) {
+            throw invalid(sourceId, type == DataSource.class ? name + " bean not found" : "parameter " + name
+                    + " was not set (the route template routes/change-source-template.camel.yaml sets every one)");
+        }
         String text = value.toString();
         try {
             if (type == int.class) {
@@ -103,8 +99,6 @@ public record SourceConfiguration(String sourceId, DataSource dataSource, String
                 return KeyOrder.parse(text);
             } else if (type == ColumnCase.class) {
                 return ColumnCase.parse(text);
-            } else if (type == DataSource.class && !(value instanceof DataSource)) {
-                throw invalid(sourceId, name + " bean not found");
             }
         } catch (NumberFormatException e) {
             throw invalid(sourceId, "parameter " + name + " must be a number, not '" + text + "'");

@@ -2,10 +2,11 @@ package io.tributary.source;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.TemplatedRouteDefinition;
-import org.apache.camel.model.TemplatedRouteParameterDefinition;
 import org.apache.camel.spi.Resource;
 
 /**
@@ -17,17 +18,12 @@ record SourceEntry(String fileKey, String file, String routeId, Map<String, Stri
 
     static SourceEntry of(Resource resource, TemplatedRouteDefinition definition) {
         Map<String, String> parameters = new LinkedHashMap<>();
-        if (definition.getParameters() != null) {
-            for (TemplatedRouteParameterDefinition p : definition.getParameters()) {
-                parameters.put(p.getName(), p.getValue());
-            }
-        }
+        Optional.ofNullable(definition.getParameters()).orElse(List.of()).forEach(p -> parameters.put(p.getName(), p.getValue()));
         // without a routeId Camel would number the route; the sourceId names it instead
         if (definition.getRouteId() == null && parameters.get("sourceId") != null) {
             definition.setRouteId(parameters.get("sourceId"));
         }
-        String routeId = definition.getRouteId();
-        return new SourceEntry(fileKey(resource), file(resource), routeId, parameters, definition);
+        return new SourceEntry(fileKey(resource), file(resource), definition.getRouteId(), parameters, definition);
     }
 
     /** The same file whether Camel named it at start-up ({@code file:routes/x.yaml}) or on reload. */
@@ -45,14 +41,7 @@ record SourceEntry(String fileKey, String file, String routeId, Map<String, Stri
     /** The sourceId with property placeholders resolved, as the route gets it; null when not given. */
     String sourceId(CamelContext context) {
         String raw = parameters.get("sourceId");
-        if (raw == null || raw.isBlank()) {
-            return null;
-        }
-        try {
-            return context.resolvePropertyPlaceholders(raw);
-        } catch (RuntimeException e) {
-            return raw;
-        }
+        return raw == null || raw.isBlank() ? null : SourceParameters.resolve(context, raw);
     }
 
     /** What it is applied as: its file and route; two files may name the same route, a file one route once. */

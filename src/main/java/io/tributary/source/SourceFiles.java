@@ -66,21 +66,15 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
     @Override
     public void afterConfigure(RouteBuilder builder) {
         List<TemplatedRouteDefinition> all = builder.getTemplatedRouteCollection().getTemplatedRoutes();
-        List<SourceEntry> entries = new ArrayList<>();
-        for (TemplatedRouteDefinition t : List.copyOf(all)) {
-            if (TEMPLATE.equals(t.getRouteTemplateRef())) {
-                entries.add(SourceEntry.of(builder.getResource(), t));
-                all.remove(t);
-            }
-        }
+        List<SourceEntry> entries = all.stream().filter(t -> TEMPLATE.equals(t.getRouteTemplateRef()))
+                .map(t -> SourceEntry.of(builder.getResource(), t)).toList();
+        all.removeIf(t -> TEMPLATE.equals(t.getRouteTemplateRef()));
         String fileKey = SourceEntry.fileKey(builder.getResource());
         synchronized (this) {
-            if (!live) {
-                if (!entries.isEmpty()) {
-                    pending.computeIfAbsent(fileKey, k -> new ArrayList<>()).addAll(entries);
-                }
-            } else {
+            if (live) {
                 apply(builder.getContext(), fileKey, entries);
+            } else if (!entries.isEmpty()) {
+                pending.computeIfAbsent(fileKey, k -> new ArrayList<>()).addAll(entries);
             }
         }
     }
@@ -94,15 +88,13 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
     public synchronized void onContextStarting(CamelContext context) {
         this.context = context;
         Map<SourceEntry, String> seen = new LinkedHashMap<>();
-        for (List<SourceEntry> entries : pending.values()) {
-            for (SourceEntry entry : entries) {
-                String sourceId = entry.sourceId(context);
-                Optional<String> conflict = UniqueSourceIds.conflict(entry, sourceId, seen);
-                if (conflict.isPresent()) {
-                    throw new IllegalStateException(conflict.get());
-                }
-                seen.put(entry, sourceId);
+        for (SourceEntry entry : pending.values().stream().flatMap(List::stream).toList()) {
+            String sourceId = entry.sourceId(context);
+            Optional<String> conflict = UniqueSourceIds.conflict(entry, sourceId, seen);
+            if (conflict.isPresent()) {
+                throw new IllegalStateException(conflict.get());
             }
+            seen.put(entry, sourceId);
         }
         live = true;
         pending.forEach((fileKey, entries) -> apply(context, fileKey, entries));
@@ -134,7 +126,7 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
 
     private synchronized void fileDeleted(String fileKey) {
         apply(context, fileKey, List.of());
-        Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+        Model model = model();
         for (RouteDefinition route : List.copyOf(model.getRouteDefinitions())) {
             // a source made from the template file is its own file's, not the template's
             boolean source = applied.values().stream().anyMatch(a -> Objects.equals(route.getRouteId(), a.entry().routeId()));
@@ -182,7 +174,7 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
             refuse(entry, sourceId, problem.get(), old);
             return;
         }
-        Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+        Model model = model();
         if (model.getRouteDefinition(entry.routeId()) != null || context.getRoute(entry.routeId()) != null) {
             refuse(entry, sourceId, "route id '" + entry.routeId() + "' is already taken by another route", old);
             return;
@@ -208,18 +200,14 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
         if (owner.isPresent()) {
             return Optional.of("route id '" + entry.routeId() + "' is already used by " + owner.get().entry().file());
         }
-        RouteTemplateDefinition template = context.getCamelContextExtension().getContextPlugin(Model.class)
-                .getRouteTemplateDefinition(TEMPLATE);
+        RouteTemplateDefinition template = model().getRouteTemplateDefinition(TEMPLATE);
         if (template == null) {
             return Optional.of("the route template " + TEMPLATE + " is not loaded (routes/change-source-template.camel.yaml)");
         }
-        Optional<String> problem = new SourceParameters(context, template).problem(entry.parameters());
-        if (problem.isPresent()) {
-            return problem;
-        }
         Map<SourceEntry, String> running = new LinkedHashMap<>();
         applied.values().stream().filter(a -> a.refused() == null).forEach(a -> running.put(a.entry(), a.sourceId()));
-        return UniqueSourceIds.conflict(entry, sourceId, running);
+        return new SourceParameters(context, template).problem(entry.parameters())
+                .or(() -> UniqueSourceIds.conflict(entry, sourceId, running));
     }
 
     private void refuse(SourceEntry entry, String sourceId, String reason, Applied old) {
@@ -228,10 +216,7 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
         // an editor saves in several steps (create, write, modify): one line per mistake is enough
         boolean repeated = old != null && old.refused() != null && old.refused().reason().equals(message)
                 && old.entry().parameters().equals(entry.parameters());
-        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
-        if (registry != null) {
-            registry.register(health);
-        }
+        Optional.ofNullable(HealthCheckRegistry.get(context)).ifPresent(registry -> registry.register(health));
         applied.put(entry.key(), new Applied(entry, sourceId, health));
         // logged last: whoever reads this line finds the refusal in health already
         if (!repeated) {
@@ -241,24 +226,22 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
 
     private void remove(Applied old) {
         applied.remove(old.entry().key());
-        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
         if (old.refused() != null) {
-            if (registry != null) {
-                registry.unregister(old.refused());
-            }
+            Optional.ofNullable(HealthCheckRegistry.get(context)).ifPresent(registry -> registry.unregister(old.refused()));
             return;
         }
         // the route's SourceHealthPolicy takes its health check and gauges with it
-        removeRoute(context.getCamelContextExtension().getContextPlugin(Model.class), old.entry().routeId());
+        removeRoute(model(), old.entry().routeId());
     }
 
     /** The innermost message: Camel's wrappers name the route's internals, not the file's mistake. */
     private static String why(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() != null ? root.getMessage() : ChangeSource.reason(e);
+        String message = ChangeSource.root(e).getMessage();
+        return message != null ? message : ChangeSource.reason(e);
+    }
+
+    private Model model() {
+        return context.getCamelContextExtension().getContextPlugin(Model.class);
     }
 
     /** Stops the route (graceful: its current run ends first) and removes it and its definition. */

@@ -39,12 +39,8 @@ public record SourceFingerprint(String origin, String sha256) {
 
     static String server(Dialect dialect, String url) {
         Matcher m = (dialect == Dialect.H2 ? H2 : SERVER).matcher(url);
-        if (!m.find()) {
-            return "";
-        }
-        String server = m.group(1);
         // an H2 file path is a server of its own; a network URL may list several hosts: keep them all
-        return server.replaceAll("[\\s@]", "");
+        return m.find() ? m.group(1).replaceAll("[\\s@]", "") : "";
     }
 
     private static String sha256(String text) {

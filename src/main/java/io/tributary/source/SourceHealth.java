@@ -23,13 +23,8 @@ public final class SourceHealth extends AbstractHealthCheck {
     private long givenUpGaps;
 
     public SourceHealth(String sourceId, int downAfterFailedRuns) {
-        super("tributary", id(sourceId));
+        super("tributary", "source-" + sourceId);
         this.downAfterFailedRuns = downAfterFailedRuns;
-    }
-
-    /** The check's id, {@code source-<sourceId>}. */
-    static String id(String sourceId) {
-        return "source-" + sourceId;
     }
 
     synchronized void batchSent(int rows) {

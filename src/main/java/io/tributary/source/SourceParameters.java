@@ -1,15 +1,16 @@
 package io.tributary.source;
 
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToIntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
-import org.apache.camel.model.BeanFactoryDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
 import org.apache.camel.model.RouteTemplateParameterDefinition;
 import org.apache.camel.util.StringHelper;
@@ -25,29 +26,22 @@ import org.apache.commons.text.similarity.LevenshteinDistance;
  */
 final class SourceParameters {
 
-    private static final Pattern BEAN_REFERENCE = Pattern.compile("#bean:\\{\\{([A-Za-z][A-Za-z0-9_]*)}}");
-    private static final Pattern PARAMETER_REFERENCE = Pattern.compile("\\{\\{([A-Za-z][A-Za-z0-9_]*)}}");
+    private static final Pattern BEAN_REFERENCE = Pattern.compile("#bean:" + SourceTemplate.REFERENCE.pattern());
     private static final Pattern NUMBER = Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
 
     private final CamelContext context;
+    private final SourceTemplate template;
     private final List<RouteTemplateParameterDefinition> declared;
-    private final List<String> beanParameters = new ArrayList<>();
+    private final List<String> beanParameters;
 
     SourceParameters(CamelContext context, RouteTemplateDefinition template) {
         this.context = context;
-        this.declared = SourceTemplate.of(template).parameters();
-        if (template.getTemplateBeans() != null) {
-            for (BeanFactoryDefinition<?> bean : template.getTemplateBeans()) {
-                if (bean.getProperties() != null) {
-                    for (Object value : bean.getProperties().values()) {
-                        Matcher m = BEAN_REFERENCE.matcher(String.valueOf(value));
-                        if (m.matches()) {
-                            beanParameters.add(m.group(1));
-                        }
-                    }
-                }
-            }
-        }
+        this.template = SourceTemplate.of(template);
+        this.declared = this.template.parameters();
+        this.beanParameters = Optional.ofNullable(template.getTemplateBeans()).orElse(List.of()).stream()
+                .flatMap(bean -> bean.getProperties() == null ? Stream.empty() : bean.getProperties().values().stream())
+                .map(value -> BEAN_REFERENCE.matcher(String.valueOf(value)))
+                .filter(Matcher::matches).map(m -> m.group(1)).toList();
     }
 
     /** The first problem of these parameters, or empty. */
@@ -63,12 +57,8 @@ final class SourceParameters {
             }
             values.put(declaration.getName(), p.getValue());
         }
-        List<String> missing = new ArrayList<>();
-        for (RouteTemplateParameterDefinition p : declared) {
-            if (p.isRequired() && p.getDefaultValue() == null && blank(values.get(p.getName()))) {
-                missing.add("'" + p.getName() + "'");
-            }
-        }
+        List<String> missing = declared.stream().filter(p -> p.isRequired() && p.getDefaultValue() == null
+                && (values.get(p.getName()) == null || values.get(p.getName()).isBlank())).map(p -> "'" + p.getName() + "'").toList();
         if (!missing.isEmpty()) {
             return Optional.of("missing required parameter" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing));
         }
@@ -77,7 +67,7 @@ final class SourceParameters {
             if (value == null || p.getDefaultValue() == null) {
                 continue;
             }
-            String resolved = resolve(value);
+            String resolved = resolve(context, value).trim();
             // the value is quoted so the mistake can be seen, unless it is a secret
             String shown = SourceTemplate.isSecret(p) ? "its value" : "'" + resolved + "'";
             if (NUMBER.matcher(p.getDefaultValue()).matches() && !NUMBER.matcher(resolved).matches()) {
@@ -87,8 +77,9 @@ final class SourceParameters {
                 return Optional.of("parameter '" + p.getName() + "' must be true or false, not " + shown);
             }
         }
+        Map<String, String> withDefaults = template.withDefaults(values);
         for (String name : declared.stream().map(RouteTemplateParameterDefinition::getName).filter(beanParameters::contains).toList()) {
-            String bean = resolve(valueOrDefault(values, name));
+            String bean = resolve(context, withDefaults.getOrDefault(name, "")).trim();
             if (!bean.isEmpty() && context.getRegistry().lookupByName(bean) == null) {
                 return Optional.of("parameter '" + name + "': no bean named '" + bean + "' (declare it in application.properties,"
                         + " e.g. camel.beans." + bean + " = #class:com.zaxxer.hikari.HikariDataSource)");
@@ -97,62 +88,30 @@ final class SourceParameters {
         return Optional.empty();
     }
 
-    /** A parameter's value as given, else its default, with references to other parameters followed. */
-    private String valueOrDefault(Map<String, String> values, String name) {
-        String value = values.get(name);
-        for (int depth = 0; depth < 5; depth++) {
-            if (value == null) {
-                RouteTemplateParameterDefinition declaration = find(name);
-                value = declaration == null ? null : declaration.getDefaultValue();
-            }
-            Matcher reference = value == null ? null : PARAMETER_REFERENCE.matcher(value);
-            if (reference == null || !reference.matches() || find(reference.group(1)) == null) {
-                break;
-            }
-            name = reference.group(1);
-            value = values.get(name);
-        }
-        return value == null ? "" : value;
-    }
-
-    private String resolve(String value) {
+    /** A value with property placeholders resolved, as the route gets it; as written when they cannot be. */
+    static String resolve(CamelContext context, String value) {
         try {
-            return context.resolvePropertyPlaceholders(value).trim();
+            return context.resolvePropertyPlaceholders(value);
         } catch (RuntimeException e) {
-            return value.trim();
+            return value;
         }
     }
 
     /** Camel accepts a declared name in camelCase or kebab-case, so both count as known. */
     private RouteTemplateParameterDefinition find(String name) {
         String camel = StringHelper.dashToCamelCase(name);
-        for (RouteTemplateParameterDefinition p : declared) {
-            if (p.getName().equals(name) || p.getName().equals(camel)) {
-                return p;
-            }
-        }
-        return null;
+        return declared.stream().filter(p -> p.getName().equals(name) || p.getName().equals(camel)).findFirst().orElse(null);
     }
 
     private String nearest(String name) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (RouteTemplateParameterDefinition p : declared) {
-            int d = LevenshteinDistance.getDefaultInstance().apply(name.toLowerCase(Locale.ROOT), p.getName().toLowerCase(Locale.ROOT));
-            if (d < bestDistance) {
-                best = p.getName();
-                bestDistance = d;
-            }
-        }
+        ToIntFunction<String> distance = candidate -> LevenshteinDistance.getDefaultInstance()
+                .apply(name.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
         // a suggestion only when it is plausibly a typo, not a different word
-        return bestDistance <= Math.max(2, name.length() / 3) ? best : null;
+        return declared.stream().map(RouteTemplateParameterDefinition::getName).min(Comparator.comparingInt(distance))
+                .filter(best -> distance.applyAsInt(best) <= Math.max(2, name.length() / 3)).orElse(null);
     }
 
     private static boolean isBoolean(String value) {
         return "true".equalsIgnoreCase(value) || "false".equalsIgnoreCase(value);
-    }
-
-    private static boolean blank(String value) {
-        return value == null || value.isBlank();
     }
 }

@@ -65,8 +65,4 @@ public final class SourceRegistrar {
         }
         registered = true;
     }
-
-    public boolean isRegistered() {
-        return registered;
-    }
 }

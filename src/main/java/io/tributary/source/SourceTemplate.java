@@ -23,16 +23,16 @@ public final class SourceTemplate {
     public static final String CLASSPATH = "classpath:tributary/routes/change-source-template.camel.yaml";
     private static final String SECRET = "Secret:";
     /** A parameter referring to another one, as some defaults do: {@code {{sourceId}}-}. */
-    private static final Pattern REFERENCE = Pattern.compile("\\{\\{([A-Za-z][A-Za-z0-9_]*)}}");
+    static final Pattern REFERENCE = Pattern.compile("\\{\\{([A-Za-z][A-Za-z0-9_]*)}}");
 
     private final List<RouteTemplateParameterDefinition> parameters;
 
-    private SourceTemplate(List<RouteTemplateParameterDefinition> parameters) {
-        this.parameters = parameters == null ? List.of() : List.copyOf(parameters);
+    private SourceTemplate(RouteTemplateDefinition template) {
+        this.parameters = template.getTemplateParameters() == null ? List.of() : List.copyOf(template.getTemplateParameters());
     }
 
     public static SourceTemplate of(RouteTemplateDefinition template) {
-        return new SourceTemplate(template.getTemplateParameters());
+        return new SourceTemplate(template);
     }
 
     /** Reads the template with Camel's own YAML loader, into a context that is never started. */
@@ -79,8 +79,7 @@ public final class SourceTemplate {
     public static String followReferences(Map<String, ?> parameters, String value) {
         String v = value;
         for (int i = 0; i < 5 && v.contains("{{"); i++) {
-            Matcher m = REFERENCE.matcher(v);
-            v = m.replaceAll(r -> Matcher.quoteReplacement(parameters.containsKey(r.group(1))
+            v = REFERENCE.matcher(v).replaceAll(r -> Matcher.quoteReplacement(parameters.containsKey(r.group(1))
                     ? String.valueOf(parameters.get(r.group(1))) : r.group()));
         }
         return v;

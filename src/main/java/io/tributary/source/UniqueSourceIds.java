@@ -15,15 +15,11 @@ final class UniqueSourceIds {
 
     /** Why {@code candidate} may not run next to {@code others} (by route id, with their resolved sourceIds). */
     static Optional<String> conflict(SourceEntry candidate, String sourceId, Map<SourceEntry, String> others) {
-        for (Map.Entry<SourceEntry, String> other : others.entrySet()) {
-            SourceEntry entry = other.getKey();
-            if (sourceId != null && sourceId.equals(other.getValue()) && !entry.routeId().equals(candidate.routeId())) {
-                return Optional.of("Two sources use sourceId '" + sourceId + "': " + describe(entry) + " and "
+        return others.entrySet().stream()
+                .filter(other -> sourceId != null && sourceId.equals(other.getValue()) && !other.getKey().routeId().equals(candidate.routeId()))
+                .findFirst().map(other -> "Two sources use sourceId '" + sourceId + "': " + describe(other.getKey()) + " and "
                         + describe(candidate) + ". Each source needs its own sourceId (it names its status row, its"
                         + " position and its registration with the central node)");
-            }
-        }
-        return Optional.empty();
     }
 
     private static String describe(SourceEntry entry) {
