@@ -15,12 +15,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -34,7 +35,8 @@ public class DocumentEndpoint {
 
     private static final Set<String> WRITE_PARAMETERS = Set.of("waitForSync", "returnNew", "silent", "keepNull",
             "mergeObjects", "refillIndexCaches", "versionAttribute", "ignoreRevs");
-    private static final Set<String> INSERT_PARAMETERS = union(WRITE_PARAMETERS, "overwrite", "overwriteMode");
+    private static final Set<String> INSERT_PARAMETERS = Stream.concat(WRITE_PARAMETERS.stream(),
+            Stream.of("overwrite", "overwriteMode")).collect(Collectors.toUnmodifiableSet());
     private static final Set<String> REMOVE_PARAMETERS = Set.of("waitForSync", "returnOld", "silent", "ignoreRevs",
             "refillIndexCaches");
     private static final Set<String> READ_PARAMETERS = Set.of("onlyget", "ignoreRevs");
@@ -50,19 +52,14 @@ public class DocumentEndpoint {
         return importEndpoint.store();
     }
 
-    /** {@code GET /_api/document/{collection}/{key}}: the document with {@code _id} and {@code _rev}. */
+    /**
+     * {@code GET /_api/document/{collection}/{key}}: the document with {@code _id} and {@code _rev};
+     * {@code HEAD} too, answered without the body ({@link io.tributary.http.JsonResponse#send}).
+     */
     public void read(Exchange exchange) {
         Message in = exchange.getMessage();
         ObjectNode document = stored(in);
         send(in, 200, document);
-        in.setHeader("Etag", "\"" + document.get("_rev").asText() + "\"");
-    }
-
-    /** {@code HEAD /_api/document/{collection}/{key}}: 200 or 404, no body. */
-    public void exists(Exchange exchange) {
-        Message in = exchange.getMessage();
-        ObjectNode document = stored(in);
-        send(in, 200, "");
         in.setHeader("Etag", "\"" + document.get("_rev").asText() + "\"");
     }
 
@@ -157,7 +154,7 @@ public class DocumentEndpoint {
         String collection = collection(in);
         byte[] body = importEndpoint.body(in);
         store().requireCollection(database, collection);
-        boolean many = pathKey == null && firstNonBlank(body) == '[';
+        boolean many = pathKey == null && ImportBody.firstNonBlank(body, 0, body.length) == '[';
         byte[] documents = many ? body : array(body, pathKey);
         ImportRequest request = ImportRequest.forDocuments(collection, onDuplicate, params.get("versionAttribute"));
         ImportBody parsed = ImportBody.parse(importEndpoint.documentLimit(), request, documents);
@@ -175,7 +172,7 @@ public class DocumentEndpoint {
             ImportItem failure = item.isValid() ? failures.get(item.position()) : item;
             if (failure != null) {
                 if (!many) {
-                    throw new ApiException(statusOf(failure.errorNum()), failure.errorNum(), message(failure));
+                    throw new ApiException(failure.status(), failure.errorNum(), message(failure));
                 }
                 answers.add(errorEntry(failure.errorNum(), message(failure)));
                 errors.merge(failure.errorNum(), 1, Integer::sum);
@@ -249,10 +246,6 @@ public class DocumentEndpoint {
     /** 201 when the client waited for sync, 202 otherwise, as ArangoDB answers. */
     private static int status(Map<String, String> params) {
         return ImportRequest.bool(params, "waitForSync") ? 201 : 202;
-    }
-
-    private static int statusOf(int errorNum) {
-        return errorNum == ApiException.UNIQUE_CONSTRAINT_VIOLATED || errorNum == ApiException.CONFLICT ? 409 : 400;
     }
 
     /** The import's per-document text without its position, which a single-document answer does not need. */
@@ -329,15 +322,6 @@ public class DocumentEndpoint {
         }
     }
 
-    private static int firstNonBlank(byte[] body) {
-        for (byte b : body) {
-            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-                return b;
-            }
-        }
-        return -1;
-    }
-
     private static ObjectNode meta(String collection, String key, String revision) {
         return Json.MAPPER.createObjectNode().put("_id", collection + "/" + key).put("_key", key)
                 .put("_rev", revision);
@@ -375,11 +359,5 @@ public class DocumentEndpoint {
 
     private static ApiException badKey() {
         return new ApiException(400, ApiException.DOCUMENT_KEY_BAD, "illegal document key");
-    }
-
-    private static Set<String> union(Set<String> base, String... more) {
-        Set<String> all = new HashSet<>(base);
-        all.addAll(List.of(more));
-        return Set.copyOf(all);
     }
 }

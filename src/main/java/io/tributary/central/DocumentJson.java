@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -56,41 +57,16 @@ public final class DocumentJson {
         return n.signum() < 0 || n.compareTo(MAX_VERSION) > 0 ? null : n;
     }
 
+    /** Leaves of {@link #sameContent}: numbers by value, everything else as parsed. */
+    private static final Comparator<JsonNode> BY_VALUE = (a, b) -> a.isNumber() && b.isNumber()
+            ? a.decimalValue().compareTo(b.decimalValue()) : a.equals(b) ? 0 : 1;
+
     /**
      * Whether two documents have the same content: attribute order does not matter (PostgreSQL's JSONB
      * reorders), numbers compare by value (1.50 = 1.5), everything else as parsed.
      */
     static boolean sameContent(JsonNode a, JsonNode b) {
-        if (a == null || b == null) {
-            return a == b;
-        }
-        if (a.isNumber() && b.isNumber()) {
-            return a.decimalValue().compareTo(b.decimalValue()) == 0;
-        }
-        if (a.isObject() && b.isObject()) {
-            if (a.size() != b.size()) {
-                return false;
-            }
-            for (Iterator<Map.Entry<String, JsonNode>> it = a.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (!sameContent(e.getValue(), b.get(e.getKey()))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (a.isArray() && b.isArray()) {
-            if (a.size() != b.size()) {
-                return false;
-            }
-            for (int i = 0; i < a.size(); i++) {
-                if (!sameContent(a.get(i), b.get(i))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return a.equals(b);
+        return a == null || b == null ? a == b : a.equals(BY_VALUE, b);
     }
 
     public static BigDecimal column(BigInteger version) {

@@ -38,10 +38,6 @@ public final class DocumentLimit {
                 .build());
     }
 
-    public long maxBytes() {
-        return maxBytes;
-    }
-
     /** The import parser: this limit's string bound, duplicate attribute names refused. */
     ObjectMapper mapper() {
         return mapper;

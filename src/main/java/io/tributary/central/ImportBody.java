@@ -322,7 +322,7 @@ public final class ImportBody {
     }
 
     /** The first byte that is not JSON whitespace in [from, to), or -1. */
-    private static int firstNonBlank(byte[] body, int from, int to) {
+    static int firstNonBlank(byte[] body, int from, int to) {
         for (int i = from; i < to; i++) {
             byte c = body[i];
             if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {

@@ -6,14 +6,12 @@ import io.tributary.http.RejectedRequests;
 import io.tributary.http.RequestPath;
 import static io.tributary.http.JsonResponse.send;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.json.Json;
 import java.io.IOException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
-import java.util.Optional;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -106,8 +104,7 @@ public class ImportEndpoint implements Service {
     public void position(Exchange exchange) {
         Message in = exchange.getMessage();
         String source = SourcePosition.requireSource(RequestPath.parameter(in, "source"));
-        Optional<SourcePosition> p = store.position(source);
-        SourcePosition found = p.orElseThrow(() -> new ApiException(404, ApiException.NOT_FOUND,
+        SourcePosition found = store.position(source).orElseThrow(() -> new ApiException(404, ApiException.NOT_FOUND,
                 "no position recorded for source '" + source + "'"));
         send(in, 200, Json.MAPPER.createObjectNode().put("source", found.source()).put("position", found.position()));
     }

@@ -2,6 +2,7 @@ package io.tributary.central;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.http.ApiException;
 import io.tributary.json.Json;
 import java.math.BigInteger;
 
@@ -73,6 +74,11 @@ public final class ImportItem {
 
     public boolean isValid() {
         return error == null;
+    }
+
+    /** A failure's HTTP status when it fails a whole request: 409 for a taken key or a conflict, else 400. */
+    int status() {
+        return errorNum == ApiException.UNIQUE_CONSTRAINT_VIOLATED || errorNum == ApiException.CONFLICT ? 409 : 400;
     }
 
     public synchronized ObjectNode document() {

@@ -2,9 +2,6 @@ package io.tributary.central;
 
 import io.tributary.http.ApiException;
 import io.tributary.http.QueryString;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -14,7 +11,9 @@ import java.util.Set;
  * Camel headers, which also hold HTTP headers) and validated: an unknown parameter, a repeated one or
  * a value of the wrong type is a 400 naming it.
  */
-public final class ImportRequest {
+public record ImportRequest(String collection, Type type, boolean createCollection, boolean complete,
+                            OnDuplicate onDuplicate, boolean details, boolean overwrite, boolean ignoreMissing,
+                            String fromPrefix, String toPrefix, String versionAttribute) {
 
     public enum Type { DOCUMENTS, ARRAY, AUTO, HEADERS_AND_VALUES }
 
@@ -24,21 +23,6 @@ public final class ImportRequest {
             "complete", "onDuplicate", "details", "overwrite", "waitForSync", "fromPrefix", "toPrefix",
             "ignoreMissing", "versionAttribute");
 
-    private String collection;
-    private Type type = Type.HEADERS_AND_VALUES;
-    private boolean createCollection;
-    private boolean complete;
-    private OnDuplicate onDuplicate = OnDuplicate.ERROR;
-    private boolean details;
-    private boolean overwrite;
-    private boolean ignoreMissing;
-    private String fromPrefix;
-    private String toPrefix;
-    private String versionAttribute;
-
-    private ImportRequest() {
-    }
-
     public static ImportRequest parse(String rawQuery) {
         Map<String, String> params = QueryString.parameters(rawQuery);
         for (String name : params.keySet()) {
@@ -47,25 +31,23 @@ public final class ImportRequest {
                         + "'; known: " + String.join(", ", new java.util.TreeSet<>(PARAMETERS)));
             }
         }
-        ImportRequest r = new ImportRequest();
-        r.collection = CollectionName.requireCollection(params.get("collection"), "the 'collection' parameter");
-        r.type = type(params.get("type"));
-        r.createCollection = bool(params, "createCollection");
-        r.complete = bool(params, "complete");
-        r.details = bool(params, "details");
-        r.overwrite = bool(params, "overwrite");
-        r.ignoreMissing = bool(params, "ignoreMissing");
+        String collection = CollectionName.requireCollection(params.get("collection"), "the 'collection' parameter");
+        Type type = type(params.get("type"));
+        boolean createCollection = bool(params, "createCollection");
+        boolean complete = bool(params, "complete");
+        boolean details = bool(params, "details");
+        boolean overwrite = bool(params, "overwrite");
+        boolean ignoreMissing = bool(params, "ignoreMissing");
         bool(params, "waitForSync"); // every commit is durable as configured in the database; accepted for compatibility
-        r.onDuplicate = onDuplicate(params.get("onDuplicate"));
+        OnDuplicate onDuplicate = onDuplicate(params.get("onDuplicate"));
         String collectionType = params.get("createCollectionType");
         if (collectionType != null && !collectionType.equals("document")) {
             throw ApiException.badParameter("parameter 'createCollectionType' must be 'document'"
                     + " (edge collections are not supported), got '" + ApiException.printable(collectionType) + "'");
         }
-        r.fromPrefix = prefix(params, "fromPrefix");
-        r.toPrefix = prefix(params, "toPrefix");
-        r.versionAttribute = versionAttribute(params.get("versionAttribute"));
-        return r;
+        return new ImportRequest(collection, type, createCollection, complete, onDuplicate, details, overwrite,
+                ignoreMissing, prefix(params, "fromPrefix"), prefix(params, "toPrefix"),
+                versionAttribute(params.get("versionAttribute")));
     }
 
     /**
@@ -73,13 +55,8 @@ public final class ImportRequest {
      * reported, and an existing key is handled as {@code onDuplicate} says (ArangoDB's {@code overwriteMode}).
      */
     static ImportRequest forDocuments(String collection, OnDuplicate onDuplicate, String versionAttribute) {
-        ImportRequest r = new ImportRequest();
-        r.collection = CollectionName.requireCollection(collection, "it in the path");
-        r.type = Type.ARRAY;
-        r.onDuplicate = onDuplicate;
-        r.details = true;
-        r.versionAttribute = versionAttribute(versionAttribute);
-        return r;
+        return new ImportRequest(CollectionName.requireCollection(collection, "it in the path"), Type.ARRAY, false, false,
+                onDuplicate, true, false, false, null, null, versionAttribute(versionAttribute));
     }
 
     /** The {@code versionAttribute} parameter: absent, or an attribute name of 1 to 254 characters. */
@@ -145,49 +122,5 @@ public final class ImportRequest {
             throw ApiException.badParameter("parameter '" + name + "' is longer than 256 characters");
         }
         return v.endsWith("/") ? v : v + "/";
-    }
-
-    public String collection() {
-        return collection;
-    }
-
-    public Type type() {
-        return type;
-    }
-
-    public boolean createCollection() {
-        return createCollection;
-    }
-
-    public boolean complete() {
-        return complete;
-    }
-
-    public OnDuplicate onDuplicate() {
-        return onDuplicate;
-    }
-
-    public boolean details() {
-        return details;
-    }
-
-    public boolean overwrite() {
-        return overwrite;
-    }
-
-    public boolean ignoreMissing() {
-        return ignoreMissing;
-    }
-
-    public String fromPrefix() {
-        return fromPrefix;
-    }
-
-    public String toPrefix() {
-        return toPrefix;
-    }
-
-    public String versionAttribute() {
-        return versionAttribute;
     }
 }

@@ -7,23 +7,17 @@ import java.util.List;
 public final class ImportResult {
 
     int created;
-    int errors;
     int empty;
     int updated;
     int ignored;
-    final List<String> details = new ArrayList<>();
-    /** Every per-document failure, in the order found; a document write answers each by its position. */
+    /**
+     * Every per-document failure, in the order found; a document write answers each by its position, and
+     * with {@code complete=true} the first decides the status (409 or 400).
+     */
     final List<ImportItem> failures = new ArrayList<>();
-    /** The first per-document failure: with {@code complete=true} it decides the status (409 or 400). */
-    ImportItem firstFailure;
 
     void fail(ImportItem item) {
-        errors++;
-        details.add(item.error());
         failures.add(item);
-        if (firstFailure == null) {
-            firstFailure = item;
-        }
     }
 
     public int created() {
@@ -31,7 +25,7 @@ public final class ImportResult {
     }
 
     public int errors() {
-        return errors;
+        return failures.size();
     }
 
     public int empty() {
@@ -51,6 +45,6 @@ public final class ImportResult {
     }
 
     public List<String> details() {
-        return details;
+        return failures.stream().map(ImportItem::error).toList();
     }
 }

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -245,15 +244,13 @@ public class JdbcCollectionStore implements CollectionStore, Service {
 
     private ImportResult importOnce(Dialect d, String table, ImportRequest request, ImportBody body, SourcePosition position) {
         ImportResult result = write(d, table, request, body, position == null ? null : position.source());
-        if (request.complete() && result.errors > 0) {
-            ImportItem failure = result.firstFailure;
-            int status = failure.errorNum() == ApiException.UNIQUE_CONSTRAINT_VIOLATED
-                    || failure.errorNum() == ApiException.CONFLICT ? 409 : 400;
+        if (request.complete() && result.errors() > 0) {
+            ImportItem failure = result.failures.get(0);
             // thrown inside the transaction: rolled back, nothing is imported
-            throw new ApiException(status, failure.errorNum(), failure.error() + " (complete=true: nothing was imported)");
+            throw new ApiException(failure.status(), failure.errorNum(), failure.error() + " (complete=true: nothing was imported)");
         }
         // a batch with errors is not applied in full, so its source position must not advance
-        if (position != null && result.errors == 0) {
+        if (position != null && result.errors() == 0) {
             positions.advance(position);
         }
         return result;
@@ -270,13 +267,8 @@ public class JdbcCollectionStore implements CollectionStore, Service {
             return mergeOnPostgres(table, request, body, result, sender);
         }
         boolean needDocuments = request.onDuplicate() == ImportRequest.OnDuplicate.UPDATE;
-        LinkedHashSet<String> keys = new LinkedHashSet<>();
-        for (ImportItem item : body.items()) {
-            if (item.isValid()) {
-                keys.add(item.key());
-            }
-        }
-        Map<String, Current> current = read(table, new ArrayList<>(keys), needDocuments, true);
+        List<String> keys = body.items().stream().filter(ImportItem::isValid).map(ImportItem::key).distinct().toList();
+        Map<String, Current> current = read(table, keys, needDocuments, true);
         if (!needDocuments && request.versionAttribute() != null && request.onDuplicate() == ImportRequest.OnDuplicate.REPLACE) {
             loadTiedDocuments(table, body, request.versionAttribute(), current);
         }
@@ -328,7 +320,7 @@ public class JdbcCollectionStore implements CollectionStore, Service {
                 }
             }
         }
-        if (request.complete() && result.errors > 0) {
+        if (request.complete() && result.errors() > 0) {
             return result;
         }
         store(table, false, inserts);
@@ -417,12 +409,7 @@ public class JdbcCollectionStore implements CollectionStore, Service {
      */
     private void judgeSkipped(String table, ImportRequest request, List<ImportItem> items, java.util.Set<String> written,
                               ImportResult result, String sender) {
-        List<String> skipped = new ArrayList<>();
-        for (ImportItem item : items) {
-            if (!written.contains(item.key())) {
-                skipped.add(item.key());
-            }
-        }
+        List<String> skipped = items.stream().map(ImportItem::key).filter(k -> !written.contains(k)).toList();
         Map<String, Current> stored = read(table, skipped, true, false);
         for (ImportItem item : items) {
             if (written.contains(item.key())) {
@@ -548,7 +535,7 @@ public class JdbcCollectionStore implements CollectionStore, Service {
     public Map<String, ObjectNode> documents(String database, String collection, List<String> keys) {
         String table = jdbc().dialect().quote(table(database, collection, false));
         Map<String, ObjectNode> found = new HashMap<>();
-        query(() -> read(table, new ArrayList<>(new LinkedHashSet<>(keys)), true, false))
+        query(() -> read(table, keys.stream().distinct().toList(), true, false))
                 .forEach((key, row) -> found.put(key, row.document()));
         return found;
     }
@@ -567,12 +554,10 @@ public class JdbcCollectionStore implements CollectionStore, Service {
     }
 
     public List<SourcePosition> positions() {
-        jdbc();
-        return query(positions::all);
+        return query(() -> positions.all());
     }
 
     public Optional<SourcePosition> position(String source) {
-        jdbc();
         return query(() -> positions.find(source));
     }
 
@@ -590,7 +575,6 @@ public class JdbcCollectionStore implements CollectionStore, Service {
     }
 
     public synchronized boolean deregister(String source) {
-        jdbc();
         boolean deleted = query(() -> sources.delete(source));
         if (deleted) {
             LOG.info("Source {} deregistered", source);
@@ -599,17 +583,16 @@ public class JdbcCollectionStore implements CollectionStore, Service {
     }
 
     public List<SourceRegistration> sources() {
-        jdbc();
-        return query(sources::all);
+        return query(() -> sources.all());
     }
 
     public Optional<SourceRegistration> source(String source) {
-        jdbc();
         return query(() -> sources.find(source, false));
     }
 
-    /** A failed statement as this store's error, with the database's own message. */
-    private static <T> T query(Supplier<T> work) {
+    /** A failed statement as this store's error, with the database's own message; the catalog tables first. */
+    private <T> T query(Supplier<T> work) {
+        jdbc();
         try {
             return work.get();
         } catch (DataAccessException | TransactionException e) {

@@ -5,7 +5,6 @@ import io.tributary.keyrange.KeyHash;
 import io.tributary.keyrange.KeyRanges;
 import io.tributary.keyrange.VersionedDocument;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.json.Json;
 import io.tributary.node.NodeClient;
@@ -18,11 +17,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
 
 /**
@@ -108,19 +106,14 @@ public final class RemoteCentralSource implements KeyRanges {
         for (int from = 0; from < keys.size(); from += SyncSourceEndpoint.MAX_KEYS) {
             List<String> wanted = new ArrayList<>(keys.subList(from, Math.min(keys.size(), from + SyncSourceEndpoint.MAX_KEYS)));
             while (!wanted.isEmpty()) {
-                ObjectNode body = Json.MAPPER.createObjectNode();
-                ArrayNode list = body.putArray("keys");
-                wanted.forEach(list::add);
-                JsonNode answer = post(body);
+                JsonNode answer = post(Json.MAPPER.createObjectNode().set("keys", Json.MAPPER.valueToTree(wanted)));
                 List<VersionedDocument> got = read(answer);
                 docs.addAll(got);
                 if (!answer.path("hasMore").asBoolean(false) || got.isEmpty()) {
                     break;
                 }
                 // the answer was cut short by size: ask again for the keys it did not hold
-                Set<String> sent = new HashSet<>();
-                got.forEach(d -> sent.add(d.key()));
-                wanted.removeIf(sent::contains);
+                wanted.removeAll(got.stream().map(VersionedDocument::key).collect(Collectors.toSet()));
             }
         }
         return docs;

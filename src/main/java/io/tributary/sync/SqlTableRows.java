@@ -17,6 +17,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.ResultSetExtractor;
@@ -56,12 +57,10 @@ final class SqlTableRows implements RowShape {
                 int type = jdbc.template().query("SELECT " + keyColumn + " FROM " + table + " WHERE 1 = 0",
                         (ResultSetExtractor<Integer>) rs -> rs.getMetaData().getColumnType(1));
                 // information_schema knows names as the database folded them
-                String folded = d == Dialect.POSTGRESQL ? table.toLowerCase(Locale.ROOT)
-                        : d == Dialect.H2 ? table.toUpperCase(Locale.ROOT) : table;
-                String column = d == Dialect.POSTGRESQL ? keyColumn.toLowerCase(Locale.ROOT)
-                        : d == Dialect.H2 ? keyColumn.toUpperCase(Locale.ROOT) : keyColumn;
-                return new SqlTableRows(table, keyColumn, type,
-                        ByteKeyOrder.expression(jdbc.template(), d, folded, column, keyColumn, isText(type)));
+                UnaryOperator<String> fold = name -> d == Dialect.POSTGRESQL ? name.toLowerCase(Locale.ROOT)
+                        : d == Dialect.H2 ? name.toUpperCase(Locale.ROOT) : name;
+                return new SqlTableRows(table, keyColumn, type, ByteKeyOrder.expression(jdbc.template(), d,
+                        fold.apply(table), fold.apply(keyColumn), keyColumn, isText(type)));
             });
         } catch (DataAccessException | TransactionException e) {
             throw new IllegalArgumentException("Cannot read source table " + table + " with key column " + keyColumn

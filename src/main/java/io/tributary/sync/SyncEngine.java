@@ -42,11 +42,6 @@ public final class SyncEngine {
     /** Source rows seen by the comparison (top-level chunks): what a full copy would read. */
     private long sourceRowsCompared;
 
-    /** With the default delete limit and no mass delete allowed. */
-    public SyncEngine(KeyRanges source, StoredCollection target, SyncControl control, Sizes sizes) {
-        this(source, target, control, sizes, DeleteLimit.DEFAULT);
-    }
-
     /** @param target null: the target collection does not exist yet, which only a dry run accepts */
     public SyncEngine(KeyRanges source, StoredCollection target, SyncControl control, Sizes sizes,
                       DeleteLimit deleteLimit) {

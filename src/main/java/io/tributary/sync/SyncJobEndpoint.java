@@ -4,8 +4,6 @@ import io.tributary.http.JsonResponse;
 import io.tributary.http.QueryString;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.http.ApiException;
-import io.tributary.central.ImportEndpoint;
-import io.tributary.central.ImportRequest;
 import io.tributary.http.RequestPath;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -36,8 +34,7 @@ public class SyncJobEndpoint {
             JsonResponse.send(in, 200, jobs.submitAndWait(spec));
             return;
         }
-        ObjectNode view = jobs.submit(spec);
-        JsonResponse.send(in, 202, view);
+        JsonResponse.send(in, 202, jobs.submit(spec));
     }
 
     /** {@code GET /api/sync/jobs/{id}} shows a job; {@code DELETE} cancels it. */

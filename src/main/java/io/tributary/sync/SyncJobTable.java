@@ -42,14 +42,14 @@ final class SyncJobTable {
     void insert(String id, ObjectNode view) {
         run(t -> t.update("INSERT INTO " + TABLE + " (id, status, error, created_at, details)"
                 + " VALUES (?, ?, ?, " + jdbc.dialect().localTimestamp() + ", ?)", id, view.path("status").asText(), null,
-                text(view)));
+                view.toString()));
     }
 
     void save(String id, ObjectNode view) {
         String error = view.path("error").asText(null);
         run(t -> t.update("UPDATE " + TABLE + " SET status = ?, error = ?, details = ? WHERE id = ?",
                 view.path("status").asText(), error == null || error.length() <= 2000 ? error : error.substring(0, 2000),
-                text(view), id));
+                view.toString(), id));
     }
 
     /**
@@ -57,7 +57,7 @@ final class SyncJobTable {
      * known progress. Never touches a job that has ended: a late checkpoint must not undo its final status.
      */
     void saveProgress(String id, ObjectNode view) {
-        run(t -> t.update("UPDATE " + TABLE + " SET details = ? WHERE id = ? AND status = 'running'", text(view), id));
+        run(t -> t.update("UPDATE " + TABLE + " SET details = ? WHERE id = ? AND status = 'running'", view.toString(), id));
     }
 
     Optional<ObjectNode> find(String id) {
@@ -85,10 +85,6 @@ final class SyncJobTable {
                     }
                     return view;
                 }, args));
-    }
-
-    private static String text(ObjectNode view) {
-        return view.toString();
     }
 
     private <T> T run(Function<JdbcTemplate, T> work) {

@@ -250,15 +250,13 @@ public class SyncJobs implements Service, CamelContextAware {
         try {
             report = task.run(job.control);
             status = "succeeded";
-        } catch (SyncStopped e) {
-            status = e.cancelled() ? "cancelled" : "failed";
-            error = e.getMessage();
-            report = task.report();
         } catch (RuntimeException e) {
-            status = "failed";
+            status = e instanceof SyncStopped s && s.cancelled() ? "cancelled" : "failed";
             error = e.getMessage();
             report = task.report();
-            LOG.warn("Sync job {} failed: {}", job.id, e.getMessage());
+            if (!(e instanceof SyncStopped)) {
+                LOG.warn("Sync job {} failed: {}", job.id, e.getMessage());
+            }
         }
         job.finish(status, report, error);
         try {

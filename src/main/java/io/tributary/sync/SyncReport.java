@@ -41,43 +41,12 @@ public final class SyncReport {
         rowsKeptNewer += w.keptNewer();
         rowsUnchanged += w.unchanged();
         conflicts += w.conflicts();
-        for (String key : w.conflictKeys()) {
-            if (conflictKeys.size() < StoredCollection.Written.CONFLICT_KEYS) {
-                conflictKeys.add(key);
-            }
-        }
+        w.conflictKeys().stream().limit(Math.max(0, StoredCollection.Written.CONFLICT_KEYS - conflictKeys.size()))
+                .forEach(conflictKeys::add);
     }
 
     public long conflicts() {
         return conflicts;
-    }
-
-    public long rowsUnchanged() {
-        return rowsUnchanged;
-    }
-
-    public long chunksCompared() {
-        return chunksCompared;
-    }
-
-    public long rowsTransferred() {
-        return rowsTransferred;
-    }
-
-    public long rowsKeptNewer() {
-        return rowsKeptNewer;
-    }
-
-    public long rowsDeleted() {
-        return rowsDeleted;
-    }
-
-    public long bytesReceived() {
-        return bytesReceived;
-    }
-
-    public long durationMillis() {
-        return durationMillis;
     }
 
     public ObjectNode toJson() {

@@ -8,8 +8,6 @@ import io.tributary.http.ApiException;
 import io.tributary.central.CollectionName;
 import io.tributary.central.DocumentKey;
 import io.tributary.central.CollectionStore;
-import io.tributary.central.ImportEndpoint;
-import io.tributary.central.ImportRequest;
 import io.tributary.http.RequestPath;
 import io.tributary.json.Json;
 import io.tributary.keyrange.JdbcKeyRanges;
@@ -59,15 +57,7 @@ public class SyncSourceEndpoint {
         List<KeyChunk> list = hashed(source(in), q).chunks(key(q, "after"), key(q, "upTo"), chunkSize, chunks);
         respond(in, g -> {
             g.writeStringField("hash", q.getOrDefault("hash", "version"));
-            g.writeArrayFieldStart("chunks");
-            for (KeyChunk c : list) {
-                g.writeStartObject();
-                g.writeStringField("high", c.high());
-                g.writeNumberField("count", c.count());
-                g.writeStringField("hash", c.hash());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            g.writeObjectField("chunks", list); // {high, count, hash} each
         });
     }
 
@@ -78,14 +68,7 @@ public class SyncSourceEndpoint {
         List<KeyHash> list = hashed(source(in), q).keyHashes(key(q, "after"), key(q, "upTo"), number(q, "limit", 1000, 1, MAX_KEYS));
         respond(in, g -> {
             g.writeStringField("hash", q.getOrDefault("hash", "version"));
-            g.writeArrayFieldStart("keys");
-            for (KeyHash k : list) {
-                g.writeStartArray();
-                g.writeString(k.key());
-                g.writeString(k.hash());
-                g.writeEndArray();
-            }
-            g.writeEndArray();
+            g.writeObjectField("keys", list.stream().map(k -> List.of(k.key(), k.hash())).toList());
         });
     }
 

@@ -9,6 +9,7 @@ import io.tributary.sql.SqlIdentifier;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What to sync, validated: the source (a Tributary node's collection, or a SQL table through a DataSource
@@ -67,13 +68,9 @@ public final class SyncSpec {
             s.username = text(source, "username");
             s.password = text(source, "password");
         } else if (source.hasNonNull("dataSource")) {
-            s.dataSource = require("source.dataSource", text(source, "dataSource"));
-            try {
-                s.table = SqlIdentifier.requireQualified("source.table", text(source, "table"));
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badParameter(e.getMessage());
-            }
-            s.keyColumn = require("source.keyColumn", text(source, "keyColumn"));
+            s.dataSource = identifier(() -> SqlIdentifier.require("source.dataSource", text(source, "dataSource")));
+            s.table = identifier(() -> SqlIdentifier.requireQualified("source.table", text(source, "table")));
+            s.keyColumn = identifier(() -> SqlIdentifier.require("source.keyColumn", text(source, "keyColumn")));
         } else {
             throw ApiException.badParameter("'source' needs either 'url' (a Tributary node) or 'dataSource' (a SQL table)");
         }
@@ -111,9 +108,10 @@ public final class SyncSpec {
         return v == null || v.isNull() ? null : v.asText();
     }
 
-    private static String require(String what, String name) {
+    /** A refused SQL identifier as a 400 with its reason. */
+    private static String identifier(Supplier<String> check) {
         try {
-            return SqlIdentifier.require(what, name);
+            return check.get();
         } catch (IllegalArgumentException e) {
             throw ApiException.badParameter(e.getMessage());
         }
@@ -162,10 +160,5 @@ public final class SyncSpec {
         o.put("incremental", incremental).put("dryRun", dryRun).put("maxWaitSeconds", maxWaitSeconds)
                 .put("allowMassDelete", allowMassDelete);
         return o;
-    }
-
-    /** For the command line. */
-    static SyncSpec of(ObjectNode json) {
-        return parse(json.toString());
     }
 }

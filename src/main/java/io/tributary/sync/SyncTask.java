@@ -33,11 +33,6 @@ public final class SyncTask {
     private final double maxDeleteFraction;
     private volatile SyncEngine engine;
 
-    /** With the default {@code tributary.sync.max-delete-fraction}. */
-    public SyncTask(SyncSpec spec, CollectionStore store, Function<String, DataSource> dataSources, int localPort) {
-        this(spec, store, dataSources, localPort, DeleteLimit.DEFAULT.maxFraction());
-    }
-
     /**
      * @param dataSources finds a source DataSource by bean name (null when there is none)
      * @param localPort   this node's HTTP port, to recognise a URL pointing at itself; 0 when not serving
