@@ -1,6 +1,7 @@
 package io.tributary.keyrange;
 
 import io.tributary.sql.Dialect;
+import java.sql.Types;
 import java.util.Locale;
 import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -29,11 +30,7 @@ public final class ByteKeyOrder {
      */
     public static String expression(JdbcTemplate t, Dialect d, String table, String column, String quoted, boolean text) {
         if (!text) {
-            return switch (d) {
-                case POSTGRESQL -> "CAST(" + quoted + " AS TEXT) COLLATE \"C\"";
-                case MARIADB -> "BINARY CAST(" + quoted + " AS CHAR)";
-                case H2 -> "CAST(" + quoted + " AS VARCHAR)";
-            };
+            return asText(d, quoted);
         }
         return switch (d) {
             case H2 -> quoted; // H2 compares strings as Java does unless a database collation was set
@@ -42,6 +39,23 @@ public final class ByteKeyOrder {
                 String collation = columnCollation(t, d, table, column);
                 yield collation != null && collation.toLowerCase(Locale.ROOT).endsWith("_bin") ? quoted : d.binaryCollated(quoted);
             }
+        };
+    }
+
+    /** A column that is not text, cast to text that orders by bytes. */
+    public static String asText(Dialect d, String quoted) {
+        return switch (d) {
+            case POSTGRESQL -> "CAST(" + quoted + " AS TEXT) COLLATE \"C\"";
+            case MARIADB -> "BINARY CAST(" + quoted + " AS CHAR)";
+            case H2 -> "CAST(" + quoted + " AS VARCHAR)";
+        };
+    }
+
+    /** Whether a column of this {@link java.sql.Types} type holds text. */
+    public static boolean isText(int sqlType) {
+        return switch (sqlType) {
+            case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR -> true;
+            default -> false;
         };
     }
 

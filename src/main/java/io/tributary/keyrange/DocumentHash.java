@@ -10,11 +10,13 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
-import java.util.Iterator;
+import java.util.List;
 
 /**
  * Hashes of documents and of key ranges, computed in Java on both sides of a sync. The stored text
@@ -54,7 +56,8 @@ public final class DocumentHash {
      * is built, and no generator per attribute (what the profile of an incremental sync showed first).
      */
     static void canonical(String json, MessageDigest digest) {
-        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(new DigestSink(digest))) {
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(
+                new DigestOutputStream(OutputStream.nullOutputStream(), digest))) {
             write(Json.MAPPER.readTree(json), g);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored document is not JSON: " + e.getOriginalMessage(), e);
@@ -65,12 +68,9 @@ public final class DocumentHash {
 
     private static void write(JsonNode node, JsonGenerator g) throws IOException {
         if (node.isObject()) {
-            String[] names = new String[node.size()];
-            int i = 0;
-            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-                names[i++] = it.next();
-            }
-            Arrays.sort(names);
+            List<String> names = new ArrayList<>(node.size());
+            node.fieldNames().forEachRemaining(names::add);
+            Collections.sort(names);
             g.writeStartObject();
             for (String name : names) {
                 g.writeFieldName(name);
@@ -91,25 +91,6 @@ public final class DocumentHash {
             g.writeBoolean(node.booleanValue());
         } else {
             g.writeNull();
-        }
-    }
-
-    /** Bytes written by the generator go straight into the digest. */
-    private static final class DigestSink extends OutputStream {
-        private final MessageDigest digest;
-
-        DigestSink(MessageDigest digest) {
-            this.digest = digest;
-        }
-
-        @Override
-        public void write(int b) {
-            digest.update((byte) b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            digest.update(b, off, len);
         }
     }
 

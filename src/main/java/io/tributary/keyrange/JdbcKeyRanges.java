@@ -73,24 +73,15 @@ public final class JdbcKeyRanges implements KeyRanges {
      * target's side of comparing the source's chunks, in one query.
      */
     public List<KeyChunk> rangeHashes(String after, List<String> highs) {
-        List<KeyChunk> result = new ArrayList<>(highs.size());
         if (highs.isEmpty()) {
-            return result;
+            return new ArrayList<>();
         }
-        DocumentHash.Range range = new DocumentHash.Range();
+        KeyChunk.Ranges ranges = new KeyChunk.Ranges(highs);
         scan(after, highs.get(highs.size() - 1), Long.MAX_VALUE, doc -> {
-            while (doc.key().compareTo(highs.get(result.size())) > 0) {
-                long n = range.count();
-                result.add(new KeyChunk(highs.get(result.size()), n, range.finish()));
-            }
-            range.add(hash(doc));
+            ranges.add(doc.key(), hash(doc));
             return true;
         });
-        while (result.size() < highs.size()) {
-            long n = range.count();
-            result.add(new KeyChunk(highs.get(result.size()), n, range.finish()));
-        }
-        return result;
+        return ranges.finish();
     }
 
     @Override

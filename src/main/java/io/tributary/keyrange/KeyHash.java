@@ -1,5 +1,5 @@
 package io.tributary.keyrange;
 
 /** One key and the hash of its row ({@link DocumentHash#of}). */
-public record KeyHash(String key, String hash) {
+public record KeyHash(String key, String hash) implements RangeComparison.Keyed {
 }

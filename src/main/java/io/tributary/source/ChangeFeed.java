@@ -134,6 +134,11 @@ public final class ChangeFeed {
 
     /** The rows of a {@code SELECT *} of this table as changes; also what a verify builds its documents from. */
     public List<Change> changes(ResultSet rs) throws SQLException {
+        return next(rs, Integer.MAX_VALUE);
+    }
+
+    /** The next {@code max} rows at most, as {@link #changes}: a verify converts a streamed result a window at a time. */
+    public List<Change> next(ResultSet rs, int max) throws SQLException {
         ResultSetMetaData meta = rs.getMetaData();
         int columns = meta.getColumnCount();
         int keyIndex = -1;
@@ -151,7 +156,7 @@ public final class ChangeFeed {
         }
         JsonColumnValue.Reader[] readers = JsonColumnValue.readers(meta);
         List<Change> changes = new ArrayList<>();
-        while (rs.next()) {
+        while (changes.size() < max && rs.next()) {
             Object[] values = new Object[columns];
             for (int i = 0; i < columns; i++) {
                 values[i] = readers[i].read(rs);

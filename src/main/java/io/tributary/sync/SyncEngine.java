@@ -4,7 +4,9 @@ import io.tributary.central.StoredCollection;
 import io.tributary.keyrange.JdbcKeyRanges;
 import io.tributary.keyrange.KeyChunk;
 import io.tributary.keyrange.KeyHash;
+import io.tributary.keyrange.KeyHashCursor;
 import io.tributary.keyrange.KeyRanges;
+import io.tributary.keyrange.RangeComparison;
 import io.tributary.keyrange.VersionedDocument;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +41,8 @@ public final class SyncEngine {
     private final SyncReport report = new SyncReport();
     /** Target documents when the sync started: what the delete limit is a fraction of. */
     private long targetRows;
-    /** Source rows seen by the comparison (top-level chunks): what a full copy would read. */
-    private long sourceRowsCompared;
+    /** The incremental comparison; its source rows (top-level chunks) are what a full copy would read. */
+    private RangeComparison<KeyHash> comparison;
 
     /** @param target null: the target collection does not exist yet, which only a dry run accepts */
     public SyncEngine(KeyRanges source, StoredCollection target, SyncControl control, Sizes sizes,
@@ -157,125 +159,24 @@ public final class SyncEngine {
     private void compareAll(boolean dryRun) {
         Differences diff = new Differences(dryRun);
         try {
-            compareAll(diff);
+            comparison = new RangeComparison<>(source, null, null, diff, new RangeComparison.Sizes(sizes.chunkSize(),
+                    sizes.chunksPerRequest(), sizes.fanout(), sizes.leafSize(), keysPerRequest()), control::check,
+                    RangeComparison.Option.BY_KEY_WHEN_DENSE, RangeComparison.Option.OURS_ONLY_AFTER_THEIRS);
+            comparison.run();
+            diff.finish();
         } finally {
             diff.close();
         }
     }
 
-    private void compareAll(Differences diff) {
-        String after = null;
-        boolean dense = false;
-        while (true) {
-            control.check();
-            List<KeyChunk> page = source.chunks(after, null, sizes.chunkSize(), sizes.chunksPerRequest());
-            if (page.isEmpty()) {
-                break;
-            }
-            page.forEach(c -> sourceRowsCompared += c.count());
-            int differing = compare(after, page, diff, dense);
-            // changes spread over most chunks: descending would hash each differing chunk again on both
-            // sides only to find differences in most of its parts, so the next page compares keys at once
-            dense = differing * 2 > page.size();
-            KeyChunk last = page.get(page.size() - 1);
-            after = last.high();
-            if (page.size() < sizes.chunksPerRequest() || last.count() < sizes.chunkSize()) {
-                break;
-            }
-        }
-        // target keys after the source's last key (all of them when the source is empty)
-        removeTargetRange(after, null, diff);
-        diff.finish();
-    }
-
     /**
-     * Compares consecutive source chunks, the first starting after {@code after}, with the target's same
-     * ranges; returns how many differed.
-     *
-     * @param perKey compare a differing chunk key by key instead of descending into smaller ranges
+     * The target's side of the comparison, and what its differences mean: keys the source has, or has
+     * other content of, are fetched, keys only the target has are deleted. Fetched documents are written
+     * in batches as they come. Keys to delete are only counted in a dry run; in a real run they are spooled
+     * into the staging table and deleted at the end, once their number is known to be within the delete
+     * limit: a refused sync has deleted nothing.
      */
-    private int compare(String after, List<KeyChunk> chunks, Differences diff, boolean perKey) {
-        int differing = 0;
-        List<KeyChunk> mine = targetRanges.rangeHashes(after, KeyChunk.highs(chunks));
-        String low = after;
-        for (int i = 0; i < chunks.size(); i++) {
-            control.check();
-            KeyChunk theirs = chunks.get(i);
-            KeyChunk ours = mine.get(i);
-            report.chunksCompared++;
-            if (theirs.sameRowsAs(ours)) {
-                control.rowsDone.addAndGet(theirs.count());
-            } else {
-                report.chunksDiffering++;
-                differing++;
-                if (perKey || theirs.count() <= sizes.leafSize() || ours.count() == 0) {
-                    compareKeys(low, theirs.high(), diff);
-                    control.rowsDone.addAndGet(theirs.count());
-                } else {
-                    descend(low, theirs, diff);
-                }
-            }
-            low = theirs.high();
-        }
-        return differing;
-    }
-
-    /** Cuts a differing range into {@code fanout} smaller ones and compares those. */
-    private void descend(String low, KeyChunk chunk, Differences diff) {
-        int size = (int) Math.max(sizes.leafSize(), (chunk.count() + sizes.fanout() - 1) / sizes.fanout());
-        String from = low;
-        while (from == null || !from.equals(chunk.high())) {
-            List<KeyChunk> sub = source.chunks(from, chunk.high(), size, sizes.fanout() + 1);
-            if (sub.isEmpty()) {
-                break;
-            }
-            compare(from, sub, diff, false);
-            from = sub.get(sub.size() - 1).high();
-        }
-        if (from == null || !from.equals(chunk.high())) {
-            // the source lost keys of this range since it listed the chunk
-            removeTargetRange(from, chunk.high(), diff);
-        }
-    }
-
-    /** Merges source and target per-key hashes of {@code (low, high]}, both read in pages. */
-    private void compareKeys(String low, String high, Differences diff) {
-        KeyHashCursor theirs = keyCursor(source, low, high);
-        KeyHashCursor ours = keyCursor(targetRanges, low, high);
-        KeyHash s = theirs.next();
-        KeyHash t = ours.next();
-        while (s != null || t != null) {
-            int order = s == null ? 1 : t == null ? -1 : s.key().compareTo(t.key());
-            if (order < 0) {
-                diff.fetch(s.key());
-                s = theirs.next();
-            } else if (order > 0) {
-                diff.delete(t.key());
-                t = ours.next();
-            } else {
-                if (!s.hash().equals(t.hash())) {
-                    diff.fetch(s.key());
-                }
-                s = theirs.next();
-                t = ours.next();
-            }
-        }
-    }
-
-    private void removeTargetRange(String after, String upTo, Differences diff) {
-        KeyHashCursor ours = keyCursor(targetRanges, after, upTo);
-        for (KeyHash t = ours.next(); t != null; t = ours.next()) {
-            diff.delete(t.key());
-        }
-    }
-
-    /**
-     * Keys to fetch and keys to delete. Fetched documents are written in batches as they come. Keys to
-     * delete are only counted in a dry run; in a real run they are spooled into the staging table and
-     * deleted at the end, once their number is known to be within the delete limit: a refused sync has
-     * deleted nothing.
-     */
-    private final class Differences {
+    private final class Differences implements RangeComparison.Ours<KeyHash> {
         private final boolean dryRun;
         private final List<String> fetch = new ArrayList<>();
         private final List<String> delete = new ArrayList<>();
@@ -286,15 +187,46 @@ public final class SyncEngine {
             this.dryRun = dryRun;
         }
 
-        void fetch(String key) {
+        @Override
+        public List<KeyChunk> rangeHashes(String after, List<String> highs) {
+            return targetRanges.rangeHashes(after, highs);
+        }
+
+        @Override
+        public void rows(String after, String upTo, Consumer<KeyHash> row) {
+            KeyHashCursor ours = new KeyHashCursor(targetRanges, after, upTo, keysPerRequest(), control::check);
+            for (KeyHash t = ours.next(); t != null; t = ours.next()) {
+                row.accept(t);
+            }
+        }
+
+        @Override
+        public void differs(KeyHash row) {
+            onlyTheirs(row.key());
+        }
+
+        @Override
+        public void settled(KeyChunk theirs, KeyChunk ours, RangeComparison.Outcome outcome) {
+            report.chunksCompared++;
+            if (outcome != RangeComparison.Outcome.SAME) {
+                report.chunksDiffering++;
+            }
+            if (outcome != RangeComparison.Outcome.DESCENDED) {
+                control.rowsDone.addAndGet(theirs.count());
+            }
+        }
+
+        @Override
+        public void onlyTheirs(String key) {
             fetch.add(key);
             if (fetch.size() >= sizes.batchSize()) {
                 applyFetch();
             }
         }
 
-        void delete(String key) {
-            delete.add(key);
+        @Override
+        public void onlyOurs(KeyHash row) {
+            delete.add(row.key());
             deleting++;
             if (delete.size() >= sizes.batchSize()) {
                 spoolDelete();
@@ -304,7 +236,7 @@ public final class SyncEngine {
         /** Writes what is left, then deletes what was spooled, unless that is a mass delete. */
         void finish() {
             applyFetch();
-            boolean massDelete = deleteLimit.exceeded(deleting, targetRows, sourceRowsCompared == 0);
+            boolean massDelete = deleteLimit.exceeded(deleting, targetRows, comparison.theirRows() == 0);
             if (dryRun) {
                 report.rowsDeleted = deleting;
                 report.massDelete = massDelete;
@@ -326,7 +258,7 @@ public final class SyncEngine {
         }
 
         private DeleteLimit.MassDeleteRefused refusal() {
-            return deleteLimit.refusal(deleting, targetRows, sourceRowsCompared == 0, "nothing was deleted ("
+            return deleteLimit.refusal(deleting, targetRows, comparison.theirRows() == 0, "nothing was deleted ("
                     + report.rowsTransferred + " differing documents were written before the count was known)");
         }
 
@@ -383,7 +315,7 @@ public final class SyncEngine {
     }
 
     /** Twice a batch per request: a whole chunk of the default size, plus target extras, in one request. */
-    private KeyHashCursor keyCursor(KeyRanges side, String after, String upTo) {
-        return new KeyHashCursor(side, after, upTo, Math.min(SyncSourceEndpoint.MAX_KEYS, 2 * sizes.batchSize()), control);
+    private int keysPerRequest() {
+        return Math.min(SyncSourceEndpoint.MAX_KEYS, 2 * sizes.batchSize());
     }
 }

@@ -14,10 +14,11 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.stream.Collectors;
 
 /**
  * Sends the rows a verify found missing or different to the central import endpoint, in the source's own
@@ -33,6 +34,7 @@ import java.util.concurrent.CancellationException;
 final class CentralRepair {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final int BATCH = 100;
 
     private final NodeClient centralNode;
     private final SourceSettings settings;
@@ -41,6 +43,7 @@ final class CentralRepair {
     private final Backlog backlog;
     private final SyncControl control;
     private final VerifyReport report;
+    private final List<String> keys = new ArrayList<>();
 
     CentralRepair(SourceSettings settings, SourceTable table, KeyRanges central, Backlog backlog, SyncControl control,
                   VerifyReport report) {
@@ -54,19 +57,27 @@ final class CentralRepair {
                 new NodeCredentials(settings.centralUsername(), settings.centralPassword()), CONNECT_TIMEOUT);
     }
 
-    void repair(List<String> keys) {
+    /** Repairs this key with the next batch. */
+    void add(String key) {
+        keys.add(key);
+        if (keys.size() >= BATCH) {
+            flush();
+        }
+    }
+
+    /** Repairs the keys added since the last batch. */
+    void flush() {
         if (keys.isEmpty()) {
             return;
         }
         control.check();
-        Map<String, VersionedDocument> stored = new HashMap<>();
-        for (VersionedDocument d : central.documents(keys)) {
-            stored.put(d.key(), d);
-        }
+        Map<String, VersionedDocument> stored = central.documents(keys).stream()
+                .collect(Collectors.toMap(VersionedDocument::key, d -> d));
         List<SourceTable.Row> versioned = new ArrayList<>();
         List<SourceTable.Row> forced = new ArrayList<>();
         List<SourceTable.Row> rows = table.rows(keys);
-        rows.sort(java.util.Comparator.comparing(SourceTable.Row::key));
+        keys.clear();
+        rows.sort(Comparator.comparing(SourceTable.Row::key));
         for (SourceTable.Row row : rows) {
             VersionedDocument there = stored.get(row.key());
             if (there != null && DocumentHash.of(there.key(), null, there.json()).equals(row.hash())) {
@@ -89,8 +100,7 @@ final class CentralRepair {
         if (rows.isEmpty()) {
             return;
         }
-        List<Change> changes = new ArrayList<>(rows.size());
-        rows.forEach(r -> changes.add(r.change()));
+        List<Change> changes = rows.stream().map(SourceTable.Row::change).toList();
         String path = settings.importPath() + "?collection="
                 + URLEncoder.encode(settings.collection(), StandardCharsets.UTF_8) + "&createCollection="
                 + settings.createCollection() + "&type=array&complete=true&onDuplicate=replace"

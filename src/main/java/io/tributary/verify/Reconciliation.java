@@ -3,26 +3,24 @@ package io.tributary.verify;
 import io.tributary.source.CaptureMode;
 import io.tributary.keyrange.DocumentHash;
 import io.tributary.keyrange.KeyChunk;
-import io.tributary.keyrange.KeyHash;
-import io.tributary.sync.KeyHashCursor;
+import io.tributary.keyrange.RangeComparison;
 import io.tributary.sync.RemoteCentralSource;
 import io.tributary.sync.SyncControl;
 import io.tributary.keyrange.VersionedDocument;
 import io.tributary.keyrange.KeyRanges;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * One verify of a source: its table against its documents in the central collection, over the central
  * node's sync API (the same one a collection sync reads), with content hashes.
  *
- * <p><b>Incrementing and timestamp mode</b>: the central node cuts the keys under the source's prefix into
- * chunks with hashes; the table hashes the same key ranges. Equal ranges are done; a differing one is cut
- * into {@code fanout} smaller ranges down to {@code leafSize} keys, where per-key hashes are merged: a key
- * only in the table is missing, only at the central node extra, in both with another hash different. Rows
- * the source has not sent yet ({@link Backlog}) are pending instead of missing or different.
+ * <p><b>Incrementing and timestamp mode</b>: the central node's key ranges under the source's prefix are
+ * compared with the table's ({@link RangeComparison}): a key only in the table is missing, only at the
+ * central node extra, in both with another hash different. Rows the source has not sent yet
+ * ({@link Backlog}) are pending instead of missing or different.
  *
  * <p><b>Change-table mode</b>: the table only holds what is not delivered yet (delivered rows are deleted),
  * so every central document without a row is expected and ranges would always differ. Instead each row
@@ -32,15 +30,10 @@ import java.util.Map;
  *
  * <p>Memory is bounded by the page sizes, as in a collection sync; keys to repair are sent in batches.
  */
-final class Reconciliation {
+final class Reconciliation implements RangeComparison.Ours<SourceTable.Row> {
 
     /** Sizes of the comparison: those of collection sync, so both read the central node the same way. */
-    private static final int CHUNK_SIZE = 1000;
-    private static final int CHUNKS_PER_REQUEST = 50;
-    private static final int FANOUT = 16;
-    private static final int LEAF_SIZE = 64;
-    private static final int PAGE = 1000;
-    private static final int REPAIR_BATCH = 100;
+    private static final RangeComparison.Sizes SIZES = new RangeComparison.Sizes(1000, 50, 16, 64, 1000);
 
     private final SourceSettings settings;
     private final SourceTable table;
@@ -49,7 +42,6 @@ final class Reconciliation {
     private final Backlog backlog;
     private final VerifyReport report;
     private final CentralRepair repair;
-    private final List<String> toRepair = new ArrayList<>();
     /** The range of document keys under the source's prefix; null ends: the prefix is empty. */
     private final String low;
     private final String high;
@@ -69,10 +61,6 @@ final class Reconciliation {
         this.high = prefix.isEmpty() ? null : prefix + "z".repeat(Math.max(1, 254 - prefix.length()));
     }
 
-    static VerifyReport run(SourceSettings settings, boolean repair, SyncControl control) {
-        return new Reconciliation(settings, repair, control).run();
-    }
-
     VerifyReport run() {
         long started = System.nanoTime();
         if (settings.mode() == CaptureMode.CHANGE_TABLE) {
@@ -80,7 +68,9 @@ final class Reconciliation {
         } else {
             compareRanges();
         }
-        repairNow();
+        if (repair != null) {
+            repair.flush();
+        }
         report.durationMillis = (System.nanoTime() - started) / 1_000_000;
         return report;
     }
@@ -90,12 +80,8 @@ final class Reconciliation {
     private void lookUpBacklog() {
         table.scan(low, null, 0, rows -> {
             control.check();
-            List<String> keys = new ArrayList<>(rows.size());
-            rows.forEach(r -> keys.add(r.key()));
-            Map<String, String> there = new HashMap<>();
-            for (VersionedDocument d : central.documents(keys)) {
-                there.put(d.key(), DocumentHash.of(d.key(), null, d.json()));
-            }
+            Map<String, String> there = central.documents(rows.stream().map(SourceTable.Row::key).toList()).stream()
+                    .collect(Collectors.toMap(VersionedDocument::key, d -> DocumentHash.of(d.key(), null, d.json())));
             for (SourceTable.Row row : rows) {
                 report.sourceRows++;
                 String hash = there.get(row.key());
@@ -111,120 +97,63 @@ final class Reconciliation {
         });
     }
 
-    // ---- incrementing and timestamp mode -----------------------------------------------------------
+    // ---- incrementing and timestamp mode: the central node's chunks are theirs, the table ours ------
 
     private void compareRanges() {
-        String after = low;
-        while (true) {
-            control.check();
-            List<KeyChunk> page = central.chunks(after, high, CHUNK_SIZE, CHUNKS_PER_REQUEST);
-            if (page.isEmpty()) {
-                break;
-            }
-            page.forEach(c -> report.centralDocuments += c.count());
-            compare(after, page);
-            KeyChunk last = page.get(page.size() - 1);
-            after = last.high();
-            if (page.size() < CHUNKS_PER_REQUEST || last.count() < CHUNK_SIZE) {
-                break;
-            }
-        }
-        // table rows after the central node's last key (all of them when it has none)
-        compareKeys(after, null);
+        var comparison = new RangeComparison<>(central, low, high, this, SIZES, control::check);
+        comparison.run();
+        report.centralDocuments += comparison.theirRows();
     }
 
-    /** Compares consecutive central chunks, the first starting after {@code after}, with the table's same ranges. */
-    private void compare(String after, List<KeyChunk> chunks) {
-        List<KeyChunk> mine = rangeHashes(after, KeyChunk.highs(chunks));
-        String from = after;
-        for (int i = 0; i < chunks.size(); i++) {
-            control.check();
-            KeyChunk theirs = chunks.get(i);
-            KeyChunk ours = mine.get(i);
-            report.chunksCompared++;
-            if (theirs.sameRowsAs(ours)) {
-                report.sourceRows += ours.count();
-            } else {
-                report.chunksDiffering++;
-                if (theirs.count() <= LEAF_SIZE || ours.count() == 0) {
-                    compareKeys(from, theirs.high());
-                } else {
-                    descend(from, theirs);
-                }
-            }
-            from = theirs.high();
-        }
-    }
-
-    private void descend(String from, KeyChunk chunk) {
-        int size = (int) Math.max(LEAF_SIZE, (chunk.count() + FANOUT - 1) / FANOUT);
-        String at = from;
-        while (at == null || !at.equals(chunk.high())) {
-            List<KeyChunk> sub = central.chunks(at, chunk.high(), size, FANOUT + 1);
-            if (sub.isEmpty()) {
-                break;
-            }
-            compare(at, sub);
-            at = sub.get(sub.size() - 1).high();
-        }
-        if (at == null || !at.equals(chunk.high())) {
-            compareKeys(at, chunk.high()); // the central node lost keys of this range meanwhile
-        }
-    }
-
-    /** The table's count and hash of each range {@code (after, highs[0]], (highs[0], highs[1]], ...}, in one scan. */
-    private List<KeyChunk> rangeHashes(String after, List<String> highs) {
-        List<KeyChunk> result = new ArrayList<>(highs.size());
-        DocumentHash.Range range = new DocumentHash.Range();
+    @Override
+    public List<KeyChunk> rangeHashes(String after, List<String> highs) {
+        KeyChunk.Ranges ranges = new KeyChunk.Ranges(highs);
         table.scan(after, highs.get(highs.size() - 1), 0, rows -> {
             control.check();
-            for (SourceTable.Row row : rows) {
-                while (row.key().compareTo(highs.get(result.size())) > 0) {
-                    long n = range.count();
-                    result.add(new KeyChunk(highs.get(result.size()), n, range.finish()));
-                }
-                range.add(row.hash());
-            }
+            rows.forEach(row -> ranges.add(row.key(), row.hash()));
         });
-        while (result.size() < highs.size()) {
-            long n = range.count();
-            result.add(new KeyChunk(highs.get(result.size()), n, range.finish()));
-        }
-        return result;
+        return ranges.finish();
     }
 
-    /**
-     * Merges the central node's per-key hashes of {@code (from, upTo]} (null: to the end of the prefix),
-     * read page by page, with the table's rows of the same range, read in one scan.
-     */
-    private void compareKeys(String from, String upTo) {
-        KeyHashCursor theirs = new KeyHashCursor(central, from, upTo == null ? high : upTo, PAGE, control);
-        KeyHash[] next = {theirs.next()};
-        table.scan(from, upTo, 0, rows -> {
-            for (SourceTable.Row t : rows) {
-                while (next[0] != null && next[0].key().compareTo(t.key()) < 0) {
-                    report.extra.add(next[0].key());
-                    next[0] = theirs.next();
-                }
-                report.sourceRows++;
-                boolean there = next[0] != null && next[0].key().equals(t.key());
-                if (!there || !next[0].hash().equals(t.hash())) {
-                    if (backlog.pending(t)) {
-                        report.pending.add(t.key());
-                    } else if (there) {
-                        differs(t.key());
-                    } else {
-                        report.missing.add(t.key());
-                        toRepair(t.key());
-                    }
-                }
-                if (there) {
-                    next[0] = theirs.next();
-                }
-            }
-        });
-        for (KeyHash c = next[0]; c != null; c = theirs.next()) {
-            report.extra.add(c.key());
+    @Override
+    public void rows(String after, String upTo, Consumer<SourceTable.Row> row) {
+        table.scan(after, upTo, 0, rows -> rows.forEach(r -> {
+            report.sourceRows++;
+            row.accept(r);
+        }));
+    }
+
+    @Override
+    public void onlyTheirs(String key) {
+        report.extra.add(key);
+    }
+
+    @Override
+    public void onlyOurs(SourceTable.Row row) {
+        if (backlog.pending(row)) {
+            report.pending.add(row.key());
+        } else {
+            report.missing.add(row.key());
+            toRepair(row.key());
+        }
+    }
+
+    @Override
+    public void differs(SourceTable.Row row) {
+        if (backlog.pending(row)) {
+            report.pending.add(row.key());
+        } else {
+            differs(row.key());
+        }
+    }
+
+    @Override
+    public void settled(KeyChunk theirs, KeyChunk ours, RangeComparison.Outcome outcome) {
+        report.chunksCompared++;
+        if (outcome == RangeComparison.Outcome.SAME) {
+            report.sourceRows += ours.count();
+        } else {
+            report.chunksDiffering++;
         }
     }
 
@@ -235,18 +164,7 @@ final class Reconciliation {
 
     private void toRepair(String key) {
         if (repair != null) {
-            toRepair.add(key);
-            if (toRepair.size() >= REPAIR_BATCH) {
-                repairNow();
-            }
+            repair.add(key);
         }
     }
-
-    private void repairNow() {
-        if (repair != null && !toRepair.isEmpty()) {
-            repair.repair(new ArrayList<>(toRepair));
-            toRepair.clear();
-        }
-    }
-
 }

@@ -7,12 +7,13 @@ import io.tributary.source.ChangeFeed;
 import io.tributary.source.ChangeFeed.Change;
 import io.tributary.source.KeyOrder;
 import io.tributary.sql.Dialect;
+import io.tributary.keyrange.ByteKeyOrder;
 import io.tributary.keyrange.DocumentHash;
+import io.tributary.keyrange.RangeComparison;
 import io.tributary.sql.Jdbc;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.sql.ResultSet;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 final class SourceTable {
 
     /** One row as a document: its {@code _key}, content hash, the change it came from and the document itself. */
-    record Row(String key, String hash, Change change, JsonNode document) {
+    record Row(String key, String hash, Change change, JsonNode document) implements RangeComparison.Keyed {
         BigInteger version() {
             JsonNode v = document.get(BatchBody.VERSION_ATTRIBUTE);
             return v == null || v.isNull() ? null : v.bigIntegerValue();
@@ -63,16 +64,8 @@ final class SourceTable {
         this.order = configured == null ? KeyOrder.forColumnType(keyType) : configured;
         this.body = new BatchBody(settings.sourceId(), settings.keyPrefix(), order, settings.mode());
         String key = settings.keyColumn();
-        boolean text = switch (keyType) {
-            case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR -> true;
-            default -> false;
-        };
         // the key's text in byte order; costs a sort per page unless the column is text with a byte collation
-        this.orderedKey = text ? dialect.binaryCollated(key) : switch (dialect) {
-            case POSTGRESQL -> "CAST(" + key + " AS TEXT) COLLATE \"C\"";
-            case MARIADB -> "BINARY CAST(" + key + " AS CHAR)";
-            case H2 -> "CAST(" + key + " AS VARCHAR)";
-        };
+        this.orderedKey = ByteKeyOrder.isText(keyType) ? dialect.binaryCollated(key) : ByteKeyOrder.asText(dialect, key);
     }
 
     KeyOrder order() {
@@ -109,14 +102,13 @@ final class SourceTable {
         try {
             // PostgreSQL streams with a cursor only inside a transaction; it ends with this one query
             jdbc.read(tx -> jdbc.template().query(sql, (ResultSet rs) -> {
-                ResultSetWindow rows = new ResultSetWindow(rs, WINDOW);
-                while (rows.next()) {
-                    List<Row> batch = documents(feed.changes(rows.resultSet()));
-                    if (batch.isEmpty()) {
-                        break;
+                List<Change> changes;
+                do { // a short window is the last: next() is not called again on an ended result set
+                    changes = feed.next(rs, WINDOW);
+                    if (!changes.isEmpty()) {
+                        window.accept(documents(changes));
                     }
-                    window.accept(batch);
-                }
+                } while (changes.size() == WINDOW);
                 return null;
             }, args.toArray()));
         } catch (DataAccessException e) {

@@ -70,8 +70,8 @@ public final class VerifyCommand {
             return CommandLineTool.usageError(err, "verify", e.getMessage(), usage());
         }
         try {
-            VerifyReport report = Reconciliation.run(settings, o.containsKey("repair"),
-                    new SyncControl(maxWaitSeconds));
+            VerifyReport report = new Reconciliation(settings, o.containsKey("repair"),
+                    new SyncControl(maxWaitSeconds)).run();
             out.println(report.toJson().toPrettyString());
             return report.isConsistent() ? 0 : 1;
         } catch (RuntimeException e) {

@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.json.Json;
 import io.tributary.sync.SyncControl;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -15,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,8 +67,8 @@ public final class VerifyJobs implements CamelContextAware {
 
     /** Verifies a configured source now, in this thread (a scheduled verify); throws when it cannot finish. */
     public VerifyReport run(Exchange exchange, String sourceId, boolean repair) {
-        return Reconciliation.run(new ConfiguredSources(exchange.getContext()).settings(sourceId), repair,
-                new SyncControl(0));
+        return new Reconciliation(new ConfiguredSources(exchange.getContext()).settings(sourceId), repair,
+                new SyncControl(0)).run();
     }
 
     /** Starts a verify job; an unknown source is refused here (404), not in the job. */
@@ -86,7 +83,7 @@ public final class VerifyJobs implements CamelContextAware {
             }
             job.future = runner().submit(() -> {
                 try {
-                    job.result = Reconciliation.run(settings, repair, job.control);
+                    job.result = new Reconciliation(settings, repair, job.control).run();
                     job.status = "succeeded";
                     if (job.result.isConsistent()) {
                         LOG.info("verify job {} consistent: {}", job.id, job.result.getSummary());
@@ -121,12 +118,10 @@ public final class VerifyJobs implements CamelContextAware {
 
     /** The kept jobs of one source, newest first. */
     public ArrayNode list(String sourceId) {
-        List<Job> mine = new ArrayList<>();
-        synchronized (jobs) {
-            jobs.values().stream().filter(j -> j.sourceId.equals(sourceId)).forEach(j -> mine.add(0, j));
-        }
         ArrayNode list = Json.MAPPER.createArrayNode();
-        mine.forEach(j -> list.add(j.toJson()));
+        synchronized (jobs) {
+            jobs.values().stream().filter(j -> j.sourceId.equals(sourceId)).forEach(j -> list.insert(0, j.toJson()));
+        }
         return list;
     }
 
