@@ -13,6 +13,11 @@ import java.util.Arrays;
  */
 public final class TributaryCommand {
 
+    private static final String USAGE = """
+            usage: bin/tributary [Camel Main options]   run the node (-h lists the options)
+                   bin/tributary sync ...                 one collection sync (alone: lists its options)
+                   bin/tributary verify ...               verify one source (alone: lists its options)""";
+
     private TributaryCommand() {
     }
 
@@ -24,18 +29,11 @@ public final class TributaryCommand {
             case "verify" -> VerifyCommand.main(rest);
             default -> {
                 if (!first.isEmpty() && !first.startsWith("-")) {
-                    System.err.println("tributary: unknown command '" + first + "'\n" + usage());
+                    System.err.println("tributary: unknown command '" + first + "'\n" + USAGE);
                     System.exit(CommandLineTool.USAGE_ERROR);
                 }
                 TributaryMain.main(args);
             }
         }
-    }
-
-    private static String usage() {
-        return """
-                usage: bin/tributary [Camel Main options]   run the node (-h lists the options)
-                       bin/tributary sync ...                 one collection sync (alone: lists its options)
-                       bin/tributary verify ...               verify one source (alone: lists its options)""";
     }
 }

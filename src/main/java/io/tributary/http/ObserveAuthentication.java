@@ -49,19 +49,18 @@ public class ObserveAuthentication implements OnCamelContextStarted {
     }
 
     private void handle(RoutingContext ctx) {
-        if (!authentication.isEnabled() || isBareLiveness(ctx)) {
-            ctx.next();
-            return;
-        }
         try {
-            authentication.check(ctx.request().getHeader("Authorization"));
-            ctx.next();
+            if (!isBareLiveness(ctx)) {
+                authentication.check(ctx.request().getHeader("Authorization"));
+            }
         } catch (ApiException e) {
             if (rejections != null) {
                 rejections.rejected(ctx.request().method().name(), path + "/*", ctx.normalizedPath(), e);
             }
             ServerRouter.answer(ctx, e);
+            return;
         }
+        ctx.next();
     }
 
     private boolean isBareLiveness(RoutingContext ctx) {

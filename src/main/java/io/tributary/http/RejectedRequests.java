@@ -25,7 +25,7 @@ public class RejectedRequests {
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
     private static final class Window {
-        long openedAt;
+        long openedAt = Long.MIN_VALUE;
         int suppressed;
     }
 
@@ -39,21 +39,15 @@ public class RejectedRequests {
      *                 {@code <unknown>} for paths no route serves, so that scans of random paths share one window
      */
     public void rejected(String method, String template, String path, ApiException refusal) {
-        String m = method == null ? "OTHER" : method.toUpperCase(Locale.ROOT);
-        if (!METHODS.contains(m)) {
-            m = "OTHER";
-        }
+        String m = method == null || !METHODS.contains(method.toUpperCase(Locale.ROOT)) ? "OTHER"
+                : method.toUpperCase(Locale.ROOT);
         String key = m + " " + template + " " + refusal.status();
         long now = System.currentTimeMillis();
         int suppressed;
         if (windows.size() >= MAX_WINDOWS && !windows.containsKey(key)) {
             windows.clear();
         }
-        Window w = windows.computeIfAbsent(key, k -> {
-            Window fresh = new Window();
-            fresh.openedAt = Long.MIN_VALUE;
-            return fresh;
-        });
+        Window w = windows.computeIfAbsent(key, k -> new Window());
         synchronized (w) {
             if (w.openedAt != Long.MIN_VALUE && now - w.openedAt < intervalMillis) {
                 w.suppressed++;

@@ -60,18 +60,9 @@ public class UnmatchedRequests implements OnCamelContextStarted {
 
     /** Whether a route with a method restriction serves this path (its {@code :name} segments match any segment). */
     private static boolean servedWithOtherMethods(Router router, Route fallback, RoutingContext ctx) {
-        String path = ctx.normalizedPath();
-        for (Route route : router.getRoutes()) {
-            var methods = route.methods();
-            if (route == fallback || methods == null || methods.isEmpty() || route.getPath() == null
-                    || methods.contains(ctx.request().method())) {
-                continue;
-            }
-            if (PATTERNS.computeIfAbsent(route.getPath(), UnmatchedRequests::pattern).matcher(path).matches()) {
-                return true;
-            }
-        }
-        return false;
+        return router.getRoutes().stream().anyMatch(route -> route != fallback && route.methods() != null
+                && !route.methods().isEmpty() && route.getPath() != null && !route.methods().contains(ctx.request().method())
+                && PATTERNS.computeIfAbsent(route.getPath(), UnmatchedRequests::pattern).matcher(ctx.normalizedPath()).matches());
     }
 
     /** A route path as a pattern, its {@code :name} segments matching any one segment. */

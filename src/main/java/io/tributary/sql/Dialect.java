@@ -41,11 +41,7 @@ public enum Dialect {
 
     /** Column type for a JSON document body. */
     public String jsonType() {
-        return switch (this) {
-            case POSTGRESQL -> "JSONB";
-            case MARIADB -> "LONGTEXT";
-            case H2 -> "CHARACTER LARGE OBJECT";
-        };
+        return this == POSTGRESQL ? "JSONB" : textType();
     }
 
     /** Column type for text of unbounded length that still needs no index. */
@@ -111,8 +107,7 @@ public enum Dialect {
                     + " 'startup', 'logical replication launcher'))";
             // information_schema.innodb_trx is a cache that is refreshed only after 0.1 s without readers: sources
             // polling often (or any monitoring tool) can keep it showing no transaction at all. Not to be trusted.
-            case MARIADB -> null;
-            case H2 -> null;
+            case MARIADB, H2 -> null;
         };
     }
 
@@ -168,9 +163,6 @@ public enum Dialect {
                         break;
                     }
                 }
-            }
-            if (t.getCause() == t) {
-                break;
             }
         }
         return false;
