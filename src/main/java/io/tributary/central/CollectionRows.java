@@ -10,43 +10,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 
-/** The rows of a central collection table: {@code _key}, {@code _version}, {@code doc}. */
-final class CollectionRows implements RowShape {
-
-    private final Dialect dialect;
-    private final String table;
-    private final String orderedKey;
-
-    private CollectionRows(Dialect dialect, String table, String orderedKey) {
-        this.dialect = dialect;
-        this.table = table;
-        this.orderedKey = orderedKey;
-    }
+/** The rows of a central collection table: {@code _key}, {@code _version}, {@code doc}, all names quoted. */
+record CollectionRows(String table, String keyColumn, String columns, String orderedKey) implements RowShape {
 
     /** The table name comes from the catalog (derived by {@link JdbcCollectionStore#tableName}), never from a request. */
     static CollectionRows of(Jdbc jdbc, String table) {
         Dialect d = jdbc.dialect();
-        return new CollectionRows(d, table, ByteKeyOrder.expression(jdbc.template(), d, table, "_key", d.quote("_key"), true));
-    }
-
-    @Override
-    public String table() {
-        return dialect.quote(table);
-    }
-
-    @Override
-    public String columns() {
-        return dialect.quote("_key") + ", " + dialect.quote("_version") + ", " + dialect.quote("doc");
-    }
-
-    @Override
-    public String orderedKey() {
-        return orderedKey;
-    }
-
-    @Override
-    public String keyColumn() {
-        return dialect.quote("_key");
+        String key = d.quote("_key");
+        return new CollectionRows(d.quote(table), key, key + ", " + d.quote("_version") + ", " + d.quote("doc"),
+                ByteKeyOrder.expression(jdbc.template(), d, table, "_key", key, true));
     }
 
     @Override

@@ -22,6 +22,7 @@ import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionCallback;
 import java.util.function.Function;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 
 /**
  * A collection's table ({@code _key}, {@code _version}, {@code doc}) written as rows, and its staging
@@ -158,25 +159,25 @@ final class JdbcStoredCollection implements StoredCollection {
     /** The stored versions of these keys (null: stored without a version); locked until commit when {@code lock}. */
     private Map<String, BigInteger> versions(List<VersionedDocument> docs, boolean lock) {
         Map<String, BigInteger> stored = new HashMap<>();
-        Jdbc.inChunks(docs.stream().map(VersionedDocument::key).toList(), chunk -> jdbc.named().query(
-                "SELECT " + key + ", " + version + " FROM " + table + " WHERE " + key + " IN (:keys)"
-                        + (lock ? " FOR UPDATE" : ""), Map.of("keys", chunk), rs -> {
-                    BigDecimal v = rs.getBigDecimal(2);
-                    stored.put(rs.getString(1), v == null ? null : v.toBigInteger());
-                }));
+        byKeys(docs.stream().map(VersionedDocument::key).toList(), version, lock, rs -> {
+            BigDecimal v = rs.getBigDecimal(2);
+            stored.put(rs.getString(1), v == null ? null : v.toBigInteger());
+        });
         return stored;
     }
 
     /** The stored documents of the rows whose incoming version equals the stored one (or both have none). */
     private Map<String, String> storedDocumentsOfTies(List<VersionedDocument> docs, Map<String, BigInteger> stored) {
-        List<String> ties = docs.stream().filter(r -> stored.containsKey(r.key()) && Objects.equals(r.version(),
-                stored.get(r.key()))).map(VersionedDocument::key).toList();
         Map<String, String> found = new HashMap<>();
-        Jdbc.inChunks(ties, chunk -> jdbc.named().query("SELECT " + key + ", " + doc + " FROM " + table + " WHERE " + key
-                + " IN (:keys)", Map.of("keys", chunk), rs -> {
-                    found.put(rs.getString(1), rs.getString(2));
-                }));
+        byKeys(docs.stream().filter(r -> stored.containsKey(r.key()) && Objects.equals(r.version(), stored.get(r.key())))
+                .map(VersionedDocument::key).toList(), doc, false, rs -> found.put(rs.getString(1), rs.getString(2)));
         return found;
+    }
+
+    /** Hands the key and {@code column} of each stored row of these keys to {@code row}. */
+    private void byKeys(List<String> keys, String column, boolean lock, RowCallbackHandler row) {
+        Jdbc.inChunks(keys, chunk -> jdbc.named().query("SELECT " + key + ", " + column + " FROM " + table + " WHERE "
+                + key + " IN (:keys)" + (lock ? " FOR UPDATE" : ""), Map.of("keys", chunk), row));
     }
 
     private static boolean sameContent(String stored, String incoming) {
@@ -214,10 +215,7 @@ final class JdbcStoredCollection implements StoredCollection {
 
     @Override
     public int delete(List<String> keys) {
-        if (keys.isEmpty()) {
-            return 0;
-        }
-        return inTransaction(s -> {
+        return keys.isEmpty() ? 0 : inTransaction(s -> {
             int[] deleted = {0};
             Jdbc.inChunks(keys, chunk -> deleted[0] += jdbc.named().update("DELETE FROM " + table + " WHERE " + key
                     + " IN (:keys)", Map.of("keys", chunk)));
@@ -256,8 +254,7 @@ final class JdbcStoredCollection implements StoredCollection {
     public List<String> spooled(String after, int limit) {
         String sql = "SELECT " + key + " FROM " + staging + (after == null ? "" : " WHERE " + key + " > ?") + " ORDER BY "
                 + key + " LIMIT " + limit;
-        return after == null ? jdbc.template().queryForList(sql, String.class)
-                : jdbc.template().queryForList(sql, String.class, after);
+        return jdbc.template().queryForList(sql, String.class, after == null ? new Object[0] : new Object[] {after});
     }
 
     /**
@@ -269,17 +266,20 @@ final class JdbcStoredCollection implements StoredCollection {
     public Written swap(DeleteCheck check) {
         return inTransaction(s -> {
             JdbcTemplate t = jdbc.template();
-            long before = t.queryForObject("SELECT COUNT(*) FROM " + table, Long.class);
-            String missing = "NOT EXISTS (SELECT 1 FROM " + staging + " WHERE " + staging + "." + key + " = " + table + "."
-                    + key + ")";
-            int deleted = t.update("DELETE FROM " + table + " WHERE " + missing);
+            long before = count();
+            String stagedKey = staging + "." + key;
+            String storedKey = table + "." + key;
+            String stagedVersion = staging + "." + version;
+            String storedVersion = table + "." + version;
+            String joined = staging + " JOIN " + table + " ON " + storedKey + " = " + stagedKey;
+            int deleted = t.update("DELETE FROM " + table + " WHERE NOT EXISTS (SELECT 1 FROM " + staging + " WHERE "
+                    + stagedKey + " = " + storedKey + ")");
             check.check(deleted, before); // throws inside the transaction: rolled back, nothing is changed
             Outcomes outcomes = new Outcomes();
             long[] rewrittenUnchanged = {0};
-            t.query("SELECT " + staging + "." + key + ", " + table + "." + doc + ", " + staging + "." + doc + ", "
-                    + staging + "." + version + " FROM " + staging + " JOIN " + table + " ON " + table + "." + key + " = "
-                    + staging + "." + key + " WHERE " + staging + "." + version + " = " + table + "." + version + " OR ("
-                    + staging + "." + version + " IS NULL AND " + table + "." + version + " IS NULL)", rs -> {
+            t.query("SELECT " + stagedKey + ", " + table + "." + doc + ", " + staging + "." + doc + ", " + stagedVersion
+                    + " FROM " + joined + " WHERE " + stagedVersion + " = " + storedVersion + " OR (" + stagedVersion
+                    + " IS NULL AND " + storedVersion + " IS NULL)", rs -> {
                         boolean same = sameContent(rs.getString(2), rs.getString(3));
                         if (rs.getBigDecimal(4) == null) {
                             if (same) {
@@ -290,15 +290,13 @@ final class JdbcStoredCollection implements StoredCollection {
                             outcomes.add(same ? VersionRule.Outcome.IGNORE : VersionRule.Outcome.CONFLICT, rs.getString(1), true);
                         }
                     });
-            outcomes.keptNewer = t.queryForObject("SELECT COUNT(*) FROM " + staging + " JOIN " + table + " ON " + table
-                    + "." + key + " = " + staging + "." + key + " WHERE " + staging + "." + version + " < " + table + "."
-                    + version, Long.class);
+            outcomes.keptNewer = t.queryForObject("SELECT COUNT(*) FROM " + joined + " WHERE " + stagedVersion + " < "
+                    + storedVersion, Long.class);
             int replaced = t.update("DELETE FROM " + table + " WHERE EXISTS (SELECT 1 FROM " + staging + " WHERE "
-                    + staging + "." + key + " = " + table + "." + key + " AND ("
-                    + VersionRule.writesUnseen(staging + "." + version, table + "." + version) + "))");
+                    + stagedKey + " = " + storedKey + " AND (" + VersionRule.writesUnseen(stagedVersion, storedVersion) + "))");
             int inserted = t.update("INSERT INTO " + table + " (" + key + ", " + version + ", " + doc + ") SELECT " + key
                     + ", " + version + ", " + doc + " FROM " + staging + " WHERE NOT EXISTS (SELECT 1 FROM " + table
-                    + " WHERE " + table + "." + key + " = " + staging + "." + key + ")");
+                    + " WHERE " + storedKey + " = " + stagedKey + ")");
             return outcomes.written(inserted - rewrittenUnchanged[0], deleted, replaced - rewrittenUnchanged[0]
                     + outcomes.keptNewer + outcomes.unchanged + outcomes.conflicts);
         });

@@ -32,14 +32,11 @@ public final class ByteKeyOrder {
         if (!text) {
             return asText(d, quoted);
         }
-        return switch (d) {
-            case H2 -> quoted; // H2 compares strings as Java does unless a database collation was set
-            case POSTGRESQL -> isByteOrdered(pgCollation(t, d, table, column)) ? quoted : d.binaryCollated(quoted);
-            case MARIADB -> {
-                String collation = columnCollation(t, d, table, column);
-                yield collation != null && collation.toLowerCase(Locale.ROOT).endsWith("_bin") ? quoted : d.binaryCollated(quoted);
-            }
-        };
+        if (d == Dialect.H2) {
+            return quoted; // H2 compares strings as Java does unless a database collation was set
+        }
+        String collation = d == Dialect.POSTGRESQL ? pgCollation(t, d, table, column) : columnCollation(t, d, table, column);
+        return isByteOrdered(d, collation) ? quoted : d.binaryCollated(quoted);
     }
 
     /** A column that is not text, cast to text that orders by bytes. */
@@ -59,8 +56,9 @@ public final class ByteKeyOrder {
         };
     }
 
-    private static boolean isByteOrdered(String collation) {
-        return collation != null && PG_BYTE_COLLATIONS.contains(collation.toLowerCase(Locale.ROOT));
+    private static boolean isByteOrdered(Dialect d, String collation) {
+        String name = collation == null ? "" : collation.toLowerCase(Locale.ROOT);
+        return d == Dialect.POSTGRESQL ? PG_BYTE_COLLATIONS.contains(name) : name.endsWith("_bin");
     }
 
     /** The column's own collation, else the database's default. */

@@ -13,10 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
-import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Hashes of documents and of key ranges, computed in Java on both sides of a sync. The stored text
@@ -55,7 +54,7 @@ public final class DocumentHash {
      * Feeds the canonical UTF-8 form of a document into the digest through one generator: no text of it
      * is built, and no generator per attribute (what the profile of an incremental sync showed first).
      */
-    static void canonical(String json, MessageDigest digest) {
+    private static void canonical(String json, MessageDigest digest) {
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(
                 new DigestOutputStream(OutputStream.nullOutputStream(), digest))) {
             write(Json.MAPPER.readTree(json), g);
@@ -68,9 +67,8 @@ public final class DocumentHash {
 
     private static void write(JsonNode node, JsonGenerator g) throws IOException {
         if (node.isObject()) {
-            List<String> names = new ArrayList<>(node.size());
+            SortedSet<String> names = new TreeSet<>();
             node.fieldNames().forEachRemaining(names::add);
-            Collections.sort(names);
             g.writeStartObject();
             for (String name : names) {
                 g.writeFieldName(name);

@@ -3,6 +3,7 @@ package io.tributary.keyrange;
 import io.tributary.sql.Jdbc;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.ResultSetExtractor;
@@ -62,8 +63,7 @@ public final class JdbcKeyRanges implements KeyRanges {
             return true;
         });
         if (range.count() > 0) {
-            long n = range.count();
-            chunks.add(new KeyChunk(last[0], n, range.finish()));
+            chunks.add(new KeyChunk(last[0], range.count(), range.finish())); // arguments are evaluated left to right
         }
         return chunks;
     }
@@ -93,19 +93,15 @@ public final class JdbcKeyRanges implements KeyRanges {
 
     @Override
     public List<VersionedDocument> page(String after, int limit) {
-        List<VersionedDocument> docs = new ArrayList<>();
-        scan(after, null, limit, docs::add);
-        return docs;
+        return page(after, limit, Long.MAX_VALUE).docs();
     }
 
     @Override
     public List<VersionedDocument> documents(List<String> keys) {
-        List<VersionedDocument> found = new ArrayList<>();
-        lookup(keys, found::add);
-        return found;
+        return documents(keys, Long.MAX_VALUE).docs();
     }
 
-    private void lookup(List<String> keys, RowConsumer consumer) {
+    private void lookup(List<String> keys, Predicate<VersionedDocument> consumer) {
         boolean[] goOn = {true};
         failing("read documents", () -> {
             Jdbc.inChunks(keys, chunk -> goOn[0] = goOn[0] && jdbc.template().query("SELECT " + rows.columns() + " FROM "
@@ -118,12 +114,12 @@ public final class JdbcKeyRanges implements KeyRanges {
         });
     }
 
-    /** Hands each row to {@code consumer}; whether it wants more. */
-    private ResultSetExtractor<Boolean> reading(RowConsumer consumer) {
+    /** Hands each row to {@code consumer} while it answers that it wants more; whether it still does. */
+    private ResultSetExtractor<Boolean> reading(Predicate<VersionedDocument> consumer) {
         return rs -> {
             RowShape.RowReader reader = rows.reader(rs.getMetaData());
             while (rs.next()) {
-                if (!consumer.accept(reader.read(rs))) {
+                if (!consumer.test(reader.read(rs))) {
                     return false;
                 }
             }
@@ -131,17 +127,12 @@ public final class JdbcKeyRanges implements KeyRanges {
         };
     }
 
-    private interface RowConsumer {
-        /** @return whether to go on reading */
-        boolean accept(VersionedDocument doc);
-    }
-
     /** Documents read within a size budget; {@code cut}: reading stopped at the budget, more are left. */
     public record Documents(List<VersionedDocument> docs, boolean cut) {
     }
 
     /** Adds documents while their JSON stays within {@code maxChars} in all; always takes the first one. */
-    private static final class Budget implements RowConsumer {
+    private static final class Budget implements Predicate<VersionedDocument> {
         private final List<VersionedDocument> docs = new ArrayList<>();
         private final long maxChars;
         private long chars;
@@ -152,7 +143,7 @@ public final class JdbcKeyRanges implements KeyRanges {
         }
 
         @Override
-        public boolean accept(VersionedDocument doc) {
+        public boolean test(VersionedDocument doc) {
             if (!docs.isEmpty() && chars + doc.json().length() > maxChars) {
                 cut = true; // this one is read again by the next request
                 return false;
@@ -182,7 +173,7 @@ public final class JdbcKeyRanges implements KeyRanges {
     }
 
     /** Rows in {@code (after, upTo]} in byte order of their keys, at most {@code limit}, streamed. */
-    private void scan(String after, String upTo, long limit, RowConsumer consumer) {
+    private void scan(String after, String upTo, long limit, Predicate<VersionedDocument> consumer) {
         String key = rows.orderedKey();
         StringBuilder sql = new StringBuilder("SELECT ").append(rows.columns()).append(" FROM ").append(rows.table());
         List<String> args = new ArrayList<>(2);

@@ -11,11 +11,6 @@ public record KeyChunk(String high, long count, String hash) {
         return count == other.count && hash.equals(other.hash);
     }
 
-    /** The upper bounds of consecutive chunks: the ranges the other side hashes to compare them. */
-    public static List<String> highs(List<KeyChunk> chunks) {
-        return chunks.stream().map(KeyChunk::high).toList();
-    }
-
     /**
      * Counts and hashes rows, added in key order (none past the last high), into the ranges
      * {@code (after, highs[0]], (highs[0], highs[1]], ...}: one side's answer to the other side's chunks.
@@ -46,8 +41,7 @@ public record KeyChunk(String high, long count, String hash) {
         }
 
         private void close() {
-            long n = range.count();
-            chunks.add(new KeyChunk(highs.get(chunks.size()), n, range.finish()));
+            chunks.add(new KeyChunk(highs.get(chunks.size()), range.count(), range.finish()));
         }
     }
 }

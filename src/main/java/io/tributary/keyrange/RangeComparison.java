@@ -109,7 +109,7 @@ public final class RangeComparison<T extends RangeComparison.Keyed> {
     /** Compares consecutive chunks of theirs, the first starting after {@code after}; how many differed. */
     private int compare(String after, List<KeyChunk> chunks, boolean byKey) {
         int differing = 0;
-        List<KeyChunk> mine = ours.rangeHashes(after, KeyChunk.highs(chunks));
+        List<KeyChunk> mine = ours.rangeHashes(after, chunks.stream().map(KeyChunk::high).toList());
         String from = after;
         for (int i = 0; i < chunks.size(); i++) {
             check.run();

@@ -20,7 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 import javax.net.ssl.SSLException;
 
 /**
@@ -83,21 +85,14 @@ public final class RemoteCentralSource implements KeyRanges {
     public List<KeyChunk> chunks(String after, String upTo, int chunkSize, int maxChunks) {
         JsonNode answer = hashedAsAsked(get("/ranges?" + hashes + query("after", after) + query("upTo", upTo)
                 + "chunkSize=" + chunkSize + "&chunks=" + maxChunks));
-        List<KeyChunk> chunks = new ArrayList<>();
-        for (JsonNode c : answer.path("chunks")) {
-            chunks.add(new KeyChunk(c.path("high").asText(), c.path("count").asLong(), c.path("hash").asText()));
-        }
-        return chunks;
+        return each(answer.path("chunks"),
+                c -> new KeyChunk(c.path("high").asText(), c.path("count").asLong(), c.path("hash").asText()));
     }
 
     @Override
     public List<KeyHash> keyHashes(String after, String upTo, int limit) {
         JsonNode answer = hashedAsAsked(get("/keys?" + hashes + query("after", after) + query("upTo", upTo) + "limit=" + limit));
-        List<KeyHash> keys = new ArrayList<>();
-        for (JsonNode k : answer.path("keys")) {
-            keys.add(new KeyHash(k.get(0).asText(), k.get(1).asText()));
-        }
-        return keys;
+        return each(answer.path("keys"), k -> new KeyHash(k.get(0).asText(), k.get(1).asText()));
     }
 
     @Override
@@ -140,13 +135,15 @@ public final class RemoteCentralSource implements KeyRanges {
     }
 
     private static List<VersionedDocument> read(JsonNode answer) {
-        List<VersionedDocument> docs = new ArrayList<>();
-        for (JsonNode d : answer.path("documents")) {
-            JsonNode version = d.get("_version");
-            docs.add(new VersionedDocument(d.path("_key").asText(),
-                    version == null || version.isNull() ? null : version.bigIntegerValue(), d.path("doc").toString()));
-        }
-        return docs;
+        return each(answer.path("documents"), d -> {
+            JsonNode version = d.path("_version");
+            return new VersionedDocument(d.path("_key").asText(),
+                    version.isMissingNode() || version.isNull() ? null : version.bigIntegerValue(), d.path("doc").toString());
+        });
+    }
+
+    private static <T> List<T> each(JsonNode array, Function<JsonNode, T> item) {
+        return StreamSupport.stream(array.spliterator(), false).map(item).toList();
     }
 
     private static String query(String name, String value) {

@@ -29,19 +29,7 @@ import org.springframework.transaction.TransactionException;
  * document's {@code _key}. Table and key column are written unquoted, as in hand-written SQL, after
  * {@link SqlIdentifier} validated them.
  */
-final class SqlTableRows implements RowShape {
-
-    private final String table;
-    private final String keyColumn;
-    private final int keyType;
-    private final String orderedKey;
-
-    private SqlTableRows(String table, String keyColumn, int keyType, String orderedKey) {
-        this.table = table;
-        this.keyColumn = keyColumn;
-        this.keyType = keyType;
-        this.orderedKey = orderedKey;
-    }
+record SqlTableRows(String table, String keyColumn, int keyType, String orderedKey) implements RowShape {
 
     /** Reads the key column's type and order on one connection, in one read-only transaction. */
     static SqlTableRows of(Jdbc jdbc, String table, String keyColumn) {
@@ -60,7 +48,7 @@ final class SqlTableRows implements RowShape {
                 UnaryOperator<String> fold = name -> d == Dialect.POSTGRESQL ? name.toLowerCase(Locale.ROOT)
                         : d == Dialect.H2 ? name.toUpperCase(Locale.ROOT) : name;
                 return new SqlTableRows(table, keyColumn, type, ByteKeyOrder.expression(jdbc.template(), d,
-                        fold.apply(table), fold.apply(keyColumn), keyColumn, isText(type)));
+                        fold.apply(table), fold.apply(keyColumn), keyColumn, ByteKeyOrder.isText(type)));
             });
         } catch (DataAccessException | TransactionException e) {
             throw new IllegalArgumentException("Cannot read source table " + table + " with key column " + keyColumn
@@ -68,31 +56,9 @@ final class SqlTableRows implements RowShape {
         }
     }
 
-    private static boolean isText(int type) {
-        return switch (type) {
-            case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR -> true;
-            default -> false;
-        };
-    }
-
-    @Override
-    public String table() {
-        return table;
-    }
-
     @Override
     public String columns() {
         return "*";
-    }
-
-    @Override
-    public String orderedKey() {
-        return orderedKey;
-    }
-
-    @Override
-    public String keyColumn() {
-        return keyColumn;
     }
 
     /** Lookups compare the column itself (index) with the key text turned back into the column's type. */
