@@ -42,9 +42,6 @@ public interface CollectionStore {
     /** A collection to read and write as rows; created when {@code create} is set, else 404 if missing. */
     StoredCollection collection(String database, String collection, boolean create);
 
-    /** Whether {@code table} of {@code dataSource} is where this store keeps the collection. */
-    boolean keepsCollectionIn(DataSource dataSource, String table, String database, String collection);
-
     /** Whether {@code table} of {@code dataSource} is one of this store's own tables (any collection, the catalog). */
     boolean ownsTable(DataSource dataSource, String table);
 

@@ -178,21 +178,10 @@ public class JdbcCollectionStore implements CollectionStore, Service {
     }
 
     @Override
-    public boolean keepsCollectionIn(DataSource other, String table, String database, String collection) {
-        int dot = table.indexOf('.');
-        return other == dataSource && tableName(database, collection).equalsIgnoreCase(table.substring(dot + 1));
-    }
-
-    @Override
     public boolean ownsTable(DataSource other, String table) {
-        if (other != dataSource) {
-            return false;
-        }
         String name = table.substring(table.indexOf('.') + 1).toLowerCase(Locale.ROOT);
-        String collectionTable = name.endsWith("_sync") ? name.substring(0, name.length() - "_sync".length()) : name;
-        return name.equals(CATALOG) || name.equals(SourcePositions.TABLE) || name.equals(SourceRegistry.TABLE)
-                || query(() -> jdbc().template().queryForObject("SELECT COUNT(*) FROM " + CATALOG
-                        + " WHERE table_name = ?", Long.class, collectionTable)) > 0;
+        return other == dataSource && (name.matches("tc_[a-z0-9_]*_[0-9a-f]{16}(_sync)?") || name.equals(CATALOG)
+                || name.equals(SourcePositions.TABLE) || name.equals(SourceRegistry.TABLE));
     }
 
     /** For tables of other features beside the collections (the sync job table). */

@@ -1,6 +1,7 @@
 package io.tributary.central;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.tributary.http.ApiException;
 import io.tributary.json.Json;
 import io.tributary.keyrange.JdbcKeyRanges;
 import io.tributary.keyrange.VersionedDocument;
@@ -11,18 +12,17 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
-import io.tributary.http.ApiException;
-import org.springframework.dao.DataAccessException;
-import org.springframework.transaction.TransactionException;
-import org.springframework.transaction.support.TransactionCallback;
 import java.util.function.Function;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.support.TransactionCallback;
 
 /**
  * A collection's table ({@code _key}, {@code _version}, {@code doc}) written as rows, and its staging

@@ -60,12 +60,9 @@ public final class SyncTask {
             return;
         }
         SqlSourceTables.refuseSystemCatalog(spec.table);
-        if (store.keepsCollectionIn(dataSource(), spec.table, spec.targetDatabase, spec.targetCollection)) {
-            throw sameSourceAndTarget();
-        }
         if (store.ownsTable(dataSource(), spec.table)) {
             throw ApiException.badParameter("refusing to read table '" + spec.table + "': it belongs to the central"
-                    + " store; to copy a collection, give its node's \"url\" and \"collection\" as the source");
+                    + " store itself; to copy a collection, give its node's \"url\" and \"collection\" as the source");
         }
     }
 
