@@ -59,16 +59,11 @@ final class KeyGaps {
 
     void createIfMissing() {
         try {
-            jdbc.template().execute("CREATE TABLE IF NOT EXISTS " + table + " (source_id VARCHAR(200) NOT NULL,"
+            jdbc.create("CREATE TABLE IF NOT EXISTS " + table + " (source_id VARCHAR(200) NOT NULL,"
                     + " first_key BIGINT NOT NULL, last_key BIGINT NOT NULL, seen_at_ms BIGINT NOT NULL, given_up_at_ms BIGINT NULL,"
                     + " PRIMARY KEY (source_id, first_key))" + jdbc.dialect().tableOptions());
         } catch (DataAccessException e) {
-            // two sources starting together may race on CREATE; only fail if the table is really missing
-            try {
-                open();
-            } catch (DataAccessException missing) {
-                throw new IllegalStateException("Cannot create gap table " + table + ": " + Jdbc.reason(e), e);
-            }
+            throw new IllegalStateException("Cannot create gap table " + table + ": " + Jdbc.reason(e), e);
         }
     }
 

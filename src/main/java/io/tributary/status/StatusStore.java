@@ -47,7 +47,7 @@ public final class StatusStore {
     public void createIfMissing() {
         String timestamp = jdbc.dialect().timestampType();
         try {
-            jdbc.template().execute("CREATE TABLE IF NOT EXISTS " + table + " ("
+            jdbc.create("CREATE TABLE IF NOT EXISTS " + table + " ("
                     + "source_id VARCHAR(200) NOT NULL PRIMARY KEY, "
                     + "last_key VARCHAR(2000) NOT NULL, "
                     + "last_ts " + timestamp + " NULL, "
@@ -55,12 +55,7 @@ public final class StatusStore {
                     + "rows_transferred BIGINT NOT NULL, "
                     + "updated_at " + timestamp + " NOT NULL)");
         } catch (DataAccessException e) {
-            // Two sources starting together may race on CREATE; only fail if the table is really missing.
-            try {
-                read("-");
-            } catch (IllegalStateException missing) {
-                throw new IllegalStateException("Cannot create status table " + table + ": " + Jdbc.reason(e), e);
-            }
+            throw new IllegalStateException("Cannot create status table " + table + ": " + Jdbc.reason(e), e);
         }
     }
 
