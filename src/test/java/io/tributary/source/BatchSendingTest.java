@@ -106,7 +106,8 @@ class BatchSendingTest {
             s.put("poll", "timer:tributary-silent?period=600000&delay=0"); // one run
             try (SourceApp app = SourceApp.start(db, dir, s)) {
                 // without batchTimeoutMs the client would wait 3 minutes
-                Await.until("the run to fail on the timeout", WAIT, () -> app.failedRuns() >= 1);
+                Await.until("the run's failure logged", WAIT, () -> app.failedRuns() >= 1 && logs.events().stream()
+                        .anyMatch(e -> e.getFormattedMessage().startsWith("source=silent run failed")));
                 // timed from when the server has read the request, a little after the client started waiting
                 assertThat((System.nanoTime() - firstImport.get()) / 1_000_000).as("ms from the first POST to the failure")
                         .isGreaterThanOrEqualTo(600);
