@@ -5,7 +5,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
-import org.apache.camel.spi.OnCamelContextStarted;
 
 /**
  * Puts the central credentials in front of Camel's observability endpoints ({@code /observe/...}),
@@ -15,26 +14,11 @@ import org.apache.camel.spi.OnCamelContextStarted;
  * without query parameters (status only, {@code camel.health.exposure-level=oneline}). Health details
  * ({@code ?data=true}, {@code exposureLevel}), metrics, info and every other console need Basic auth.
  */
-public class ObserveAuthentication implements OnCamelContextStarted {
+public class ObserveAuthentication extends RouterHandler {
 
     private static final Set<String> OPEN = Set.of("/observe/health", "/observe/health/live", "/observe/health/ready");
 
-    private BasicAuthentication authentication;
-    private RejectedRequests rejections;
-    private int port;
     private String path = "/observe";
-
-    public void setAuthentication(BasicAuthentication authentication) {
-        this.authentication = authentication;
-    }
-
-    public void setRejections(RejectedRequests rejections) {
-        this.rejections = rejections;
-    }
-
-    public void setPort(int port) {
-        this.port = port;
-    }
 
     /** {@code camel.management.path}. */
     public void setPath(String path) {

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
-import org.apache.camel.spi.OnCamelContextStarted;
 
 /**
  * Answers what no route serves with ArangoDB's JSON error body instead of Vert.x's HTML page, which
@@ -16,28 +15,12 @@ import org.apache.camel.spi.OnCamelContextStarted;
  * ArangoDB, so unknown paths reveal nothing to anonymous clients. A body over the server's limit gets
  * 413 the same way. Each answer is logged by {@link RejectedRequests}.
  */
-public class UnmatchedRequests implements OnCamelContextStarted {
+public class UnmatchedRequests extends RouterHandler {
 
     /** Shared by every path no route serves: scans of random paths are rate-limited as one. */
     static final String UNKNOWN_TEMPLATE = "<unknown>";
     /** Compiled once per served path, not on every unknown request (scanners send many). */
     private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
-
-    private BasicAuthentication authentication;
-    private RejectedRequests rejections;
-    private int port;
-
-    public void setAuthentication(BasicAuthentication authentication) {
-        this.authentication = authentication;
-    }
-
-    public void setRejections(RejectedRequests rejections) {
-        this.rejections = rejections;
-    }
-
-    public void setPort(int port) {
-        this.port = port;
-    }
 
     /**
      * Platform-http serves from a sub-router whose unmatched requests fall through to Vert.x's own answer,
