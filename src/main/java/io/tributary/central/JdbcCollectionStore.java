@@ -184,11 +184,6 @@ public class JdbcCollectionStore implements CollectionStore, Service {
                 || name.equals(SourcePositions.TABLE) || name.equals(SourceRegistry.TABLE));
     }
 
-    /** For tables of other features beside the collections (the sync job table). */
-    public DataSource dataSource() {
-        return dataSource;
-    }
-
     /** {@code tc_<readable prefix>_<hash>}: lower-case ASCII, at most 44 characters, valid on every dialect. */
     public static String tableName(String database, String collection) {
         String readable = collection.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
