@@ -55,7 +55,7 @@ public final class SyncTask {
         if (spec.isRemote()) {
             if (spec.sourceDatabase.equals(spec.targetDatabase) && spec.sourceCollection.equals(spec.targetCollection)
                     && pointsAtThisNode(spec.url)) {
-                throw sameSourceAndTarget();
+                throw ApiException.badParameter("refusing to sync a collection into itself: source and target are the same");
             }
             return;
         }
@@ -116,10 +116,6 @@ public final class SyncTask {
             throw ApiException.badParameter("no DataSource bean named '" + spec.dataSource + "'");
         }
         return ds;
-    }
-
-    private static ApiException sameSourceAndTarget() {
-        return ApiException.badParameter("refusing to sync a collection into itself: source and target are the same");
     }
 
     /** Whether the URL names this process: the same port on a loopback or local address. */
