@@ -1,9 +1,9 @@
 package io.tributary.central;
 
-import io.tributary.http.ApiException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.http.ApiException;
 import io.tributary.json.Json;
 
 /**

@@ -1,6 +1,5 @@
 package io.tributary.central;
 
-import io.tributary.http.ApiException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -10,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.http.ApiException;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;

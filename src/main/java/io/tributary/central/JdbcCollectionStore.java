@@ -1,8 +1,8 @@
 package io.tributary.central;
 
-import io.tributary.http.ApiException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.http.ApiException;
 import io.tributary.json.Json;
 import io.tributary.sql.Dialect;
 import io.tributary.sql.Jdbc;
@@ -162,7 +162,7 @@ public class JdbcCollectionStore implements CollectionStore, Service {
         }
     }
 
-    /** The DDL of a collection table; collection sync builds its staging tables with it too. */
+    /** The DDL of a collection table, and of its staging table (the benchmark creates tables with it). */
     public static String createTableSql(Dialect d, String table) {
         return "CREATE TABLE IF NOT EXISTS " + d.quote(table) + " (" + d.quote("_key") + " " + d.asciiKeyType(254)
                 + " NOT NULL PRIMARY KEY, " + d.quote("_version") + " DECIMAL(38,0), " + d.quote("doc") + " "

@@ -1,8 +1,8 @@
 package io.tributary.central;
 
-import io.tributary.http.ApiException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.http.ApiException;
 import io.tributary.json.Json;
 import java.util.regex.Pattern;
 

@@ -23,8 +23,8 @@ public final class ByteKeyOrder {
     }
 
     /**
-     * @param table  table name as information_schema knows it (optionally schema-qualified)
-     * @param column column name as information_schema knows it
+     * @param table  table name as written in SQL (optionally schema-qualified)
+     * @param column column name as written in SQL
      * @param quoted the column as the statements write it
      * @param text   whether the column holds text (otherwise it is cast to text first)
      */
@@ -35,7 +35,10 @@ public final class ByteKeyOrder {
         if (d == Dialect.H2) {
             return quoted; // H2 compares strings as Java does unless a database collation was set
         }
-        String collation = d == Dialect.POSTGRESQL ? pgCollation(t, d, table, column) : columnCollation(t, d, table, column);
+        // information_schema knows PostgreSQL's unquoted names lower-cased
+        String name = d == Dialect.POSTGRESQL ? table.toLowerCase(Locale.ROOT) : table;
+        String col = d == Dialect.POSTGRESQL ? column.toLowerCase(Locale.ROOT) : column;
+        String collation = d == Dialect.POSTGRESQL ? pgCollation(t, d, name, col) : columnCollation(t, d, name, col);
         return isByteOrdered(d, collation) ? quoted : d.binaryCollated(quoted);
     }
 

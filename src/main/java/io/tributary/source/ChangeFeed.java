@@ -1,8 +1,8 @@
 package io.tributary.source;
 
 import io.tributary.sql.Dialect;
-import io.tributary.sql.JsonColumnValue;
 import io.tributary.sql.Jdbc;
+import io.tributary.sql.JsonColumnValue;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;

@@ -3,8 +3,8 @@ package io.tributary.source;
 import io.tributary.node.NodeCredentials;
 import io.tributary.source.ChangeFeed.Change;
 import io.tributary.sql.Dialect;
-import io.tributary.status.StatusStore;
 import io.tributary.status.StatusStore.Status;
+import io.tributary.status.StatusStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +44,7 @@ public final class ChangeSource implements ExceptionHandler {
     private final CaptureMode captureMode;
     private final NodeCredentials centralAuth;
     private final SourceRegistrar registrar;
+    private final CentralPosition centralPosition;
     private final SourceHealth health;
     private Prepared prepared;
     /** The position recovered from the central node while this source has no status row yet. */
@@ -60,6 +61,7 @@ public final class ChangeSource implements ExceptionHandler {
         this.captureMode = settings.mode();
         this.centralAuth = new NodeCredentials(settings.centralUsername(), settings.centralPassword());
         this.registrar = new SourceRegistrar(settings.centralUrl(), centralAuth);
+        this.centralPosition = new CentralPosition(settings.centralUrl(), centralAuth);
         this.health = new SourceHealth(sourceId, settings.downAfterFailedRuns());
     }
 
@@ -185,7 +187,7 @@ public final class ChangeSource implements ExceptionHandler {
         }
         if (recovered == null) {
             // No status row: either the first run ever, or the status was lost. The central node knows how far it got.
-            Optional<String> position = new CentralPosition(settings.centralUrl(), centralAuth).fetch(sourceId);
+            Optional<String> position = centralPosition.fetch(sourceId);
             if (position.isEmpty()) {
                 LOG.info("source={} has no stored watermark and the central node has no position: starting from the beginning", sourceId);
                 return null;

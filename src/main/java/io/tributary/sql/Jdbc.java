@@ -8,6 +8,7 @@ import org.springframework.core.NestedRuntimeException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionCallback;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -30,6 +31,7 @@ public final class Jdbc {
     private final NamedParameterJdbcTemplate named;
     private final TransactionTemplate transactions;
     private final TransactionTemplate readOnly;
+    private final TransactionTemplate outside;
     private final int maxAttempts;
     private volatile Dialect dialect;
 
@@ -48,6 +50,8 @@ public final class Jdbc {
         this.transactions = new TransactionTemplate(manager);
         this.readOnly = new TransactionTemplate(manager);
         this.readOnly.setReadOnly(true);
+        this.outside = new TransactionTemplate(manager);
+        this.outside.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
         this.maxAttempts = Math.max(1, maxAttempts);
     }
 
@@ -100,6 +104,11 @@ public final class Jdbc {
      */
     public <T> T read(TransactionCallback<T> work) {
         return readOnly.execute(work);
+    }
+
+    /** {@code work} outside any transaction open on this thread, which is suspended meanwhile. */
+    public <T> T outsideTransaction(TransactionCallback<T> work) {
+        return outside.execute(work);
     }
 
     /**

@@ -4,8 +4,8 @@ import java.sql.SQLException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
-import org.springframework.dao.DataAccessException;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 
 /**
  * Runs a unit of database work again when it failed only because a concurrent transaction collided

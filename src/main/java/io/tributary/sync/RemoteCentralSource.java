@@ -1,12 +1,12 @@
 package io.tributary.sync;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.json.Json;
 import io.tributary.keyrange.KeyChunk;
 import io.tributary.keyrange.KeyHash;
 import io.tributary.keyrange.KeyRanges;
 import io.tributary.keyrange.VersionedDocument;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.json.Json;
 import io.tributary.node.NodeClient;
 import io.tributary.node.NodeCredentials;
 import io.tributary.node.NodeErrorAnswer;

@@ -1,12 +1,12 @@
 package io.tributary.sync;
 
-import io.tributary.keyrange.ByteKeyOrder;
-import io.tributary.keyrange.RowShape;
-import io.tributary.keyrange.VersionedDocument;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.DocumentKey;
 import io.tributary.json.Json;
+import io.tributary.keyrange.ByteKeyOrder;
+import io.tributary.keyrange.RowShape;
+import io.tributary.keyrange.VersionedDocument;
 import io.tributary.sql.Dialect;
 import io.tributary.sql.Jdbc;
 import io.tributary.sql.JsonColumnValue;
@@ -17,7 +17,6 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.Locale;
-import java.util.function.UnaryOperator;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.ResultSetExtractor;
@@ -44,11 +43,8 @@ record SqlTableRows(String table, String keyColumn, int keyType, String orderedK
                 });
                 int type = jdbc.template().query("SELECT " + keyColumn + " FROM " + table + " WHERE 1 = 0",
                         (ResultSetExtractor<Integer>) rs -> rs.getMetaData().getColumnType(1));
-                // information_schema knows names as the database folded them
-                UnaryOperator<String> fold = name -> d == Dialect.POSTGRESQL ? name.toLowerCase(Locale.ROOT)
-                        : d == Dialect.H2 ? name.toUpperCase(Locale.ROOT) : name;
                 return new SqlTableRows(table, keyColumn, type, ByteKeyOrder.expression(jdbc.template(), d,
-                        fold.apply(table), fold.apply(keyColumn), keyColumn, ByteKeyOrder.isText(type)));
+                        table, keyColumn, keyColumn, ByteKeyOrder.isText(type)));
             });
         } catch (DataAccessException | TransactionException e) {
             throw new IllegalArgumentException("Cannot read source table " + table + " with key column " + keyColumn

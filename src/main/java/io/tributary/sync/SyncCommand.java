@@ -1,11 +1,11 @@
 package io.tributary.sync;
 
-import io.tributary.cli.CommandLineArguments;
-import io.tributary.cli.CommandLineTool;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
-import io.tributary.http.ApiException;
 import io.tributary.central.CollectionStore;
+import io.tributary.cli.CommandLineArguments;
+import io.tributary.cli.CommandLineTool;
+import io.tributary.http.ApiException;
 import io.tributary.json.Json;
 import java.io.PrintStream;
 import java.util.ArrayList;

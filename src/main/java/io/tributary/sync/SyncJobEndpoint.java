@@ -1,9 +1,9 @@
 package io.tributary.sync;
 
-import io.tributary.http.JsonResponse;
-import io.tributary.http.QueryString;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.http.ApiException;
+import io.tributary.http.JsonResponse;
+import io.tributary.http.QueryString;
 import io.tributary.http.RequestPath;
 import java.util.Map;
 import java.util.regex.Pattern;

@@ -1,13 +1,13 @@
 package io.tributary.sync;
 
-import io.tributary.http.JsonResponse;
-import io.tributary.http.QueryString;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tributary.http.ApiException;
 import io.tributary.central.CollectionName;
-import io.tributary.central.DocumentKey;
 import io.tributary.central.CollectionStore;
+import io.tributary.central.DocumentKey;
+import io.tributary.http.ApiException;
+import io.tributary.http.JsonResponse;
+import io.tributary.http.QueryString;
 import io.tributary.http.RequestPath;
 import io.tributary.json.Json;
 import io.tributary.keyrange.JdbcKeyRanges;

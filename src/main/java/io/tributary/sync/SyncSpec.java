@@ -2,8 +2,8 @@ package io.tributary.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.http.ApiException;
 import io.tributary.central.CollectionName;
+import io.tributary.http.ApiException;
 import io.tributary.json.Json;
 import io.tributary.sql.SqlIdentifier;
 import java.net.URI;

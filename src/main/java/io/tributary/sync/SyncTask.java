@@ -1,8 +1,8 @@
 package io.tributary.sync;
 
-import io.tributary.http.ApiException;
 import io.tributary.central.CollectionStore;
 import io.tributary.central.StoredCollection;
+import io.tributary.http.ApiException;
 import io.tributary.keyrange.JdbcKeyRanges;
 import io.tributary.keyrange.KeyRanges;
 import io.tributary.sql.Jdbc;

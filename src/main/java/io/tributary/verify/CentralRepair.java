@@ -1,15 +1,15 @@
 package io.tributary.verify;
 
+import io.tributary.keyrange.DocumentHash;
+import io.tributary.keyrange.KeyRanges;
+import io.tributary.keyrange.VersionedDocument;
 import io.tributary.node.NodeClient;
 import io.tributary.node.NodeCredentials;
 import io.tributary.node.NodeErrorAnswer;
 import io.tributary.node.NodeUnreachable;
 import io.tributary.source.ChangeFeed.Change;
 import io.tributary.source.ImportResponseCheck;
-import io.tributary.keyrange.DocumentHash;
 import io.tributary.sync.SyncControl;
-import io.tributary.keyrange.VersionedDocument;
-import io.tributary.keyrange.KeyRanges;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

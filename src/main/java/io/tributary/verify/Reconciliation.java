@@ -1,13 +1,13 @@
 package io.tributary.verify;
 
-import io.tributary.source.CaptureMode;
 import io.tributary.keyrange.DocumentHash;
 import io.tributary.keyrange.KeyChunk;
+import io.tributary.keyrange.KeyRanges;
 import io.tributary.keyrange.RangeComparison;
+import io.tributary.keyrange.VersionedDocument;
+import io.tributary.source.CaptureMode;
 import io.tributary.sync.RemoteCentralSource;
 import io.tributary.sync.SyncControl;
-import io.tributary.keyrange.VersionedDocument;
-import io.tributary.keyrange.KeyRanges;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;

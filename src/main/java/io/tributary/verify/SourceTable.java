@@ -2,14 +2,14 @@ package io.tributary.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.json.Json;
-import io.tributary.source.BatchBody;
-import io.tributary.source.ChangeFeed;
-import io.tributary.source.ChangeFeed.Change;
-import io.tributary.source.KeyOrder;
-import io.tributary.sql.Dialect;
 import io.tributary.keyrange.ByteKeyOrder;
 import io.tributary.keyrange.DocumentHash;
 import io.tributary.keyrange.RangeComparison;
+import io.tributary.source.BatchBody;
+import io.tributary.source.ChangeFeed.Change;
+import io.tributary.source.ChangeFeed;
+import io.tributary.source.KeyOrder;
+import io.tributary.sql.Dialect;
 import io.tributary.sql.Jdbc;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -19,9 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.springframework.dao.DataAccessException;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A source's table as the documents the source sends: rows are read with {@code SELECT *} and turned into
@@ -45,7 +42,6 @@ final class SourceTable {
 
     private final SourceSettings settings;
     private final Jdbc jdbc;
-    private final TransactionTemplate outsideScan;
     private final ChangeFeed feed;
     private final KeyOrder order;
     private final BatchBody body;
@@ -54,8 +50,6 @@ final class SourceTable {
     SourceTable(SourceSettings settings) {
         this.settings = settings;
         this.jdbc = new Jdbc(settings.dataSource());
-        this.outsideScan = new TransactionTemplate(new DataSourceTransactionManager(settings.dataSource()));
-        this.outsideScan.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
         Dialect dialect = jdbc.dialect();
         this.feed = new ChangeFeed(settings.dataSource(), dialect, settings.table(), settings.keyColumn(),
                 settings.timestampColumn(), settings.columnCase());
@@ -65,7 +59,8 @@ final class SourceTable {
         this.body = new BatchBody(settings.sourceId(), settings.keyPrefix(), order, settings.mode());
         String key = settings.keyColumn();
         // the key's text in byte order; costs a sort per page unless the column is text with a byte collation
-        this.orderedKey = ByteKeyOrder.isText(keyType) ? dialect.binaryCollated(key) : ByteKeyOrder.asText(dialect, key);
+        this.orderedKey = ByteKeyOrder.expression(jdbc.template(), dialect, settings.table(), key, key,
+                ByteKeyOrder.isText(keyType));
     }
 
     KeyOrder order() {
@@ -131,8 +126,11 @@ final class SourceTable {
                 + (settings.timestampColumn() == null ? "" : " AND " + settings.timestampColumn() + " IS NOT NULL");
         try {
             // a repair calls this while a scan streams: outside its transaction, so it sees the rows as they are now
-            outsideScan.executeWithoutResult(tx -> Jdbc.inChunks(values, chunk -> changes.addAll(
-                    jdbc.named().query(sql, Map.of("keys", chunk), (ResultSet rs) -> feed.changes(rs)))));
+            jdbc.outsideTransaction(tx -> {
+                Jdbc.inChunks(values, chunk -> changes.addAll(jdbc.named().query(sql, Map.of("keys", chunk),
+                        (ResultSet rs) -> feed.changes(rs))));
+                return null;
+            });
         } catch (DataAccessException e) {
             throw cannotRead(e);
         }

@@ -1,8 +1,8 @@
 package io.tributary.verify;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.tributary.cli.CommandLineArguments;
 import io.tributary.cli.CommandLineTool;
-import com.zaxxer.hikari.HikariDataSource;
 import io.tributary.source.CaptureMode;
 import io.tributary.source.ChangeFeed.ColumnCase;
 import io.tributary.source.SourceTemplate;

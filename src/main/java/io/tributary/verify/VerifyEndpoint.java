@@ -1,10 +1,10 @@
 package io.tributary.verify;
 
-import io.tributary.http.JsonResponse;
-import io.tributary.http.QueryString;
-import io.tributary.http.ApiException;
 import io.tributary.central.ImportEndpoint;
 import io.tributary.central.ImportRequest;
+import io.tributary.http.ApiException;
+import io.tributary.http.JsonResponse;
+import io.tributary.http.QueryString;
 import io.tributary.http.RequestPath;
 import java.util.Map;
 import org.apache.camel.Exchange;

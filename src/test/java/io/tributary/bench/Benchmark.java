@@ -1,7 +1,7 @@
 package io.tributary.bench;
 
-import io.tributary.testing.CentralCollection;
 import io.tributary.testing.Await;
+import io.tributary.testing.CentralCollection;
 import io.tributary.testing.TributaryProcess;
 import java.io.IOException;
 import java.nio.file.Files;

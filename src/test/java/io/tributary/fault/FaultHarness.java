@@ -2,9 +2,9 @@ package io.tributary.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tributary.testing.CentralCollection;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.Await;
+import io.tributary.testing.CentralCollection;
 import io.tributary.testing.TestDatabase;
 import io.tributary.testing.TributaryApp;
 import io.tributary.testing.TributaryProcess;

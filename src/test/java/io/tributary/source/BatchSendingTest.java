@@ -4,13 +4,13 @@ import static io.tributary.testing.SourceApp.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import com.sun.net.httpserver.HttpServer;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.Await;
 import io.tributary.testing.CapturedLogs;
 import io.tributary.testing.SourceApp;
 import io.tributary.testing.TestCentral;
 import io.tributary.testing.TestDatabase;
-import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;

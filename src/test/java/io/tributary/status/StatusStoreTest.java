@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.sql.Dialect;
-import io.tributary.testing.TestDatabase;
 import io.tributary.sql.Jdbc;
+import io.tributary.testing.TestDatabase;
 import java.time.LocalDateTime;
 import org.junit.jupiter.api.Test;
 
