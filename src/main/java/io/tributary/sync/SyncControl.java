@@ -44,6 +44,16 @@ public final class SyncControl {
         return rowsTotal.get();
     }
 
+    /** Adds rows a job has done (engines outside this package: backup, restore). */
+    public void addRowsDone(long rows) {
+        rowsDone.addAndGet(rows);
+    }
+
+    /** Sets the rows a job will handle in all, once known. */
+    public void setRowsTotal(long rows) {
+        rowsTotal.set(rows);
+    }
+
     /** Throws when the sync must stop now. */
     public void check() {
         if (cancelled || Thread.currentThread().isInterrupted()) {

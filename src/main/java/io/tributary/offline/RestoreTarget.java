@@ -1,0 +1,40 @@
+package io.tributary.offline;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.central.CollectionStore;
+import io.tributary.sync.SyncControl;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** Where a restore writes: a SQL table, or a collection of the central store. */
+public interface RestoreTarget {
+
+    /** A SQL table that exists; its columns and types are read from the database. */
+    static RestoreTarget table(DataSource dataSource, String table) {
+        return new SqlRestoreTarget(dataSource, table);
+    }
+
+    /** A collection of {@code store}, created when missing; {@code storeDataSource} only names the store's database. */
+    static RestoreTarget collection(CollectionStore store, DataSource storeDataSource, String database, String collection) {
+        return new CollectionRestoreTarget(store, SourceIdentity.ofCollection(storeDataSource, database, collection),
+                database, collection);
+    }
+
+    /** As {@link SourceIdentity} writes it, to refuse a restore onto the backup's own source. */
+    String identity();
+
+    /** Checks that the backup fits this target (columns, kind) before anything is read or written. */
+    void prepare(BackupManifest manifest);
+
+    /** The hash of one row of a backup file, as {@link #stored} hashes the target's rows. */
+    String rowHash(ObjectNode row);
+
+    /** Count and content hash of the target's rows in each partition's bounds, in the order given. */
+    List<PartitionDigest> stored(List<BackupManifest.Partition> partitions);
+
+    /** Replaces the partition's rows by the file's in one transaction; the file is verified again while read. */
+    Replaced replace(PartitionFile file, BackupManifest.Partition partition, SyncControl control);
+
+    record Replaced(long written, long deleted, long keptNewer) {
+    }
+}

@@ -1,0 +1,312 @@
+package io.tributary.offline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.central.CollectionStore;
+import io.tributary.central.StoredCollection;
+import io.tributary.http.ApiException;
+import io.tributary.json.Json;
+import io.tributary.keyrange.VersionedDocument;
+import io.tributary.sql.Dialect;
+import io.tributary.sync.SyncControl;
+import io.tributary.testing.TestDatabase;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Restoring backups (docs/offline.md, "Restore") into a SQL table and a central collection, on each database. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class RestoreContract {
+
+    private static final List<String> DAYS = List.of("2026-11-29", "2026-11-30", "2026-12-01");
+    private static final String ELSEWHERE = "h2://elsewhere/db table public.orders";
+    private static final AtomicInteger TABLES = new AtomicInteger();
+
+    abstract Dialect dialect();
+
+    private TestDatabase db;
+    private CollectionStore store;
+
+    @TempDir
+    Path root;
+
+    @BeforeAll
+    void createDatabase() {
+        db = TestDatabase.create(dialect(), "restore");
+        store = CollectionStore.onJdbc(db.dataSource());
+    }
+
+    @AfterAll
+    void dropDatabase() {
+        db.close();
+    }
+
+    /** A fresh target table like the backed-up one. */
+    private String table() {
+        String name = "orders_" + TABLES.incrementAndGet();
+        String ts = dialect() == Dialect.MARIADB ? "DATETIME" : "TIMESTAMP";
+        db.execute("CREATE TABLE " + name + " (id BIGINT PRIMARY KEY, ts " + ts + ", region VARCHAR(20),"
+                + " amount DECIMAL(12,2))");
+        return name;
+    }
+
+    private static ObjectNode row(long id, String day, int hour, String amount) {
+        ObjectNode r = Json.MAPPER.createObjectNode().put("id", id).put("ts", String.format("%sT%02d:00:00", day, hour))
+                .put("region", id % 2 == 0 ? "eu" : "us");
+        r.put("amount", new java.math.BigDecimal(amount));
+        return r;
+    }
+
+    /** Three day partitions of {@code perDay} rows each. */
+    private Path backup(String name, String identity, int perDay) {
+        List<BackupFixture.Part> parts = new ArrayList<>();
+        long id = 1;
+        for (String day : DAYS) {
+            List<ObjectNode> rows = new ArrayList<>();
+            for (int i = 0; i < perDay; i++, id++) {
+                rows.add(row(id, day, i % 24, id + ".50"));
+            }
+            parts.add(new BackupFixture.Part(day, BackupFixture.dayBounds("ts", day), rows));
+        }
+        return BackupFixture.table(name, identity, "id", "day", "ts", "id", "BIGINT", "ts", "TIMESTAMP", "region",
+                "VARCHAR", "amount", "DECIMAL").write(root, parts);
+    }
+
+    private RestoreReport restore(String table, String name, String partition, boolean force, boolean dryRun) {
+        RestoreSpec spec = RestoreSpec.parse("{\"name\":\"" + name + "\",\"target\":{\"dataSource\":\"archiveDb\","
+                + "\"table\":\"" + table + "\"},\"partition\":\"" + partition + "\",\"force\":" + force + ",\"dryRun\":"
+                + dryRun + "}");
+        return new Restore(root, spec, RestoreTarget.table(db.dataSource(), table)).run(new SyncControl(0));
+    }
+
+    private List<Map<String, Object>> all(String table) {
+        return db.query("SELECT id, ts, region, amount FROM " + table + " ORDER BY id");
+    }
+
+    @Test
+    void restoresEveryPartitionAndASecondRunChangesNothing() {
+        String table = table();
+        backup("full", ELSEWHERE, 5);
+
+        RestoreReport first = restore(table, "full", "%", false, false);
+
+        assertThat(first.count(RestoreReport.RESTORED)).isEqualTo(3);
+        assertThat(first.partition("2026-11-30").written()).isEqualTo(5);
+        assertThat(db.count("SELECT COUNT(*) FROM " + table)).isEqualTo(15);
+        Map<String, Object> row7 = db.query("SELECT ts, amount, region FROM " + table + " WHERE id = 7").get(0);
+        assertThat(row7.get("amount").toString()).isEqualTo("7.50");
+        assertThat(row7.get("ts").toString()).startsWith("2026-11-30 01:00:00");
+        assertThat(row7.get("region")).isEqualTo("us");
+
+        RestoreReport second = restore(table, "full", "%", false, false);
+        assertThat(second.count(RestoreReport.UNCHANGED)).isEqualTo(3);
+        assertThat(second.toJson().path("totals").path("written").asLong()).isZero();
+    }
+
+    @Test
+    void aCorruptTruncatedOrMissingFileWritesNothingAndIsNamed() throws Exception {
+        String table = table();
+        db.execute("INSERT INTO " + table + " (id, region) VALUES (1000, 'kept')");
+        List<Map<String, Object>> before = all(table);
+
+        Path corrupt = backup("corrupt", ELSEWHERE, 5).resolve("partitions/p-000002.jsonl.gz");
+        byte[] bytes = Files.readAllBytes(corrupt);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(corrupt, bytes);
+        assertThatThrownBy(() -> restore(table, "corrupt", "%", true, false))
+                .hasMessageContaining("partitions/p-000002.jsonl.gz").hasMessageContaining("SHA-256");
+
+        Path truncated = backup("truncated", ELSEWHERE, 5).resolve("partitions/p-000003.jsonl.gz");
+        byte[] whole = Files.readAllBytes(truncated);
+        Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length - 10));
+        assertThatThrownBy(() -> restore(table, "truncated", "%", true, false))
+                .hasMessageContaining("partitions/p-000003.jsonl.gz").hasMessageContaining("truncated");
+
+        Files.delete(backup("missing", ELSEWHERE, 5).resolve("partitions/p-000001.jsonl.gz"));
+        assertThatThrownBy(() -> restore(table, "missing", "%", true, false))
+                .hasMessageContaining("partitions/p-000001.jsonl.gz").hasMessageContaining("missing");
+
+        assertThat(all(table)).isEqualTo(before);
+    }
+
+    @Test
+    void anUnknownFormatVersionIsRefusedByNumber() {
+        String table = table();
+        BackupFixture.table("future", ELSEWHERE, "id", "none", null, "id", "BIGINT").formatVersion(2)
+                .write(root, List.of(new BackupFixture.Part("all", Json.MAPPER.createObjectNode(), List.of())));
+
+        assertThatThrownBy(() -> restore(table, "future", "%", false, false))
+                .hasMessageContaining("unknown backup formatVersion 2");
+    }
+
+    @Test
+    void aPatternRestoresOnlyItsPartitions() {
+        String table = table();
+        backup("partial", ELSEWHERE, 4);
+
+        RestoreReport report = restore(table, "partial", "2026-11-*", false, false);
+
+        assertThat(report.partition("2026-11-29").status()).isEqualTo(RestoreReport.RESTORED);
+        assertThat(report.partition("2026-11-30").status()).isEqualTo(RestoreReport.RESTORED);
+        assertThat(report.partition("2026-12-01").status()).isEqualTo(RestoreReport.SKIPPED);
+        assertThat(db.count("SELECT COUNT(*) FROM " + table)).isEqualTo(8);
+        assertThat(restore(table, "partial", "2026-11-3?", false, false).partition("2026-11-30").status())
+                .isEqualTo(RestoreReport.UNCHANGED);
+    }
+
+    @Test
+    void withoutForceADifferingPartitionRefusesAllWithForceOnlyItIsReplaced() {
+        String table = table();
+        backup("force", ELSEWHERE, 5);
+        restore(table, "force", "%", false, false);
+        db.execute("UPDATE " + table + " SET region = 'changed' WHERE id = 7",
+                "INSERT INTO " + table + " (id, ts, region) VALUES (500, '2026-11-30 12:30:00', 'extra')",
+                "INSERT INTO " + table + " (id, ts, region) VALUES (501, '2026-12-05 12:00:00', 'outside')");
+        List<Map<String, Object>> before = all(table);
+
+        assertThatThrownBy(() -> restore(table, "force", "%", false, false))
+                .isInstanceOf(ApiException.class).hasMessageContaining("2026-11-30")
+                .hasMessageNotContaining("2026-11-29").satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(409));
+        assertThat(all(table)).isEqualTo(before);
+
+        RestoreReport dry = restore(table, "force", "%", true, true);
+        assertThat(dry.partition("2026-11-30")).isEqualTo(new RestoreReport.Partition("2026-11-30", 5,
+                RestoreReport.RESTORED, 5, 6, 0));
+        assertThat(dry.partition("2026-11-29").status()).isEqualTo(RestoreReport.UNCHANGED);
+        assertThat(restore(table, "force", "%", false, true).partition("2026-11-30").status())
+                .isEqualTo(RestoreReport.REFUSED);
+        assertThat(all(table)).as("a dry run writes nothing").isEqualTo(before);
+
+        RestoreReport forced = restore(table, "force", "%", true, false);
+        assertThat(forced.partition("2026-11-30")).isEqualTo(new RestoreReport.Partition("2026-11-30", 5,
+                RestoreReport.RESTORED, 5, 6, 0));
+        assertThat(forced.count(RestoreReport.UNCHANGED)).isEqualTo(2);
+        assertThat(db.query("SELECT region FROM " + table + " WHERE id = 7").get(0).get("region")).isEqualTo("us");
+        assertThat(db.count("SELECT COUNT(*) FROM " + table + " WHERE id = 500")).isZero();
+        assertThat(db.query("SELECT region FROM " + table + " WHERE id = 501").get(0).get("region")).isEqualTo("outside");
+    }
+
+    @Test
+    void aBackupIsNotRestoredOntoItsOwnSource() {
+        String table = table();
+        backup("own", SourceIdentity.ofTable(db.dataSource(), table), 2);
+
+        assertThatThrownBy(() -> restore(table, "own", "%", true, false))
+                .hasMessageContaining("is the source of backup 'own'");
+        assertThat(db.count("SELECT COUNT(*) FROM " + table)).isZero();
+    }
+
+    @Test
+    void aBackupColumnMissingInTheTargetIsNamedBeforeWriting() {
+        String table = "narrow_" + TABLES.incrementAndGet();
+        db.execute("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, region VARCHAR(20))");
+        backup("wide", ELSEWHERE, 2);
+
+        assertThatThrownBy(() -> restore(table, "wide", "%", true, false)).hasMessageContaining("lacks column(s) ts, amount");
+        assertThat(db.count("SELECT COUNT(*) FROM " + table)).isZero();
+    }
+
+    @Test
+    void aReaderNeverSeesHalfAPartition() throws Exception {
+        String table = table();
+        backup("big", ELSEWHERE, 2500);
+        restore(table, "big", "%", false, false);
+        db.execute("DELETE FROM " + table + " WHERE id > 2600 AND id <= 5000"); // 2026-11-30 keeps 100 rows
+        String count = "SELECT COUNT(*) FROM " + table + " WHERE ts >= '2026-11-30 00:00:00' AND ts < '2026-12-01 00:00:00'";
+        assertThat(db.count(count)).isEqualTo(100);
+
+        Set<Long> seen = ConcurrentHashMap.newKeySet();
+        AtomicBoolean done = new AtomicBoolean();
+        CountDownLatch reading = new CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+                do {
+                    try (ResultSet rs = s.executeQuery(count)) {
+                        rs.next();
+                        seen.add(rs.getLong(1));
+                    }
+                    reading.countDown();
+                } while (!done.get());
+            } catch (Exception e) {
+                seen.add(-1L);
+                reading.countDown();
+            }
+        });
+        reader.start();
+        reading.await();
+        try {
+            assertThat(restore(table, "big", "2026-11-30", true, false).partition("2026-11-30").written()).isEqualTo(2500);
+        } finally {
+            done.set(true);
+            reader.join();
+        }
+        assertThat(seen).isNotEmpty().isSubsetOf(100L, 2500L);
+        assertThat(db.count(count)).isEqualTo(2500);
+    }
+
+    // ---- into a central collection
+
+    private static ObjectNode doc(String key, Integer version, String day, String x) {
+        ObjectNode d = Json.MAPPER.createObjectNode().put("_key", key).put("ts", day + "T10:00:00").put("x", x);
+        if (version != null) {
+            d.put("_version", version);
+        }
+        return d;
+    }
+
+    private RestoreReport restoreCollection(String collection, String name, boolean force) {
+        RestoreSpec spec = RestoreSpec.parse("{\"name\":\"" + name + "\",\"target\":{\"collection\":\"" + collection
+                + "\"},\"force\":" + force + "}");
+        return new Restore(root, spec, RestoreTarget.collection(store, db.dataSource(), "_system", collection))
+                .run(new SyncControl(0));
+    }
+
+    @Test
+    void intoACollectionTheNewerStoredVersionIsKept() {
+        BackupFixture.collection("docs", "h2://elsewhere/db collection _system/orders", "day", "ts").write(root, List.of(
+                new BackupFixture.Part("2026-11-29", BackupFixture.dayBounds("ts", "2026-11-29"),
+                        List.of(doc("a", 5, "2026-11-29", "backup"), doc("b", null, "2026-11-29", "backup"))),
+                new BackupFixture.Part("2026-11-30", BackupFixture.dayBounds("ts", "2026-11-30"),
+                        List.of(doc("c", 5, "2026-11-30", "backup")))));
+
+        RestoreReport first = restoreCollection("restored", "docs", false);
+        assertThat(first.count(RestoreReport.RESTORED)).isEqualTo(2);
+        assertThat(store.count("_system", "restored")).isEqualTo(3);
+        assertThat(store.documents("_system", "restored", List.of("b")).get("b").path("x").asText()).isEqualTo("backup");
+        assertThat(restoreCollection("restored", "docs", false).count(RestoreReport.UNCHANGED)).isEqualTo(2);
+
+        StoredCollection target = store.collection("_system", "restored", false);
+        target.upsert(List.of(new VersionedDocument("a", BigInteger.TEN, "{\"_key\":\"a\",\"ts\":\"2026-11-29T10:00:00\","
+                        + "\"x\":\"newer\"}"),
+                new VersionedDocument("d", null, "{\"_key\":\"d\",\"ts\":\"2026-11-29T11:00:00\",\"x\":\"stray\"}"),
+                new VersionedDocument("e", null, "{\"_key\":\"e\",\"ts\":\"2026-12-02T11:00:00\",\"x\":\"outside\"}")));
+        assertThatThrownBy(() -> restoreCollection("restored", "docs", false)).hasMessageContaining("2026-11-29");
+
+        RestoreReport forced = restoreCollection("restored", "docs", true);
+
+        assertThat(forced.partition("2026-11-29")).isEqualTo(new RestoreReport.Partition("2026-11-29", 2,
+                RestoreReport.RESTORED, 0, 1, 1));
+        assertThat(forced.partition("2026-11-30").status()).isEqualTo(RestoreReport.UNCHANGED);
+        assertThat(store.documents("_system", "restored", List.of("a")).get("a").path("x").asText()).isEqualTo("newer");
+        assertThat(store.documents("_system", "restored", List.of("d"))).isEmpty();
+        assertThat(store.documents("_system", "restored", List.of("e"))).containsKey("e");
+    }
+}
