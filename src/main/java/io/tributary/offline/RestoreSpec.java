@@ -1,5 +1,8 @@
 package io.tributary.offline;
 
+import static io.tributary.http.RequestFields.requireKnown;
+import static io.tributary.http.RequestFields.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionName;
@@ -94,19 +97,6 @@ public final class RestoreSpec {
             throw ApiException.badParameter("'" + field + "' must be true or false");
         }
         return v.booleanValue();
-    }
-
-    private static void requireKnown(JsonNode node, Set<String> known, String prefix) {
-        node.fieldNames().forEachRemaining(field -> {
-            if (!known.contains(field)) {
-                throw ApiException.badParameter("unknown field '" + prefix + ApiException.printable(field) + "'");
-            }
-        });
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? null : v.asText();
     }
 
     public String name() {

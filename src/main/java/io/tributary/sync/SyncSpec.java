@@ -1,5 +1,8 @@
 package io.tributary.sync;
 
+import static io.tributary.http.RequestFields.requireKnown;
+import static io.tributary.http.RequestFields.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionName;
@@ -93,19 +96,6 @@ public final class SyncSpec {
                     + SyncSourceEndpoint.MAX_KEYS);
         }
         return s;
-    }
-
-    private static void requireKnown(JsonNode node, Set<String> known, String prefix) {
-        node.fieldNames().forEachRemaining(name -> {
-            if (!known.contains(name)) {
-                throw ApiException.badParameter("unknown field '" + prefix + ApiException.printable(name) + "'");
-            }
-        });
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? null : v.asText();
     }
 
     /** A refused SQL identifier as a 400 with its reason. */
