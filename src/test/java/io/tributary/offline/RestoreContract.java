@@ -390,4 +390,28 @@ abstract class RestoreContract {
         assertThat(store.documents("_system", "restored", List.of("d"))).isEmpty();
         assertThat(store.documents("_system", "restored", List.of("e"))).containsKey("e");
     }
+
+    @Test
+    void aTableBackupRestoresIntoACollectionByItsKeyColumn() {
+        backup("tabledocs", ELSEWHERE, 3);
+
+        RestoreReport report = restoreCollection("fromtable", "tabledocs", false);
+
+        assertThat(report.count(RestoreReport.RESTORED)).isEqualTo(3);
+        ObjectNode four = store.documents("_system", "fromtable", List.of("4")).get("4");
+        assertThat(four.path("ts").asText()).isEqualTo("2026-11-30T00:00:00");
+        assertThat(four.path("amount").decimalValue()).isEqualByComparingTo("4.50");
+        assertThat(restoreCollection("fromtable", "tabledocs", false).count(RestoreReport.UNCHANGED)).isEqualTo(3);
+    }
+
+    @Test
+    void aPatternThatSelectsNothingIsRefused() {
+        String table = table();
+        backup("nothing", ELSEWHERE, 1);
+
+        assertThatThrownBy(() -> restore(table, "nothing", "2027-*", false, false))
+                .hasMessageContaining("no partition of backup 'nothing' matches 'partition' pattern '2027-*'");
+        assertThatThrownBy(() -> restore(table, "absent", "%", false, false))
+                .hasMessageContaining("backup 'absent' not found");
+    }
 }
