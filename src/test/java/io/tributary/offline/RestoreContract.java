@@ -414,4 +414,17 @@ abstract class RestoreContract {
         assertThatThrownBy(() -> restore(table, "absent", "%", false, false))
                 .hasMessageContaining("backup 'absent' not found");
     }
+
+    @Test
+    void aCancelledRestoreWritesNothing() {
+        String table = table();
+        backup("cancelled", ELSEWHERE, 3);
+        SyncControl control = new SyncControl(0);
+        control.cancel();
+
+        assertThatThrownBy(() -> new Restore(root, RestoreSpec.parse("{\"name\":\"cancelled\",\"target\":{"
+                + "\"dataSource\":\"archiveDb\",\"table\":\"" + table + "\"}}"), RestoreTarget.table(db.dataSource(),
+                table)).run(control)).hasMessage("cancelled");
+        assertThat(db.count("SELECT COUNT(*) FROM " + table)).isZero();
+    }
 }
