@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionName;
 import io.tributary.http.ApiException;
+import io.tributary.http.RequestFields;
 import io.tributary.json.Json;
 import io.tributary.sql.SqlIdentifier;
 import java.util.Set;
@@ -34,16 +35,7 @@ public final class RestoreSpec {
     private boolean dryRun;
 
     public static RestoreSpec parse(String json) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(json == null ? "" : json);
-        } catch (Exception e) {
-            throw new ApiException(400, ApiException.CORRUPTED_JSON, "restore job body is not JSON");
-        }
-        if (root == null || !root.isObject()) {
-            throw ApiException.badParameter("restore job body must be a JSON object with 'name' and 'target'");
-        }
-        requireKnown(root, FIELDS, "");
+        JsonNode root = RequestFields.object(json, "restore job body", "'name' and 'target'", FIELDS);
         RestoreSpec s = new RestoreSpec();
         s.name = text(root, "name");
         if (s.name == null || !NAME.matcher(s.name).matches() || s.name.contains("..")) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionName;
 import io.tributary.http.ApiException;
+import io.tributary.http.RequestFields;
 import io.tributary.json.Json;
 import io.tributary.sql.SqlIdentifier;
 import java.net.URI;
@@ -47,16 +48,7 @@ public final class SyncSpec {
     int chunkSize = SyncEngine.Sizes.DEFAULT.chunkSize();
 
     public static SyncSpec parse(String json) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(json == null ? "" : json);
-        } catch (Exception e) {
-            throw new ApiException(400, ApiException.CORRUPTED_JSON, "sync job body is not JSON");
-        }
-        if (root == null || !root.isObject()) {
-            throw ApiException.badParameter("sync job body must be a JSON object with 'source' and 'target'");
-        }
-        requireKnown(root, FIELDS, "");
+        JsonNode root = RequestFields.object(json, "sync job body", "'source' and 'target'", FIELDS);
         SyncSpec s = new SyncSpec();
         JsonNode source = root.path("source");
         if (!source.isObject()) {
