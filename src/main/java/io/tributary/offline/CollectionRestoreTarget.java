@@ -107,7 +107,17 @@ final class CollectionRestoreTarget implements RestoreTarget {
     }
 
     @Override
-    public Replaced replace(PartitionFile file, BackupManifest.Partition partition, SyncControl control) {
+    public long present(BackupManifest.Partition partition, List<ObjectNode> rows) {
+        if (!store.collections(database).contains(collection)) {
+            return 0;
+        }
+        Predicate<JsonNode> inPartition = DocumentBounds.of(manifest, partition);
+        return store.documents(database, collection, rows.stream().map(r -> document(r).key()).toList()).values().stream()
+                .filter(inPartition).count();
+    }
+
+    @Override
+    public Replaced replace(PartitionFile file, BackupManifest.Partition partition, long present, SyncControl control) {
         StoredCollection target = store.collection(database, collection, true);
         target.createStaging();
         try {

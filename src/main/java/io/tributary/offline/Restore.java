@@ -1,5 +1,6 @@
 package io.tributary.offline;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.http.ApiException;
 import io.tributary.sync.SyncControl;
 import java.nio.file.Files;
@@ -15,6 +16,9 @@ import java.util.List;
  * partition is then replaced in one transaction.
  */
 public final class Restore {
+
+    /** Backup rows per lookup of the keys the target already holds, while the files are verified. */
+    private static final int BATCH = 1000;
 
     private final Path backupRoot;
     private final RestoreSpec spec;
@@ -50,10 +54,22 @@ public final class Restore {
         List<PartitionFile> files = selected.stream().map(p -> new PartitionFile(dir, p)).toList();
         files.forEach(PartitionFile::checkSize);
         List<PartitionDigest> backedUp = new ArrayList<>();
-        for (PartitionFile file : files) {
+        long[] present = new long[selected.size()];
+        for (int i = 0; i < files.size(); i++) {
             control.check();
             PartitionDigest digest = new PartitionDigest();
-            file.read(row -> digest.add(target.rowHash(row)));
+            BackupManifest.Partition p = selected.get(i);
+            List<ObjectNode> batch = new ArrayList<>(BATCH);
+            int at = i;
+            files.get(i).read(row -> {
+                digest.add(target.rowHash(row));
+                batch.add(row);
+                if (batch.size() == BATCH) {
+                    present[at] += target.present(p, batch);
+                    batch.clear();
+                }
+            });
+            present[i] += batch.isEmpty() ? 0 : target.present(p, batch);
             backedUp.add(digest);
         }
         List<PartitionDigest> stored = target.stored(selected);
@@ -86,10 +102,10 @@ public final class Restore {
             } else if (spec.dryRun()) {
                 boolean refused = !spec.force() && occupied.contains(p.name());
                 results.add(new RestoreReport.Partition(p.name(), p.rows(), refused ? RestoreReport.REFUSED
-                        : RestoreReport.RESTORED, refused ? 0 : p.rows(), refused ? 0 : stored.get(i).count(), 0));
+                        : RestoreReport.RESTORED, refused ? 0 : p.rows(), refused ? 0 : stored.get(i).count() - present[i], 0));
             } else {
                 control.check();
-                RestoreTarget.Replaced done = target.replace(files.get(i), p, control);
+                RestoreTarget.Replaced done = target.replace(files.get(i), p, present[i], control);
                 results.add(new RestoreReport.Partition(p.name(), p.rows(), RestoreReport.RESTORED, done.written(),
                         done.deleted(), done.keptNewer()));
                 control.addRowsDone(p.rows());

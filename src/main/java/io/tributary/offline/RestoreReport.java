@@ -15,8 +15,8 @@ public record RestoreReport(String backup, boolean dryRun, boolean force, List<P
 
     /**
      * {@code rows}: the backup's rows of the partition; {@code written}: rows written to the target;
-     * {@code deleted}: target rows removed (SQL: every row the partition held; collections: those the
-     * backup lacks); {@code keptNewer}: stored documents with a newer {@code _version}, kept.
+     * {@code deleted}: rows of the partition the backup lacks, removed; {@code keptNewer}: stored documents
+     * with a newer {@code _version}, kept.
      */
     public record Partition(String name, long rows, String status, long written, long deleted, long keptNewer) {
     }

@@ -32,9 +32,16 @@ public interface RestoreTarget {
     /** Count and content hash of the target's rows in each partition's bounds, in the order given. */
     List<PartitionDigest> stored(List<BackupManifest.Partition> partitions);
 
-    /** Replaces the partition's rows by the file's in one transaction; the file is verified again while read. */
-    Replaced replace(PartitionFile file, BackupManifest.Partition partition, SyncControl control);
+    /** How many of these backup rows of the partition the target holds already (by key, inside the partition). */
+    long present(BackupManifest.Partition partition, List<ObjectNode> rows);
 
+    /**
+     * Replaces the partition's rows by the file's in one transaction; the file is verified again while read.
+     * {@code present} is what {@link #present} counted, for reporting the rows the backup lacks as deleted.
+     */
+    Replaced replace(PartitionFile file, BackupManifest.Partition partition, long present, SyncControl control);
+
+    /** {@code deleted}: rows of the partition the backup does not have, removed. */
     record Replaced(long written, long deleted, long keptNewer) {
     }
 }

@@ -132,7 +132,18 @@ final class SqlRestoreTarget implements RestoreTarget {
     }
 
     @Override
-    public Replaced replace(PartitionFile file, BackupManifest.Partition partition, SyncControl control) {
+    public long present(BackupManifest.Partition partition, List<ObjectNode> rows) {
+        Where where = where(partition);
+        SqlColumn key = tableColumns.get(manifest.keyColumn().toLowerCase(Locale.ROOT));
+        List<Object> args = new ArrayList<>(where.args());
+        rows.forEach(row -> args.add(key.parameter(row.get(manifest.keyColumn()))));
+        String sql = "SELECT COUNT(*) FROM " + table + (where.sql().isEmpty() ? " WHERE " : where.sql() + " AND ")
+                + key.name() + " IN (" + String.join(", ", rows.stream().map(r -> "?").toList()) + ")";
+        return failing("read", () -> jdbc.template().queryForObject(sql, Long.class, args.toArray()));
+    }
+
+    @Override
+    public Replaced replace(PartitionFile file, BackupManifest.Partition partition, long present, SyncControl control) {
         Where where = where(partition);
         String insert = "INSERT INTO " + table + " (" + String.join(", ", columns.stream().map(SqlColumn::name).toList())
                 + ") VALUES (" + String.join(", ", columns.stream().map(c -> "?").toList()) + ")";
@@ -154,7 +165,8 @@ final class SqlRestoreTarget implements RestoreTarget {
                         }
                     });
                     written[0] += flush(insert, batch, types);
-                    return new Replaced(written[0], deleted, 0);
+                    // every row of the partition went; those the backup has came back
+                    return new Replaced(written[0], deleted - present, 0);
                 }));
     }
 
