@@ -381,6 +381,13 @@ abstract class RestoreContract {
                 new VersionedDocument("e", null, "{\"_key\":\"e\",\"ts\":\"2026-12-02T11:00:00\",\"x\":\"outside\"}")));
         assertThatThrownBy(() -> restoreCollection("restored", "docs", false)).hasMessageContaining("2026-11-29");
 
+        RestoreSpec dry = RestoreSpec.parse("{\"name\":\"docs\",\"target\":{\"collection\":\"restored\"},"
+                + "\"force\":true,\"dryRun\":true}");
+        assertThat(new Restore(root, dry, RestoreTarget.collection(store, db.dataSource(), "_system", "restored"))
+                .run(new SyncControl(0)).partition("2026-11-29"))
+                .isEqualTo(new RestoreReport.Partition("2026-11-29", 2, RestoreReport.RESTORED, 2, 1, 0));
+        assertThat(store.count("_system", "restored")).as("a dry run writes nothing").isEqualTo(5);
+
         RestoreReport forced = restoreCollection("restored", "docs", true);
 
         assertThat(forced.partition("2026-11-29")).isEqualTo(new RestoreReport.Partition("2026-11-29", 2,
