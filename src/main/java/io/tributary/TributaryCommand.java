@@ -1,6 +1,7 @@
 package io.tributary;
 
 import io.tributary.cli.CommandLineTool;
+import io.tributary.offline.RestoreCommand;
 import io.tributary.sync.SyncCommand;
 import io.tributary.verify.VerifyCommand;
 import java.util.Arrays;
@@ -16,7 +17,8 @@ public final class TributaryCommand {
     private static final String USAGE = """
             usage: bin/tributary [Camel Main options]   run the node (-h lists the options)
                    bin/tributary sync ...                 one collection sync (alone: lists its options)
-                   bin/tributary verify ...               verify one source (alone: lists its options)""";
+                   bin/tributary verify ...               verify one source (alone: lists its options)
+                   bin/tributary restore ...              restore one backup (alone: lists its options)""";
 
     private TributaryCommand() {
     }
@@ -27,6 +29,7 @@ public final class TributaryCommand {
         switch (first) {
             case "sync" -> SyncCommand.main(rest);
             case "verify" -> VerifyCommand.main(rest);
+            case "restore" -> RestoreCommand.main(rest);
             default -> {
                 if (!first.isEmpty() && !first.startsWith("-")) {
                     System.err.println("tributary: unknown command '" + first + "'\n" + USAGE);
