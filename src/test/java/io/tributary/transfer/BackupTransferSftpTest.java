@@ -1,0 +1,100 @@
+package io.tributary.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Transfer to a real SFTP server (Apache MINA SSHD) started by the test: password login, known host key. */
+class BackupTransferSftpTest extends BackupTransferContract {
+
+    private Path serverRoot;
+    private TestSftpServer server;
+    private Path knownHosts;
+
+    @Override
+    protected Map<String, String> startDestination() {
+        try {
+            serverRoot = Files.createDirectories(work.resolve("sftp-root"));
+            server = new TestSftpServer(serverRoot, work);
+            knownHosts = server.knownHosts(work);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return Map.of("destination", destination(), "password", TestSftpServer.PASSWORD, "knownHostsFile", knownHosts.toString());
+    }
+
+    private String destination() {
+        return "sftp://" + TestSftpServer.USER + "@127.0.0.1:" + server.port() + "/incoming";
+    }
+
+    @Override
+    protected Path landed() {
+        return serverRoot.resolve("incoming");
+    }
+
+    @Override
+    protected String moreRoutes() {
+        Path otherKey = work.resolve("other_known_hosts");
+        try {
+            Files.writeString(otherKey, "[127.0.0.1]:" + server.port()
+                    + " ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEmKSENjQEezOmxkZMy7opKgwFB9nkt5YRrYMjNuG5N87uRgg6CLrbo5wAdT/y6v0mKV0U2w0WZ2YB/++Tpockg=\n");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        int closed = io.tributary.testing.TributaryApp.freePort();
+        return templatedRoute("wrong-password", Map.of("destination", destination(), "password", "not-" + TestSftpServer.PASSWORD,
+                "knownHostsFile", knownHosts.toString()))
+                + templatedRoute("unknown-host-key", Map.of("destination", destination(), "password", TestSftpServer.PASSWORD,
+                        "knownHostsFile", otherKey.toString()))
+                + templatedRoute("no-server", Map.of("destination", "sftp://" + TestSftpServer.USER + "@127.0.0.1:" + closed + "/incoming",
+                        "password", TestSftpServer.PASSWORD, "knownHostsFile", knownHosts.toString(), "connectTimeout", "2000"));
+    }
+
+    @Override
+    protected void stopDestination() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedClearlyAndNeverLogged() {
+        TestBackup.write(backups, "refused", 1, seed.random());
+
+        assertThat(failure("wrong-password", "refused"))
+                .isEqualTo("SFTP login refused for user site-b at 127.0.0.1:" + server.port());
+        assertThat(landed().resolve("refused")).doesNotExist();
+        assertThat(logs.events()).noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains(TestSftpServer.PASSWORD));
+    }
+
+    @Test
+    void anUnknownHostKeyAndAnUnreachableServerAreNamed() {
+        TestBackup.write(backups, "nowhere", 1, seed.random());
+
+        assertThat(failure("unknown-host-key", "nowhere")).startsWith("SFTP host key of 127.0.0.1:" + server.port() + " not accepted");
+        assertThat(failure("no-server", "nowhere")).startsWith("SFTP server 127.0.0.1:").contains(" unreachable: ");
+    }
+
+    @Test
+    void aTransferInterruptedByTheServerResumesWithTheInterruptedFile() {
+        TestBackup.write(backups, "interrupted", 3, seed.random());
+        server.failWritesTo("p-000002");
+        try {
+            assertThat(failure("transfer", "interrupted")).startsWith("transfer to " + destination().replace("@127.0.0.1:", "@127.0.0.1:")
+                    + " failed writing partitions/p-000002.jsonl.gz: ");
+        } finally {
+            server.failWritesTo(null);
+        }
+        assertThat(landed().resolve("interrupted/manifest.json")).doesNotExist();
+        assertThat(landed().resolve("interrupted/partitions/p-000001.jsonl.gz.sha256")).exists();
+
+        TransferReport report = transfer("transfer", "interrupted");
+
+        assertThat(report.sent()).containsExactly("partitions/p-000002.jsonl.gz", "partitions/p-000003.jsonl.gz", "manifest.json");
+        assertThat(report.skipped()).containsExactly("partitions/p-000001.jsonl.gz");
+        assertSameFiles("interrupted");
+    }
+}

@@ -1,0 +1,88 @@
+package io.tributary.transfer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.sftp.server.FileHandle;
+import org.apache.sshd.sftp.server.SftpEventListener;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+
+/**
+ * A real SFTP server (Apache MINA SSHD) on 127.0.0.1: password login, an EC host key, the given directory
+ * as its root. {@link #failWritesTo} makes writes to matching files fail, as a full disk would.
+ */
+final class TestSftpServer implements AutoCloseable {
+
+    static final String USER = "site-b";
+    static final String PASSWORD = "s3cret-Pa55";
+
+    private final SshServer server;
+    private final String knownHostsLine;
+    private final AtomicReference<String> failing = new AtomicReference<>();
+
+    TestSftpServer(Path root, Path work) {
+        try {
+            server = SshServer.setUpDefaultServer();
+            server.setHost("127.0.0.1");
+            server.setPort(0);
+            SimpleGeneratorHostKeyProvider keys = new SimpleGeneratorHostKeyProvider(work.resolve("hostkey"));
+            keys.setAlgorithm(KeyUtils.EC_ALGORITHM);
+            server.setKeyPairProvider(keys);
+            server.setPasswordAuthenticator((user, password, session) -> USER.equals(user) && PASSWORD.equals(password));
+            SftpSubsystemFactory sftp = new SftpSubsystemFactory();
+            sftp.addSftpEventListener(new SftpEventListener() {
+                @Override
+                public void writing(ServerSession session, String remoteHandle, FileHandle localHandle, long offset, byte[] data,
+                        int dataOffset, int dataLen) throws IOException {
+                    String name = failing.get();
+                    if (name != null && localHandle.getFile().getFileName().toString().contains(name)) {
+                        throw new IOException("No space left on device (simulated)");
+                    }
+                }
+            });
+            server.setSubsystemFactories(List.of(sftp));
+            server.setFileSystemFactory(new VirtualFileSystemFactory(root));
+            server.start();
+            KeyPair key = keys.loadKeys(null).iterator().next();
+            knownHostsLine = "[127.0.0.1]:" + server.getPort() + " " + PublicKeyEntry.toString(key.getPublic());
+        } catch (Exception e) {
+            throw new IllegalStateException("SFTP test server did not start: " + e, e);
+        }
+    }
+
+    int port() {
+        return server.getPort();
+    }
+
+    Path knownHosts(Path dir) {
+        try {
+            return Files.writeString(dir.resolve("known_hosts"), knownHostsLine + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes to files whose name contains {@code part} fail from now on; null = none. */
+    void failWritesTo(String part) {
+        failing.set(part);
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
