@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The planning step of the transfer route ({@code routes/backup-transfer-template.camel.yaml}): checks the
@@ -16,6 +18,7 @@ public final class BackupTransfer {
 
     /** Header naming the backup to send when the template's {@code name} is empty (set by a backup step before). */
     public static final String NAME_HEADER = "TributaryBackupName";
+    private static final Logger LOG = LoggerFactory.getLogger("io.tributary.transfer");
 
     private final Path backupDirectory;
     private final String name;
@@ -58,10 +61,10 @@ public final class BackupTransfer {
     }
 
     /**
-     * What a failed send means for an operator, naming the file and the destination (never the password).
-     * The route calls it from its doCatch.
+     * Throws what a failed send means for an operator, naming the file and the destination (never the
+     * password). The route calls it from the doCatch around each file, where the file name is known.
      */
-    public void failed(Exchange exchange) {
+    public void explain(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof TransferException t) {
@@ -69,14 +72,36 @@ public final class BackupTransfer {
             }
         }
         String file = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
-        String where = destination.describe();
         if (destination.isSftp()) {
             TransferException explained = SftpDestination.explain(e, destination.user(), destination.hostAndPort());
             if (!explained.getMessage().startsWith("SFTP connection to")) {
                 throw explained;
             }
         }
-        throw new TransferException("transfer to " + where + " failed" + (file == null ? "" : " writing " + file) + ": "
-                + (e == null ? "unknown error" : e.getMessage()), e);
+        throw new TransferException("transfer to " + destination.describe() + " failed" + (file == null ? "" : " writing " + file)
+                + ": " + reason(e), e);
+    }
+
+    /** The exception's message, and its root cause's when that says more (camel-ftp: "Cannot store file: x"). */
+    private static String reason(Throwable e) {
+        if (e == null) {
+            return "unknown error";
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e || root.getMessage() == null || e.getMessage().contains(root.getMessage()) ? e.getMessage()
+                : e.getMessage() + " (" + root.getMessage() + ")";
+    }
+
+    /** The route's last word on a failed run: one WARN line (a scheduled run has no caller), then the error. */
+    public void failed(Exchange exchange) {
+        try {
+            explain(exchange);
+        } catch (TransferException e) {
+            LOG.warn("transfer failed: {}", e.getMessage());
+            throw e;
+        }
     }
 }

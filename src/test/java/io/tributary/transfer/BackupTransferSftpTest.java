@@ -67,6 +67,8 @@ class BackupTransferSftpTest extends BackupTransferContract {
         assertThat(failure("wrong-password", "refused"))
                 .isEqualTo("SFTP login refused for user site-b at 127.0.0.1:" + server.port());
         assertThat(landed().resolve("refused")).doesNotExist();
+        assertThat(logs.events()).anySatisfy(e -> assertThat(e.getFormattedMessage())
+                .isEqualTo("transfer failed: SFTP login refused for user site-b at 127.0.0.1:" + server.port()));
         assertThat(logs.events()).noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains(TestSftpServer.PASSWORD));
     }
 
@@ -84,7 +86,8 @@ class BackupTransferSftpTest extends BackupTransferContract {
         server.failWritesTo("p-000002");
         try {
             assertThat(failure("transfer", "interrupted")).startsWith("transfer to " + destination().replace("@127.0.0.1:", "@127.0.0.1:")
-                    + " failed writing partitions/p-000002.jsonl.gz: ");
+                    + " failed writing partitions/p-000002.jsonl.gz: ")
+                    .contains("Cannot store file: incoming/interrupted/partitions/.part-p-000002.jsonl.gz");
         } finally {
             server.failWritesTo(null);
         }
