@@ -141,11 +141,8 @@ abstract class BackupTransferContract {
         transfer("transfer", "changed");
         TestBackup.rewritePartition(backups, "changed", 2, seed.random());
 
-        TransferReport report = transfer("transfer", "changed");
-
-        assertThat(report.sent()).containsExactly("partitions/p-000002.jsonl.gz", "manifest.json");
-        assertThat(report.skipped()).containsExactly("partitions/p-000001.jsonl.gz", "partitions/p-000003.jsonl.gz");
-        assertSameFiles("changed");
+        assertRun("transfer", "changed", List.of("partitions/p-000002.jsonl.gz", "manifest.json"),
+                List.of("partitions/p-000001.jsonl.gz", "partitions/p-000003.jsonl.gz"));
     }
 
     @Test
@@ -158,11 +155,8 @@ abstract class BackupTransferContract {
         Files.delete(there.resolve("partitions/p-000003.jsonl.gz"));
         Files.write(there.resolve("partitions/.part-p-000003.jsonl.gz"), new byte[] {31, -117, 8});
 
-        TransferReport report = transfer("transfer", "resumed");
-
-        assertThat(report.sent()).containsExactly("partitions/p-000003.jsonl.gz", "manifest.json");
-        assertThat(report.skipped()).containsExactly("partitions/p-000001.jsonl.gz", "partitions/p-000002.jsonl.gz");
-        assertSameFiles("resumed");
+        assertRun("transfer", "resumed", List.of("partitions/p-000003.jsonl.gz", "manifest.json"),
+                List.of("partitions/p-000001.jsonl.gz", "partitions/p-000002.jsonl.gz"));
     }
 
     @Test
@@ -188,6 +182,15 @@ abstract class BackupTransferContract {
         assertThat(failure("transfer", "busy")).isEqualTo("no complete backup busy in " + backups
                 + " (it is still being written: .busy.partial)");
         assertThat(failure("transfer", "../etc")).startsWith("backup name '../etc' is not a single path segment");
+    }
+
+    /** Runs a transfer, checks what it reports sent and skipped, and that the destination then holds the backup. */
+    protected TransferReport assertRun(String route, String name, List<String> sent, List<String> skipped) {
+        TransferReport report = transfer(route, name);
+        assertThat(report.sent()).containsExactlyElementsOf(sent);
+        assertThat(report.skipped()).containsExactlyElementsOf(skipped);
+        assertSameFiles(name);
+        return report;
     }
 
     /** The destination holds the backup's files, byte for byte, a sidecar per partition, and nothing else. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +14,7 @@ class BackupTransferSftpTest extends BackupTransferContract {
     private Path serverRoot;
     private TestSftpServer server;
     private Path knownHosts;
+    private Path privateKey;
 
     @Override
     protected Map<String, String> startDestination() {
@@ -20,6 +22,7 @@ class BackupTransferSftpTest extends BackupTransferContract {
             serverRoot = Files.createDirectories(work.resolve("sftp-root"));
             server = new TestSftpServer(serverRoot, work);
             knownHosts = server.knownHosts(work);
+            privateKey = server.clientKey(work);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -47,6 +50,8 @@ class BackupTransferSftpTest extends BackupTransferContract {
         int closed = io.tributary.testing.TributaryApp.freePort();
         return templatedRoute("wrong-password", Map.of("destination", destination(), "password", "not-" + TestSftpServer.PASSWORD,
                 "knownHostsFile", knownHosts.toString()))
+                + templatedRoute("private-key", Map.of("destination", destination(), "privateKeyFile", privateKey.toString(),
+                        "knownHostsFile", knownHosts.toString()))
                 + templatedRoute("unknown-host-key", Map.of("destination", destination(), "password", TestSftpServer.PASSWORD,
                         "knownHostsFile", otherKey.toString()))
                 + templatedRoute("no-server", Map.of("destination", "sftp://" + TestSftpServer.USER + "@127.0.0.1:" + closed + "/incoming",
@@ -73,6 +78,14 @@ class BackupTransferSftpTest extends BackupTransferContract {
     }
 
     @Test
+    void aPrivateKeyLogsInWithoutPassword() {
+        TestBackup.write(backups, "keyed", 2, seed.random());
+
+        assertRun("private-key", "keyed", List.of("partitions/p-000001.jsonl.gz", "partitions/p-000002.jsonl.gz", "manifest.json"), List.of());
+        assertRun("private-key", "keyed", List.of(), List.of("partitions/p-000001.jsonl.gz", "partitions/p-000002.jsonl.gz", "manifest.json"));
+    }
+
+    @Test
     void anUnknownHostKeyAndAnUnreachableServerAreNamed() {
         TestBackup.write(backups, "nowhere", 1, seed.random());
 
@@ -94,10 +107,7 @@ class BackupTransferSftpTest extends BackupTransferContract {
         assertThat(landed().resolve("interrupted/manifest.json")).doesNotExist();
         assertThat(landed().resolve("interrupted/partitions/p-000001.jsonl.gz.sha256")).exists();
 
-        TransferReport report = transfer("transfer", "interrupted");
-
-        assertThat(report.sent()).containsExactly("partitions/p-000002.jsonl.gz", "partitions/p-000003.jsonl.gz", "manifest.json");
-        assertThat(report.skipped()).containsExactly("partitions/p-000001.jsonl.gz");
-        assertSameFiles("interrupted");
+        assertRun("transfer", "interrupted", List.of("partitions/p-000002.jsonl.gz", "partitions/p-000003.jsonl.gz", "manifest.json"),
+                List.of("partitions/p-000001.jsonl.gz"));
     }
 }

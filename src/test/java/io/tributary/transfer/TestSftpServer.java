@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.OutputStream;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
@@ -29,6 +33,7 @@ final class TestSftpServer implements AutoCloseable {
     private final SshServer server;
     private final String knownHostsLine;
     private final AtomicReference<String> failing = new AtomicReference<>();
+    private final AtomicReference<PublicKey> clientKey = new AtomicReference<>();
 
     TestSftpServer(Path root, Path work) {
         try {
@@ -39,6 +44,7 @@ final class TestSftpServer implements AutoCloseable {
             keys.setAlgorithm(KeyUtils.EC_ALGORITHM);
             server.setKeyPairProvider(keys);
             server.setPasswordAuthenticator((user, password, session) -> USER.equals(user) && PASSWORD.equals(password));
+            server.setPublickeyAuthenticator((user, key, session) -> USER.equals(user) && key.equals(clientKey.get()));
             SftpSubsystemFactory sftp = new SftpSubsystemFactory();
             sftp.addSftpEventListener(new SftpEventListener() {
                 @Override
@@ -69,6 +75,23 @@ final class TestSftpServer implements AutoCloseable {
             return Files.writeString(dir.resolve("known_hosts"), knownHostsLine + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A new client key pair the server accepts for {@link #USER}: its private key file, OpenSSH format, no passphrase. */
+    Path clientKey(Path dir) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(256);
+            KeyPair pair = generator.generateKeyPair();
+            clientKey.set(pair.getPublic());
+            Path file = dir.resolve("id_ecdsa");
+            try (OutputStream out = Files.newOutputStream(file)) {
+                OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(pair, "tributary-test", null, out);
+            }
+            return file;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
