@@ -77,7 +77,7 @@ abstract class BackupTransferContract {
         StringBuilder yaml = new StringBuilder("- templatedRoute:\n    routeTemplateRef: tributary-backup-transfer\n    routeId: " + id
                 + "\n    parameters:\n");
         Map<String, String> all = new TreeMap<>(parameters);
-        all.put("trigger", "direct:" + id);
+        all.putIfAbsent("trigger", "direct:" + id);
         all.put("backupDirectory", backups.toString());
         all.forEach((k, v) -> yaml.append("      - { name: ").append(k).append(", value: \"").append(v).append("\" }\n"));
         return yaml.toString();

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.tributary.testing.TributaryApp;
+import io.tributary.testing.TributaryProcess;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Transfer to a real SFTP server (Apache MINA SSHD) started by the test: password login, known host key. */
@@ -47,7 +51,7 @@ class BackupTransferSftpTest extends BackupTransferContract {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        int closed = io.tributary.testing.TributaryApp.freePort();
+        int closed = TributaryApp.freePort();
         return templatedRoute("wrong-password", Map.of("destination", destination(), "password", "not-" + TestSftpServer.PASSWORD,
                 "knownHostsFile", knownHosts.toString()))
                 + templatedRoute("private-key", Map.of("destination", destination(), "privateKeyFile", privateKey.toString(),
@@ -75,6 +79,35 @@ class BackupTransferSftpTest extends BackupTransferContract {
         assertThat(logs.events()).anySatisfy(e -> assertThat(e.getFormattedMessage())
                 .isEqualTo("transfer failed: SFTP login refused for user site-b at 127.0.0.1:" + server.port()));
         assertThat(logs.events()).noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains(TestSftpServer.PASSWORD));
+    }
+
+    /**
+     * kill -9 of the process sending, while the server holds its write of partition 2: partition 1 and its
+     * sidecar are there, a temporary file perhaps, no manifest; a re-run sends the rest.
+     */
+    @Test
+    void aTransferKilledMidFileResumesInTheNextRun() throws Exception {
+        TestBackup.write(backups, "killed", 3, seed.random());
+        Path routes = Files.createDirectories(work.resolve("killed-routes"));
+        Files.writeString(routes.resolve("once.camel.yaml"), templatedRoute("once", Map.of("trigger", "timer:once?repeatCount=1",
+                "name", "killed", "destination", destination(), "password", TestSftpServer.PASSWORD,
+                "knownHostsFile", knownHosts.toString())));
+        TestSftpServer.Hold hold = server.holdWritesTo("p-000002");
+        try (TributaryProcess sender = TributaryProcess.builder("transfer-killed").logDir(work.resolve("logs"))
+                .routes("file:routes/backup-transfer-template.camel.yaml", "file:" + routes + "/*.yaml")
+                .property("camel.server.port", String.valueOf(TributaryApp.freePort()))
+                .start()) {
+            assertThat(hold.reached().await(60, TimeUnit.SECONDS)).as("the write of partition 2 reached the server").isTrue();
+            sender.kill();
+            sender.awaitExit(Duration.ofSeconds(30));
+        } finally {
+            server.release(hold);
+        }
+        assertThat(landed().resolve("killed/partitions/p-000001.jsonl.gz.sha256")).exists();
+        assertThat(landed().resolve("killed/manifest.json")).doesNotExist();
+
+        assertRun("transfer", "killed", List.of("partitions/p-000002.jsonl.gz", "partitions/p-000003.jsonl.gz", "manifest.json"),
+                List.of("partitions/p-000001.jsonl.gz"));
     }
 
     @Test

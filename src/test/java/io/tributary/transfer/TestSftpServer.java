@@ -9,6 +9,8 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
@@ -34,6 +36,11 @@ final class TestSftpServer implements AutoCloseable {
     private final String knownHostsLine;
     private final AtomicReference<String> failing = new AtomicReference<>();
     private final AtomicReference<PublicKey> clientKey = new AtomicReference<>();
+    private final AtomicReference<Hold> hold = new AtomicReference<>();
+
+    /** A write held inside the server: {@code reached} when it arrives, failed once {@code released}. */
+    record Hold(String name, CountDownLatch reached, CountDownLatch released) {
+    }
 
     TestSftpServer(Path root, Path work) {
         try {
@@ -50,9 +57,20 @@ final class TestSftpServer implements AutoCloseable {
                 @Override
                 public void writing(ServerSession session, String remoteHandle, FileHandle localHandle, long offset, byte[] data,
                         int dataOffset, int dataLen) throws IOException {
+                    String file = localHandle.getFile().getFileName().toString();
                     String name = failing.get();
-                    if (name != null && localHandle.getFile().getFileName().toString().contains(name)) {
+                    if (name != null && file.contains(name)) {
                         throw new IOException("No space left on device (simulated)");
+                    }
+                    Hold held = hold.get();
+                    if (held != null && file.contains(held.name())) {
+                        held.reached().countDown();
+                        try {
+                            held.released().await(60, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        throw new IOException("connection lost (simulated)");
                     }
                 }
             });
@@ -93,6 +111,18 @@ final class TestSftpServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** From now on, the first write to a file whose name contains {@code part} waits in the server until released. */
+    Hold holdWritesTo(String part) {
+        Hold h = new Hold(part, new CountDownLatch(1), new CountDownLatch(1));
+        hold.set(h);
+        return h;
+    }
+
+    void release(Hold h) {
+        hold.compareAndSet(h, null);
+        h.released().countDown();
     }
 
     /** Writes to files whose name contains {@code part} fail from now on; null = none. */
