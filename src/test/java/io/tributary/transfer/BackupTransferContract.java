@@ -3,6 +3,7 @@ package io.tributary.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tributary.json.Json;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.CapturedLogs;
 import io.tributary.testing.TestDatabase;
@@ -124,6 +125,8 @@ abstract class BackupTransferContract {
         assertThat(first.sent()).containsExactlyElementsOf(ALL);
         assertThat(first.skipped()).isEmpty();
         assertThat(first.bytes()).isEqualTo(sizes("first"));
+        assertThat(Json.MAPPER.valueToTree(first).fieldNames()).toIterable()
+                .containsExactly("backup", "destination", "sent", "skipped", "bytes");
         assertSameFiles("first");
 
         TransferReport again = transfer("transfer", "first");
