@@ -2,7 +2,9 @@ package io.tributary.central;
 
 import io.tributary.keyrange.JdbcKeyRanges;
 import io.tributary.keyrange.VersionedDocument;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * One collection of the {@link CollectionStore}, written as whole rows (key, version, document): what
@@ -47,6 +49,13 @@ public interface StoredCollection {
      * an exception it throws rolls everything back.
      */
     Written swap(DeleteCheck check);
+
+    /**
+     * Makes one partition of the collection equal to the staging area in one transaction: stored rows that
+     * {@code inPartition} accepts and the staging area lacks go, the staged rows are written by
+     * {@link VersionRule} (a stored newer version stays: {@code keptNewer}); rows outside the partition stay.
+     */
+    Written swapPartition(Predicate<JsonNode> inPartition, DeleteCheck check);
 
     void dropStaging();
 

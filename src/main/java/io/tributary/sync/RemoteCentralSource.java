@@ -2,6 +2,7 @@ package io.tributary.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.job.JobControl;
 import io.tributary.json.Json;
 import io.tributary.keyrange.KeyChunk;
 import io.tributary.keyrange.KeyHash;
@@ -40,7 +41,7 @@ public final class RemoteCentralSource implements KeyRanges {
     private final String origin;
     private final String base;
     private final String countPath;
-    private final SyncControl control;
+    private final JobControl control;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     /** Query parameter asking for content hashes ({@link #byContent()}), else empty. */
@@ -52,7 +53,7 @@ public final class RemoteCentralSource implements KeyRanges {
      * @param collection the source collection, validated by the caller
      */
     public RemoteCentralSource(String url, String database, String collection, String username, String password,
-                               SyncControl control) {
+                               JobControl control) {
         // no password, no header: a node without a password accepts anonymous requests
         this.node = new NodeClient(url, password == null || password.isEmpty() ? new NodeCredentials(null, null)
                 : new NodeCredentials(username == null ? "root" : username, password), CONNECT_TIMEOUT);

@@ -6,6 +6,7 @@ import io.tributary.central.CollectionStore;
 import io.tributary.cli.CommandLineArguments;
 import io.tributary.cli.CommandLineTool;
 import io.tributary.http.ApiException;
+import io.tributary.job.JobControl;
 import io.tributary.json.Json;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ public final class SyncCommand {
                     o.get("source-jdbc-user"), env(env, o.get("source-jdbc-password-env"))) : null;
             CollectionStore store = CollectionStore.onJdbc(target);
             SyncReport report = new SyncTask(spec, store, name -> "source".equals(name) ? source : null, 0,
-                    maxDeleteFraction).run(new SyncControl(spec.maxWaitSeconds));
+                    maxDeleteFraction).sync(new JobControl(spec.maxWaitSeconds, "use --incremental to transfer less"));
             ObjectNode result = spec.toJson().put("status", "succeeded");
             result.set("result", report.toJson());
             out.println(result.toPrettyString());

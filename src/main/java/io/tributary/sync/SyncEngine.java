@@ -1,6 +1,7 @@
 package io.tributary.sync;
 
 import io.tributary.central.StoredCollection;
+import io.tributary.job.JobControl;
 import io.tributary.keyrange.JdbcKeyRanges;
 import io.tributary.keyrange.KeyChunk;
 import io.tributary.keyrange.KeyHash;
@@ -35,7 +36,7 @@ public final class SyncEngine {
     private final KeyRanges source;
     private final StoredCollection target;
     private final JdbcKeyRanges targetRanges;
-    private final SyncControl control;
+    private final JobControl control;
     private final Sizes sizes;
     private final DeleteLimit deleteLimit;
     private final SyncReport report = new SyncReport();
@@ -45,7 +46,7 @@ public final class SyncEngine {
     private RangeComparison<KeyHash> comparison;
 
     /** @param target null: the target collection does not exist yet, which only a dry run accepts */
-    public SyncEngine(KeyRanges source, StoredCollection target, SyncControl control, Sizes sizes,
+    public SyncEngine(KeyRanges source, StoredCollection target, JobControl control, Sizes sizes,
                       DeleteLimit deleteLimit) {
         this.source = source;
         this.target = target;
@@ -61,7 +62,7 @@ public final class SyncEngine {
         report.dryRun = dryRun;
         control.check();
         report.rowsTotal = source.count();
-        control.rowsTotal.set(report.rowsTotal);
+        control.setRowsTotal(report.rowsTotal);
         try {
             if (target == null) {
                 wouldCreate(dryRun);
@@ -100,7 +101,7 @@ public final class SyncEngine {
             throw new IllegalStateException("only a dry run may leave the target collection uncreated");
         }
         report.rowsTransferred = report.rowsTotal;
-        control.rowsDone.set(report.rowsTotal);
+        control.setRowsDone(report.rowsTotal);
     }
 
     // ---- full ----------------------------------------------------------------------------------
@@ -117,7 +118,7 @@ public final class SyncEngine {
             }
             action.accept(page);
             read += page.size();
-            control.rowsDone.addAndGet(page.size());
+            control.addRowsDone(page.size());
             after = page.get(page.size() - 1).key();
             // a short page is not the end: a remote source cuts pages of large documents short by size
         }
@@ -212,7 +213,7 @@ public final class SyncEngine {
                 report.chunksDiffering++;
             }
             if (outcome != RangeComparison.Outcome.DESCENDED) {
-                control.rowsDone.addAndGet(theirs.count());
+                control.addRowsDone(theirs.count());
             }
         }
 

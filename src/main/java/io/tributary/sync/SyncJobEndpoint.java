@@ -1,19 +1,16 @@
 package io.tributary.sync;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.http.ApiException;
 import io.tributary.http.JsonResponse;
 import io.tributary.http.QueryString;
-import io.tributary.http.RequestPath;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
-/** The job API, called from {@code routes/collection-sync.camel.yaml}: {@code /api/sync/jobs[/{id}]}. */
+/**
+ * Sync jobs over HTTP, called from {@code routes/collection-sync.camel.yaml}: {@code POST/GET /api/sync/jobs}.
+ * One job by id, of any kind, is {@link io.tributary.job.JobEndpoint}'s.
+ */
 public class SyncJobEndpoint {
-
-    private static final Pattern JOB_ID = Pattern.compile("[0-9a-f-]{36}");
 
     private SyncJobs jobs;
 
@@ -35,18 +32,5 @@ public class SyncJobEndpoint {
             return;
         }
         JsonResponse.send(in, 202, jobs.submit(spec));
-    }
-
-    /** {@code GET /api/sync/jobs/{id}} shows a job; {@code DELETE} cancels it. */
-    public void job(Exchange exchange) {
-        Message in = exchange.getMessage();
-        String id = RequestPath.parameter(in, "id");
-        if (id == null || !JOB_ID.matcher(id).matches()) {
-            throw new ApiException(404, ApiException.NOT_FOUND, "no such sync job");
-        }
-        boolean cancel = "DELETE".equals(in.getHeader(Exchange.HTTP_METHOD, String.class));
-        ObjectNode view = (cancel ? jobs.cancel(id) : jobs.find(id))
-                .orElseThrow(() -> new ApiException(404, ApiException.NOT_FOUND, "no such sync job: " + id));
-        JsonResponse.send(in, 200, view);
     }
 }

@@ -2,10 +2,14 @@ package io.tributary.sync;
 
 import io.tributary.central.CollectionStore;
 import io.tributary.central.StoredCollection;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.http.ApiException;
+import io.tributary.job.JobControl;
+import io.tributary.job.JobWork;
 import io.tributary.keyrange.JdbcKeyRanges;
 import io.tributary.keyrange.KeyRanges;
 import io.tributary.sql.Jdbc;
+import io.tributary.sql.ListedTables;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -22,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * collection, and refuses a sync whose source is its own target. Shared by the job runner and the
  * command line.
  */
-public final class SyncTask {
+public final class SyncTask implements JobWork {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncTask.class);
 
@@ -59,14 +63,50 @@ public final class SyncTask {
             }
             return;
         }
-        SqlSourceTables.refuseSystemCatalog(spec.table);
+        ListedTables.refuseSystemCatalog(spec.table);
         if (store.ownsTable(dataSource(), spec.table)) {
             throw ApiException.badParameter("refusing to read table '" + spec.table + "': it belongs to the central"
                     + " store itself; to copy a collection, give its node's \"url\" and \"collection\" as the source");
         }
     }
 
-    public SyncReport run(SyncControl control) {
+    @Override
+    public String kind() {
+        return "sync";
+    }
+
+    @Override
+    public String writes() {
+        return "collection " + spec.targetId();
+    }
+
+    @Override
+    public ObjectNode describe() {
+        return spec.toJson();
+    }
+
+    @Override
+    public long maxWaitSeconds() {
+        return spec.maxWaitSeconds;
+    }
+
+    @Override
+    public String timeoutHint() {
+        return "use incremental: true to transfer less";
+    }
+
+    @Override
+    public ObjectNode run(JobControl control) {
+        return sync(control).toJson();
+    }
+
+    @Override
+    public ObjectNode partialResult() {
+        SyncReport r = report();
+        return r == null ? null : r.toJson();
+    }
+
+    public SyncReport sync(JobControl control) {
         validate(); // the job runner checked before accepting; the command line comes straight here
         KeyRanges source = spec.isRemote()
                 ? new RemoteCentralSource(spec.url, spec.sourceDatabase, spec.sourceCollection, spec.username,

@@ -9,7 +9,7 @@ import io.tributary.node.NodeErrorAnswer;
 import io.tributary.node.NodeUnreachable;
 import io.tributary.source.ChangeFeed.Change;
 import io.tributary.source.ImportResponseCheck;
-import io.tributary.sync.SyncControl;
+import io.tributary.job.JobControl;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,11 +41,11 @@ final class CentralRepair {
     private final SourceTable table;
     private final KeyRanges central;
     private final Backlog backlog;
-    private final SyncControl control;
+    private final JobControl control;
     private final VerifyReport report;
     private final List<String> keys = new ArrayList<>();
 
-    CentralRepair(SourceSettings settings, SourceTable table, KeyRanges central, Backlog backlog, SyncControl control,
+    CentralRepair(SourceSettings settings, SourceTable table, KeyRanges central, Backlog backlog, JobControl control,
                   VerifyReport report) {
         this.settings = settings;
         this.table = table;

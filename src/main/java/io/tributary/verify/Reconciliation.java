@@ -7,7 +7,7 @@ import io.tributary.keyrange.RangeComparison;
 import io.tributary.keyrange.VersionedDocument;
 import io.tributary.source.CaptureMode;
 import io.tributary.sync.RemoteCentralSource;
-import io.tributary.sync.SyncControl;
+import io.tributary.job.JobControl;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -38,7 +38,7 @@ final class Reconciliation implements RangeComparison.Ours<SourceTable.Row> {
     private final SourceSettings settings;
     private final SourceTable table;
     private final KeyRanges central;
-    private final SyncControl control;
+    private final JobControl control;
     private final Backlog backlog;
     private final VerifyReport report;
     private final CentralRepair repair;
@@ -46,7 +46,7 @@ final class Reconciliation implements RangeComparison.Ours<SourceTable.Row> {
     private final String low;
     private final String high;
 
-    Reconciliation(SourceSettings settings, boolean repair, SyncControl control) {
+    Reconciliation(SourceSettings settings, boolean repair, JobControl control) {
         this.settings = settings;
         this.control = control;
         this.table = new SourceTable(settings);

@@ -6,7 +6,7 @@ import io.tributary.cli.CommandLineTool;
 import io.tributary.source.CaptureMode;
 import io.tributary.source.ChangeFeed.ColumnCase;
 import io.tributary.source.SourceTemplate;
-import io.tributary.sync.SyncControl;
+import io.tributary.job.JobControl;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
@@ -71,7 +71,7 @@ public final class VerifyCommand {
         }
         try {
             VerifyReport report = new Reconciliation(settings, o.containsKey("repair"),
-                    new SyncControl(maxWaitSeconds)).run();
+                    new JobControl(maxWaitSeconds)).run();
             out.println(report.toJson().toPrettyString());
             return report.isConsistent() ? 0 : 1;
         } catch (RuntimeException e) {

@@ -3,7 +3,7 @@ package io.tributary.verify;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.json.Json;
-import io.tributary.sync.SyncControl;
+import io.tributary.job.JobControl;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,7 +37,7 @@ public final class VerifyJobs implements CamelContextAware {
         final String sourceId;
         final boolean repair;
         final Instant startedAt = Instant.now();
-        final SyncControl control = new SyncControl(0);
+        final JobControl control = new JobControl(0);
         volatile String status = "running";
         volatile Instant finishedAt;
         volatile VerifyReport result;
@@ -68,7 +68,7 @@ public final class VerifyJobs implements CamelContextAware {
     /** Verifies a configured source now, in this thread (a scheduled verify); throws when it cannot finish. */
     public VerifyReport run(Exchange exchange, String sourceId, boolean repair) {
         return new Reconciliation(new ConfiguredSources(exchange.getContext()).settings(sourceId), repair,
-                new SyncControl(0)).run();
+                new JobControl(0)).run();
     }
 
     /** Starts a verify job; an unknown source is refused here (404), not in the job. */

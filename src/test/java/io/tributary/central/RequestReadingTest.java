@@ -17,7 +17,7 @@ class RequestReadingTest extends ProtectedCentralTestBase {
     @Override
     void configure(TributaryApp.Builder builder) {
         super.configure(builder);
-        builder.routes("file:routes/central-import.camel.yaml", "file:routes/collection-sync.camel.yaml");
+        builder.routes("file:routes/central-import.camel.yaml", "file:routes/collection-sync.camel.yaml", "file:routes/jobs.camel.yaml");
     }
 
     @Test

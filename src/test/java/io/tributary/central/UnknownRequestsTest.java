@@ -39,7 +39,7 @@ class UnknownRequestsTest extends ProtectedCentralTestBase {
         super.configure(builder);
         builder.property("tributary.central.rejection-log-interval-ms", "" + WINDOW_MS)
                 .property("camel.beans.centralAuthentication", "#class:" + CountedAuthentication.class.getName())
-                .routes("file:routes/central-import.camel.yaml", "file:routes/collection-sync.camel.yaml",
+                .routes("file:routes/central-import.camel.yaml", "file:routes/collection-sync.camel.yaml", "file:routes/jobs.camel.yaml",
                         "file:routes/source-verify.camel.yaml");
     }
 

@@ -74,7 +74,7 @@ class RemoteSourceH2ToMariaDbTest {
             // what another process, or this one after a crash, would see
             Map<String, Object>[] stored = new Map[1];
             Await.until("progress in the job table", Duration.ofSeconds(30), () -> {
-                stored[0] = target.db.query("SELECT status, details FROM tributary_sync_jobs WHERE id = ?", id).get(0);
+                stored[0] = target.db.query("SELECT status, details FROM tributary_jobs WHERE id = ?", id).get(0);
                 return json(stored[0].get("details")).at("/progress/rowsDone").asLong() > 0;
             }, () -> String.valueOf(stored[0]));
             assertThat(stored[0].get("status")).isEqualTo("running");
@@ -140,7 +140,7 @@ class RemoteSourceH2ToMariaDbTest {
                 .property("tributary.sync.orders-url", source.url())
                 .property("tributary.sync.orders-username", SyncNode.USER)
                 .property("tributary.sync.orders-password", source.password)
-                .routes("file:routes/central-import.camel.yaml", "file:routes/collection-sync.camel.yaml",
+                .routes("file:routes/central-import.camel.yaml", "file:routes/collection-sync.camel.yaml", "file:routes/jobs.camel.yaml",
                         "file:routes/examples/nightly-sync.camel.yaml")
                 .start();
         Await.until("the scheduled sync to copy orders", Duration.ofSeconds(30), () -> {

@@ -139,7 +139,7 @@ class RemoteSourcePostgresToH2Test {
         var list = target.client().get("/api/sync/jobs");
         assertThat(list.status()).isEqualTo(200);
         assertThat(list.body()).contains(id).doesNotContain(SOURCE_PASSWORD);
-        assertThat(target.db.query("SELECT * FROM tributary_sync_jobs").toString()).doesNotContain(SOURCE_PASSWORD);
+        assertThat(target.db.query("SELECT * FROM tributary_jobs").toString()).doesNotContain(SOURCE_PASSWORD);
         assertThat(target.client().get("/api/sync/jobs/00000000-0000-0000-0000-000000000000").status()).isEqualTo(404);
         assertThat(new io.tributary.central.CentralClient(target.port).get("/api/sync/jobs").status()).isEqualTo(401);
     }

@@ -81,16 +81,33 @@ class SyncJobLifecycleTest {
     }
 
     @Test
+    void theJobApiListsJobsOfEveryKind() {
+        JsonNode job = node.syncAndWait(silentSpec("listed", ",\"maxWaitSeconds\":1"));
+        String id = job.path("id").asText();
+        var one = node.client().get("/api/jobs/" + id);
+        assertThat(one.status()).isEqualTo(200);
+        assertThat(one.json().path("kind").asText()).isEqualTo("sync");
+        assertThat(one.json().path("target").path("collection").asText()).isEqualTo("listed");
+        assertThat(node.client().get("/api/jobs").json().path("jobs").findValuesAsText("id")).contains(id);
+        assertThat(node.client().get("/api/jobs?kind=sync").json().path("jobs").findValuesAsText("id")).contains(id);
+        assertThat(node.client().get("/api/jobs?kind=backup").json().path("jobs").findValuesAsText("id")).doesNotContain(id);
+        var badKind = node.client().get("/api/jobs?kind=syncs");
+        assertThat(badKind.status()).isEqualTo(400);
+        assertThat(badKind.json().path("errorMessage").asText()).contains("'kind' must be one of sync, backup, restore");
+        assertThat(node.client().get("/api/jobs/00000000-0000-0000-0000-000000000000").status()).isEqualTo(404);
+    }
+
+    @Test
     void jobsRunningAtARestartShowAsInterrupted() {
         var r = node.client().post("/api/sync/jobs", silentSpec("restarted", ""));
         String id = r.json().path("id").asText();
         // a crash leaves the row as it was: simulate one on top of the graceful stop
-        node.execute("INSERT INTO tributary_sync_jobs (id, status, error, created_at, details) VALUES"
-                + " ('11111111-2222-3333-4444-555555555555', 'running', NULL, LOCALTIMESTAMP,"
+        node.execute("INSERT INTO tributary_jobs (id, kind, status, error, created_at, details) VALUES"
+                + " ('11111111-2222-3333-4444-555555555555', 'sync', 'running', NULL, LOCALTIMESTAMP,"
                 + " '{\"id\":\"11111111-2222-3333-4444-555555555555\",\"status\":\"running\"}')");
         node.stopApp();
         // a clean stop marks the job itself: read the table directly, before any restart could mark it
-        var stored = node.db.query("SELECT status, error FROM tributary_sync_jobs WHERE id = ?", id).get(0);
+        var stored = node.db.query("SELECT status, error FROM tributary_jobs WHERE id = ?", id).get(0);
         assertThat(stored.get("status")).as(stored.toString()).isEqualTo("failed");
         assertThat(stored.get("error")).isEqualTo("interrupted");
         node.start(Map.of());

@@ -46,7 +46,7 @@ final class SyncNode implements AutoCloseable {
                 .property("tributary.central.username", USER).property("tributary.central.password", password)
                 .properties(extra)
                 .property(PEERS, peers)
-                .routes("file:routes/central-import.camel.yaml", "file:routes/collection-sync.camel.yaml")
+                .routes("file:routes/central-import.camel.yaml", "file:routes/collection-sync.camel.yaml", "file:routes/jobs.camel.yaml")
                 .start();
     }
 

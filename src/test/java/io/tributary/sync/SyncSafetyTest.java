@@ -125,7 +125,7 @@ class SyncSafetyTest {
         assertForbidden(target.client().post("/api/sync/jobs", sqlSpec("otherDb", "items", "leak3")),
                 "DataSource 'otherDb' is not a sync source", "tributary.sync.sql-sources.otherDb.tables");
         // the central database is a DataSource bean like any other
-        assertForbidden(target.client().post("/api/sync/jobs", sqlSpec("centralDb", "tributary_sync_jobs", "leak4")),
+        assertForbidden(target.client().post("/api/sync/jobs", sqlSpec("centralDb", "tributary_jobs", "leak4")),
                 "tributary.sync.sql-sources.centralDb.tables");
         for (String leak : new String[] {"leak1", "leak2", "leak3", "leak4"}) {
             assertThat(target.client().get("/_api/collection/" + leak + "/count").status()).isEqualTo(404);

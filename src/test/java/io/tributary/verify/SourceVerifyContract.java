@@ -86,7 +86,7 @@ abstract class SourceVerifyContract {
                 .properties(db.beanProperties("centralDb"))
                 .properties(db.beanProperties("sourceDb"))
                 .property("camel.main.routes-include-pattern", "file:routes/central-import.camel.yaml,"
-                        + "file:routes/change-source-template.camel.yaml,file:routes/collection-sync.camel.yaml,"
+                        + "file:routes/change-source-template.camel.yaml,file:routes/collection-sync.camel.yaml,file:routes/jobs.camel.yaml,"
                         + "file:routes/source-verify.camel.yaml,"
                         + "file:routes/source-verify-template.camel.yaml,file:" + dir + "/*.yaml")
                 .start();

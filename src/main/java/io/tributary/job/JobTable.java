@@ -1,4 +1,4 @@
-package io.tributary.sync;
+package io.tributary.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,18 +13,18 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The table {@code tributary_sync_jobs} in the central database: one row per sync job, its status and its
- * last known view (JSON, never with a password). A job that was running when the process stopped is
+ * The table {@code tributary_jobs} in the central database: one row per job (sync, backup, restore), its
+ * kind, status and last known view (JSON, never with a password). A job that was running when the process stopped is
  * marked failed with error {@code interrupted} at the next start.
  */
-final class SyncJobTable {
+final class JobTable {
 
-    static final String TABLE = "tributary_sync_jobs";
+    static final String TABLE = "tributary_jobs";
     static final String INTERRUPTED = "interrupted";
 
     private final Jdbc jdbc;
 
-    SyncJobTable(DataSource dataSource) {
+    JobTable(DataSource dataSource) {
         this.jdbc = new Jdbc(dataSource);
     }
 
@@ -33,16 +33,16 @@ final class SyncJobTable {
         Dialect d = jdbc.dialect();
         return run(t -> {
             t.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (id " + d.asciiKeyType(36) + " NOT NULL PRIMARY KEY,"
-                    + " status VARCHAR(16) NOT NULL, error VARCHAR(2000), created_at TIMESTAMP NOT NULL,"
+                    + " kind VARCHAR(16) NOT NULL, status VARCHAR(16) NOT NULL, error VARCHAR(2000), created_at TIMESTAMP NOT NULL,"
                     + " details " + d.textType() + " NOT NULL)" + d.tableOptions());
             return t.update("UPDATE " + TABLE + " SET status = 'failed', error = ? WHERE status = 'running'", INTERRUPTED);
         });
     }
 
     void insert(String id, ObjectNode view) {
-        run(t -> t.update("INSERT INTO " + TABLE + " (id, status, error, created_at, details)"
-                + " VALUES (?, ?, ?, " + jdbc.dialect().localTimestamp() + ", ?)", id, view.path("status").asText(), null,
-                view.toString()));
+        run(t -> t.update("INSERT INTO " + TABLE + " (id, kind, status, error, created_at, details)"
+                + " VALUES (?, ?, ?, ?, " + jdbc.dialect().localTimestamp() + ", ?)", id, view.path("kind").asText(),
+                view.path("status").asText(), null, view.toString()));
     }
 
     void save(String id, ObjectNode view) {
@@ -64,9 +64,9 @@ final class SyncJobTable {
         return select(" WHERE id = ?", 1, id).stream().findFirst();
     }
 
-    /** The most recent jobs first. */
-    List<ObjectNode> recent(int limit) {
-        return select("", limit);
+    /** The most recent jobs first; of one kind, or all when {@code kind} is null. */
+    List<ObjectNode> recent(String kind, int limit) {
+        return kind == null ? select("", limit) : select(" WHERE kind = ?", limit, kind);
     }
 
     private List<ObjectNode> select(String where, int limit, Object... args) {
@@ -76,7 +76,7 @@ final class SyncJobTable {
                     try {
                         view = (ObjectNode) Json.MAPPER.readTree(rs.getString(3));
                     } catch (JsonProcessingException e) {
-                        throw new IllegalStateException("Stored sync job is not JSON", e);
+                        throw new IllegalStateException("Stored job is not JSON", e);
                     }
                     // the columns win: the restart marks jobs interrupted there only
                     view.put("status", rs.getString(1));
@@ -91,7 +91,7 @@ final class SyncJobTable {
         try {
             return work.apply(jdbc.template());
         } catch (DataAccessException e) {
-            throw new IllegalStateException("Sync job table: " + Jdbc.reason(e), e);
+            throw new IllegalStateException("Job table: " + Jdbc.reason(e), e);
         }
     }
 }

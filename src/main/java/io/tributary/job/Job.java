@@ -1,33 +1,33 @@
-package io.tributary.sync;
+package io.tributary.job;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** One sync job while this process runs it: its spec, its control (progress, cancel, deadline) and its outcome. */
-final class SyncJob {
+/** One job while this process runs it: its work, its control (progress, cancel, deadline) and its outcome. */
+final class Job {
 
     final String id;
-    final SyncSpec spec;
-    final SyncControl control;
+    final JobWork work;
+    final JobControl control;
     final Instant startedAt = Instant.now();
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile String status = "running";
     private volatile String error;
-    private volatile SyncReport report;
+    private volatile ObjectNode result;
     private volatile Instant finishedAt;
     /** Rows done when the progress was last written to the job table; only the checkpoint thread uses it. */
     private long checkpointedRowsDone = -1;
 
-    SyncJob(String id, SyncSpec spec) {
+    Job(String id, JobWork work) {
         this.id = id;
-        this.spec = spec;
-        this.control = new SyncControl(spec.maxWaitSeconds);
+        this.work = work;
+        this.control = new JobControl(work.maxWaitSeconds(), work.timeoutHint());
     }
 
-    void finish(String status, SyncReport report, String error) {
-        this.report = report;
+    void finish(String status, ObjectNode result, String error) {
+        this.result = result;
         this.error = error;
         this.finishedAt = Instant.now();
         this.status = status;
@@ -42,6 +42,10 @@ final class SyncJob {
         return finishedAt == null;
     }
 
+    String status() {
+        return status;
+    }
+
     /** Whether the progress moved since the last checkpoint; remembers it as checkpointed. */
     boolean progressedSinceCheckpoint() {
         long done = control.rowsDone();
@@ -53,16 +57,16 @@ final class SyncJob {
     }
 
     ObjectNode view() {
-        ObjectNode o = spec.toJson();
-        o.put("id", id).put("status", status).put("startedAt", startedAt.toString());
+        ObjectNode o = work.describe();
+        o.put("id", id).put("kind", work.kind()).put("status", status).put("startedAt", startedAt.toString());
         ObjectNode progress = o.putObject("progress");
         progress.put("rowsDone", control.rowsDone()).put("rowsTotal", control.rowsTotal());
         if (finishedAt != null) {
             o.put("finishedAt", finishedAt.toString())
                     .put("durationMillis", finishedAt.toEpochMilli() - startedAt.toEpochMilli());
         }
-        if (report != null) {
-            o.set("result", report.toJson());
+        if (result != null) {
+            o.set("result", result);
         }
         if (error != null) {
             o.put("error", error);
