@@ -1,8 +1,9 @@
 package io.tributary.transfer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.tributary.json.Json;
+import io.tributary.offline.BackupManifest;
+import io.tributary.offline.RestoreSpec;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The files of one complete backup ({@code <root>/<name>/}, docs/offline.md), checked against its manifest
@@ -21,14 +21,13 @@ import java.util.regex.Pattern;
  */
 public final class BackupFiles {
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    static final String MANIFEST = "manifest.json";
+    static final String MANIFEST = BackupManifest.FILE;
 
     private BackupFiles() {
     }
 
     public static List<BackupFile> verified(Path root, String name) {
-        if (name == null || !NAME.matcher(name).matches() || name.contains("..")) {
+        if (name == null || !RestoreSpec.NAME.matcher(name).matches() || name.contains("..")) {
             throw new TransferException("backup name '" + name + "' is not a single path segment [A-Za-z0-9][A-Za-z0-9._-]{0,127}");
         }
         Path dir = root.resolve(name);
@@ -38,27 +37,21 @@ public final class BackupFiles {
             throw new TransferException("no complete backup " + name + " in " + root.toAbsolutePath().normalize()
                     + (partial ? " (it is still being written: ." + name + ".partial)" : " (no " + name + "/" + MANIFEST + ")"));
         }
-        JsonNode m;
+        BackupManifest m;
         try {
-            m = Json.MAPPER.readTree(manifest.toFile());
-        } catch (IOException e) {
-            throw new TransferException("backup " + name + ": " + MANIFEST + " is not readable JSON: " + e.getMessage(), e);
-        }
-        if (!"tributary-backup".equals(m.path("format").asText()) || m.path("formatVersion").asInt(-1) != 1) {
-            throw new TransferException("backup " + name + ": " + MANIFEST + " has format " + m.path("format") + " version "
-                    + m.path("formatVersion") + "; this Tributary reads tributary-backup version 1");
+            m = BackupManifest.read(dir);
+        } catch (IllegalArgumentException e) {
+            throw new TransferException("backup " + name + " is not sent: " + e.getMessage(), e);
         }
         List<BackupFile> files = new ArrayList<>();
-        for (JsonNode p : m.path("partitions")) {
-            String path = p.path("file").asText();
+        for (BackupManifest.Partition p : m.partitions()) {
+            String path = String.valueOf(p.file());
             Path file = dir.resolve(path).normalize();
             if (!file.startsWith(dir) || path.isEmpty()) {
                 throw new TransferException("backup " + name + ": partition file '" + path + "' is outside the backup");
             }
-            long bytes = p.path("bytes").asLong();
-            String sha256 = p.path("sha256").asText();
-            check(name, path, file, bytes, sha256);
-            files.add(new BackupFile(path, file, bytes, sha256, true));
+            check(name, path, file, p.bytes(), p.sha256());
+            files.add(new BackupFile(path, file, p.bytes(), p.sha256(), true));
         }
         try {
             files.add(new BackupFile(MANIFEST, manifest, Files.size(manifest), sha256(manifest), false));
@@ -88,7 +81,12 @@ public final class BackupFiles {
     }
 
     static String sha256(Path file) throws IOException {
-        try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), digest())) {
+        return sha256(Files.newInputStream(file));
+    }
+
+    /** Hex SHA-256 of what the stream holds; closes it. */
+    static String sha256(InputStream bytes) throws IOException {
+        try (DigestInputStream in = new DigestInputStream(bytes, digest())) {
             in.transferTo(OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(in.getMessageDigest().digest());
         }

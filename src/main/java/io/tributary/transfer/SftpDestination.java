@@ -1,14 +1,13 @@
 package io.tributary.transfer;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -71,7 +70,11 @@ final class SftpDestination implements Destination {
             return sizes.containsKey(sidecar)
                     && new String(read(sidecar), StandardCharsets.UTF_8).strip().split("\\s+")[0].equalsIgnoreCase(file.sha256());
         }
-        return sha256(read(file.path())).equalsIgnoreCase(file.sha256());
+        try {
+            return BackupFiles.sha256(new ByteArrayInputStream(read(file.path()))).equalsIgnoreCase(file.sha256());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -127,13 +130,5 @@ final class SftpDestination implements Destination {
             }
         }
         return new TransferException("SFTP connection to " + where + " failed: " + e.getMessage(), e);
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
