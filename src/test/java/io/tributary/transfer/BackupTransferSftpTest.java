@@ -1,9 +1,11 @@
 package io.tributary.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.tributary.offline.BackupManifest;
 import io.tributary.testing.TributaryApp;
 import io.tributary.testing.TributaryProcess;
 import java.time.Duration;
@@ -105,6 +107,9 @@ class BackupTransferSftpTest extends BackupTransferContract {
         }
         assertThat(landed().resolve("killed/partitions/p-000001.jsonl.gz.sha256")).exists();
         assertThat(landed().resolve("killed/manifest.json")).doesNotExist();
+        // what a restore there says (it reads the manifest first)
+        assertThatThrownBy(() -> BackupManifest.read(landed().resolve("killed")))
+                .hasMessage("not a backup: " + landed().resolve("killed/manifest.json") + " is missing");
 
         assertRun("transfer", "killed", List.of("partitions/p-000002.jsonl.gz", "partitions/p-000003.jsonl.gz", "manifest.json"),
                 List.of("partitions/p-000001.jsonl.gz"));
