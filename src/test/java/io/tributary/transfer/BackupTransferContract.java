@@ -59,6 +59,15 @@ abstract class BackupTransferContract {
     protected void stopDestination() {
     }
 
+    /** Settings of the app beyond the database and port. */
+    protected Map<String, String> appProperties() {
+        return Map.of();
+    }
+
+    protected TributaryApp app() {
+        return app;
+    }
+
     @BeforeAll
     void start() throws Exception {
         work = Files.createTempDirectory("tributary-transfer-");
@@ -69,6 +78,7 @@ abstract class BackupTransferContract {
         db = TestDatabase.create(Dialect.H2, getClass().getSimpleName());
         app = TributaryApp.builder().properties(db.beanProperties("centralDb"))
                 .property("camel.server.port", "" + TributaryApp.freePort())
+                .properties(appProperties())
                 .routes("file:routes/backup-transfer-template.camel.yaml", "file:" + routes + "/*.yaml")
                 .start();
         producer = app.context().createProducerTemplate();
