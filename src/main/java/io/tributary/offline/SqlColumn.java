@@ -1,6 +1,7 @@
 package io.tributary.offline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.tributary.sql.Dialect;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -111,6 +112,24 @@ record SqlColumn(String name, Kind kind, Dialect dialect) {
             case JSON, TEXT -> rs.getString(i);
         };
         return rs.wasNull() ? null : value;
+    }
+
+    /** A value {@link #read} gives as a backup writes it (docs/offline.md): what {@link #parameter} reads back. */
+    JsonNode json(Object value) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        if (value == null) {
+            return f.nullNode();
+        }
+        return switch (kind) {
+            case INTEGER -> {
+                BigDecimal d = (BigDecimal) value;
+                yield d.scale() <= 0 && d.precision() - d.scale() < 19 ? f.numberNode(d.longValueExact()) : f.numberNode(d);
+            }
+            case DECIMAL -> f.numberNode((BigDecimal) value);
+            case BOOLEAN -> f.booleanNode((Boolean) value);
+            case DATE, TIME, TIMESTAMP, TIMESTAMPTZ, BINARY -> f.textNode(canonical(value));
+            case JSON, TEXT -> f.textNode((String) value);
+        };
     }
 
     /** One text for equal values, whichever side and class they come from. */

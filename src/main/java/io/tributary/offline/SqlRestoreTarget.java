@@ -1,14 +1,11 @@
 package io.tributary.offline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-import io.tributary.keyrange.ByteKeyOrder;
+import io.tributary.job.JobControl;
 import io.tributary.sql.Jdbc;
 import io.tributary.sql.SqlIdentifier;
-import io.tributary.job.JobControl;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.sql.ResultSetMetaData;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -57,17 +54,9 @@ final class SqlRestoreTarget implements RestoreTarget {
                     + " it restores into a collection, not into table " + table);
         }
         try {
-            jdbc.template().query("SELECT * FROM " + table + " WHERE 1 = 0", rs -> {
-                ResultSetMetaData meta = rs.getMetaData();
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    tableColumns.put(meta.getColumnName(i).toLowerCase(Locale.ROOT), SqlColumn.of(meta.getColumnName(i),
-                            meta.getColumnType(i), meta.getColumnTypeName(i), jdbc.dialect()));
-                }
-                return null;
-            });
-        } catch (DataAccessException e) {
-            throw new IllegalArgumentException("target table " + table + " cannot be read (create it first): "
-                    + Jdbc.reason(e), e);
+            tableColumns.putAll(SqlTableColumns.of(jdbc, table, "target table"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (create it first)", e);
         }
         List<String> missing = new ArrayList<>();
         columns = new ArrayList<>();
@@ -114,7 +103,7 @@ final class SqlRestoreTarget implements RestoreTarget {
         List<PartitionDigest> digests = new ArrayList<>();
         String select = "SELECT " + String.join(", ", columns.stream().map(SqlColumn::name).toList()) + " FROM " + table;
         for (BackupManifest.Partition p : partitions) {
-            Where where = where(p);
+            SqlPartitionWhere where = where(p);
             PartitionDigest digest = new PartitionDigest();
             failing("read", () -> jdbc.read(s -> {
                 jdbc.template().query(select + where.sql(), rs -> {
@@ -133,7 +122,7 @@ final class SqlRestoreTarget implements RestoreTarget {
 
     @Override
     public long present(BackupManifest.Partition partition, List<ObjectNode> rows) {
-        Where where = where(partition);
+        SqlPartitionWhere where = where(partition);
         SqlColumn key = tableColumns.get(manifest.keyColumn().toLowerCase(Locale.ROOT));
         List<Object> args = new ArrayList<>(where.args());
         rows.forEach(row -> args.add(key.parameter(row.get(manifest.keyColumn()))));
@@ -144,7 +133,7 @@ final class SqlRestoreTarget implements RestoreTarget {
 
     @Override
     public Replaced replace(PartitionFile file, BackupManifest.Partition partition, long present, JobControl control) {
-        Where where = where(partition);
+        SqlPartitionWhere where = where(partition);
         String insert = "INSERT INTO " + table + " (" + String.join(", ", columns.stream().map(SqlColumn::name).toList())
                 + ") VALUES (" + String.join(", ", columns.stream().map(c -> "?").toList()) + ")";
         int[] types = columns.stream().mapToInt(SqlColumn::bindType).toArray();
@@ -180,39 +169,9 @@ final class SqlRestoreTarget implements RestoreTarget {
         return Arrays.stream(counts).mapToLong(n -> n < 0 ? 1 : n).sum();
     }
 
-    /** A WHERE clause (with its leading space, or empty) and its arguments. */
-    private record Where(String sql, List<Object> args) {
-    }
-
     /** The target rows of a partition, by its bounds (docs/offline.md). */
-    private Where where(BackupManifest.Partition p) {
-        BackupManifest.Bounds b = p.bounds();
-        String by = manifest.partitioning().by();
-        if (b == null || by == null || by.equals("none")) {
-            return new Where("", List.of());
-        }
-        String name = b.column() != null ? b.column() : manifest.keyColumn();
-        SqlColumn column = tableColumns.get(SqlIdentifier.require("partition column", name).toLowerCase(Locale.ROOT));
-        if (column == null) {
-            throw new IllegalArgumentException("target table " + table + " lacks partition column " + name);
-        }
-        return switch (by) {
-            case "value" -> b.value() == null || b.value().isNull() ? new Where(" WHERE " + name + " IS NULL", List.of())
-                    : new Where(" WHERE " + name + " = ?", list(column.parameter(b.value())));
-            case "day", "month" -> new Where(" WHERE " + name + " >= ? AND " + name + " < ?",
-                    list(column.parameter(TextNode.valueOf(b.from())), column.parameter(TextNode.valueOf(b.to()))));
-            case "keys" -> {
-                String ordered = ByteKeyOrder.expression(jdbc.template(), jdbc.dialect(), table, name, name,
-                        column.kind() == SqlColumn.Kind.TEXT);
-                yield new Where(" WHERE " + ordered + " >= ? AND " + ordered + " <= ?", list(b.first(), b.last()));
-            }
-            default -> throw new IllegalArgumentException("backup '" + manifest.name() + "' has unknown partitioning '"
-                    + by + "'");
-        };
-    }
-
-    private static List<Object> list(Object... values) {
-        return Arrays.asList(values);
+    private SqlPartitionWhere where(BackupManifest.Partition p) {
+        return SqlPartitionWhere.of(manifest.partitioning().by(), p.bounds(), manifest.keyColumn(), tableColumns, jdbc, table);
     }
 
     private <T> T failing(String what, java.util.function.Supplier<T> work) {
