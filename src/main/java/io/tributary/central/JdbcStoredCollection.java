@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
@@ -65,6 +66,11 @@ final class JdbcStoredCollection implements StoredCollection {
     @Override
     public JdbcKeyRanges ranges() {
         return new JdbcKeyRanges(jdbc, rows);
+    }
+
+    @Override
+    public <T> T inSnapshot(Supplier<T> work) {
+        return jdbc.snapshot(status -> work.get());
     }
 
     @Override

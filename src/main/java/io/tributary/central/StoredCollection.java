@@ -1,10 +1,11 @@
 package io.tributary.central;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.keyrange.JdbcKeyRanges;
 import io.tributary.keyrange.VersionedDocument;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * One collection of the {@link CollectionStore}, written as whole rows (key, version, document): what
@@ -19,6 +20,12 @@ public interface StoredCollection {
 
     /** Key ranges with hashes, per-key hashes and rows of this collection, read in key order. */
     JdbcKeyRanges ranges();
+
+    /**
+     * {@code work} reading this collection (through {@link #ranges()}) from one snapshot: writes committed
+     * meanwhile are not seen, so a long read such as a backup sees one state of the collection.
+     */
+    <T> T inSnapshot(Supplier<T> work);
 
     /**
      * Inserts or replaces these rows in one transaction, by {@link VersionRule}; keys must be distinct. A

@@ -2,13 +2,18 @@ package io.tributary.offline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.central.CollectionStore;
+import io.tributary.central.StoredCollection;
 import io.tributary.job.JobControl;
 import io.tributary.json.Json;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
+import javax.sql.DataSource;
 
 /**
  * Backs up a selection of a table or collection into {@code <root>/<name>} (docs/offline.md): one gzip'd
@@ -34,8 +39,15 @@ public final class Backup {
         this.disk = disk;
     }
 
+    /** A backup of a collection of {@code store}; {@code storeDataSource} names the store in the backup's identity. */
+    public static Backup ofCollection(Path root, BackupSpec spec, CollectionStore store, DataSource storeDataSource) {
+        StoredCollection collection = store.collection(spec.database(), spec.collection(), false);
+        return new Backup(root, spec, new CollectionBackupSource(collection,
+                SourceIdentity.ofCollection(storeDataSource, spec.database(), spec.collection()), spec));
+    }
+
     /** A SQL table's backup. */
-    public static Backup ofTable(Path root, BackupSpec spec, javax.sql.DataSource dataSource) {
+    public static Backup ofTable(Path root, BackupSpec spec, DataSource dataSource) {
         return new Backup(root, spec, new SqlBackupSource(dataSource, spec));
     }
 
@@ -75,7 +87,7 @@ public final class Backup {
 
         private final BackupWriter writer;
         private final List<BackupReport.Partition> written;
-        private BackupWriter.PartitionOutput out;
+        private final Map<String, BackupWriter.PartitionOutput> open = new HashMap<>();
         String readAt;
         JsonNode position;
 
@@ -97,12 +109,14 @@ public final class Backup {
 
         @Override
         public Consumer<ObjectNode> partition(BackupPlan plan) {
-            out = writer.partition(plan.name(), plan.bounds());
+            BackupWriter.PartitionOutput out = writer.partition(plan.name(), plan.bounds());
+            open.put(plan.name(), out);
             return out::write;
         }
 
         @Override
         public void partitionDone(BackupPlan plan) {
+            BackupWriter.PartitionOutput out = open.remove(plan.name());
             out.close();
             ObjectNode e = out.entry();
             written.add(new BackupReport.Partition(plan.name(), e.path("rows").asLong(), e.path("bytes").asLong(),

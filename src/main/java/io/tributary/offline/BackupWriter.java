@@ -18,8 +18,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
@@ -45,6 +47,7 @@ final class BackupWriter implements AutoCloseable {
     private final Path partial;
     private final Disk disk;
     private final ArrayNode partitions = Json.MAPPER.createArrayNode();
+    private final List<PartitionOutput> outputs = new ArrayList<>();
     private boolean completed;
 
     BackupWriter(Path root, String name, Disk disk) {
@@ -76,7 +79,9 @@ final class BackupWriter implements AutoCloseable {
         ObjectNode entry = partitions.addObject().put("name", partitionName).put("file", file);
         entry.set("bounds", bounds);
         try {
-            return new PartitionOutput(partial.resolve(file), entry, disk);
+            PartitionOutput out = new PartitionOutput(partial.resolve(file), entry, disk);
+            outputs.add(out);
+            return out;
         } catch (IOException e) {
             throw failed("cannot create " + partial.resolve(file), e);
         }
@@ -108,6 +113,9 @@ final class BackupWriter implements AutoCloseable {
     @Override
     public void close() {
         if (!completed) {
+            for (PartitionOutput out : outputs) {
+                out.abandon();
+            }
             try {
                 deleteTree(partial);
             } catch (IOException e) {
@@ -177,6 +185,15 @@ final class BackupWriter implements AutoCloseable {
 
         long rows() {
             return rows;
+        }
+
+        /** Closes the file of a backup that will not complete; its content no longer matters. */
+        void abandon() {
+            try {
+                out.close();
+            } catch (IOException | RuntimeException e) {
+                // the partial directory is deleted next
+            }
         }
 
         @Override

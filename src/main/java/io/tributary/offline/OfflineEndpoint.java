@@ -2,6 +2,7 @@ package io.tributary.offline;
 
 import io.tributary.http.JsonResponse;
 import io.tributary.http.QueryString;
+import io.tributary.job.JobWork;
 import io.tributary.job.Jobs;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -24,6 +25,16 @@ public class OfflineEndpoint {
         this.jobs = jobs;
     }
 
+    /** {@code POST /api/backups[?wait=true]} starts a backup; {@code GET /api/backups} lists the recent ones. */
+    public void backups(Exchange exchange) throws InterruptedException {
+        Message in = exchange.getMessage();
+        if ("GET".equals(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
+            JsonResponse.send(in, 200, jobs.list("backup"));
+            return;
+        }
+        start(in, offline.backup(BackupSpec.parse(in.getBody(String.class))));
+    }
+
     /** {@code POST /api/restores[?wait=true]} starts a restore; {@code GET /api/restores} lists the recent ones. */
     public void restores(Exchange exchange) throws InterruptedException {
         Message in = exchange.getMessage();
@@ -31,16 +42,16 @@ public class OfflineEndpoint {
             JsonResponse.send(in, 200, jobs.list("restore"));
             return;
         }
-        RestoreSpec spec = RestoreSpec.parse(in.getBody(String.class));
-        if (waits(in)) {
-            JsonResponse.send(in, 200, offline.restoreAndWait(spec));
-            return;
-        }
-        JsonResponse.send(in, 202, offline.restore(spec));
+        start(in, offline.restore(RestoreSpec.parse(in.getBody(String.class))));
     }
 
-    private static boolean waits(Message in) {
+    /** 202 with the job as it starts; with {@code ?wait=true}, 200 with the job as it ended. */
+    private void start(Message in, JobWork work) throws InterruptedException {
         Map<String, String> q = QueryString.parameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
-        return "true".equalsIgnoreCase(q.get("wait"));
+        if ("true".equalsIgnoreCase(q.get("wait"))) {
+            JsonResponse.send(in, 200, jobs.submitAndWait(work));
+        } else {
+            JsonResponse.send(in, 202, jobs.submit(work));
+        }
     }
 }

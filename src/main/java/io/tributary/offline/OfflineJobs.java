@@ -1,8 +1,8 @@
 package io.tributary.offline;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionStore;
 import io.tributary.http.ApiException;
+import io.tributary.job.JobWork;
 import io.tributary.job.Jobs;
 import io.tributary.sql.ListedTables;
 import java.nio.file.Files;
@@ -29,6 +29,7 @@ public class OfflineJobs implements CamelContextAware {
     private Path directory = Path.of("backups");
     private CamelContext camelContext;
     private ListedTables restoreTargets = ListedTables.none(RESTORE_TARGETS, "restore target");
+    private ListedTables backupSources = ListedTables.none(ListedTables.SYNC_SOURCES, "backup source");
 
     public void setJobs(Jobs jobs) {
         this.jobs = jobs;
@@ -53,6 +54,8 @@ public class OfflineJobs implements CamelContextAware {
         this.camelContext = camelContext;
         this.restoreTargets = new ListedTables(RESTORE_TARGETS, "restore target",
                 name -> camelContext.getPropertiesComponent().resolveProperty(name));
+        this.backupSources = new ListedTables(ListedTables.SYNC_SOURCES, "backup source",
+                name -> camelContext.getPropertiesComponent().resolveProperty(name));
     }
 
     @Override
@@ -60,23 +63,38 @@ public class OfflineJobs implements CamelContextAware {
         return camelContext;
     }
 
-    public ObjectNode restore(RestoreSpec spec) {
-        return jobs.submit(checked(spec));
-    }
-
-    public ObjectNode restoreAndWait(RestoreSpec spec) throws InterruptedException {
-        return jobs.submitAndWait(checked(spec));
-    }
-
     /**
-     * For YAML routes: runs the restore described by the JSON body to its end and returns the job's final
+     * For YAML routes: runs the backup described by the JSON body to its end and returns the job's final
      * view as JSON text; throws when it did not succeed, so the route's error handling sees it.
      */
-    public String runRestore(String json) throws InterruptedException {
-        return jobs.runToEnd(checked(RestoreSpec.parse(json)));
+    public String runBackup(String json) throws InterruptedException {
+        return jobs.runToEnd(backup(BackupSpec.parse(json)));
     }
 
-    private RestoreTask checked(RestoreSpec spec) {
+    /** The same for a restore. */
+    public String runRestore(String json) throws InterruptedException {
+        return jobs.runToEnd(restore(RestoreSpec.parse(json)));
+    }
+
+    /** The backup as a job, once this node allows it: its source is checked before any row is read. */
+    public JobWork backup(BackupSpec spec) {
+        if (!spec.isTable()) {
+            return backupTask(Backup.ofCollection(directory, spec, store, storeDataSource), spec);
+        }
+        backupSources.check(spec.dataSource(), spec.table());
+        if (store.ownsTable(dataSource(spec.dataSource()), spec.table())) {
+            throw ApiException.badParameter("refusing to back up table '" + spec.table() + "': it belongs to the central"
+                    + " store itself; back up a collection by its name instead");
+        }
+        return backupTask(Backup.ofTable(directory, spec, dataSource(spec.dataSource())), spec);
+    }
+
+    private static JobWork backupTask(Backup backup, BackupSpec spec) {
+        return new OfflineTask("backup", "backup " + spec.name(), spec.toJson(), c -> backup.run(c).toJson());
+    }
+
+    /** The restore as a job, once this node allows its target and the backup exists. */
+    public JobWork restore(RestoreSpec spec) {
         if (!Files.isDirectory(directory.resolve(spec.name()))) {
             throw new ApiException(404, ApiException.NOT_FOUND, "backup '" + spec.name() + "' not found in "
                     + directory.toAbsolutePath().normalize() + " (tributary.backup.directory)");
@@ -88,7 +106,10 @@ public class OfflineJobs implements CamelContextAware {
         } else {
             target = RestoreTarget.collection(store, storeDataSource, spec.database(), spec.collection());
         }
-        return new RestoreTask(directory, spec, target);
+        String writes = spec.isTable() ? "table " + spec.dataSource() + "/" + spec.table()
+                : "collection " + spec.database() + "/" + spec.collection();
+        Restore restore = new Restore(directory, spec, target);
+        return new OfflineTask("restore", writes, spec.toJson(), c -> restore.run(c).toJson());
     }
 
     private DataSource dataSource(String name) {

@@ -21,20 +21,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.ConnectionCallback;
 
 /**
- * A SQL table as a backup's source. The whole backup is read in one read-only transaction at isolation
- * REPEATABLE READ (H2: SNAPSHOT): PostgreSQL and MariaDB (InnoDB) then read every statement from the
- * snapshot taken at the first one, so the partitions found and the rows written are one consistent state
- * of the table, however long the backup takes and whatever is written meanwhile.
+ * A SQL table as a backup's source. The whole backup is read in one read-only transaction at REPEATABLE
+ * READ ({@link Jdbc#snapshot}): PostgreSQL and MariaDB (InnoDB) then read every statement from the snapshot
+ * taken at the first one, so the partitions found and the rows written are one consistent state of the
+ * table, however long the backup takes and whatever is written meanwhile.
  */
 final class SqlBackupSource implements BackupSource {
-
-    /** H2's isolation level SNAPSHOT (org.h2.engine.Constants.TRANSACTION_SNAPSHOT). */
-    private static final int H2_SNAPSHOT = 6;
 
     private final Jdbc jdbc;
     private final BackupSpec spec;
@@ -69,7 +67,7 @@ final class SqlBackupSource implements BackupSource {
             }
         }
         this.filter = spec.where() == null ? null : RowFilter.parse(spec.where(),
-                tableColumns.values().stream().map(SqlColumn::name).collect(java.util.stream.Collectors.toSet()));
+                tableColumns.values().stream().map(SqlColumn::name).collect(Collectors.toSet()));
         this.identity = SourceIdentity.ofTable(dataSource, spec.table());
     }
 
@@ -109,31 +107,19 @@ final class SqlBackupSource implements BackupSource {
     @Override
     public void read(Reader reader, JobControl control) {
         try {
-            jdbc.template().execute((ConnectionCallback<Void>) c -> {
-                boolean autoCommit = c.getAutoCommit();
-                int isolation = c.getTransactionIsolation();
-                c.setAutoCommit(false);
-                c.setTransactionIsolation(jdbc.dialect() == Dialect.H2 ? H2_SNAPSHOT : Connection.TRANSACTION_REPEATABLE_READ);
-                c.setReadOnly(true);
-                try {
-                    String readAt = readAt(c);
-                    JsonNode position = position(c);
-                    List<BackupPlan> plans = plan(c, control);
-                    if (reader.planned(readAt, position, plans)) {
-                        for (BackupPlan plan : plans) {
-                            control.check();
-                            rows(c, plan, reader.partition(plan), control);
-                            reader.partitionDone(plan);
-                        }
+            jdbc.snapshot(status -> jdbc.template().execute((ConnectionCallback<Void>) c -> {
+                String readAt = readAt(c);
+                JsonNode position = position(c);
+                List<BackupPlan> plans = plan(c, control);
+                if (reader.planned(readAt, position, plans)) {
+                    for (BackupPlan plan : plans) {
+                        control.check();
+                        rows(c, plan, reader.partition(plan), control);
+                        reader.partitionDone(plan);
                     }
-                } finally {
-                    c.rollback();
-                    c.setReadOnly(false);
-                    c.setTransactionIsolation(isolation);
-                    c.setAutoCommit(autoCommit);
                 }
                 return null;
-            });
+            }));
         } catch (DataAccessException e) {
             throw new IllegalStateException("Cannot read source table " + spec.table() + ": " + Jdbc.reason(e), e);
         }

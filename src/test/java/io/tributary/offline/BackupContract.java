@@ -276,4 +276,42 @@ abstract class BackupContract {
         assertThatThrownBy(() -> backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":"
                 + "\"id\"},\"nmae\":\"x\"}")).hasMessageContaining("unknown field 'nmae'");
     }
+
+    @Test
+    void aCollectionBacksUpByKeyRangeAndAttributeAndRestoresIntoAnotherCollection() throws Exception {
+        io.tributary.central.CollectionStore store = io.tributary.central.CollectionStore.onJdbc(db.dataSource());
+        List<io.tributary.keyrange.VersionedDocument> docs = new ArrayList<>();
+        for (int i = 1; i <= 300; i++) {
+            String key = String.format("k%04d", i);
+            docs.add(new io.tributary.keyrange.VersionedDocument(key, i % 2 == 0 ? java.math.BigInteger.valueOf(i) : null,
+                    "{\"_key\":\"" + key + "\",\"region\":\"" + (i % 3 == 0 ? "eu" : "us") + "\",\"n\":" + i
+                            + ",\"secret\":\"s" + i + "\"}"));
+        }
+        store.collection("_system", "items", true).upsert(docs);
+        String name = name();
+        BackupSpec spec = BackupSpec.parse("{\"source\":{\"collection\":\"items\"},\"name\":\"" + name + "\","
+                + "\"filter\":{\"keyFrom\":\"k0101\",\"keyTo\":\"k0200\"},\"columns\":[\"region\",\"n\"],"
+                + "\"partitionBy\":{\"by\":\"value\",\"column\":\"region\"}}");
+        BackupReport report = Backup.ofCollection(root, spec, store, db.dataSource()).run(new JobControl(0));
+        assertThat(report.rows()).isEqualTo(100);
+        BackupManifest manifest = BackupManifest.read(root.resolve(name));
+        assertThat(manifest.partitions()).extracting(BackupManifest.Partition::name).containsExactly("eu", "us");
+        for (BackupManifest.Partition p : manifest.partitions()) {
+            assertThat(lines(root.resolve(name).resolve(p.file()))).allSatisfy(d -> {
+                assertThat(d.has("secret")).isFalse();
+                assertThat(d.path("region").asText()).isEqualTo(p.name());
+                assertThat(d.path("_key").asText()).isBetween("k0101", "k0200");
+            });
+        }
+        RestoreReport restored = new Restore(root, RestoreSpec.parse("{\"name\":\"" + name + "\",\"target\":{\"collection\":"
+                + "\"items_copy\"}}"), RestoreTarget.collection(store, db.dataSource(), "_system", "items_copy"))
+                .run(new JobControl(0));
+        assertThat(restored.count(RestoreReport.RESTORED)).isEqualTo(2);
+        var copy = store.collection("_system", "items_copy", false);
+        assertThat(copy.count()).isEqualTo(100);
+        List<io.tributary.keyrange.VersionedDocument> back = copy.ranges().page(null, 1000);
+        assertThat(back).extracting(io.tributary.keyrange.VersionedDocument::key).first().isEqualTo("k0101");
+        assertThat(back).filteredOn(d -> d.key().equals("k0102")).singleElement()
+                .satisfies(d -> assertThat(d.version()).isEqualTo(java.math.BigInteger.valueOf(102)));
+    }
 }
