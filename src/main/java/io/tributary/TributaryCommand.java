@@ -1,7 +1,9 @@
 package io.tributary;
 
 import io.tributary.cli.CommandLineTool;
+import io.tributary.offline.BackupCommand;
 import io.tributary.offline.RestoreCommand;
+import io.tributary.transfer.TransferCommand;
 import io.tributary.sync.SyncCommand;
 import io.tributary.verify.VerifyCommand;
 import java.util.Arrays;
@@ -18,6 +20,8 @@ public final class TributaryCommand {
             usage: bin/tributary [Camel Main options]   run the node (-h lists the options)
                    bin/tributary sync ...                 one collection sync (alone: lists its options)
                    bin/tributary verify ...               verify one source (alone: lists its options)
+                   bin/tributary backup ...               back up a table or collection (alone: lists its options)
+                   bin/tributary transfer ...             send a backup to a directory or SFTP (alone: lists its options)
                    bin/tributary restore ...              restore one backup (alone: lists its options)""";
 
     private TributaryCommand() {
@@ -29,6 +33,8 @@ public final class TributaryCommand {
         switch (first) {
             case "sync" -> SyncCommand.main(rest);
             case "verify" -> VerifyCommand.main(rest);
+            case "backup" -> BackupCommand.main(rest);
+            case "transfer" -> TransferCommand.main(rest);
             case "restore" -> RestoreCommand.main(rest);
             default -> {
                 if (!first.isEmpty() && !first.startsWith("-")) {
