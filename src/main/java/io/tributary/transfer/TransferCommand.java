@@ -34,7 +34,7 @@ public final class TransferCommand {
         CommandLineTool.exit(TransferCommand::run, args);
     }
 
-    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         Map<String, String> o;
         try {
             o = CommandLineArguments.parse(args, FLAGS, OPTIONS);
