@@ -15,7 +15,7 @@ import java.util.function.Function;
  * {@code tributary.sync.sql-sources.<bean>.tables}: a job can reach nothing else the node can reach. A bean
  * without such a list is no sync source at all; system catalogs are refused even when listed.
  */
-final class SqlSourceTables {
+public final class SqlSourceTables {
 
     private static final String PREFIX = "tributary.sync.sql-sources.";
     private static final Set<String> SYSTEM_SCHEMAS = Set.of("pg_catalog", "information_schema", "mysql",
@@ -55,7 +55,7 @@ final class SqlSourceTables {
      * 403 for a table of a system catalog: qualified by a system schema, or an unqualified {@code pg_} name,
      * which PostgreSQL finds in {@code pg_catalog} before any schema of the search path.
      */
-    static void refuseSystemCatalog(String table) {
+    public static void refuseSystemCatalog(String table) {
         int dot = table.indexOf('.');
         String schema = dot < 0 ? null : table.substring(0, dot).toLowerCase(Locale.ROOT);
         String name = table.substring(dot + 1).toLowerCase(Locale.ROOT);
@@ -65,7 +65,7 @@ final class SqlSourceTables {
     }
 
     /** The same for an unqualified name read through a connection whose current schema is a system one. */
-    static void refuseSystemCatalog(String table, Connection c, Dialect d) throws SQLException {
+    public static void refuseSystemCatalog(String table, Connection c, Dialect d) throws SQLException {
         refuseSystemCatalog(table);
         if (table.indexOf('.') < 0) {
             // MariaDB calls the current database the catalog; PostgreSQL and H2 have a current schema

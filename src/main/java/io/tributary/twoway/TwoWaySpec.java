@@ -1,0 +1,220 @@
+package io.tributary.twoway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.central.CollectionName;
+import io.tributary.http.ApiException;
+import io.tributary.json.Json;
+import io.tributary.sql.SqlIdentifier;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * A two-way sync pair and one run's options, validated. Side A is always SQL tables of a DataSource bean;
+ * side B is the same tables' counterparts in another DataSource bean, or central collections of this node.
+ * The tables are a list, every table of a schema, or the tables matching a LIKE pattern; each is mapped to
+ * B's name {@code prefix + table + suffix}. Holds no password (DataSources are beans).
+ */
+public final class TwoWaySpec {
+
+    private static final Set<String> FIELDS = Set.of("pair", "a", "b", "tables", "schema", "tablePattern", "mapping",
+            "keyColumn", "timestampColumn", "deletedColumn", "begin", "end", "storeEnd", "safetyLagMs", "maxWaitSeconds",
+            "blocking");
+    /** The default lag behind the database clock: the timestamp capture mode's, for the same late commits. */
+    public static final long DEFAULT_SAFETY_LAG_MS = 5000;
+
+    String pair;
+    String aDataSource;
+    String bDataSource;
+    String bDatabase;
+    String bSchema;
+    List<String> tables = List.of();
+    String schema;
+    String tablePattern;
+    String prefix = "";
+    String suffix = "";
+    String keyColumn;
+    String timestampColumn;
+    String deletedColumn;
+    LocalDateTime begin;
+    LocalDateTime end;
+    boolean storeEnd;
+    long safetyLagMs = DEFAULT_SAFETY_LAG_MS;
+    long maxWaitSeconds;
+    boolean blocking;
+
+    public static TwoWaySpec parse(String json) {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(json == null ? "" : json);
+        } catch (Exception e) {
+            throw new ApiException(400, ApiException.CORRUPTED_JSON, "two-way job body is not JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw ApiException.badParameter("two-way job body must be a JSON object with 'pair', 'a', 'b' and the tables");
+        }
+        root.fieldNames().forEachRemaining(f -> {
+            if (!FIELDS.contains(f)) {
+                throw ApiException.badParameter("unknown field '" + ApiException.printable(f) + "'");
+            }
+        });
+        TwoWaySpec s = new TwoWaySpec();
+        s.pair = text(root, "pair");
+        if (s.pair == null || !s.pair.matches("[A-Za-z0-9_.:-]{1,200}")) {
+            throw ApiException.badParameter("'pair' is required: the name the pair's state is stored under"
+                    + " (letters, digits, _ . : -, at most 200)");
+        }
+        s.aDataSource = identifier(() -> SqlIdentifier.require("a.dataSource", text(root.path("a"), "dataSource")));
+        JsonNode b = root.path("b");
+        if (b.hasNonNull("dataSource")) {
+            s.bDataSource = identifier(() -> SqlIdentifier.require("b.dataSource", text(b, "dataSource")));
+            if (b.hasNonNull("schema")) {
+                s.bSchema = identifier(() -> SqlIdentifier.require("b.schema", text(b, "schema")));
+            }
+        } else if (b.path("collections").asBoolean(false)) {
+            s.bDatabase = CollectionName.requireDatabase(text(b, "database"));
+        } else {
+            throw ApiException.badParameter("'b' must be {\"dataSource\": bean[, \"schema\"]} (tables)"
+                    + " or {\"collections\": true[, \"database\"]} (central collections of this node)");
+        }
+        if (root.has("tables")) {
+            if (!root.get("tables").isArray() || root.get("tables").isEmpty()) {
+                throw ApiException.badParameter("'tables' must be a non-empty list of table names");
+            }
+            List<String> list = new ArrayList<>();
+            root.get("tables").forEach(t -> list.add(identifier(() -> SqlIdentifier.requireQualified("tables[]", t.asText()))));
+            s.tables = List.copyOf(list);
+        }
+        if (root.hasNonNull("schema")) {
+            s.schema = identifier(() -> SqlIdentifier.require("schema", text(root, "schema")));
+        }
+        s.tablePattern = text(root, "tablePattern");
+        if (s.tablePattern != null && !s.tablePattern.matches("[A-Za-z0-9_%]{1,63}")) {
+            throw ApiException.badParameter("'tablePattern' is a LIKE pattern of letters, digits, _ and %");
+        }
+        if (s.tables.isEmpty() && s.schema == null && s.tablePattern == null) {
+            throw ApiException.badParameter("name the tables: 'tables' (a list), 'schema' (all its tables) or"
+                    + " 'tablePattern' (LIKE), the last two may be combined");
+        }
+        if (!s.tables.isEmpty() && (s.schema != null || s.tablePattern != null)) {
+            throw ApiException.badParameter("'tables' is a list: give either it or 'schema'/'tablePattern'");
+        }
+        JsonNode mapping = root.path("mapping");
+        s.prefix = mapping.path("prefix").asText("");
+        s.suffix = mapping.path("suffix").asText("");
+        s.keyColumn = identifier(() -> SqlIdentifier.require("keyColumn", text(root, "keyColumn")));
+        s.timestampColumn = identifier(() -> SqlIdentifier.require("timestampColumn", text(root, "timestampColumn")));
+        if (root.hasNonNull("deletedColumn")) {
+            s.deletedColumn = identifier(() -> SqlIdentifier.require("deletedColumn", text(root, "deletedColumn")));
+        }
+        s.begin = time(root, "begin");
+        s.end = time(root, "end");
+        if (s.begin != null && s.end != null && s.begin.isAfter(s.end)) {
+            throw ApiException.badParameter("'begin' " + s.begin + " is after 'end' " + s.end);
+        }
+        s.storeEnd = root.path("storeEnd").asBoolean(false);
+        s.safetyLagMs = root.path("safetyLagMs").asLong(DEFAULT_SAFETY_LAG_MS);
+        s.maxWaitSeconds = root.path("maxWaitSeconds").asLong(0);
+        s.blocking = root.path("blocking").asBoolean(false);
+        if (s.safetyLagMs < 0 || s.maxWaitSeconds < 0) {
+            throw ApiException.badParameter("'safetyLagMs' and 'maxWaitSeconds' must be >= 0");
+        }
+        return s;
+    }
+
+    /** The name of {@code table} (of side A) on side B: prefix + its name without schema + suffix. */
+    String mapped(String table) {
+        String bare = table.substring(table.indexOf('.') + 1);
+        String name = prefix + bare + suffix;
+        if (bDataSource != null) {
+            SqlIdentifier.require("mapped table", name);
+            return bSchema == null ? name : bSchema + "." + name;
+        }
+        return CollectionName.requireCollection(name, "'mapped collection'");
+    }
+
+    boolean toCollections() {
+        return bDataSource == null;
+    }
+
+    /** Whether this run names its range: then the stored end moves only with {@code storeEnd}. */
+    boolean explicitRange() {
+        return begin != null || end != null;
+    }
+
+    /**
+     * The fingerprint of everything that makes a pair's state meaningful: both stores, the table selection,
+     * the mapping, the columns, and the tables a schema or pattern resolved to (a new table matching the
+     * pattern must be read from the epoch). A change of any of them starts a fresh state.
+     */
+    String fingerprint(List<String> resolvedTables) {
+        ObjectNode o = parameters();
+        o.set("resolvedTables", Json.MAPPER.valueToTree(resolvedTables));
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(o.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ObjectNode parameters() {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.putObject("a").put("dataSource", aDataSource);
+        ObjectNode b = o.putObject("b");
+        if (toCollections()) {
+            b.put("collections", true).put("database", bDatabase);
+        } else {
+            b.put("dataSource", bDataSource).put("schema", bSchema);
+        }
+        o.set("tables", Json.MAPPER.valueToTree(tables));
+        o.put("schema", schema).put("tablePattern", tablePattern);
+        o.putObject("mapping").put("prefix", prefix).put("suffix", suffix);
+        o.put("keyColumn", keyColumn).put("timestampColumn", timestampColumn).put("deletedColumn", deletedColumn);
+        return o;
+    }
+
+    public boolean blocking() {
+        return blocking;
+    }
+
+    /** The job's description as shown and stored. */
+    public ObjectNode toJson() {
+        ObjectNode o = Json.MAPPER.createObjectNode().put("pair", pair);
+        o.setAll(parameters());
+        o.put("begin", begin == null ? null : begin.toString()).put("end", end == null ? null : end.toString())
+                .put("storeEnd", storeEnd).put("safetyLagMs", safetyLagMs).put("maxWaitSeconds", maxWaitSeconds);
+        return o;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static LocalDateTime time(JsonNode root, String field) {
+        String v = text(root, field);
+        try {
+            return v == null ? null : LocalDateTime.parse(v);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badParameter("'" + field + "' must be a local date-time like 2026-01-31T00:00:00, not '"
+                    + ApiException.printable(v) + "'");
+        }
+    }
+
+    private static String identifier(Supplier<String> check) {
+        try {
+            return check.get();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badParameter(e.getMessage());
+        }
+    }
+}
