@@ -74,26 +74,34 @@ public final class TwoWaySpec {
         }
         s.aDataSource = identifier(() -> SqlIdentifier.require("a.dataSource", text(root.path("a"), "dataSource")));
         JsonNode b = root.path("b");
-        if (b.hasNonNull("dataSource")) {
+        if (text(b, "dataSource") != null) {
             s.bDataSource = identifier(() -> SqlIdentifier.require("b.dataSource", text(b, "dataSource")));
-            if (b.hasNonNull("schema")) {
+            if (text(b, "schema") != null) {
                 s.bSchema = identifier(() -> SqlIdentifier.require("b.schema", text(b, "schema")));
             }
-        } else if (b.path("collections").asBoolean(false)) {
+        } else if (flag(b, "collections")) {
             s.bDatabase = CollectionName.requireDatabase(text(b, "database"));
         } else {
             throw ApiException.badParameter("'b' must be {\"dataSource\": bean[, \"schema\"]} (tables)"
                     + " or {\"collections\": true[, \"database\"]} (central collections of this node)");
         }
-        if (root.has("tables")) {
-            if (!root.get("tables").isArray() || root.get("tables").isEmpty()) {
+        JsonNode tables = root.path("tables");
+        if (tables.isTextual() && !tables.asText().isBlank() || tables.isArray()) {
+            // a list, or (the route template's form) one text of comma-separated names
+            List<String> names = new ArrayList<>();
+            if (tables.isArray()) {
+                tables.forEach(t -> names.add(t.asText()));
+            } else {
+                for (String t : tables.asText().split(",")) {
+                    names.add(t.trim());
+                }
+            }
+            if (names.isEmpty()) {
                 throw ApiException.badParameter("'tables' must be a non-empty list of table names");
             }
-            List<String> list = new ArrayList<>();
-            root.get("tables").forEach(t -> list.add(identifier(() -> SqlIdentifier.requireQualified("tables[]", t.asText()))));
-            s.tables = List.copyOf(list);
+            s.tables = names.stream().map(t -> identifier(() -> SqlIdentifier.requireQualified("tables[]", t))).toList();
         }
-        if (root.hasNonNull("schema")) {
+        if (text(root, "schema") != null) {
             s.schema = identifier(() -> SqlIdentifier.require("schema", text(root, "schema")));
         }
         s.tablePattern = text(root, "tablePattern");
@@ -110,9 +118,12 @@ public final class TwoWaySpec {
         JsonNode mapping = root.path("mapping");
         s.prefix = mapping.path("prefix").asText("");
         s.suffix = mapping.path("suffix").asText("");
+        if (!(s.prefix + s.suffix).matches("[A-Za-z0-9_]*")) {
+            throw ApiException.badParameter("'mapping.prefix' and 'mapping.suffix' may hold letters, digits and _ only");
+        }
         s.keyColumn = identifier(() -> SqlIdentifier.require("keyColumn", text(root, "keyColumn")));
         s.timestampColumn = identifier(() -> SqlIdentifier.require("timestampColumn", text(root, "timestampColumn")));
-        if (root.hasNonNull("deletedColumn")) {
+        if (text(root, "deletedColumn") != null) {
             s.deletedColumn = identifier(() -> SqlIdentifier.require("deletedColumn", text(root, "deletedColumn")));
         }
         s.begin = time(root, "begin");
@@ -120,10 +131,10 @@ public final class TwoWaySpec {
         if (s.begin != null && s.end != null && s.begin.isAfter(s.end)) {
             throw ApiException.badParameter("'begin' " + s.begin + " is after 'end' " + s.end);
         }
-        s.storeEnd = root.path("storeEnd").asBoolean(false);
-        s.safetyLagMs = root.path("safetyLagMs").asLong(DEFAULT_SAFETY_LAG_MS);
-        s.maxWaitSeconds = root.path("maxWaitSeconds").asLong(0);
-        s.blocking = root.path("blocking").asBoolean(false);
+        s.storeEnd = flag(root, "storeEnd");
+        s.safetyLagMs = number(root, "safetyLagMs", DEFAULT_SAFETY_LAG_MS);
+        s.maxWaitSeconds = number(root, "maxWaitSeconds", 0);
+        s.blocking = flag(root, "blocking");
         if (s.safetyLagMs < 0 || s.maxWaitSeconds < 0) {
             throw ApiException.badParameter("'safetyLagMs' and 'maxWaitSeconds' must be >= 0");
         }
@@ -195,9 +206,35 @@ public final class TwoWaySpec {
         return o;
     }
 
+    /** A text field; empty counts as absent (the route template passes every parameter, empty ones as ""). */
     private static String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
-        return v == null || v.isNull() ? null : v.asText();
+        return v == null || v.isNull() || v.asText().isEmpty() ? null : v.asText();
+    }
+
+    /** A whole number, also given as text (the route template's parameters are text). */
+    private static long number(JsonNode node, String field, long absent) {
+        String v = text(node, field);
+        if (v == null) {
+            return absent;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.badParameter("'" + field + "' must be a whole number, not '" + ApiException.printable(v) + "'");
+        }
+    }
+
+    /** true or false, also given as text. */
+    private static boolean flag(JsonNode node, String field) {
+        String v = text(node, field);
+        if (v == null) {
+            return false;
+        }
+        if (!v.equals("true") && !v.equals("false")) {
+            throw ApiException.badParameter("'" + field + "' must be true or false, not '" + ApiException.printable(v) + "'");
+        }
+        return Boolean.parseBoolean(v);
     }
 
     private static LocalDateTime time(JsonNode root, String field) {
