@@ -2,12 +2,13 @@ package io.tributary;
 
 import io.tributary.cli.CommandLineTool;
 import io.tributary.sync.SyncCommand;
+import io.tributary.twoway.TwoWayCommand;
 import io.tributary.verify.VerifyCommand;
 import java.util.Arrays;
 
 /**
  * The {@code tributary} command of the distribution ({@code bin/tributary}): its first argument picks the
- * command-line tool, {@code sync} or {@code verify}; without one the node starts, with any Camel Main
+ * command-line tool, {@code sync}, {@code verify} or {@code two-way}; without one the node starts, with any Camel Main
  * options ({@code -h} lists them). A first argument that is neither a tool nor an option is a usage error,
  * so a misspelled tool name does not start a node.
  */
@@ -16,7 +17,8 @@ public final class TributaryCommand {
     private static final String USAGE = """
             usage: bin/tributary [Camel Main options]   run the node (-h lists the options)
                    bin/tributary sync ...                 one collection sync (alone: lists its options)
-                   bin/tributary verify ...               verify one source (alone: lists its options)""";
+                   bin/tributary verify ...               verify one source (alone: lists its options)
+                   bin/tributary two-way ...              one two-way run of a pair (alone: lists its options)""";
 
     private TributaryCommand() {
     }
@@ -27,6 +29,7 @@ public final class TributaryCommand {
         switch (first) {
             case "sync" -> SyncCommand.main(rest);
             case "verify" -> VerifyCommand.main(rest);
+            case "two-way" -> TwoWayCommand.main(rest);
             default -> {
                 if (!first.isEmpty() && !first.startsWith("-")) {
                     System.err.println("tributary: unknown command '" + first + "'\n" + USAGE);
