@@ -11,21 +11,13 @@ import io.tributary.job.JobControl;
 import io.tributary.json.Json;
 import io.tributary.keyrange.VersionedDocument;
 import io.tributary.sql.Dialect;
-import io.tributary.testing.Await;
 import io.tributary.testing.TestDatabase;
 import io.tributary.testing.TestSeed;
-import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +34,6 @@ class CollectionPairTest {
     final TestSeed seed = new TestSeed();
 
     private static final int KEYS = 200;
-    private static final int WRITES_PER_RUN = 4;
     private static final List<String> CONTENT = List.of("deleted", "name", "qty");
 
     private TestDatabase pg;
@@ -126,55 +117,15 @@ class CollectionPairTest {
     @Test
     void concurrentWritersOnTableAndCollectionConverge() throws Exception {
         StoredCollection collection = store.collection("_system", "crm_people", true);
-        AtomicBoolean stop = new AtomicBoolean();
-        Semaphore permits = new Semaphore(0);
-        AtomicInteger writes = new AtomicInteger();
-        List<Throwable> failures = new ArrayList<>();
-        List<Thread> writers = new ArrayList<>();
-        for (int w = 0; w < 4; w++) {
-            boolean table = w % 2 == 0;
-            Random random = new Random(seed.value() + w);
-            Thread t = new Thread(() -> {
-                try {
-                    while (!stop.get()) {
-                        if (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                            continue;
-                        }
-                        String id = "p" + (1 + random.nextInt(KEYS));
-                        int deleted = random.nextInt(10) == 0 ? 1 : 0;
-                        if (table) {
-                            writeRow(pg, id, now(), "t" + random.nextInt(1000), random.nextInt(10000), deleted);
-                        } else {
-                            writeDocument(collection, id, now(), "c" + random.nextInt(1000), random.nextInt(10000), deleted);
-                        }
-                        writes.incrementAndGet();
-                    }
-                } catch (Throwable e) {
-                    synchronized (failures) {
-                        failures.add(e);
-                    }
-                }
-            });
-            t.start();
-            writers.add(t);
-        }
-        AtomicInteger runs = new AtomicInteger();
-        long[] applied = {0};
-        try {
-            Await.until("runs that applied rows while the writers write", Duration.ofSeconds(90), () -> {
-                ObjectNode r = run("");
-                runs.incrementAndGet();
-                permits.release(WRITES_PER_RUN);
-                r.path("directions").forEach(d -> applied[0] += d.path("applied").asLong());
-                return runs.get() >= 3 && applied[0] > 50 && writes.get() > 300;
-            }, () -> "runs " + runs + ", applied " + applied[0] + ", writes " + writes);
-        } finally {
-            stop.set(true);
-            for (Thread t : writers) {
-                t.join();
+        WritersDuringRuns.run(seed.value(), 4, (writer, random) -> {
+            String id = "p" + (1 + random.nextInt(KEYS));
+            int deleted = random.nextInt(10) == 0 ? 1 : 0;
+            if (writer % 2 == 0) {
+                writeRow(pg, id, now(), "t" + random.nextInt(1000), random.nextInt(10000), deleted);
+            } else {
+                writeDocument(collection, id, now(), "c" + random.nextInt(1000), random.nextInt(10000), deleted);
             }
-        }
-        assertTrue(failures.isEmpty(), () -> "writers failed: " + failures);
+        }, () -> run(""));
         Map<String, String> newest = new TreeMap<>(tableRows());
         collectionRows().forEach((id, row) -> newest.merge(id, row, (x, y) -> x.compareTo(y) >= 0 ? x : y));
 

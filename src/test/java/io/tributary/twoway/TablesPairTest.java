@@ -10,22 +10,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionStore;
 import io.tributary.job.JobControl;
 import io.tributary.sql.Dialect;
-import io.tributary.testing.Await;
 import io.tributary.testing.TestDatabase;
 import io.tributary.testing.TestSeed;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -47,8 +39,6 @@ class TablesPairTest {
     private TestDatabase central;
     private CollectionStore store;
     private static final int KEYS = 200;
-    /** Writes the writers may make per run: few enough that a row outlives the safety lag now and then. */
-    private static final int WRITES_PER_RUN = 4;
 
     @BeforeAll
     void databases() {
@@ -125,50 +115,9 @@ class TablesPairTest {
 
     @Test
     void concurrentWritersOnBothSidesConvergeToTheNewestVersionOfEachKey() throws Exception {
-        AtomicBoolean stop = new AtomicBoolean();
-        Semaphore permits = new Semaphore(0);
-        AtomicInteger writes = new AtomicInteger();
-        List<Thread> writers = new ArrayList<>();
-        List<Throwable> failures = new ArrayList<>();
-        for (int w = 0; w < 4; w++) {
-            TestDatabase db = w % 2 == 0 ? pg : maria;
-            Random random = new Random(seed.value() + w);
-            Thread t = new Thread(() -> {
-                try {
-                    while (!stop.get()) {
-                        if (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                            continue;
-                        }
-                        write(db, 1 + random.nextInt(KEYS), now(), "w" + random.nextInt(1000), random.nextInt(10000),
-                                random.nextInt(10) == 0 ? 1 : 0);
-                        writes.incrementAndGet();
-                    }
-                } catch (Throwable e) {
-                    synchronized (failures) {
-                        failures.add(e);
-                    }
-                }
-            });
-            t.start();
-            writers.add(t);
-        }
-        AtomicInteger runs = new AtomicInteger();
-        long[] appliedWhileWriting = {0};
-        try {
-            Await.until("runs that applied rows while the writers write", Duration.ofSeconds(90), () -> {
-                ObjectNode r = run(spec("\"items\"", ""));
-                runs.incrementAndGet();
-                permits.release(WRITES_PER_RUN);
-                r.path("directions").forEach(d -> appliedWhileWriting[0] += d.path("applied").asLong());
-                return runs.get() >= 3 && appliedWhileWriting[0] > 50 && writes.get() > 300;
-            }, () -> "runs " + runs + ", applied " + appliedWhileWriting[0] + ", writes " + writes);
-        } finally {
-            stop.set(true);
-            for (Thread t : writers) {
-                t.join();
-            }
-        }
-        assertTrue(failures.isEmpty(), () -> "writers failed: " + failures);
+        WritersDuringRuns.run(seed.value(), 4, (writer, random) -> write(writer % 2 == 0 ? pg : maria,
+                1 + random.nextInt(KEYS), now(), "w" + random.nextInt(1000), random.nextInt(10000),
+                random.nextInt(10) == 0 ? 1 : 0), () -> run(spec("\"items\"", "")));
         Map<Long, String> before = new TreeMap<>(rows(pg));
         rows(maria).forEach((id, row) -> before.merge(id, row, (x, y) -> x.compareTo(y) >= 0 ? x : y));
 
@@ -181,7 +130,6 @@ class TablesPairTest {
         a.forEach((id, row) -> assertEquals(before.get(id).substring(0, 26), row.substring(0, 26),
                 "key " + id + " holds its newest timestamp"));
         assertEquals(before.keySet(), a.keySet());
-        assertTrue(writes.get() > 300, "writes: " + writes.get());
     }
 
     @Test
