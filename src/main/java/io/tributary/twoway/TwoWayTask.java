@@ -130,20 +130,15 @@ public final class TwoWayTask implements JobWork {
         return r.toJson();
     }
 
-    /** The databases' clock minus the safety lag: the earliest of both sides (a collection has no clock). */
+    /**
+     * The databases' clock minus the safety lag: the earlier of both sides' clocks (every table of a side is
+     * in one database, so the first pair says it; a collection has no clock).
+     */
     private LocalDateTime settled(List<TwoWayRun.TablePair> pairs) {
-        LocalDateTime now = null;
-        for (TwoWayRun.TablePair p : pairs.isEmpty() ? List.<TwoWayRun.TablePair>of() : List.of(pairs.get(0))) {
-            for (TwoWayStore s : List.of(p.a(), p.b())) {
-                Optional<LocalDateTime> t = s.now();
-                if (t.isPresent() && (now == null || t.get().isBefore(now))) {
-                    now = t.get();
-                }
-            }
-        }
-        if (now == null) {
-            throw new IllegalStateException("no SQL side to read the clock of: give 'end'");
-        }
+        TwoWayRun.TablePair first = pairs.get(0);
+        LocalDateTime now = java.util.stream.Stream.of(first.a().now(), first.b().now()).flatMap(Optional::stream)
+                .min(LocalDateTime::compareTo)
+                .orElseThrow(() -> new IllegalStateException("no SQL side to read the clock of: give 'end'"));
         return now.minusNanos(spec.safetyLagMs * 1_000_000L);
     }
 
