@@ -51,7 +51,7 @@ final class CentralCollectionStore implements TwoWayStore {
     }
 
     @Override
-    public Optional<LocalDateTime> now() {
+    public Optional<LocalDateTime> settled(long safetyLagMs) {
         return Optional.empty();
     }
 

@@ -101,10 +101,33 @@ final class SqlTableStore implements TwoWayStore {
         return beanName + ":" + table;
     }
 
+    /**
+     * A timestamp set inside a transaction is never earlier than the transaction's start, so where the
+     * database shows its running transactions, rows older than the oldest one's start can no longer appear
+     * late (the timestamp capture mode's rule, docs/sources.md). Its start is turned into the column's local
+     * time by its distance from the clock, so no time zone is involved.
+     */
     @Override
-    public Optional<LocalDateTime> now() {
-        return Optional.of(jdbc.template().queryForObject("SELECT " + d.localTimestamp(),
-                LocalDateTime.class));
+    public Optional<LocalDateTime> settled(long safetyLagMs) {
+        Map<String, Object> clock = jdbc.template().queryForMap("SELECT " + d.localTimestamp() + " AS local_now, "
+                + d.epochSecondsNow() + " AS epoch_now");
+        Object raw = clock.get("local_now");
+        LocalDateTime localNow = raw instanceof Timestamp t ? t.toLocalDateTime() : raw instanceof LocalDateTime l ? l
+                : LocalDateTime.parse(String.valueOf(raw).replace(' ', 'T'));
+        LocalDateTime bound = localNow.minusNanos(safetyLagMs * 1_000_000L);
+        String transactions = d.oldestTransactionQuery();
+        if (transactions != null) {
+            Map<String, Object> oldest = jdbc.template().queryForMap(transactions);
+            Object[] v = oldest.values().toArray();
+            if (v[0] != null && ((Number) v[1]).longValue() == 0) {
+                BigDecimal age = new BigDecimal(clock.get("epoch_now").toString()).subtract(new BigDecimal(v[0].toString()));
+                LocalDateTime start = localNow.minusNanos(age.movePointRight(9).longValue()).minusSeconds(1);
+                if (start.isBefore(bound)) {
+                    bound = start;
+                }
+            }
+        }
+        return Optional.of(bound);
     }
 
     @Override
@@ -128,12 +151,12 @@ final class SqlTableStore implements TwoWayStore {
         Map<String, Object> values = new LinkedHashMap<>();
         int i = 1;
         for (String c : types.keySet()) {
-            values.put(c, value(rs.getObject(i++)));
+            values.put(c, valueOf(rs.getObject(i++)));
         }
         return new TwoWayRow(values.get(key), (LocalDateTime) values.get(time), rs.getString(i), values);
     }
 
-    private static Object value(Object raw) throws SQLException {
+    private static Object valueOf(Object raw) throws SQLException {
         if (raw instanceof Timestamp t) {
             return t.toLocalDateTime();
         }
@@ -191,7 +214,7 @@ final class SqlTableStore implements TwoWayStore {
         jdbc.named().query("SELECT " + key + ", " + time + ", " + hash + " FROM " + table + " WHERE " + key + " IN (:keys) FOR UPDATE",
                 Map.of("keys", keys), rs -> {
                     Timestamp t = rs.getTimestamp(2);
-                    found.put(String.valueOf(value(rs.getObject(1))), new Object[] {t == null ? null : t.toLocalDateTime(),
+                    found.put(String.valueOf(valueOf(rs.getObject(1))), new Object[] {t == null ? null : t.toLocalDateTime(),
                             rs.getString(3)});
                 });
         return found;

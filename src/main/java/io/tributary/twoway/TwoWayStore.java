@@ -10,8 +10,12 @@ interface TwoWayStore {
     /** How the store is named in reports and logs, e.g. {@code pgDb:orders} or {@code collection _system/orders}. */
     String name();
 
-    /** The store's clock in its timestamps' local time, if it has one (a SQL database); empty for a collection. */
-    Optional<LocalDateTime> now();
+    /**
+     * The newest timestamp a late commit can no longer cross, in the timestamps' local time: the database
+     * clock minus {@code safetyLagMs}, and, where the database shows its running transactions (PostgreSQL),
+     * a second before the start of the oldest one. Empty for a store without a clock (a collection).
+     */
+    Optional<LocalDateTime> settled(long safetyLagMs);
 
     /**
      * Up to {@code limit} rows changed in ({@code after}, {@code upTo}], in (time, key) order, after the row

@@ -131,15 +131,14 @@ public final class TwoWayTask implements JobWork {
     }
 
     /**
-     * The databases' clock minus the safety lag: the earlier of both sides' clocks (every table of a side is
-     * in one database, so the first pair says it; a collection has no clock).
+     * Where late commits can no longer cross: the earlier of both sides' bounds (every table of a side is in
+     * one database, so the first pair says it; a collection has no clock).
      */
     private LocalDateTime settled(List<TwoWayRun.TablePair> pairs) {
         TwoWayRun.TablePair first = pairs.get(0);
-        LocalDateTime now = java.util.stream.Stream.of(first.a().now(), first.b().now()).flatMap(Optional::stream)
-                .min(LocalDateTime::compareTo)
+        return java.util.stream.Stream.of(first.a().settled(spec.safetyLagMs), first.b().settled(spec.safetyLagMs))
+                .flatMap(Optional::stream).min(LocalDateTime::compareTo)
                 .orElseThrow(() -> new IllegalStateException("no SQL side to read the clock of: give 'end'"));
-        return now.minusNanos(spec.safetyLagMs * 1_000_000L);
     }
 
     @Override

@@ -201,7 +201,7 @@ class TablesPairTest {
         // the second direction (MariaDB -> PostgreSQL) fails: PostgreSQL is written only then
         UnaryOperator<TwoWayStore> failing = s -> s.name().startsWith("pg:") ? new TwoWayStore() {
             public String name() { return s.name(); }
-            public java.util.Optional<LocalDateTime> now() { return s.now(); }
+            public java.util.Optional<LocalDateTime> settled(long lagMs) { return s.settled(lagMs); }
             public List<TwoWayRow> changed(LocalDateTime after, LocalDateTime upTo, TwoWayRow cursor, int limit) {
                 return s.changed(after, upTo, cursor, limit);
             }
@@ -218,5 +218,29 @@ class TablesPairTest {
         assertEquals(rows(pg), rows(maria));
         assertEquals(1, next.path("directions").get(1).path("tombstonesApplied").asLong(), next.toString());
         assertEquals(1, pg.count("SELECT COUNT(*) FROM items WHERE deleted = 1"));
+    }
+
+    @Test
+    void aTransactionStillRunningOnPostgresHoldsTheEndBackUntilItCommits() throws Exception {
+        String noLag = spec("\"items\"", "").replace("\"safetyLagMs\": 200", "\"safetyLagMs\": 0");
+        LocalDateTime started;
+        try (java.sql.Connection c = pg.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try (java.sql.Statement s = c.createStatement()) {
+                // the database sets the timestamp: the transaction's start
+                s.execute("INSERT INTO items (id, changed_at, name, qty, amount, deleted) VALUES (500, LOCALTIMESTAMP, 'late', 1, 0.01, 0)");
+                try (java.sql.ResultSet rs = s.executeQuery("SELECT LOCALTIMESTAMP")) {
+                    rs.next();
+                    started = rs.getTimestamp(1).toLocalDateTime();
+                }
+            }
+            write(pg, 501, now(), "committed meanwhile", 1, 0);
+            ObjectNode during = run(noLag);
+            assertTrue(LocalDateTime.parse(during.path("end").asText()).isBefore(started), during + " ends before " + started);
+            c.commit();
+        }
+        ObjectNode after = run(noLag);
+        assertEquals(1, maria.count("SELECT COUNT(*) FROM items WHERE id = 500 AND name = 'late'"), after.toString());
+        assertEquals(1, maria.count("SELECT COUNT(*) FROM items WHERE id = 501"), after.toString());
     }
 }
