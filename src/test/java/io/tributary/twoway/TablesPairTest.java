@@ -243,4 +243,20 @@ class TablesPairTest {
         assertEquals(1, maria.count("SELECT COUNT(*) FROM items WHERE id = 500 AND name = 'late'"), after.toString());
         assertEquals(1, maria.count("SELECT COUNT(*) FROM items WHERE id = 501"), after.toString());
     }
+
+    @Test
+    void aSchemaSelectionTakesEveryTableOfIt() {
+        write(pg, 1, LocalDateTime.of(2026, 1, 1, 0, 0), "in items", 1, 0);
+        pg.update("INSERT INTO notes (id, changed_at, body) VALUES (1, ?, 'in notes')", LocalDateTime.of(2026, 1, 1, 0, 0));
+        String json = "{\"pair\": \"all\", \"a\": {\"dataSource\": \"pg\"}, \"b\": {\"dataSource\": \"maria\"},"
+                + " \"schema\": \"public\", \"keyColumn\": \"id\", \"timestampColumn\": \"changed_at\", \"deletedColumn\": \"deleted\"}";
+        Map<String, DataSource> beans = Map.of("pg", pg.dataSource(), "maria", maria.dataSource());
+        TwoWayTask task = new TwoWayTask(TwoWaySpec.parse(json), store, beans::get, central.dataSource(), null,
+                UnaryOperator.identity());
+        task.validate();
+        assertEquals("[\"public.items\",\"public.notes\"]", task.describe().path("resolvedTables").toString());
+        task.run(new JobControl(0));
+        assertEquals(1, maria.count("SELECT COUNT(*) FROM items WHERE name = 'in items'"));
+        assertEquals(1, maria.count("SELECT COUNT(*) FROM notes WHERE body = 'in notes'"));
+    }
 }
