@@ -1,17 +1,15 @@
 package io.tributary.sync;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.zaxxer.hikari.HikariDataSource;
 import io.tributary.central.CollectionStore;
 import io.tributary.cli.CommandLineArguments;
 import io.tributary.cli.CommandLineTool;
+import io.tributary.cli.OpenedDatabases;
 import io.tributary.http.ApiException;
 import io.tributary.job.JobControl;
 import io.tributary.json.Json;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -59,11 +57,10 @@ public final class SyncCommand {
         } catch (IllegalArgumentException | ApiException e) {
             return CommandLineTool.usageError(err, "sync", e.getMessage(), usage());
         }
-        List<HikariDataSource> opened = new ArrayList<>();
-        try {
-            DataSource target = open(opened, o.get("target-jdbc-url"), o.get("target-jdbc-user"),
+        try (OpenedDatabases opened = new OpenedDatabases()) {
+            DataSource target = opened.open(o.get("target-jdbc-url"), o.get("target-jdbc-user"),
                     env(env, o.get("target-jdbc-password-env")));
-            DataSource source = o.containsKey("source-jdbc-url") ? open(opened, o.get("source-jdbc-url"),
+            DataSource source = o.containsKey("source-jdbc-url") ? opened.open(o.get("source-jdbc-url"),
                     o.get("source-jdbc-user"), env(env, o.get("source-jdbc-password-env"))) : null;
             CollectionStore store = CollectionStore.onJdbc(target);
             SyncReport report = new SyncTask(spec, store, name -> "source".equals(name) ? source : null, 0,
@@ -75,8 +72,6 @@ public final class SyncCommand {
         } catch (RuntimeException e) {
             err.println("tributary sync failed: " + e.getMessage());
             return 1;
-        } finally {
-            opened.forEach(HikariDataSource::close);
         }
     }
 
@@ -100,16 +95,6 @@ public final class SyncCommand {
 
     private static String env(Map<String, String> env, String name) {
         return name == null ? null : env.get(name);
-    }
-
-    private static DataSource open(List<HikariDataSource> opened, String url, String user, String password) {
-        HikariDataSource ds = new HikariDataSource();
-        ds.setJdbcUrl(url);
-        ds.setUsername(user);
-        ds.setPassword(password);
-        ds.setMaximumPoolSize(2);
-        opened.add(ds);
-        return ds;
     }
 
     static String usage() {

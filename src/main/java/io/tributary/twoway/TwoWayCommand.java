@@ -1,17 +1,16 @@
 package io.tributary.twoway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.zaxxer.hikari.HikariDataSource;
 import io.tributary.central.CollectionStore;
 import io.tributary.cli.CommandLineArguments;
 import io.tributary.cli.CommandLineTool;
+import io.tributary.cli.OpenedDatabases;
 import io.tributary.http.ApiException;
 import io.tributary.job.JobControl;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,8 +57,7 @@ public final class TwoWayCommand {
         } catch (IllegalArgumentException | ApiException | IOException e) {
             return CommandLineTool.usageError(err, "two-way", e.getMessage(), usage());
         }
-        List<HikariDataSource> opened = new ArrayList<>();
-        try {
+        try (OpenedDatabases opened = new OpenedDatabases()) {
             Map<String, DataSource> beans = new HashMap<>();
             beans.put(spec.aDataSource, open(opened, o, "a", env));
             if (!spec.toCollections()) {
@@ -76,20 +74,12 @@ public final class TwoWayCommand {
         } catch (RuntimeException e) {
             err.println("tributary two-way failed: " + e.getMessage());
             return 1;
-        } finally {
-            opened.forEach(HikariDataSource::close);
         }
     }
 
-    private static DataSource open(List<HikariDataSource> opened, Map<String, String> o, String side, Map<String, String> env) {
-        HikariDataSource ds = new HikariDataSource();
-        ds.setJdbcUrl(o.get(side + "-jdbc-url"));
-        ds.setUsername(o.get(side + "-jdbc-user"));
+    private static DataSource open(OpenedDatabases opened, Map<String, String> o, String side, Map<String, String> env) {
         String passwordEnv = o.get(side + "-jdbc-password-env");
-        ds.setPassword(passwordEnv == null ? null : env.get(passwordEnv));
-        ds.setMaximumPoolSize(2);
-        opened.add(ds);
-        return ds;
+        return opened.open(o.get(side + "-jdbc-url"), o.get(side + "-jdbc-user"), passwordEnv == null ? null : env.get(passwordEnv));
     }
 
     static String usage() {
