@@ -1,6 +1,7 @@
 package io.tributary;
 
 import io.tributary.cli.CommandLineTool;
+import io.tributary.offline.RestoreCommand;
 import io.tributary.sync.SyncCommand;
 import io.tributary.twoway.TwoWayCommand;
 import io.tributary.verify.VerifyCommand;
@@ -18,6 +19,7 @@ public final class TributaryCommand {
             usage: bin/tributary [Camel Main options]   run the node (-h lists the options)
                    bin/tributary sync ...                 one collection sync (alone: lists its options)
                    bin/tributary verify ...               verify one source (alone: lists its options)
+                   bin/tributary restore ...              restore one backup (alone: lists its options)
                    bin/tributary two-way ...              one two-way run of a pair (alone: lists its options)""";
 
     private TributaryCommand() {
@@ -29,6 +31,7 @@ public final class TributaryCommand {
         switch (first) {
             case "sync" -> SyncCommand.main(rest);
             case "verify" -> VerifyCommand.main(rest);
+            case "restore" -> RestoreCommand.main(rest);
             case "two-way" -> TwoWayCommand.main(rest);
             default -> {
                 if (!first.isEmpty() && !first.startsWith("-")) {

@@ -1,6 +1,7 @@
 package io.tributary.central;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.http.ApiException;
 import io.tributary.json.Json;
 import io.tributary.keyrange.JdbcKeyRanges;
@@ -18,6 +19,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
@@ -63,6 +66,11 @@ final class JdbcStoredCollection implements StoredCollection {
     @Override
     public JdbcKeyRanges ranges() {
         return new JdbcKeyRanges(jdbc, rows);
+    }
+
+    @Override
+    public <T> T inSnapshot(Supplier<T> work) {
+        return jdbc.snapshot(status -> work.get());
     }
 
     @Override
@@ -282,40 +290,76 @@ final class JdbcStoredCollection implements StoredCollection {
     @Override
     public Written swap(DeleteCheck check) {
         return inTransaction(s -> {
-            JdbcTemplate t = jdbc.template();
             long before = count();
-            String stagedKey = staging + "." + key;
-            String storedKey = table + "." + key;
-            String stagedVersion = staging + "." + version;
-            String storedVersion = table + "." + version;
-            String joined = staging + " JOIN " + table + " ON " + storedKey + " = " + stagedKey;
-            int deleted = t.update("DELETE FROM " + table + " WHERE NOT EXISTS (SELECT 1 FROM " + staging + " WHERE "
-                    + stagedKey + " = " + storedKey + ")");
-            check.check(deleted, before); // throws inside the transaction: rolled back, nothing is changed
-            Outcomes outcomes = new Outcomes();
-            long[] rewrittenUnchanged = {0};
-            t.query("SELECT " + stagedKey + ", " + table + "." + doc + ", " + staging + "." + doc + ", " + stagedVersion
-                    + " FROM " + joined + " WHERE " + stagedVersion + " = " + storedVersion + " OR (" + stagedVersion
-                    + " IS NULL AND " + storedVersion + " IS NULL)", rs -> {
-                        boolean same = sameContent(rs.getString(2), rs.getString(3));
-                        if (rs.getBigDecimal(4) == null) {
-                            if (same) {
-                                outcomes.unchanged++;
-                                rewrittenUnchanged[0]++;
-                            }
-                        } else {
-                            outcomes.add(same ? VersionRule.Outcome.IGNORE : VersionRule.Outcome.CONFLICT, rs.getString(1), true);
+            int deleted = jdbc.template().update("DELETE FROM " + table + " WHERE NOT EXISTS (SELECT 1 FROM " + staging
+                    + " WHERE " + staging + "." + key + " = " + table + "." + key + ")");
+            return writeStaged(deleted, before, check);
+        });
+    }
+
+    /**
+     * Like {@link #swap}, for one part of the collection: of the stored rows only those {@code inPartition}
+     * accepts (judged on the stored document, in Java while the rows stream) go when the staging area lacks
+     * them; rows outside it stay. Only the keys to delete are held in memory.
+     */
+    @Override
+    public Written swapPartition(Predicate<JsonNode> inPartition, DeleteCheck check) {
+        return inTransaction(s -> {
+            long before = count();
+            List<String> gone = new ArrayList<>();
+            jdbc.template().query("SELECT " + key + ", " + doc + " FROM " + table + " WHERE NOT EXISTS (SELECT 1 FROM "
+                    + staging + " WHERE " + staging + "." + key + " = " + table + "." + key + ")", rs -> {
+                        if (inPartition.test(parse(rs.getString(2)))) {
+                            gone.add(rs.getString(1));
                         }
                     });
-            outcomes.keptNewer = t.queryForObject("SELECT COUNT(*) FROM " + joined + " WHERE " + stagedVersion + " < "
-                    + storedVersion, Long.class);
-            int replaced = t.update("DELETE FROM " + table + " WHERE EXISTS (SELECT 1 FROM " + staging + " WHERE "
-                    + stagedKey + " = " + storedKey + " AND (" + VersionRule.writesUnseen(stagedVersion, storedVersion) + "))");
-            int inserted = t.update("INSERT INTO " + table + " (" + key + ", " + version + ", " + doc + ") SELECT " + key
-                    + ", " + version + ", " + doc + " FROM " + staging + " WHERE NOT EXISTS (SELECT 1 FROM " + table
-                    + " WHERE " + storedKey + " = " + stagedKey + ")");
-            return outcomes.written(inserted - rewrittenUnchanged[0], deleted, replaced - rewrittenUnchanged[0]
-                    + outcomes.keptNewer + outcomes.unchanged + outcomes.conflicts);
+            int[] deleted = {0};
+            Jdbc.inChunks(gone, chunk -> deleted[0] += jdbc.named().update("DELETE FROM " + table + " WHERE " + key
+                    + " IN (:keys)", Map.of("keys", chunk)));
+            return writeStaged(deleted[0], before, check);
         });
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored document is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The second half of a swap, after the deletes: the staged rows written by {@link VersionRule}. */
+    private Written writeStaged(int deleted, long before, DeleteCheck check) {
+        JdbcTemplate t = jdbc.template();
+        String stagedKey = staging + "." + key;
+        String storedKey = table + "." + key;
+        String stagedVersion = staging + "." + version;
+        String storedVersion = table + "." + version;
+        String joined = staging + " JOIN " + table + " ON " + storedKey + " = " + stagedKey;
+        check.check(deleted, before); // throws inside the transaction: rolled back, nothing is changed
+        Outcomes outcomes = new Outcomes();
+        long[] rewrittenUnchanged = {0};
+        t.query("SELECT " + stagedKey + ", " + table + "." + doc + ", " + staging + "." + doc + ", " + stagedVersion
+                + " FROM " + joined + " WHERE " + stagedVersion + " = " + storedVersion + " OR (" + stagedVersion
+                + " IS NULL AND " + storedVersion + " IS NULL)", rs -> {
+                    boolean same = sameContent(rs.getString(2), rs.getString(3));
+                    if (rs.getBigDecimal(4) == null) {
+                        if (same) {
+                            outcomes.unchanged++;
+                            rewrittenUnchanged[0]++;
+                        }
+                    } else {
+                        outcomes.add(same ? VersionRule.Outcome.IGNORE : VersionRule.Outcome.CONFLICT, rs.getString(1), true);
+                    }
+                });
+        outcomes.keptNewer = t.queryForObject("SELECT COUNT(*) FROM " + joined + " WHERE " + stagedVersion + " < "
+                + storedVersion, Long.class);
+        int replaced = t.update("DELETE FROM " + table + " WHERE EXISTS (SELECT 1 FROM " + staging + " WHERE "
+                + stagedKey + " = " + storedKey + " AND (" + VersionRule.writesUnseen(stagedVersion, storedVersion) + "))");
+        int inserted = t.update("INSERT INTO " + table + " (" + key + ", " + version + ", " + doc + ") SELECT " + key
+                + ", " + version + ", " + doc + " FROM " + staging + " WHERE NOT EXISTS (SELECT 1 FROM " + table
+                + " WHERE " + storedKey + " = " + stagedKey + ")");
+        return outcomes.written(inserted - rewrittenUnchanged[0], deleted, replaced - rewrittenUnchanged[0]
+                + outcomes.keptNewer + outcomes.unchanged + outcomes.conflicts);
     }
 }

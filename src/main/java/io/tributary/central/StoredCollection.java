@@ -1,9 +1,12 @@
 package io.tributary.central;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.keyrange.JdbcKeyRanges;
 import io.tributary.keyrange.VersionedDocument;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * One collection of the {@link CollectionStore}, written as whole rows (key, version, document): what
@@ -18,6 +21,12 @@ public interface StoredCollection {
 
     /** Key ranges with hashes, per-key hashes and rows of this collection, read in key order. */
     JdbcKeyRanges ranges();
+
+    /**
+     * {@code work} reading this collection (through {@link #ranges()}) from one snapshot: writes committed
+     * meanwhile are not seen, so a long read such as a backup sees one state of the collection.
+     */
+    <T> T inSnapshot(Supplier<T> work);
 
     /**
      * Inserts or replaces these rows in one transaction, by {@link VersionRule}; keys must be distinct. A
@@ -56,6 +65,13 @@ public interface StoredCollection {
      * an exception it throws rolls everything back.
      */
     Written swap(DeleteCheck check);
+
+    /**
+     * Makes one partition of the collection equal to the staging area in one transaction: stored rows that
+     * {@code inPartition} accepts and the staging area lacks go, the staged rows are written by
+     * {@link VersionRule} (a stored newer version stays: {@code keptNewer}); rows outside the partition stay.
+     */
+    Written swapPartition(Predicate<JsonNode> inPartition, DeleteCheck check);
 
     void dropStaging();
 

@@ -31,6 +31,14 @@ public final class CommandLineTool {
         System.exit(body.run(args, System.getenv(), System.out, System.err));
     }
 
+    /**
+     * A password or other secret: the value of the environment variable named on the command line ({@code
+     * null}: none given). Never an argument's value, which {@code ps} shows to every user.
+     */
+    public static String secret(Map<String, String> env, String variable) {
+        return variable == null ? null : env.get(variable);
+    }
+
     /** Prints a usage error the same way for every tool and returns {@link #USAGE_ERROR}. */
     public static int usageError(PrintStream err, String tool, String message, String usage) {
         err.println("tributary " + tool + ": " + message);

@@ -51,6 +51,7 @@ public final class JobControl {
         return rowsTotal.get();
     }
 
+    /** Adds rows the job has done. */
     public void addRowsDone(long rows) {
         rowsDone.addAndGet(rows);
     }
@@ -59,11 +60,12 @@ public final class JobControl {
         rowsDone.set(rows);
     }
 
+    /** Sets the rows a job will handle in all, once known. */
     public void setRowsTotal(long rows) {
         rowsTotal.set(rows);
     }
 
-    /** Throws when the sync must stop now. */
+    /** Throws when the job must stop now. */
     public void check() {
         if (cancelled || Thread.currentThread().isInterrupted()) {
             throw stopped();

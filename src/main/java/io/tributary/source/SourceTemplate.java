@@ -37,11 +37,16 @@ public final class SourceTemplate {
 
     /** Reads the template with Camel's own YAML loader, into a context that is never started. */
     public static SourceTemplate load(String location) {
+        return load(location, ID);
+    }
+
+    /** Reads another route template declared the same way (e.g. the backup transfer's). */
+    public static SourceTemplate load(String location, String id) {
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             PluginHelper.getRoutesLoader(context).loadRoutes(PluginHelper.getResourceLoader(context).resolveResource(location));
-            RouteTemplateDefinition template = context.getRouteTemplateDefinition(ID);
+            RouteTemplateDefinition template = context.getRouteTemplateDefinition(id);
             if (template == null) {
-                throw new IllegalStateException(location + " declares no route template " + ID);
+                throw new IllegalStateException(location + " declares no route template " + id);
             }
             return of(template);
         } catch (RuntimeException e) {

@@ -31,6 +31,7 @@ public final class Jdbc {
     private final NamedParameterJdbcTemplate named;
     private final TransactionTemplate transactions;
     private final TransactionTemplate readOnly;
+    private final TransactionTemplate snapshot;
     private final TransactionTemplate outside;
     private final int maxAttempts;
     private volatile Dialect dialect;
@@ -50,6 +51,9 @@ public final class Jdbc {
         this.transactions = new TransactionTemplate(manager);
         this.readOnly = new TransactionTemplate(manager);
         this.readOnly.setReadOnly(true);
+        this.snapshot = new TransactionTemplate(manager);
+        this.snapshot.setReadOnly(true);
+        this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
         this.outside = new TransactionTemplate(manager);
         this.outside.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
         this.maxAttempts = Math.max(1, maxAttempts);
@@ -104,6 +108,15 @@ public final class Jdbc {
      */
     public <T> T read(TransactionCallback<T> work) {
         return readOnly.execute(work);
+    }
+
+    /**
+     * A read in one read-only transaction at REPEATABLE READ: on PostgreSQL and MariaDB (InnoDB) every
+     * statement in {@code work} reads the snapshot its first statement took, whatever commits meanwhile, so
+     * a long read (a backup) sees one state of its tables. H2 keeps rows read unchanged for the transaction.
+     */
+    public <T> T snapshot(TransactionCallback<T> work) {
+        return snapshot.execute(work);
     }
 
     /** {@code work} outside any transaction open on this thread, which is suspended meanwhile. */

@@ -10,6 +10,7 @@ import io.tributary.keyrange.VersionedDocument;
 import io.tributary.sql.Dialect;
 import io.tributary.sql.Jdbc;
 import io.tributary.sql.JsonColumnValue;
+import io.tributary.sql.ListedTables;
 import io.tributary.sql.SqlIdentifier;
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;
@@ -38,7 +39,7 @@ record SqlTableRows(String table, String keyColumn, int keyType, String orderedK
             return jdbc.read(s -> {
                 Dialect d = jdbc.template().execute((ConnectionCallback<Dialect>) c -> {
                     Dialect found = Dialect.of(c);
-                    SqlSourceTables.refuseSystemCatalog(table, c, found);
+                    ListedTables.refuseSystemCatalog(table, c, found);
                     return found;
                 });
                 int type = jdbc.template().query("SELECT " + keyColumn + " FROM " + table + " WHERE 1 = 0",

@@ -3,8 +3,8 @@ package io.tributary.sync;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionStore;
 import io.tributary.cli.CommandLineArguments;
+import io.tributary.cli.CommandLineDatabases;
 import io.tributary.cli.CommandLineTool;
-import io.tributary.cli.OpenedDatabases;
 import io.tributary.http.ApiException;
 import io.tributary.job.JobControl;
 import io.tributary.json.Json;
@@ -57,11 +57,11 @@ public final class SyncCommand {
         } catch (IllegalArgumentException | ApiException e) {
             return CommandLineTool.usageError(err, "sync", e.getMessage(), usage());
         }
-        try (OpenedDatabases opened = new OpenedDatabases()) {
-            DataSource target = opened.open(o.get("target-jdbc-url"), o.get("target-jdbc-user"),
-                    env(env, o.get("target-jdbc-password-env")));
-            DataSource source = o.containsKey("source-jdbc-url") ? opened.open(o.get("source-jdbc-url"),
-                    o.get("source-jdbc-user"), env(env, o.get("source-jdbc-password-env"))) : null;
+        try (CommandLineDatabases databases = new CommandLineDatabases(env)) {
+            DataSource target = databases.open(o.get("target-jdbc-url"), o.get("target-jdbc-user"),
+                    o.get("target-jdbc-password-env"));
+            DataSource source = o.containsKey("source-jdbc-url") ? databases.open(o.get("source-jdbc-url"),
+                    o.get("source-jdbc-user"), o.get("source-jdbc-password-env")) : null;
             CollectionStore store = CollectionStore.onJdbc(target);
             SyncReport report = new SyncTask(spec, store, name -> "source".equals(name) ? source : null, 0,
                     maxDeleteFraction).sync(new JobControl(spec.maxWaitSeconds, "use --incremental to transfer less"));
@@ -81,7 +81,7 @@ public final class SyncCommand {
         if (o.containsKey("source-url")) {
             source.put("url", o.get("source-url")).put("database", o.get("source-database"))
                     .put("collection", o.get("source-collection")).put("username", o.get("source-user"))
-                    .put("password", env(env, o.get("source-password-env")));
+                    .put("password", CommandLineTool.secret(env, o.get("source-password-env")));
         } else {
             source.put("dataSource", "source").put("table", o.get("source-table")).put("keyColumn", o.get("key-column"));
         }
@@ -91,10 +91,6 @@ public final class SyncCommand {
                 .put("maxWaitSeconds", CommandLineArguments.<Long>number(o, "max-wait-seconds", "0", Long::parseLong))
                 .put("chunkSize", CommandLineArguments.<Integer>number(o, "chunk-size", "" + SyncEngine.Sizes.DEFAULT.chunkSize(), Integer::parseInt));
         return spec;
-    }
-
-    private static String env(Map<String, String> env, String name) {
-        return name == null ? null : env.get(name);
     }
 
     static String usage() {

@@ -3,6 +3,7 @@ package io.tributary.sync;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionStore;
 import io.tributary.job.Jobs;
+import io.tributary.sql.ListedTables;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
@@ -21,7 +22,7 @@ public class SyncJobs implements CamelContextAware {
     private int serverPort;
     private PeerNodes peers = new PeerNodes("");
     private double maxDeleteFraction = DeleteLimit.DEFAULT.maxFraction();
-    private SqlSourceTables sqlSources = new SqlSourceTables(name -> Optional.empty());
+    private ListedTables sqlSources = ListedTables.none(ListedTables.SYNC_SOURCES, "sync source");
 
     public void setStore(CollectionStore store) {
         this.store = store;
@@ -50,7 +51,8 @@ public class SyncJobs implements CamelContextAware {
     public void setCamelContext(CamelContext camelContext) {
         this.camelContext = camelContext;
         // per DataSource bean, so looked up by name when a job names one (environment variables included)
-        this.sqlSources = new SqlSourceTables(name -> camelContext.getPropertiesComponent().resolveProperty(name));
+        this.sqlSources = new ListedTables(ListedTables.SYNC_SOURCES, "sync source",
+                name -> camelContext.getPropertiesComponent().resolveProperty(name));
     }
 
     @Override

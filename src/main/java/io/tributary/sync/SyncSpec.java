@@ -1,9 +1,13 @@
 package io.tributary.sync;
 
+import static io.tributary.http.RequestFields.requireKnown;
+import static io.tributary.http.RequestFields.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionName;
 import io.tributary.http.ApiException;
+import io.tributary.http.RequestFields;
 import io.tributary.json.Json;
 import io.tributary.sql.SqlIdentifier;
 import java.net.URI;
@@ -44,16 +48,7 @@ public final class SyncSpec {
     int chunkSize = SyncEngine.Sizes.DEFAULT.chunkSize();
 
     public static SyncSpec parse(String json) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(json == null ? "" : json);
-        } catch (Exception e) {
-            throw new ApiException(400, ApiException.CORRUPTED_JSON, "sync job body is not JSON");
-        }
-        if (root == null || !root.isObject()) {
-            throw ApiException.badParameter("sync job body must be a JSON object with 'source' and 'target'");
-        }
-        requireKnown(root, FIELDS, "");
+        JsonNode root = RequestFields.object(json, "sync job body", "'source' and 'target'", FIELDS);
         SyncSpec s = new SyncSpec();
         JsonNode source = root.path("source");
         if (!source.isObject()) {
@@ -93,19 +88,6 @@ public final class SyncSpec {
                     + SyncSourceEndpoint.MAX_KEYS);
         }
         return s;
-    }
-
-    private static void requireKnown(JsonNode node, Set<String> known, String prefix) {
-        node.fieldNames().forEachRemaining(name -> {
-            if (!known.contains(name)) {
-                throw ApiException.badParameter("unknown field '" + prefix + ApiException.printable(name) + "'");
-            }
-        });
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? null : v.asText();
     }
 
     /** A refused SQL identifier as a 400 with its reason. */

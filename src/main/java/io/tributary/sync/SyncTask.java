@@ -9,6 +9,7 @@ import io.tributary.job.JobWork;
 import io.tributary.keyrange.JdbcKeyRanges;
 import io.tributary.keyrange.KeyRanges;
 import io.tributary.sql.Jdbc;
+import io.tributary.sql.ListedTables;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -62,7 +63,7 @@ public final class SyncTask implements JobWork {
             }
             return;
         }
-        SqlSourceTables.refuseSystemCatalog(spec.table);
+        ListedTables.refuseSystemCatalog(spec.table);
         if (store.ownsTable(dataSource(), spec.table)) {
             throw ApiException.badParameter("refusing to read table '" + spec.table + "': it belongs to the central"
                     + " store itself; to copy a collection, give its node's \"url\" and \"collection\" as the source");

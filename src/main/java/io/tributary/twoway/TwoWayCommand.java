@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionStore;
 import io.tributary.cli.CommandLineArguments;
 import io.tributary.cli.CommandLineTool;
-import io.tributary.cli.OpenedDatabases;
+import io.tributary.cli.CommandLineDatabases;
 import io.tributary.http.ApiException;
 import io.tributary.job.JobControl;
 import java.io.IOException;
@@ -57,13 +57,13 @@ public final class TwoWayCommand {
         } catch (IllegalArgumentException | ApiException | IOException e) {
             return CommandLineTool.usageError(err, "two-way", e.getMessage(), usage());
         }
-        try (OpenedDatabases opened = new OpenedDatabases()) {
+        try (CommandLineDatabases opened = new CommandLineDatabases(env)) {
             Map<String, DataSource> beans = new HashMap<>();
-            beans.put(spec.aDataSource, open(opened, o, "a", env));
+            beans.put(spec.aDataSource, open(opened, o, "a"));
             if (!spec.toCollections()) {
-                beans.put(spec.bDataSource, open(opened, o, "b", env));
+                beans.put(spec.bDataSource, open(opened, o, "b"));
             }
-            DataSource central = open(opened, o, "central", env);
+            DataSource central = open(opened, o, "central");
             TwoWayTask task = new TwoWayTask(spec, CollectionStore.onJdbc(central), beans::get, central, null,
                     UnaryOperator.identity());
             task.validate();
@@ -77,9 +77,8 @@ public final class TwoWayCommand {
         }
     }
 
-    private static DataSource open(OpenedDatabases opened, Map<String, String> o, String side, Map<String, String> env) {
-        String passwordEnv = o.get(side + "-jdbc-password-env");
-        return opened.open(o.get(side + "-jdbc-url"), o.get(side + "-jdbc-user"), passwordEnv == null ? null : env.get(passwordEnv));
+    private static DataSource open(CommandLineDatabases opened, Map<String, String> o, String side) {
+        return opened.open(o.get(side + "-jdbc-url"), o.get(side + "-jdbc-user"), o.get(side + "-jdbc-password-env"));
     }
 
     static String usage() {

@@ -3,7 +3,7 @@ package io.tributary.twoway;
 import io.tributary.http.ApiException;
 import io.tributary.sql.Dialect;
 import io.tributary.sql.Jdbc;
-import io.tributary.sync.SqlSourceTables;
+import io.tributary.sql.ListedTables;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -19,9 +19,9 @@ import org.springframework.jdbc.core.ConnectionCallback;
 /**
  * Which tables a two-way pair covers, and whether this node lets a job read and write them. A two-way job
  * writes both sides, so nothing is a two-way table unless listed: per DataSource bean in
- * {@code tributary.two-way.sql-tables.<bean>.tables} (names as the job resolves them, or {@code *} for every
- * table of the bean), collections in {@code tributary.two-way.collections} (names, or {@code *}). System
- * catalogs and Tributary's own tables are never two-way tables.
+ * {@code tributary.two-way.sql-tables.<bean>.tables} (names as the job resolves them; {@link ListedTables}),
+ * collections in {@code tributary.two-way.collections}. System catalogs and Tributary's own tables are never
+ * two-way tables.
  */
 final class TwoWayTables {
 
@@ -29,16 +29,18 @@ final class TwoWayTables {
     static final String COLLECTIONS = "tributary.two-way.collections";
 
     private final Function<String, Optional<String>> properties;
+    private final ListedTables tables;
 
     /** @param properties looks up a configuration property by name; null: no checks (the command line) */
     TwoWayTables(Function<String, Optional<String>> properties) {
         this.properties = properties;
+        this.tables = properties == null ? null : new ListedTables(PREFIX, "two-way table", properties);
     }
 
     /** The tables of side A the spec selects: its list, or the schema's tables matching the pattern. */
     static List<String> select(TwoWaySpec spec, Jdbc a, Predicate<String> ownTable) {
         if (!spec.tables.isEmpty()) {
-            spec.tables.forEach(SqlSourceTables::refuseSystemCatalog);
+            spec.tables.forEach(ListedTables::refuseSystemCatalog);
             return spec.tables;
         }
         Dialect d = a.dialect();
@@ -54,7 +56,7 @@ final class TwoWayTables {
             throw ApiException.badParameter("no table of DataSource '" + spec.aDataSource + "' matches schema '"
                     + spec.schema + "' and tablePattern '" + spec.tablePattern + "'");
         }
-        tables.forEach(SqlSourceTables::refuseSystemCatalog);
+        tables.forEach(ListedTables::refuseSystemCatalog);
         return tables;
     }
 
@@ -78,19 +80,9 @@ final class TwoWayTables {
 
     /** 403 unless the node lists {@code table} as a two-way table of {@code dataSource}. */
     void checkTable(String dataSource, String table) {
-        SqlSourceTables.refuseSystemCatalog(table);
-        if (properties == null) {
-            return;
-        }
-        String key = PREFIX + dataSource + ".tables";
-        Optional<String> listed = properties.apply(key).filter(v -> !v.isBlank());
-        if (listed.isEmpty()) {
-            throw new ApiException(403, ApiException.FORBIDDEN, "DataSource '" + dataSource + "' has no two-way tables: list"
-                    + " the tables a two-way job may read and write in " + key + " (comma-separated, or *)");
-        }
-        if (!listedIn(listed.get(), table)) {
-            throw new ApiException(403, ApiException.FORBIDDEN, "table '" + table + "' of DataSource '" + dataSource
-                    + "' is not a two-way table: add it to " + key);
+        ListedTables.refuseSystemCatalog(table);
+        if (tables != null) {
+            tables.check(dataSource, table);
         }
     }
 
@@ -100,13 +92,9 @@ final class TwoWayTables {
             return;
         }
         Optional<String> listed = properties.apply(COLLECTIONS).filter(v -> !v.isBlank());
-        if (listed.isEmpty() || !listedIn(listed.get(), collection)) {
+        if (listed.isEmpty() || Arrays.stream(listed.get().split(",")).map(String::trim).noneMatch(collection::equals)) {
             throw new ApiException(403, ApiException.FORBIDDEN, "collection '" + collection + "' is not a two-way"
-                    + " collection: add it to " + COLLECTIONS + " (comma-separated, or *)");
+                    + " collection: add it to " + COLLECTIONS + " (comma-separated)");
         }
-    }
-
-    private static boolean listedIn(String list, String name) {
-        return Arrays.stream(list.split(",")).map(String::trim).anyMatch(e -> e.equals("*") || e.equals(name));
     }
 }

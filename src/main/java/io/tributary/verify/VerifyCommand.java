@@ -56,13 +56,13 @@ public final class VerifyCommand {
             db = new HikariDataSource();
             db.setJdbcUrl(o.get("jdbc-url"));
             db.setUsername(o.get("jdbc-user"));
-            db.setPassword(env(env, o.get("jdbc-password-env")));
+            db.setPassword(CommandLineTool.secret(env, o.get("jdbc-password-env")));
             db.setMaximumPoolSize(2);
             settings = new SourceSettings(p.get("sourceId"), db, p.get("table"), p.get("keyColumn"),
                     CaptureMode.parse(p.get("mode")), o.get("timestamp-column"), p.get("keyOrder"), p.get("keyPrefix"),
                     ColumnCase.parse(p.get("columnCase")), db, p.get("statusTable"), p.get("centralUrl"), p.get("database"),
                     p.get("collection"), Boolean.parseBoolean(p.get("createCollection")),
-                    o.getOrDefault("central-user", ""), env(env, o.get("central-password-env")));
+                    o.getOrDefault("central-user", ""), CommandLineTool.secret(env, o.get("central-password-env")));
         } catch (IllegalArgumentException e) {
             if (db != null) {
                 db.close();
@@ -80,10 +80,6 @@ public final class VerifyCommand {
         } finally {
             db.close();
         }
-    }
-
-    private static String env(Map<String, String> env, String name) {
-        return name == null ? null : env.get(name);
     }
 
     static String usage() {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +11,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import io.tributary.testing.MarkdownSection;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.RouteTemplateParameterDefinition;
 import org.apache.camel.support.PluginHelper;
@@ -115,16 +115,7 @@ class SourceParameterDocsTest {
         return declared;
     }
 
-    /** The lines of one section: from its heading to the next heading of the same or a higher level. */
     private static List<String> section(Path file, String heading) throws IOException {
-        List<String> lines = Files.readAllLines(file);
-        int start = lines.indexOf(heading);
-        assertThat(start).as(heading + " in " + file).isNotNegative();
-        String level = heading.substring(0, heading.indexOf(' ') + 1);
-        int end = start + 1;
-        while (end < lines.size() && !(lines.get(end).startsWith("#") && level.startsWith(lines.get(end).replaceAll("^(#+ ).*", "$1")))) {
-            end++;
-        }
-        return lines.subList(start + 1, end);
+        return MarkdownSection.lines(file, heading);
     }
 }

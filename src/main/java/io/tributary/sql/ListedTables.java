@@ -1,7 +1,6 @@
-package io.tributary.sync;
+package io.tributary.sql;
 
 import io.tributary.http.ApiException;
-import io.tributary.sql.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -11,25 +10,41 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The SQL tables a sync job may read, listed per DataSource bean in
- * {@code tributary.sync.sql-sources.<bean>.tables}: a job can reach nothing else the node can reach. A bean
- * without such a list is no sync source at all; system catalogs are refused even when listed.
+ * The SQL tables jobs of one purpose may use, listed per DataSource bean in {@code <prefix><bean>.tables}
+ * (e.g. {@code tributary.sync.sql-sources.<bean>.tables}, what sync jobs may read): a job can reach nothing
+ * else the node can reach. A bean without such a list is not usable for that purpose at all; system
+ * catalogs are refused even when listed.
  */
-public final class SqlSourceTables {
+public final class ListedTables {
 
-    private static final String PREFIX = "tributary.sync.sql-sources.";
+    /** What sync and backup jobs may read. */
+    public static final String SYNC_SOURCES = "tributary.sync.sql-sources.";
+
     private static final Set<String> SYSTEM_SCHEMAS = Set.of("pg_catalog", "information_schema", "mysql",
             "performance_schema", "sys");
 
+    private final String prefix;
+    private final String purpose;
     private final Function<String, Optional<String>> properties;
 
-    /** @param properties looks up a configuration property by name (Camel's properties component) */
-    SqlSourceTables(Function<String, Optional<String>> properties) {
+    /**
+     * @param prefix     the settings' common start, e.g. {@link #SYNC_SOURCES}
+     * @param purpose    what a listed table is, for the refusals: "sync source", "restore target"
+     * @param properties looks up a configuration property by name (Camel's properties component)
+     */
+    public ListedTables(String prefix, String purpose, Function<String, Optional<String>> properties) {
+        this.prefix = prefix;
+        this.purpose = purpose;
         this.properties = properties;
     }
 
-    static String key(String dataSource) {
-        return PREFIX + dataSource + ".tables";
+    /** Nothing listed: every table is refused. */
+    public static ListedTables none(String prefix, String purpose) {
+        return new ListedTables(prefix, purpose, name -> Optional.empty());
+    }
+
+    public String key(String dataSource) {
+        return prefix + dataSource + ".tables";
     }
 
     /**
@@ -37,17 +52,17 @@ public final class SqlSourceTables {
      * compared as given: on MariaDB {@code Items} and {@code items} are different tables). Both names were
      * validated as identifiers, so the property looked up is always one of this family.
      */
-    void check(String dataSource, String table) {
+    public void check(String dataSource, String table) {
         refuseSystemCatalog(table);
         Optional<String> listed = properties.apply(key(dataSource)).filter(v -> !v.isBlank());
         if (listed.isEmpty()) {
-            throw new ApiException(403, ApiException.FORBIDDEN, "DataSource '" + dataSource + "' is not a sync source: list the"
-                    + " tables a sync may read from it in " + key(dataSource) + " (comma-separated, e.g. orders,public.customers)");
+            throw new ApiException(403, ApiException.FORBIDDEN, "DataSource '" + dataSource + "' is not a " + purpose
+                    + ": list its tables in " + key(dataSource) + " (comma-separated, e.g. orders,public.customers)");
         }
         boolean allowed = Arrays.stream(listed.get().split(",")).map(String::trim).anyMatch(table::equals);
         if (!allowed) {
             throw new ApiException(403, ApiException.FORBIDDEN, "table '" + table + "' of DataSource '" + dataSource
-                    + "' is not a sync source: add it to " + key(dataSource));
+                    + "' is not a " + purpose + ": add it to " + key(dataSource));
         }
     }
 
@@ -81,6 +96,6 @@ public final class SqlSourceTables {
     }
 
     private static ApiException systemCatalog(String table) {
-        return new ApiException(403, ApiException.FORBIDDEN, "table '" + table + "' is in a system catalog: never a sync source");
+        return new ApiException(403, ApiException.FORBIDDEN, "table '" + table + "' is in a system catalog: never used by a job");
     }
 }

@@ -1,0 +1,126 @@
+package io.tributary.offline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.central.CollectionStore;
+import io.tributary.central.StoredCollection;
+import io.tributary.job.JobControl;
+import io.tributary.json.Json;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+
+/**
+ * Backs up a selection of a table or collection into {@code <root>/<name>} (docs/offline.md): one gzip'd
+ * JSON Lines file per partition, then the manifest; the directory appears under its name only when
+ * complete ({@link BackupWriter}). Rows stream from the source's snapshot to the files: memory does not
+ * grow with the table. A dry run reports the partitions and their rows and writes nothing.
+ */
+public final class Backup {
+
+    private final Path root;
+    private final BackupSpec spec;
+    private final BackupSource source;
+    private final BackupWriter.Disk disk;
+
+    Backup(Path root, BackupSpec spec, BackupSource source) {
+        this(root, spec, source, BackupWriter.LOCAL);
+    }
+
+    Backup(Path root, BackupSpec spec, BackupSource source, BackupWriter.Disk disk) {
+        this.root = root;
+        this.spec = spec;
+        this.source = source;
+        this.disk = disk;
+    }
+
+    /** A backup of a collection of {@code store}; {@code storeDataSource} names the store in the backup's identity. */
+    public static Backup ofCollection(Path root, BackupSpec spec, CollectionStore store, DataSource storeDataSource) {
+        StoredCollection collection = store.collection(spec.database(), spec.collection(), false);
+        return new Backup(root, spec, new CollectionBackupSource(collection,
+                SourceIdentity.ofCollection(storeDataSource, spec.database(), spec.collection()), spec));
+    }
+
+    /** A SQL table's backup. */
+    public static Backup ofTable(Path root, BackupSpec spec, DataSource dataSource) {
+        return new Backup(root, spec, new SqlBackupSource(dataSource, spec));
+    }
+
+    public BackupReport run(JobControl control) {
+        Instant created = Instant.now();
+        List<BackupReport.Partition> written = new ArrayList<>();
+        if (spec.dryRun()) {
+            source.read(new Reader(null, written), control);
+            return new BackupReport(spec.name(), true, null, written);
+        }
+        try (BackupWriter writer = new BackupWriter(root, spec.name(), disk)) {
+            Reader reader = new Reader(writer, written);
+            source.read(reader, control);
+            ObjectNode manifest = Json.MAPPER.createObjectNode().put("format", BackupManifest.FORMAT)
+                    .put("formatVersion", BackupManifest.FORMAT_VERSION).put("name", spec.name())
+                    .put("createdAt", created.toString()).put("completedAt", Instant.now().toString());
+            manifest.set("source", source.describe());
+            manifest.put("readAt", reader.readAt);
+            manifest.set("position", reader.position);
+            manifest.set("filter", source instanceof SqlBackupSource sql ? sql.filterJson() : spec.filterJson());
+            manifest.set("columns", source.columns());
+            manifest.put("keyColumn", source.keyColumn());
+            ObjectNode partitioning = manifest.putObject("partitioning").put("by", spec.by());
+            if (spec.partitionColumn() != null) {
+                partitioning.put("column", spec.partitionColumn());
+            }
+            if (spec.by().equals("keys")) {
+                partitioning.put("rowsPerPartition", spec.rowsPerPartition());
+            }
+            Path dir = writer.complete(manifest);
+            return new BackupReport(spec.name(), false, dir.toAbsolutePath().normalize().toString(), written);
+        }
+    }
+
+    /** Streams each partition of the source into its file. */
+    private static final class Reader implements BackupSource.Reader {
+
+        private final BackupWriter writer;
+        private final List<BackupReport.Partition> written;
+        private final Map<String, BackupWriter.PartitionOutput> open = new HashMap<>();
+        String readAt;
+        JsonNode position;
+
+        Reader(BackupWriter writer, List<BackupReport.Partition> written) {
+            this.writer = writer;
+            this.written = written;
+        }
+
+        @Override
+        public boolean planned(String readAt, JsonNode position, List<BackupPlan> partitions) {
+            this.readAt = readAt;
+            this.position = position;
+            if (writer == null) {
+                partitions.forEach(p -> written.add(new BackupReport.Partition(p.name(), p.rows(), 0, null)));
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public Consumer<ObjectNode> partition(BackupPlan plan) {
+            BackupWriter.PartitionOutput out = writer.partition(plan.name(), plan.bounds());
+            open.put(plan.name(), out);
+            return out::write;
+        }
+
+        @Override
+        public void partitionDone(BackupPlan plan) {
+            BackupWriter.PartitionOutput out = open.remove(plan.name());
+            out.close();
+            ObjectNode e = out.entry();
+            written.add(new BackupReport.Partition(plan.name(), e.path("rows").asLong(), e.path("bytes").asLong(),
+                    e.path("sha256").asText()));
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package io.tributary.offline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.json.Json;
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Writes one backup (docs/offline.md): partition files into {@code <root>/.<name>.partial/}, then the
+ * manifest, then renames the directory to {@code <root>/<name>} in one step, after everything is on disk.
+ * A backup that fails or is cancelled leaves nothing: its partial directory is deleted, and one left by a
+ * crash is deleted by the next backup of that name. So a directory {@code <name>} is always complete.
+ */
+final class BackupWriter implements AutoCloseable {
+
+    /** Opens a partition file for writing; tests put a failing disk here. */
+    @FunctionalInterface
+    interface Disk {
+        OutputStream create(Path file) throws IOException;
+    }
+
+    static final Disk LOCAL = file -> Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+
+    private final Path root;
+    private final String name;
+    private final Path partial;
+    private final Disk disk;
+    private final ArrayNode partitions = Json.MAPPER.createArrayNode();
+    private final List<PartitionOutput> outputs = new ArrayList<>();
+    private boolean completed;
+
+    BackupWriter(Path root, String name, Disk disk) {
+        this.root = root;
+        this.name = name;
+        this.partial = root.resolve("." + name + ".partial");
+        this.disk = disk;
+        if (!Files.isDirectory(root)) {
+            throw new IllegalArgumentException("backup directory " + root.toAbsolutePath().normalize()
+                    + " does not exist: create it first (tributary.backup.directory or --directory)");
+        }
+        if (Files.exists(root.resolve(name))) {
+            throw new IllegalArgumentException("a backup named '" + name + "' exists already in "
+                    + root.toAbsolutePath().normalize() + ": choose another name or remove it");
+        }
+        try {
+            deleteTree(partial); // left by a crash: never a backup, so never kept
+            Files.createDirectories(partial.resolve("partitions"));
+        } catch (AccessDeniedException e) {
+            throw new IllegalArgumentException("backup directory " + root.toAbsolutePath().normalize() + " is not writable", e);
+        } catch (IOException e) {
+            throw failed("cannot create " + partial, e);
+        }
+    }
+
+    /** The next partition's file; its rows are written with {@link PartitionOutput#write}, then it is closed. */
+    PartitionOutput partition(String partitionName, JsonNode bounds) {
+        String file = String.format("partitions/p-%06d.jsonl.gz", partitions.size() + 1);
+        ObjectNode entry = partitions.addObject().put("name", partitionName).put("file", file);
+        entry.set("bounds", bounds);
+        try {
+            PartitionOutput out = new PartitionOutput(partial.resolve(file), entry, disk);
+            outputs.add(out);
+            return out;
+        } catch (IOException e) {
+            throw failed("cannot create " + partial.resolve(file), e);
+        }
+    }
+
+    /** Writes the manifest with the partitions written, syncs everything to disk and puts the backup in place. */
+    Path complete(ObjectNode manifest) {
+        manifest.set("partitions", partitions);
+        Path target = root.resolve(name);
+        try {
+            Path file = partial.resolve(BackupManifest.FILE);
+            try (OutputStream out = disk.create(file)) {
+                out.write(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+            }
+            for (Path p : new Path[] {file, partial.resolve("partitions"), partial}) {
+                force(p);
+            }
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            force(root);
+        } catch (FileAlreadyExistsException e) {
+            throw new IllegalArgumentException("a backup named '" + name + "' appeared in " + root + " meanwhile", e);
+        } catch (IOException e) {
+            throw failed("cannot complete " + target, e);
+        }
+        completed = true;
+        return target;
+    }
+
+    @Override
+    public void close() {
+        if (!completed) {
+            for (PartitionOutput out : outputs) {
+                out.abandon();
+            }
+            try {
+                deleteTree(partial);
+            } catch (IOException e) {
+                // the next backup of this name deletes it; a partial directory is never read as a backup
+            }
+        }
+    }
+
+    private IllegalStateException failed(String what, IOException e) {
+        return new IllegalStateException("backup '" + name + "' not completed: " + what + ": " + reason(e), e);
+    }
+
+    static String reason(IOException e) {
+        return e instanceof NoSuchFileException ? "no such file or directory " + e.getMessage()
+                : e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    /** fsync of a file or directory, so the rename publishes only what is on disk. */
+    private static void force(Path p) throws IOException {
+        try (FileChannel channel = FileChannel.open(p, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** One partition file: gzip'd JSON Lines, its rows, bytes and SHA-256 counted as written. */
+    final class PartitionOutput implements AutoCloseable {
+
+        private final Path file;
+        private final ObjectNode entry;
+        private final MessageDigest sha256 = PartitionFile.sha256();
+        private final Counting counted;
+        private final OutputStream out;
+        private long rows;
+
+        private PartitionOutput(Path file, ObjectNode entry, Disk disk) throws IOException {
+            this.file = file;
+            this.entry = entry;
+            this.counted = new Counting(new DigestOutputStream(disk.create(file), sha256));
+            // fast compression: the backup should keep up with the database's reading, not the other way round
+            this.out = new BufferedOutputStream(new GZIPOutputStream(counted, 65536) {
+                {
+                    def.setLevel(Deflater.BEST_SPEED);
+                }
+            }, 65536);
+        }
+
+        void write(ObjectNode row) {
+            try {
+                out.write(Json.MAPPER.writeValueAsBytes(row));
+                out.write('\n');
+                rows++;
+            } catch (IOException e) {
+                throw failed("cannot write " + file, e);
+            }
+        }
+
+        long rows() {
+            return rows;
+        }
+
+        /** Closes the file of a backup that will not complete; its content no longer matters. */
+        void abandon() {
+            try {
+                out.close();
+            } catch (IOException | RuntimeException e) {
+                // the partial directory is deleted next
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw failed("cannot write " + file, e);
+            }
+            entry.put("rows", rows).put("bytes", counted.count).put("sha256", HexFormat.of().formatHex(sha256.digest()));
+        }
+
+        /** The file as it stands in the manifest. */
+        ObjectNode entry() {
+            return entry;
+        }
+    }
+
+    private static final class Counting extends FilterOutputStream {
+        long count;
+
+        Counting(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+    }
+
+}

@@ -1,0 +1,64 @@
+package io.tributary.offline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.function.Predicate;
+
+/**
+ * A partition's bounds (docs/offline.md) judged on a document's attribute, in Java: the central store
+ * keeps documents as JSON, so restoring into a collection finds a partition's documents this way.
+ */
+final class DocumentBounds {
+
+    private DocumentBounds() {
+    }
+
+    static Predicate<JsonNode> of(BackupManifest manifest, BackupManifest.Partition p) {
+        BackupManifest.Bounds b = p.bounds();
+        String by = manifest.partitioning().by();
+        if (b == null || by == null || by.equals("none")) {
+            return doc -> true;
+        }
+        String attribute = b.column() != null ? b.column() : manifest.keyColumn();
+        return switch (by) {
+            case "value" -> doc -> sameValue(doc.get(attribute), b.value());
+            case "day", "month" -> doc -> {
+                JsonNode v = doc.get(attribute);
+                if (v == null || !v.isTextual()) {
+                    return false;
+                }
+                String t = time(v.textValue());
+                return t.compareTo(time(b.from())) >= 0 && t.compareTo(time(b.to())) < 0;
+            };
+            // keys compare in byte order, which String.compareTo is for the ASCII keys the store admits
+            case "keys" -> doc -> {
+                JsonNode v = doc.get(attribute);
+                if (v == null || v.isNull()) {
+                    return false;
+                }
+                String key = v.asText();
+                return key.compareTo(b.first()) >= 0 && key.compareTo(b.last()) <= 0;
+            };
+            default -> throw new IllegalArgumentException("backup '" + manifest.name() + "' has unknown partitioning '"
+                    + by + "'");
+        };
+    }
+
+    private static boolean sameValue(JsonNode stored, JsonNode bound) {
+        boolean storedNull = stored == null || stored.isNull();
+        if (bound == null || bound.isNull()) {
+            return storedNull;
+        }
+        if (storedNull) {
+            return false;
+        }
+        if (stored.isNumber() && bound.isNumber()) {
+            return stored.decimalValue().compareTo(bound.decimalValue()) == 0;
+        }
+        return stored.asText().equals(bound.asText());
+    }
+
+    /** A date alone is the start of its day, so {@code 2026-11-30} is inside {@code [2026-11-30T00:00:00, ...)}. */
+    private static String time(String text) {
+        return text.length() == 10 ? text + "T00:00:00" : text;
+    }
+}

@@ -1,0 +1,298 @@
+package io.tributary.offline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.http.ApiException;
+import io.tributary.job.JobControl;
+import io.tributary.json.Json;
+import io.tributary.sql.Dialect;
+import io.tributary.sql.Jdbc;
+import io.tributary.sql.ListedTables;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.ConnectionCallback;
+
+/**
+ * A SQL table as a backup's source. The whole backup is read in one read-only transaction at REPEATABLE
+ * READ ({@link Jdbc#snapshot}): PostgreSQL and MariaDB (InnoDB) then read every statement from the snapshot
+ * taken at the first one, so the partitions found and the rows written are one consistent state of the
+ * table, however long the backup takes and whatever is written meanwhile.
+ */
+final class SqlBackupSource implements BackupSource {
+
+    private final Jdbc jdbc;
+    private final BackupSpec spec;
+    private final String identity;
+    private final List<SqlColumn> selected = new ArrayList<>();
+    private final Map<String, SqlColumn> tableColumns;
+    private final SqlColumn key;
+    private final SqlColumn partitionColumn;
+    private final RowFilter filter;
+
+    SqlBackupSource(DataSource dataSource, BackupSpec spec) {
+        this.jdbc = new Jdbc(dataSource);
+        this.spec = spec;
+        ListedTables.refuseSystemCatalog(spec.table());
+        this.tableColumns = SqlTableColumns.of(jdbc, spec.table(), "source table");
+        this.key = column(spec.keyColumn(), "source.keyColumn");
+        this.partitionColumn = spec.partitionColumn() == null ? null : column(spec.partitionColumn(), "partitionBy.column");
+        if ((spec.by().equals("day") || spec.by().equals("month")) && !Set.of(SqlColumn.Kind.DATE, SqlColumn.Kind.TIMESTAMP,
+                SqlColumn.Kind.TIMESTAMPTZ).contains(partitionColumn.kind())) {
+            throw ApiException.badParameter("'partitionBy.column': by " + spec.by() + " needs a date or timestamp column,"
+                    + " and " + partitionColumn.name() + " is " + partitionColumn.kind());
+        }
+        if (spec.columns() == null) {
+            selected.addAll(tableColumns.values());
+        } else {
+            selected.add(key);
+            for (String name : spec.columns()) {
+                SqlColumn c = column(name, "columns");
+                if (!selected.contains(c)) {
+                    selected.add(c);
+                }
+            }
+        }
+        this.filter = spec.where() == null ? null : RowFilter.parse(spec.where(),
+                tableColumns.values().stream().map(SqlColumn::name).collect(Collectors.toSet()));
+        this.identity = SourceIdentity.ofTable(dataSource, spec.table());
+    }
+
+    private SqlColumn column(String name, String field) {
+        SqlColumn c = tableColumns.get(name.toLowerCase(Locale.ROOT));
+        if (c == null) {
+            throw ApiException.badParameter("'" + field + "': table " + spec.table()
+                    + " has no column '" + name + "' (it has " + tableColumns.values().stream().map(SqlColumn::name).toList() + ")");
+        }
+        return c;
+    }
+
+    @Override
+    public ObjectNode describe() {
+        return Json.MAPPER.createObjectNode().put("kind", "table").put("dataSource", spec.dataSource())
+                .put("table", spec.table()).put("keyColumn", key.name()).put("product", jdbc.dialect().name())
+                .put("identity", identity);
+    }
+
+    @Override
+    public JsonNode columns() {
+        ArrayNode a = Json.MAPPER.createArrayNode();
+        selected.forEach(c -> a.addObject().put("name", c.name()).put("type", c.kind().name()));
+        return a;
+    }
+
+    @Override
+    public String keyColumn() {
+        return key.name();
+    }
+
+    /** The filter as the manifest records it: the condition as parsed and printed again. */
+    JsonNode filterJson() {
+        return filter == null ? Json.MAPPER.nullNode() : Json.MAPPER.createObjectNode().put("where", filter.text());
+    }
+
+    @Override
+    public void read(Reader reader, JobControl control) {
+        try {
+            jdbc.snapshot(status -> jdbc.template().execute((ConnectionCallback<Void>) c -> {
+                String readAt = readAt(c);
+                JsonNode position = position(c);
+                List<BackupPlan> plans = plan(c, control);
+                if (reader.planned(readAt, position, plans)) {
+                    for (BackupPlan plan : plans) {
+                        control.check();
+                        rows(c, plan, reader.partition(plan), control);
+                        reader.partitionDone(plan);
+                    }
+                }
+                return null;
+            }));
+        } catch (DataAccessException e) {
+            throw new IllegalStateException("Cannot read source table " + spec.table() + ": " + Jdbc.reason(e), e);
+        }
+    }
+
+    private String readAt(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT CURRENT_TIMESTAMP"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getTimestamp(1).toInstant().toString();
+        }
+    }
+
+    /** Where the database's history stood at the snapshot, where it tells cheaply; null otherwise. */
+    private JsonNode position(Connection c) {
+        String query = switch (jdbc.dialect()) {
+            case POSTGRESQL -> "SELECT CAST(pg_current_snapshot() AS TEXT)";
+            case MARIADB -> "SELECT @@gtid_current_pos";
+            case H2 -> null;
+        };
+        if (query == null) {
+            return Json.MAPPER.nullNode();
+        }
+        try (PreparedStatement ps = c.prepareStatement(query); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            String field = jdbc.dialect() == Dialect.POSTGRESQL ? "snapshot" : "gtidCurrentPos";
+            return Json.MAPPER.createObjectNode().put(field, rs.getString(1));
+        } catch (SQLException e) {
+            return Json.MAPPER.nullNode(); // informative only: an old server without the function still backs up
+        }
+    }
+
+    private String where() {
+        return filter == null ? "" : " WHERE " + filter.sql();
+    }
+
+    private List<BackupPlan> plan(Connection c, JobControl control) throws SQLException {
+        String table = spec.table();
+        List<BackupPlan> plans = new ArrayList<>();
+        switch (spec.by()) {
+            case "none" -> plans.add(new BackupPlan("all", Json.MAPPER.createObjectNode(),
+                    count(c, "SELECT COUNT(*) FROM " + table + where())));
+            case "value" -> {
+                String col = partitionColumn.name();
+                query(c, "SELECT " + col + ", COUNT(*) FROM " + table + where() + " GROUP BY " + col + " ORDER BY " + col,
+                        rs -> {
+                            JsonNode value = partitionColumn.json(partitionColumn.read(rs, 1));
+                            ObjectNode bounds = Json.MAPPER.createObjectNode().put("column", col);
+                            bounds.set("value", value);
+                            plans.add(new BackupPlan(value.isNull() ? "null" : value.asText(), bounds, rs.getLong(2)));
+                        });
+            }
+            case "day", "month" -> {
+                String col = partitionColumn.name();
+                long nulls = count(c, "SELECT COUNT(*) FROM " + table + where() + (filter == null ? " WHERE " : " AND ")
+                        + col + " IS NULL");
+                if (nulls > 0) {
+                    throw ApiException.badParameter(nulls + " selected row(s) have no " + col
+                            + ": they belong to no " + spec.by() + "; filter them out (" + col + " IS NOT NULL)"
+                            + " or partition by value");
+                }
+                boolean day = spec.by().equals("day");
+                String parts = "EXTRACT(YEAR FROM " + col + "), EXTRACT(MONTH FROM " + col + ")"
+                        + (day ? ", EXTRACT(DAY FROM " + col + ")" : "");
+                query(c, "SELECT " + parts + ", COUNT(*) FROM " + table + where() + " GROUP BY " + parts + " ORDER BY "
+                        + parts, rs -> {
+                            int y = rs.getInt(1);
+                            int m = rs.getInt(2);
+                            String name;
+                            String from;
+                            String to;
+                            if (day) {
+                                LocalDate d = LocalDate.of(y, m, rs.getInt(3));
+                                name = d.toString();
+                                from = d + "T00:00:00";
+                                to = d.plusDays(1) + "T00:00:00";
+                            } else {
+                                YearMonth ym = YearMonth.of(y, m);
+                                name = ym.toString();
+                                from = ym.atDay(1) + "T00:00:00";
+                                to = ym.plusMonths(1).atDay(1) + "T00:00:00";
+                            }
+                            plans.add(new BackupPlan(name, Json.MAPPER.createObjectNode().put("column", col)
+                                    .put("from", from).put("to", to), rs.getLong(day ? 4 : 3)));
+                        });
+            }
+            case "keys" -> {
+                String ordered = SqlPartitionWhere.keyOrder(jdbc, table, key);
+                long per = spec.rowsPerPartition();
+                long[] n = {0};
+                String[] first = {null};
+                String[] last = {null};
+                query(c, "SELECT " + ordered + " FROM " + table + where() + " ORDER BY " + ordered, rs -> {
+                    String k = rs.getString(1);
+                    if (n[0] == 0) {
+                        first[0] = k;
+                    }
+                    last[0] = k;
+                    if (++n[0] == per) {
+                        plans.add(keys(plans.size() + 1, first[0], last[0], n[0]));
+                        n[0] = 0;
+                    }
+                });
+                if (n[0] > 0) {
+                    plans.add(keys(plans.size() + 1, first[0], last[0], n[0]));
+                }
+            }
+            default -> throw new IllegalStateException("unknown partitioning " + spec.by());
+        }
+        control.setRowsTotal(plans.stream().mapToLong(BackupPlan::rows).sum());
+        return plans;
+    }
+
+    private BackupPlan keys(int number, String first, String last, long rows) {
+        return new BackupPlan(String.format("keys-%06d", number), Json.MAPPER.createObjectNode().put("column", key.name())
+                .put("first", first).put("last", last), rows);
+    }
+
+    private void rows(Connection c, BackupPlan plan, Consumer<ObjectNode> out, JobControl control) throws SQLException {
+        BackupManifest.Bounds bounds = Json.MAPPER.convertValue(plan.bounds(), BackupManifest.Bounds.class);
+        SqlPartitionWhere where = SqlPartitionWhere.of(spec.by(), bounds, key.name(), tableColumns, jdbc, spec.table())
+                .and(filter == null ? null : filter.sql());
+        String sql = "SELECT " + String.join(", ", selected.stream().map(SqlColumn::name).toList()) + " FROM "
+                + spec.table() + where.sql() + " ORDER BY " + key.name();
+        long[] n = {0};
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setFetchSize(Jdbc.FETCH_SIZE);
+            for (int i = 0; i < where.args().size(); i++) {
+                ps.setObject(i + 1, where.args().get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ObjectNode row = Json.MAPPER.createObjectNode();
+                    for (int i = 0; i < selected.size(); i++) {
+                        SqlColumn col = selected.get(i);
+                        row.set(col.name(), col.json(col.read(rs, i + 1)));
+                    }
+                    out.accept(row);
+                    if (++n[0] % Jdbc.FETCH_SIZE == 0) {
+                        control.addRowsDone(Jdbc.FETCH_SIZE);
+                        control.check();
+                    }
+                }
+            }
+        }
+        control.addRowsDone(n[0] % Jdbc.FETCH_SIZE);
+        if (n[0] != plan.rows()) {
+            // cannot happen in one snapshot; if a database breaks that promise, the backup must not pretend
+            throw new IllegalStateException("partition " + plan.name() + " of " + spec.table() + " read " + n[0]
+                    + " rows where the snapshot counted " + plan.rows() + ": the backup was not completed");
+        }
+    }
+
+    private static long count(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @FunctionalInterface
+    private interface RowAction {
+        void row(ResultSet rs) throws SQLException;
+    }
+
+    private static void query(Connection c, String sql, RowAction action) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setFetchSize(Jdbc.FETCH_SIZE);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    action.row(rs);
+                }
+            }
+        }
+    }
+
+}

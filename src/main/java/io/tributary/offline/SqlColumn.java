@@ -1,0 +1,163 @@
+package io.tributary.offline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.tributary.sql.Dialect;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.Locale;
+import org.springframework.jdbc.core.SqlTypeValue;
+
+/**
+ * A column of a restore's target table, by its type in the table's metadata: how a backup's JSON value
+ * becomes a JDBC parameter (ISO dates and timestamps, exact decimals, base64 binary), and one text per
+ * value that a stored value and a backed-up one share when they are equal, for the partition hash.
+ */
+record SqlColumn(String name, Kind kind, Dialect dialect) {
+
+    enum Kind { TEXT, INTEGER, DECIMAL, BOOLEAN, DATE, TIME, TIMESTAMP, TIMESTAMPTZ, BINARY, JSON }
+
+    static SqlColumn of(String name, int sqlType, String typeName, Dialect dialect) {
+        String type = typeName == null ? "" : typeName.toLowerCase(Locale.ROOT);
+        Kind kind;
+        if (type.equals("json") || type.equals("jsonb")) {
+            kind = Kind.JSON;
+        } else if (type.equals("timestamptz") || sqlType == Types.TIMESTAMP_WITH_TIMEZONE) {
+            kind = Kind.TIMESTAMPTZ;
+        } else {
+            kind = switch (sqlType) {
+                case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> Kind.INTEGER;
+                case Types.NUMERIC, Types.DECIMAL, Types.REAL, Types.FLOAT, Types.DOUBLE -> Kind.DECIMAL;
+                case Types.BOOLEAN, Types.BIT -> Kind.BOOLEAN;
+                case Types.DATE -> Kind.DATE;
+                case Types.TIME -> Kind.TIME;
+                case Types.TIMESTAMP -> Kind.TIMESTAMP;
+                case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> Kind.BINARY;
+                default -> Kind.TEXT;
+            };
+        }
+        return new SqlColumn(name, kind, dialect);
+    }
+
+    /** The JDBC type to bind with: PostgreSQL takes JSON text only as {@code OTHER}; the rest by the value's class. */
+    int bindType() {
+        return kind == Kind.JSON && dialect == Dialect.POSTGRESQL ? Types.OTHER : SqlTypeValue.TYPE_UNKNOWN;
+    }
+
+    /** A backup's value as the parameter for this column; a value that does not fit names the column. */
+    Object parameter(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        try {
+            return switch (kind) {
+                case INTEGER -> v.isBoolean() ? (v.booleanValue() ? 1L : 0L) : integer(new BigDecimal(v.asText()).toBigIntegerExact());
+                case DECIMAL -> v.isNumber() ? v.decimalValue() : new BigDecimal(v.asText());
+                case BOOLEAN -> v.isBoolean() ? v.booleanValue() : v.isNumber() ? v.asInt() != 0 : Boolean.parseBoolean(v.asText());
+                case DATE -> LocalDate.parse(v.asText().substring(0, Math.min(10, v.asText().length())));
+                case TIME -> LocalTime.parse(v.asText());
+                case TIMESTAMP -> timestamp(v.asText());
+                case TIMESTAMPTZ -> timestampTz(v.asText());
+                case BINARY -> Base64.getDecoder().decode(v.asText());
+                case JSON -> v.isTextual() ? v.textValue() : v.toString();
+                case TEXT -> v.isTextual() ? v.textValue() : v.isValueNode() ? v.asText() : v.toString();
+            };
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("value " + abbreviated(v) + " of column " + name + " does not fit its "
+                    + kind + " type in the target table: " + e.getMessage(), e);
+        }
+    }
+
+    private static Object integer(BigInteger value) {
+        return value.bitLength() < 64 ? (Object) value.longValue() : new BigDecimal(value);
+    }
+
+    private static LocalDateTime timestamp(String text) {
+        if (text.length() == 10) {
+            return LocalDate.parse(text).atStartOfDay();
+        }
+        if (text.endsWith("Z") || text.matches(".*[+-]\\d\\d:\\d\\d$")) {
+            return OffsetDateTime.parse(text).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+        }
+        return LocalDateTime.parse(text);
+    }
+
+    private static OffsetDateTime timestampTz(String text) {
+        if (text.endsWith("Z") || text.matches(".*[+-]\\d\\d:\\d\\d$")) {
+            return OffsetDateTime.parse(text);
+        }
+        return timestamp(text).atOffset(ZoneOffset.UTC);
+    }
+
+    /** The stored value of this column in the current row, of the class {@link #parameter} gives. */
+    Object read(ResultSet rs, int i) throws SQLException {
+        Object value = switch (kind) {
+            case INTEGER, DECIMAL -> rs.getBigDecimal(i);
+            case BOOLEAN -> rs.getBoolean(i);
+            case DATE -> rs.getObject(i, LocalDate.class);
+            case TIME -> rs.getObject(i, LocalTime.class);
+            case TIMESTAMP -> rs.getObject(i, LocalDateTime.class);
+            case TIMESTAMPTZ -> rs.getObject(i, OffsetDateTime.class);
+            case BINARY -> rs.getBytes(i);
+            case JSON, TEXT -> rs.getString(i);
+        };
+        return rs.wasNull() ? null : value;
+    }
+
+    /** A value {@link #read} gives as a backup writes it (docs/offline.md): what {@link #parameter} reads back. */
+    JsonNode json(Object value) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        if (value == null) {
+            return f.nullNode();
+        }
+        return switch (kind) {
+            case INTEGER -> {
+                BigDecimal d = (BigDecimal) value;
+                yield d.scale() <= 0 && d.precision() - d.scale() < 19 ? f.numberNode(d.longValueExact()) : f.numberNode(d);
+            }
+            case DECIMAL -> f.numberNode((BigDecimal) value);
+            case BOOLEAN -> f.booleanNode((Boolean) value);
+            case DATE, TIME, TIMESTAMP, TIMESTAMPTZ, BINARY -> f.textNode(canonical(value));
+            case JSON, TEXT -> f.textNode((String) value);
+        };
+    }
+
+    /** One text for equal values, whichever side and class they come from. */
+    static String canonical(Object value) {
+        if (value == null) {
+            return "\u0000null";
+        }
+        if (value instanceof Number n) {
+            BigDecimal d = new BigDecimal(n.toString());
+            return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
+        }
+        if (value instanceof byte[] bytes) {
+            return Base64.getEncoder().encodeToString(bytes);
+        }
+        if (value instanceof OffsetDateTime t) {
+            return t.toInstant().toString();
+        }
+        if (value instanceof LocalDateTime t) {
+            return DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t);
+        }
+        if (value instanceof LocalTime t) {
+            return DateTimeFormatter.ISO_LOCAL_TIME.format(t);
+        }
+        return value.toString();
+    }
+
+    private static String abbreviated(JsonNode v) {
+        String text = v.toString();
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    }
+}

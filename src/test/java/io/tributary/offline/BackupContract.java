@@ -1,0 +1,317 @@
+package io.tributary.offline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.http.ApiException;
+import io.tributary.job.JobControl;
+import io.tributary.json.Json;
+import io.tributary.sql.Dialect;
+import io.tributary.testing.TestDatabase;
+import io.tributary.testing.TestSeed;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Backups of a SQL table (docs/offline.md) on each database: filter, columns and partitions, the files and
+ * the manifest as another program would read them, the round trip through a restore, and the refusals.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class BackupContract {
+
+    private static final AtomicInteger NAMES = new AtomicInteger();
+    private static final int ROWS = 600;
+
+    @RegisterExtension
+    final TestSeed seed = new TestSeed();
+
+    abstract Dialect dialect();
+
+    private TestDatabase db;
+
+    @TempDir
+    Path root;
+
+    @BeforeAll
+    void createDatabase() {
+        db = TestDatabase.create(dialect(), "backup");
+        String ts = dialect() == Dialect.MARIADB ? "DATETIME" : "TIMESTAMP";
+        db.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, ts " + ts + " NOT NULL, region VARCHAR(20),"
+                + " amount DECIMAL(12,2), note VARCHAR(100))");
+        Random random = new Random(42);
+        StringBuilder values = new StringBuilder();
+        for (int i = 1; i <= ROWS; i++) {
+            int day = 28 + i % 4; // 2026-11-28 .. 2026-12-01
+            String date = day <= 30 ? String.format("2026-11-%02d", day) : "2026-12-01";
+            values.append(values.isEmpty() ? "" : ", ").append("(").append(i).append(", TIMESTAMP '").append(date)
+                    .append(String.format(" %02d:%02d:00'", random.nextInt(24), random.nextInt(60))).append(", ")
+                    .append(i % 5 == 0 ? "NULL" : "'" + (i % 3 == 0 ? "eu" : "us") + "'").append(", ")
+                    .append(random.nextInt(10000)).append(".").append(String.format("%02d", random.nextInt(100))).append(", ")
+                    .append(i % 7 == 0 ? "NULL" : "'note " + i + " é'").append(")");
+        }
+        db.execute("INSERT INTO orders (id, ts, region, amount, note) VALUES " + values);
+    }
+
+    @AfterAll
+    void dropDatabase() {
+        db.close();
+    }
+
+    private static String name() {
+        return "b" + NAMES.incrementAndGet();
+    }
+
+    private BackupReport backup(String json) {
+        BackupSpec spec = BackupSpec.parse(json);
+        return Backup.ofTable(root, spec, db.dataSource()).run(new JobControl(0));
+    }
+
+    private static List<ObjectNode> lines(Path file) throws IOException {
+        List<ObjectNode> rows = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(file)),
+                StandardCharsets.UTF_8))) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                rows.add((ObjectNode) Json.MAPPER.readTree(line));
+            }
+        }
+        return rows;
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    private static String field(ObjectNode row, String name) {
+        JsonNode v = row.get(name);
+        if (v == null) {
+            v = row.get(name.toUpperCase());
+        }
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    @Test
+    void filterColumnsAndDayPartitionsAsTheFilesAndManifestSay() throws Exception {
+        String name = name();
+        BackupReport report = backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":\"id\"},"
+                + "\"name\":\"" + name + "\",\"filter\":{\"where\":\"amount >= 1000 AND ts < TIMESTAMP '2026-12-01 00:00:00'\"},"
+                + "\"columns\":[\"ts\",\"amount\"],\"partitionBy\":{\"by\":\"day\",\"column\":\"ts\"}}");
+        Path dir = root.resolve(name);
+        assertThat(report.directory()).isEqualTo(dir.toAbsolutePath().normalize().toString());
+        BackupManifest manifest = BackupManifest.read(dir);
+        assertThat(manifest.partitions()).extracting(BackupManifest.Partition::name)
+                .containsExactly("2026-11-28", "2026-11-29", "2026-11-30");
+        assertThat(manifest.columns()).extracting(c -> c.name().toLowerCase()).containsExactly("id", "ts", "amount");
+        assertThat(manifest.filter().path("where").asText()).contains("amount >= 1000");
+        assertThat(manifest.source().identity()).contains("orders");
+        assertThat(manifest.readAt()).isNotBlank();
+        for (BackupManifest.Partition p : manifest.partitions()) {
+            Path file = dir.resolve(p.file());
+            assertThat(Files.size(file)).isEqualTo(p.bytes());
+            assertThat(sha256(file)).isEqualTo(p.sha256());
+            List<ObjectNode> rows = lines(file);
+            assertThat(rows).hasSize((int) p.rows());
+            List<Map<String, Object>> expected = db.query("SELECT id, amount FROM orders WHERE amount >= 1000 AND ts >= TIMESTAMP '"
+                    + p.name() + " 00:00:00' AND ts < TIMESTAMP '" + p.name() + " 00:00:00' + INTERVAL '1' DAY ORDER BY id");
+            assertThat(rows).extracting(r -> field(r, "id")).containsExactlyElementsOf(
+                    expected.stream().map(m -> String.valueOf(m.values().iterator().next())).toList());
+            assertThat(rows).allSatisfy(r -> {
+                assertThat(r.size()).isEqualTo(3);
+                assertThat(field(r, "ts")).startsWith(p.name() + "T");
+                assertThat(new java.math.BigDecimal(field(r, "amount"))).isGreaterThanOrEqualTo(new java.math.BigDecimal(1000));
+            });
+        }
+        assertThat(report.rows()).isEqualTo(manifest.partitions().stream().mapToLong(BackupManifest.Partition::rows).sum())
+                .isPositive();
+        assertThat(Files.list(root).map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
+    }
+
+    @Test
+    void aRestoreOfTheBackupEqualsTheSelectedRows() {
+        String name = name();
+        backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":\"id\"},\"name\":\"" + name
+                + "\",\"filter\":{\"where\":\"region IS NOT NULL\"},\"partitionBy\":{\"by\":\"value\",\"column\":\"region\"}}");
+        String ts = dialect() == Dialect.MARIADB ? "DATETIME" : "TIMESTAMP";
+        String copy = "orders_copy_" + NAMES.incrementAndGet();
+        db.execute("CREATE TABLE " + copy + " (id BIGINT PRIMARY KEY, ts " + ts + " NOT NULL, region VARCHAR(20),"
+                + " amount DECIMAL(12,2), note VARCHAR(100))");
+        RestoreReport restored = new Restore(root, RestoreSpec.parse("{\"name\":\"" + name + "\",\"target\":{\"dataSource\":"
+                + "\"x\",\"table\":\"" + copy + "\"}}"), RestoreTarget.table(db.dataSource(), copy)).run(new JobControl(0));
+        assertThat(restored.partitions()).extracting(RestoreReport.Partition::name).containsExactly("eu", "us");
+        assertThat(restored.count(RestoreReport.RESTORED)).isEqualTo(2);
+        String columns = "id, ts, region, amount, note";
+        assertThat(db.query("SELECT " + columns + " FROM " + copy + " ORDER BY id"))
+                .isEqualTo(db.query("SELECT " + columns + " FROM orders WHERE region IS NOT NULL ORDER BY id"));
+        // the same restore again: nothing to do
+        RestoreReport again = new Restore(root, RestoreSpec.parse("{\"name\":\"" + name + "\",\"target\":{\"dataSource\":"
+                + "\"x\",\"table\":\"" + copy + "\"}}"), RestoreTarget.table(db.dataSource(), copy)).run(new JobControl(0));
+        assertThat(again.count(RestoreReport.UNCHANGED)).isEqualTo(2);
+    }
+
+    @Test
+    void keyPartitionsCoverEveryRowOnce() throws Exception {
+        String name = name();
+        int per = 50 + seed.random().nextInt(100);
+        backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":\"id\"},\"name\":\"" + name
+                + "\",\"partitionBy\":{\"by\":\"keys\",\"rowsPerPartition\":" + per + "}}");
+        BackupManifest manifest = BackupManifest.read(root.resolve(name));
+        assertThat(manifest.partitions()).hasSize((ROWS + per - 1) / per);
+        List<String> ids = new ArrayList<>();
+        for (BackupManifest.Partition p : manifest.partitions()) {
+            assertThat(p.rows()).isLessThanOrEqualTo(per);
+            lines(root.resolve(name).resolve(p.file())).forEach(r -> ids.add(field(r, "id")));
+        }
+        assertThat(ids).hasSize(ROWS).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aDryRunCountsAndWritesNothing() {
+        String name = name();
+        BackupReport report = backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":\"id\"},"
+                + "\"name\":\"" + name + "\",\"partitionBy\":{\"by\":\"month\",\"column\":\"ts\"},\"dryRun\":true}");
+        assertThat(report.partitions()).extracting(BackupReport.Partition::name).containsExactly("2026-11", "2026-12");
+        assertThat(report.rows()).isEqualTo(ROWS);
+        assertThat(root.resolve(name)).doesNotExist();
+    }
+
+    @Test
+    void hostileFiltersAreRefusedWithTheirReason() {
+        String[][] cases = {
+                {"1=1; DROP TABLE orders", "';' is not allowed"},
+                {"id IN (SELECT id FROM orders)", "subqueries are not allowed"},
+                {"EXISTS (SELECT 1 FROM orders)", "subqueries are not allowed"},
+                {"pg_sleep(10) IS NULL", "function 'pg_sleep' is not allowed"},
+                {"id > 0 -- and more", "comments"},
+                {"id > 0 /* x */", "comments"},
+                {"secret = 1", "unknown column 'secret'"},
+                {"other.id = 1", "names a table"},
+                {"id = ?", "parameters are not allowed"},
+                {"id >", "it is not one SQL condition"},
+        };
+        for (String[] c : cases) {
+            assertThatThrownBy(() -> backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":"
+                    + "\"id\"},\"name\":\"" + name() + "\",\"filter\":{\"where\":" + Json.MAPPER.valueToTree(c[0]) + "}}"))
+                    .as(c[0]).isInstanceOf(ApiException.class).hasMessageContaining(c[1]);
+        }
+        assertThat(db.query("SELECT COUNT(*) FROM orders").get(0).values().iterator().next().toString()).isEqualTo("" + ROWS);
+    }
+
+    @Test
+    void aCrashLeftoverIsRemovedAndAFullDiskLeavesNoBackup() throws Exception {
+        String name = name();
+        Path leftover = root.resolve("." + name + ".partial");
+        Files.createDirectories(leftover.resolve("partitions"));
+        Files.writeString(leftover.resolve("partitions/p-000001.jsonl.gz"), "half");
+        BackupSpec spec = BackupSpec.parse("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":"
+                + "\"id\"},\"name\":\"" + name + "\",\"partitionBy\":{\"by\":\"month\",\"column\":\"ts\"}}");
+        // a disk that fills up after 4 KiB
+        BackupWriter.Disk full = file -> new OutputStream() {
+            final OutputStream real = Files.newOutputStream(file);
+            long written;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if ((written += len) > 4096) {
+                    throw new IOException("No space left on device");
+                }
+                real.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                real.close();
+            }
+        };
+        assertThatThrownBy(() -> new Backup(root, spec, new SqlBackupSource(db.dataSource(), spec), full)
+                .run(new JobControl(0)))
+                .hasMessageContaining("backup '" + name + "' not completed").hasMessageContaining("No space left on device")
+                .hasMessageContaining("p-00000");
+        assertThat(root.resolve(name)).doesNotExist();
+        assertThat(leftover).doesNotExist();
+        // the disk has room again: the same backup completes
+        Backup.ofTable(root, spec, db.dataSource()).run(new JobControl(0));
+        assertThat(BackupManifest.read(root.resolve(name)).partitions()).hasSize(2);
+        assertThatThrownBy(() -> Backup.ofTable(root, spec, db.dataSource()).run(new JobControl(0)))
+                .hasMessageContaining("a backup named '" + name + "' exists already");
+    }
+
+    @Test
+    void aMissingDirectoryAndUnknownColumnsAreClearErrors() {
+        BackupSpec spec = BackupSpec.parse("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":"
+                + "\"id\"},\"name\":\"" + name() + "\"}");
+        assertThatThrownBy(() -> Backup.ofTable(root.resolve("missing"), spec, db.dataSource()).run(new JobControl(0)))
+                .hasMessageContaining("does not exist: create it first");
+        assertThatThrownBy(() -> backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":"
+                + "\"id\"},\"columns\":[\"id\",\"nope\"]}")).hasMessageContaining("has no column 'nope'");
+        assertThatThrownBy(() -> backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":"
+                + "\"id\"},\"partitionBy\":{\"by\":\"week\",\"column\":\"ts\"}}")).hasMessageContaining("'partitionBy.by' must be one of");
+        assertThatThrownBy(() -> backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":"
+                + "\"id\"},\"partitionBy\":{\"by\":\"day\",\"column\":\"note\"},\"filter\":{\"where\":\"id < 10\"}}"))
+                .hasMessageContaining("by day needs a date or timestamp column");
+        assertThatThrownBy(() -> backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":"
+                + "\"id\"},\"nmae\":\"x\"}")).hasMessageContaining("unknown field 'nmae'");
+    }
+
+    @Test
+    void aCollectionBacksUpByKeyRangeAndAttributeAndRestoresIntoAnotherCollection() throws Exception {
+        io.tributary.central.CollectionStore store = io.tributary.central.CollectionStore.onJdbc(db.dataSource());
+        List<io.tributary.keyrange.VersionedDocument> docs = new ArrayList<>();
+        for (int i = 1; i <= 300; i++) {
+            String key = String.format("k%04d", i);
+            docs.add(new io.tributary.keyrange.VersionedDocument(key, i % 2 == 0 ? java.math.BigInteger.valueOf(i) : null,
+                    "{\"_key\":\"" + key + "\",\"region\":\"" + (i % 3 == 0 ? "eu" : "us") + "\",\"n\":" + i
+                            + ",\"secret\":\"s" + i + "\"}"));
+        }
+        store.collection("_system", "items", true).upsert(docs);
+        String name = name();
+        BackupSpec spec = BackupSpec.parse("{\"source\":{\"collection\":\"items\"},\"name\":\"" + name + "\","
+                + "\"filter\":{\"keyFrom\":\"k0101\",\"keyTo\":\"k0200\"},\"columns\":[\"region\",\"n\"],"
+                + "\"partitionBy\":{\"by\":\"value\",\"column\":\"region\"}}");
+        BackupReport report = Backup.ofCollection(root, spec, store, db.dataSource()).run(new JobControl(0));
+        assertThat(report.rows()).isEqualTo(100);
+        BackupManifest manifest = BackupManifest.read(root.resolve(name));
+        assertThat(manifest.partitions()).extracting(BackupManifest.Partition::name).containsExactly("eu", "us");
+        for (BackupManifest.Partition p : manifest.partitions()) {
+            assertThat(lines(root.resolve(name).resolve(p.file()))).allSatisfy(d -> {
+                assertThat(d.has("secret")).isFalse();
+                assertThat(d.path("region").asText()).isEqualTo(p.name());
+                assertThat(d.path("_key").asText()).isBetween("k0101", "k0200");
+            });
+        }
+        RestoreReport restored = new Restore(root, RestoreSpec.parse("{\"name\":\"" + name + "\",\"target\":{\"collection\":"
+                + "\"items_copy\"}}"), RestoreTarget.collection(store, db.dataSource(), "_system", "items_copy"))
+                .run(new JobControl(0));
+        assertThat(restored.count(RestoreReport.RESTORED)).isEqualTo(2);
+        var copy = store.collection("_system", "items_copy", false);
+        assertThat(copy.count()).isEqualTo(100);
+        List<io.tributary.keyrange.VersionedDocument> back = copy.ranges().page(null, 1000);
+        assertThat(back).extracting(io.tributary.keyrange.VersionedDocument::key).first().isEqualTo("k0101");
+        assertThat(back).filteredOn(d -> d.key().equals("k0102")).singleElement()
+                .satisfies(d -> assertThat(d.version()).isEqualTo(java.math.BigInteger.valueOf(102)));
+    }
+}
