@@ -1,5 +1,7 @@
 package io.tributary.sql;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -71,7 +73,7 @@ public record NewerWinsUpsert(Dialect dialect, String table, String key, String 
 
     private String valueRows(int rows) {
         String one = "(" + "?, ".repeat(content.size() + 1) + "?)";
-        return String.join(", ", java.util.Collections.nCopies(rows, one));
+        return String.join(", ", Collections.nCopies(rows, one));
     }
 
     private String postgresql(int rows) {
@@ -103,7 +105,7 @@ public record NewerWinsUpsert(Dialect dialect, String table, String key, String 
     }
 
     private String h2(int rows) {
-        List<String> all = new java.util.ArrayList<>();
+        List<String> all = new ArrayList<>();
         all.add(key);
         all.add(time);
         all.addAll(content);
@@ -111,7 +113,7 @@ public record NewerWinsUpsert(Dialect dialect, String table, String key, String 
         for (int i = 0; i < all.size(); i++) {
             select.append(i == 0 ? "SELECT " : ", ").append("CAST(? AS ").append(types.get(i)).append(") AS ").append(all.get(i));
         }
-        String source = String.join(" UNION ALL ", java.util.Collections.nCopies(rows, select.toString()));
+        String source = String.join(" UNION ALL ", Collections.nCopies(rows, select.toString()));
         String set = all.stream().skip(1).map(c -> c + " = s." + c).collect(Collectors.joining(", "));
         return "MERGE INTO " + table + " t USING (" + source + ") s ON t." + key + " = s." + key
                 + " WHEN MATCHED AND (" + newer("s." + time, "t." + time, contentHash("s"), contentHash("t"))

@@ -12,6 +12,7 @@ import java.math.BigInteger;
 import java.time.LocalDateTime;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,7 +132,7 @@ final class CentralCollectionStore implements TwoWayStore {
         if (v instanceof LocalDate d) {
             return Json.MAPPER.getNodeFactory().textNode(d.toString());
         }
-        if (v instanceof java.util.Date d) {
+        if (v instanceof Date d) {
             return Json.MAPPER.getNodeFactory().textNode(d.toString());
         }
         return Json.MAPPER.valueToTree(v);

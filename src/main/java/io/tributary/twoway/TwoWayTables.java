@@ -7,6 +7,7 @@ import io.tributary.sql.ListedTables;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -60,7 +61,7 @@ final class TwoWayTables {
         return tables;
     }
 
-    private static List<String> list(Connection c, Dialect d, TwoWaySpec spec) throws java.sql.SQLException {
+    private static List<String> list(Connection c, Dialect d, TwoWaySpec spec) throws SQLException {
         boolean upper = d == Dialect.H2; // H2 keeps unquoted names in upper case
         String schema = spec.schema == null ? null : upper ? spec.schema.toUpperCase(Locale.ROOT) : spec.schema;
         String pattern = spec.tablePattern == null ? "%" : upper ? spec.tablePattern.toUpperCase(Locale.ROOT) : spec.tablePattern;

@@ -5,13 +5,16 @@ import io.tributary.central.CollectionStore;
 import io.tributary.http.ApiException;
 import io.tributary.job.JobControl;
 import io.tributary.job.JobWork;
+import io.tributary.json.Json;
 import io.tributary.sql.Jdbc;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +85,7 @@ public final class TwoWayTask implements JobWork {
     public ObjectNode describe() {
         ObjectNode o = spec.toJson();
         if (tables != null) {
-            o.set("resolvedTables", io.tributary.json.Json.MAPPER.valueToTree(tables));
+            o.set("resolvedTables", Json.MAPPER.valueToTree(tables));
         }
         return o;
     }
@@ -104,7 +107,7 @@ public final class TwoWayTask implements JobWork {
             SqlTableStore left = new SqlTableStore(spec.aDataSource, a, t, spec.keyColumn, spec.timestampColumn, spec.deletedColumn);
             TwoWayStore right = spec.toCollections()
                     ? new CentralCollectionStore(store, spec.bDatabase, spec.mapped(t), left.key(), left.time(),
-                            spec.deletedColumn == null ? null : spec.deletedColumn.toLowerCase(java.util.Locale.ROOT))
+                            spec.deletedColumn == null ? null : spec.deletedColumn.toLowerCase(Locale.ROOT))
                     : new SqlTableStore(spec.bDataSource, b, spec.mapped(t), spec.keyColumn, spec.timestampColumn, spec.deletedColumn);
             if (right instanceof SqlTableStore r && !r.content().equals(left.content())) {
                 throw ApiException.badParameter("tables " + left.name() + " and " + r.name() + " must have the same columns: "
@@ -136,7 +139,7 @@ public final class TwoWayTask implements JobWork {
      */
     private LocalDateTime settled(List<TwoWayRun.TablePair> pairs) {
         TwoWayRun.TablePair first = pairs.get(0);
-        return java.util.stream.Stream.of(first.a().settled(spec.safetyLagMs), first.b().settled(spec.safetyLagMs))
+        return Stream.of(first.a().settled(spec.safetyLagMs), first.b().settled(spec.safetyLagMs))
                 .flatMap(Optional::stream).min(LocalDateTime::compareTo)
                 .orElseThrow(() -> new IllegalStateException("no SQL side to read the clock of: give 'end'"));
     }
