@@ -3,6 +3,7 @@ package io.tributary.twoway;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionStore;
 import io.tributary.job.Jobs;
+import io.tributary.sync.PeerNodes;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
@@ -63,6 +64,11 @@ public class TwoWayJobs implements CamelContextAware {
     }
 
     private TwoWayTask checked(TwoWaySpec spec) {
+        if (spec.bUrl != null) {
+            // credentials go only to configured nodes, and a job cannot probe other hosts: before any connection
+            new PeerNodes(camelContext.getPropertiesComponent().resolveProperty(PeerNodes.PROPERTY).orElse(""))
+                    .check("b.url", spec.bUrl);
+        }
         TwoWayTask task = new TwoWayTask(spec, store, this::dataSource, stateDataSource, allowed, UnaryOperator.identity());
         task.validate();
         return task;

@@ -35,6 +35,10 @@ public final class TwoWaySpec {
     String aDataSource;
     String bDataSource;
     String bDatabase;
+    /** Another node's collections: its URL (a configured peer) and credentials; the password is never shown. */
+    String bUrl;
+    String bUsername;
+    String bPassword;
     String bSchema;
     List<String> tables = List.of();
     String schema;
@@ -79,11 +83,19 @@ public final class TwoWaySpec {
             if (text(b, "schema") != null) {
                 s.bSchema = identifier(() -> SqlIdentifier.require("b.schema", text(b, "schema")));
             }
-        } else if (flag(b, "collections")) {
+        } else if (flag(b, "collections") || text(b, "url") != null) {
             s.bDatabase = CollectionName.requireDatabase(text(b, "database"));
+            s.bUrl = text(b, "url") == null ? null : text(b, "url").replaceAll("/$", "");
+            if (s.bUrl != null && !s.bUrl.matches("https?://[A-Za-z0-9.\\[\\]:-]+/?")) {
+                throw ApiException.badParameter("'b.url' must be a node URL such as http://node-b:8529 (credentials in"
+                        + " b.username and b.password)");
+            }
+            s.bUsername = text(b, "username");
+            s.bPassword = text(b, "password");
         } else {
-            throw ApiException.badParameter("'b' must be {\"dataSource\": bean[, \"schema\"]} (tables)"
-                    + " or {\"collections\": true[, \"database\"]} (central collections of this node)");
+            throw ApiException.badParameter("'b' must be {\"dataSource\": bean[, \"schema\"]} (tables),"
+                    + " {\"collections\": true[, \"database\"]} (central collections of this node) or {\"url\": node,"
+                    + " \"username\", \"password\"[, \"database\"]} (collections of another node)");
         }
         JsonNode tables = root.path("tables");
         if (tables.isTextual() && !tables.asText().isBlank() || tables.isArray()) {
@@ -183,6 +195,9 @@ public final class TwoWaySpec {
         ObjectNode b = o.putObject("b");
         if (toCollections()) {
             b.put("collections", true).put("database", bDatabase);
+            if (bUrl != null) {
+                b.put("url", bUrl).put("username", bUsername);
+            }
         } else {
             b.put("dataSource", bDataSource).put("schema", bSchema);
         }

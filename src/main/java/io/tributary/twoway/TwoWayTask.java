@@ -63,7 +63,9 @@ public final class TwoWayTask implements JobWork {
         for (String t : selected) {
             allowed.checkTable(spec.aDataSource, t);
             if (spec.toCollections()) {
-                allowed.checkCollection(spec.mapped(t));
+                if (spec.bUrl == null) { // another node's collections: its own credentials decide
+                    allowed.checkCollection(spec.mapped(t));
+                }
             } else {
                 allowed.checkTable(spec.bDataSource, spec.mapped(t));
             }
@@ -106,8 +108,8 @@ public final class TwoWayTask implements JobWork {
         for (String t : tables) {
             SqlTableStore left = new SqlTableStore(spec.aDataSource, a, t, spec.keyColumn, spec.timestampColumn, spec.deletedColumn);
             TwoWayStore right = spec.toCollections()
-                    ? new CentralCollectionStore(store, spec.bDatabase, spec.mapped(t), left.key(), left.time(),
-                            spec.deletedColumn == null ? null : spec.deletedColumn.toLowerCase(Locale.ROOT))
+                    ? collection(spec.mapped(t), new CollectionDocuments(left.key(), left.time(),
+                            spec.deletedColumn == null ? null : spec.deletedColumn.toLowerCase(Locale.ROOT)), control)
                     : new SqlTableStore(spec.bDataSource, b, spec.mapped(t), spec.keyColumn, spec.timestampColumn, spec.deletedColumn);
             if (right instanceof SqlTableStore r && !r.content().equals(left.content())) {
                 throw ApiException.badParameter("tables " + left.name() + " and " + r.name() + " must have the same columns: "
@@ -131,6 +133,12 @@ public final class TwoWayTask implements JobWork {
         }
         LOG.info("two-way pair {} ran {} .. {}", spec.pair, begin, end);
         return r.toJson();
+    }
+
+    /** Side B's collection: of this node, or of another node ({@code b.url}). */
+    private TwoWayStore collection(String name, CollectionDocuments documents, JobControl control) {
+        return spec.bUrl == null ? new CentralCollectionStore(store, spec.bDatabase, name, documents)
+                : new RemoteCollectionStore(spec.bUrl, spec.bDatabase, name, spec.bUsername, spec.bPassword, documents, control);
     }
 
     /**
