@@ -98,11 +98,22 @@ public final class RowFilter {
         return sql;
     }
 
-    /** ';' and comments are refused even where the parser would skip them: the text must be one condition. */
+    /**
+     * ';' and comments are refused even where the parser would skip them: the text must be one condition.
+     * A backslash is refused anywhere: MariaDB (and PostgreSQL's E'' strings) read it as an escape inside
+     * a literal, so the database would end a string where the parser did not, and run what the parser took
+     * for text. '$' is refused outside literals: PostgreSQL quotes with it ($$...$$) where the parser does not.
+     */
     private static void refuseOutsideLiterals(String text) {
+        if (text.indexOf('\\') >= 0) {
+            throw refused("'\\' is not allowed (an escape in some databases' strings)");
+        }
         boolean quoted = false;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
+            if (c == '$' && !quoted) {
+                throw refused("'$' is not allowed outside a string");
+            }
             if (c == '\'') {
                 quoted = !quoted;
             } else if (!quoted) {

@@ -201,6 +201,59 @@ abstract class BackupContract {
     }
 
     @Test
+    void aManifestNamingAFileOutsideTheBackupIsRefused() throws Exception {
+        String name = name();
+        backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":\"id\"},\"name\":\"" + name + "\"}");
+        Path manifest = root.resolve(name).resolve(BackupManifest.FILE);
+        Files.writeString(manifest, Files.readString(manifest).replace("partitions/p-000001.jsonl.gz", "../../../etc/passwd"));
+        assertThatThrownBy(() -> BackupManifest.read(root.resolve(name)))
+                .hasMessageContaining("names partition file '../../../etc/passwd': only partitions/p-NNNNNN.jsonl.gz is read");
+    }
+
+    @Test
+    void anInListFollowedByAndSelectsWhatTheDatabaseSelects() {
+        BackupReport report = backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":\"id\"},"
+                + "\"name\":\"" + name() + "\",\"dryRun\":true,\"filter\":{\"where\":\"region IN ('eu', 'us') AND note IS NOT NULL\"}}");
+        assertThat(report.rows()).isEqualTo(((Number) db.query("SELECT COUNT(*) AS n FROM orders WHERE region IN ('eu', 'us')"
+                + " AND note IS NOT NULL").get(0).values().iterator().next()).longValue());
+    }
+
+    @Test
+    void writesDuringABackupAreNotInIt() throws Exception {
+        String name = name();
+        BackupSpec spec = BackupSpec.parse("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":"
+                + "\"id\"},\"name\":\"" + name + "\",\"partitionBy\":{\"by\":\"month\",\"column\":\"ts\"}}");
+        List<Map<String, Object>> decemberRows = db.query("SELECT id, amount FROM orders WHERE ts >= TIMESTAMP"
+                + " '2026-12-01 00:00:00' ORDER BY id");
+        long december = decemberRows.size();
+        String changedId = String.valueOf(decemberRows.get(0).values().iterator().next());
+        String amountBefore = new java.math.BigDecimal(String.valueOf(decemberRows.get(0).values().toArray()[1])).toPlainString();
+        // while the first partition is being written, another connection adds a December row and changes one
+        BackupWriter.Disk meanwhile = file -> {
+            if (file.toString().endsWith("p-000001.jsonl.gz")) {
+                db.execute("INSERT INTO orders (id, ts, region, amount, note) VALUES (100001, TIMESTAMP '2026-12-01 12:00:00',"
+                        + " 'eu', 1.00, 'late')");
+                db.execute("UPDATE orders SET amount = amount + 1000 WHERE id = " + changedId);
+            }
+            return BackupWriter.LOCAL.create(file);
+        };
+        try {
+            new Backup(root, spec, new SqlBackupSource(db.dataSource(), spec), meanwhile).run(new JobControl(0));
+            BackupManifest manifest = BackupManifest.read(root.resolve(name));
+            BackupManifest.Partition dec = manifest.partitions().get(1);
+            assertThat(dec.name()).isEqualTo("2026-12");
+            assertThat(dec.rows()).isEqualTo(december);
+            List<ObjectNode> written = lines(root.resolve(name).resolve(dec.file()));
+            assertThat(written).hasSize((int) december).noneMatch(r -> "100001".equals(field(r, "id")));
+            assertThat(written).filteredOn(r -> changedId.equals(field(r, "id"))).singleElement()
+                    .satisfies(r -> assertThat(new java.math.BigDecimal(field(r, "amount")).toPlainString()).isEqualTo(amountBefore));
+        } finally {
+            db.execute("DELETE FROM orders WHERE id = 100001");
+            db.execute("UPDATE orders SET amount = amount - 1000 WHERE id = " + changedId + " AND amount >= 1000");
+        }
+    }
+
+    @Test
     void keyPartitionsCoverEveryRowOnce() throws Exception {
         String name = name();
         int per = 50 + seed.random().nextInt(100);
@@ -240,6 +293,8 @@ abstract class BackupContract {
                 {"id = ?", "JdbcParameter '?' is not allowed"},
                 {"id >", "it is not one SQL condition"},
                 {"note = 'a;b' AND id > 0", null},
+                {"note = 'a\\' OR 1=1 OR note = ' OR (SELECT SLEEP(5)) = 0 OR note = '", "'\\' is not allowed"},
+                {"$$x$$ = note", "'$' is not allowed outside a string"},
                 {"CASE WHEN id > 0 THEN 1 ELSE 0 END = 1", "is not allowed"},
                 {"id > 0 OR @@version IS NULL", "not allowed"},
         };
