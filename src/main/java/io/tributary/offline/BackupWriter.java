@@ -9,6 +9,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -46,6 +47,7 @@ final class BackupWriter implements AutoCloseable {
     private final String name;
     private final Path partial;
     private final Disk disk;
+    private final FileChannel lockFile;
     private final ArrayNode partitions = Json.MAPPER.createArrayNode();
     private final List<PartitionOutput> outputs = new ArrayList<>();
     private boolean completed;
@@ -59,18 +61,61 @@ final class BackupWriter implements AutoCloseable {
             throw new IllegalArgumentException("backup directory " + root.toAbsolutePath().normalize()
                     + " does not exist: create it first (tributary.backup.directory or --directory)");
         }
-        if (Files.exists(root.resolve(name))) {
-            throw new IllegalArgumentException("a backup named '" + name + "' exists already in "
-                    + root.toAbsolutePath().normalize() + ": choose another name or remove it");
-        }
+        this.lockFile = lock(root, name);
         try {
-            deleteTree(partial); // left by a crash: never a backup, so never kept
+            if (Files.exists(root.resolve(name))) {
+                throw new IllegalArgumentException("a backup named '" + name + "' exists already in "
+                        + root.toAbsolutePath().normalize() + ": choose another name or remove it");
+            }
+            deleteTree(partial); // left by a crash (the lock says no one writes it): never a backup, so never kept
             Files.createDirectories(partial.resolve("partitions"));
+        } catch (IOException | RuntimeException e) {
+            unlock();
+            if (e instanceof AccessDeniedException) {
+                throw new IllegalArgumentException("backup directory " + root.toAbsolutePath().normalize() + " is not writable", e);
+            }
+            throw e instanceof IOException io ? failed("cannot create " + partial, io) : (RuntimeException) e;
+        }
+    }
+
+    /**
+     * {@code <root>/.<name>.lock}, held while the backup is written: a second writer of the name (another
+     * process, or another node on a shared directory) is refused instead of deleting this one's files.
+     */
+    private static FileChannel lock(Path root, String name) {
+        Path file = root.resolve("." + name + ".lock");
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (channel.tryLock() == null) {
+                channel.close();
+                throw new IllegalArgumentException("a backup named '" + name + "' is being written in "
+                        + root.toAbsolutePath().normalize() + " by another process");
+            }
+            return channel;
+        } catch (OverlappingFileLockException e) {
+            closeQuietly(channel);
+            throw new IllegalArgumentException("a backup named '" + name + "' is being written in "
+                    + root.toAbsolutePath().normalize() + " by this process", e);
         } catch (AccessDeniedException e) {
             throw new IllegalArgumentException("backup directory " + root.toAbsolutePath().normalize() + " is not writable", e);
         } catch (IOException e) {
-            throw failed("cannot create " + partial, e);
+            throw new IllegalStateException("backup '" + name + "' not started: cannot lock " + file + ": " + reason(e), e);
         }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closing releases the lock; nothing else to do
+            }
+        }
+    }
+
+    private void unlock() {
+        closeQuietly(lockFile);
     }
 
     /** The next partition's file; its rows are written with {@link PartitionOutput#write}, then it is closed. */
@@ -112,15 +157,19 @@ final class BackupWriter implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!completed) {
-            for (PartitionOutput out : outputs) {
-                out.abandon();
+        try {
+            if (!completed) {
+                for (PartitionOutput out : outputs) {
+                    out.abandon();
+                }
+                try {
+                    deleteTree(partial);
+                } catch (IOException e) {
+                    // the next backup of this name deletes it; a partial directory is never read as a backup
+                }
             }
-            try {
-                deleteTree(partial);
-            } catch (IOException e) {
-                // the next backup of this name deletes it; a partial directory is never read as a backup
-            }
+        } finally {
+            unlock();
         }
     }
 

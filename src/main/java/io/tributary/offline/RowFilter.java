@@ -111,6 +111,10 @@ public final class RowFilter {
         boolean quoted = false;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
+            if ((c == '"' || c == '`') && !quoted) {
+                // MariaDB reads "x" as a string, the parser as a name: write column names bare
+                throw refused("quoted names (\" or `) are not allowed: write the column name bare");
+            }
             if (c == '$' && !quoted) {
                 throw refused("'$' is not allowed outside a string");
             }

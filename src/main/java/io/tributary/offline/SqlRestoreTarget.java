@@ -33,6 +33,8 @@ final class SqlRestoreTarget implements RestoreTarget {
     /** Every column of the target table by lower-cased name; filled by {@link #prepare}. */
     private final Map<String, SqlColumn> tableColumns = new LinkedHashMap<>();
     private List<SqlColumn> columns;
+    /** The backup's row filter, checked against this table's columns; null when it has none. */
+    private RowFilter filter;
     private BackupManifest manifest;
 
     SqlRestoreTarget(DataSource dataSource, String table) {
@@ -72,6 +74,29 @@ final class SqlRestoreTarget implements RestoreTarget {
             throw new IllegalArgumentException("target table " + table + " lacks column(s) " + String.join(", ", missing)
                     + " of backup '" + manifest.name() + "'");
         }
+        if (manifest.keyColumn() == null || !tableColumns.containsKey(manifest.keyColumn().toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("target table " + table + " lacks the key column '"
+                    + manifest.keyColumn() + "' of backup '" + manifest.name() + "'");
+        }
+        // a filtered backup holds only the rows of a partition that matched: only those are the partition's here
+        String where = manifest.filter() == null ? null : manifest.filter().path("where").asText(null);
+        if (where != null) {
+            try {
+                filter = RowFilter.parse(where, tableColumns.values().stream().map(SqlColumn::name)
+                        .collect(java.util.stream.Collectors.toSet()));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("the filter of backup '" + manifest.name() + "' (" + where
+                        + ") does not apply to target table " + table + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Columns of the table the backup lacks: a forced restore would reset them in rows it replaces. */
+    @Override
+    public List<String> columnsNotInBackup() {
+        List<String> others = new ArrayList<>();
+        tableColumns.values().stream().filter(c -> !columns.contains(c)).forEach(c -> others.add(c.name()));
+        return others;
     }
 
     @Override
@@ -171,7 +196,8 @@ final class SqlRestoreTarget implements RestoreTarget {
 
     /** The target rows of a partition, by its bounds (docs/offline.md). */
     private SqlPartitionWhere where(BackupManifest.Partition p) {
-        return SqlPartitionWhere.of(manifest.partitioning().by(), p.bounds(), manifest.keyColumn(), tableColumns, jdbc, table);
+        return SqlPartitionWhere.of(manifest.partitioning().by(), p.bounds(), manifest.keyColumn(), tableColumns, jdbc, table)
+                .and(filter == null ? null : filter.sql());
     }
 
     private <T> T failing(String what, java.util.function.Supplier<T> work) {

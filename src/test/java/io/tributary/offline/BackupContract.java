@@ -211,6 +211,55 @@ abstract class BackupContract {
     }
 
     @Test
+    void aForcedRestoreOfAFilteredBackupLeavesTheRowsOutsideTheFilter() {
+        String name = name();
+        backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":\"id\"},\"name\":\"" + name
+                + "\",\"filter\":{\"where\":\"region = 'eu'\"},\"partitionBy\":{\"by\":\"month\",\"column\":\"ts\"}}");
+        String ts = dialect() == Dialect.MARIADB ? "DATETIME" : "TIMESTAMP";
+        String copy = "orders_f_" + NAMES.incrementAndGet();
+        db.execute("CREATE TABLE " + copy + " (id BIGINT PRIMARY KEY, ts " + ts + " NOT NULL, region VARCHAR(20),"
+                + " amount DECIMAL(12,2), note VARCHAR(100))");
+        // the target's November holds other regions' rows and an 'eu' row the backup does not have
+        db.execute("INSERT INTO " + copy + " VALUES (900001, TIMESTAMP '2026-11-29 10:00:00', 'us', 1.00, 'stays'),"
+                + " (900002, TIMESTAMP '2026-11-29 11:00:00', 'eu', 2.00, 'goes')");
+        RestoreReport report = new Restore(root, RestoreSpec.parse("{\"name\":\"" + name + "\",\"force\":true,\"target\":"
+                + "{\"dataSource\":\"x\",\"table\":\"" + copy + "\"}}"), RestoreTarget.table(db.dataSource(), copy)).run(new JobControl(0));
+        assertThat(report.partition("2026-11").deleted()).isEqualTo(1);
+        assertThat(db.query("SELECT id FROM " + copy + " WHERE id > 900000")).hasSize(1)
+                .first().satisfies(r -> assertThat(r.values().iterator().next().toString()).isEqualTo("900001"));
+        assertThat(db.query("SELECT id FROM " + copy + " WHERE region = 'eu' ORDER BY id"))
+                .isEqualTo(db.query("SELECT id FROM orders WHERE region = 'eu' ORDER BY id"));
+    }
+
+    @Test
+    void aForcedRestoreOfSomeColumnsIntoAWiderTableIsRefused() {
+        String name = name();
+        backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":\"id\"},\"name\":\"" + name
+                + "\",\"columns\":[\"ts\",\"amount\"]}");
+        String ts = dialect() == Dialect.MARIADB ? "DATETIME" : "TIMESTAMP";
+        String copy = "orders_c_" + NAMES.incrementAndGet();
+        db.execute("CREATE TABLE " + copy + " (id BIGINT PRIMARY KEY, ts " + ts + " NOT NULL, amount DECIMAL(12,2),"
+                + " secret VARCHAR(20))");
+        db.execute("INSERT INTO " + copy + " VALUES (1, TIMESTAMP '2026-11-29 10:00:00', 5.00, 'keep')");
+        assertThatThrownBy(() -> new Restore(root, RestoreSpec.parse("{\"name\":\"" + name + "\",\"force\":true,\"target\":"
+                + "{\"dataSource\":\"x\",\"table\":\"" + copy + "\"}}"), RestoreTarget.table(db.dataSource(), copy))
+                .run(new JobControl(0))).hasMessageContaining("lacks column(s)").hasMessageContaining("nothing was written");
+        assertThat(db.query("SELECT secret FROM " + copy).get(0).values().iterator().next()).isEqualTo("keep");
+    }
+
+    @Test
+    void aSecondWriterOfTheSameNameIsRefusedWhileTheFirstWrites() {
+        String name = name();
+        try (BackupWriter first = new BackupWriter(root, name, BackupWriter.LOCAL)) {
+            assertThatThrownBy(() -> backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":"
+                    + "\"id\"},\"name\":\"" + name + "\"}")).hasMessageContaining("is being written");
+            assertThat(root.resolve("." + name + ".partial")).exists();
+        }
+        backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":\"id\"},\"name\":\"" + name + "\"}");
+        assertThat(BackupManifest.read(root.resolve(name)).partitions()).hasSize(1);
+    }
+
+    @Test
     void anInListFollowedByAndSelectsWhatTheDatabaseSelects() {
         BackupReport report = backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":\"id\"},"
                 + "\"name\":\"" + name() + "\",\"dryRun\":true,\"filter\":{\"where\":\"region IN ('eu', 'us') AND note IS NOT NULL\"}}");
@@ -295,6 +344,7 @@ abstract class BackupContract {
                 {"note = 'a;b' AND id > 0", null},
                 {"note = 'a\\' OR 1=1 OR note = ' OR (SELECT SLEEP(5)) = 0 OR note = '", "'\\' is not allowed"},
                 {"$$x$$ = note", "'$' is not allowed outside a string"},
+                {"note = \"id\"", "quoted names"},
                 {"CASE WHEN id > 0 THEN 1 ELSE 0 END = 1", "is not allowed"},
                 {"id > 0 OR @@version IS NULL", "not allowed"},
         };
