@@ -260,6 +260,24 @@ abstract class BackupContract {
     }
 
     @Test
+    void aRestoreOntoItsOwnSourceIsRefusedWhateverUrlOrNameReachesIt() throws Exception {
+        String name = name();
+        backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":\"id\"},\"name\":\"" + name + "\"}");
+        String schema;
+        try (var c = db.dataSource().getConnection()) {
+            schema = dialect() == Dialect.MARIADB ? c.getCatalog() : c.getSchema();
+        }
+        try (var other = new com.zaxxer.hikari.HikariDataSource()) {
+            other.setJdbcUrl(db.jdbcUrl().replace("127.0.0.1", "localhost"));
+            other.setUsername(db.user());
+            other.setMaximumPoolSize(1);
+            assertThatThrownBy(() -> new Restore(root, RestoreSpec.parse("{\"name\":\"" + name + "\",\"force\":true,\"target\":"
+                    + "{\"dataSource\":\"x\",\"table\":\"" + schema + ".orders\"}}"), RestoreTarget.table(other, schema + ".orders"))
+                    .run(new JobControl(0))).hasMessageContaining("is the source of backup '" + name + "'");
+        }
+    }
+
+    @Test
     void anInListFollowedByAndSelectsWhatTheDatabaseSelects() {
         BackupReport report = backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":\"id\"},"
                 + "\"name\":\"" + name() + "\",\"dryRun\":true,\"filter\":{\"where\":\"region IN ('eu', 'us') AND note IS NOT NULL\"}}");
