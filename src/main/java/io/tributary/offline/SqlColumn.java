@@ -49,9 +49,13 @@ record SqlColumn(String name, Kind kind, Dialect dialect) {
         return new SqlColumn(name, kind, dialect);
     }
 
-    /** The JDBC type to bind with: PostgreSQL takes JSON text only as {@code OTHER}; the rest by the value's class. */
+    /**
+     * The JDBC type to bind with: on PostgreSQL, text values (and JSON) as {@code OTHER}, a literal of no
+     * declared type that the server reads as the column's type: a varchar parameter is refused by a uuid,
+     * json, inet or enum column. The rest by the value's class.
+     */
     int bindType() {
-        return kind == Kind.JSON && dialect == Dialect.POSTGRESQL ? Types.OTHER : SqlTypeValue.TYPE_UNKNOWN;
+        return (kind == Kind.JSON || kind == Kind.TEXT) && dialect == Dialect.POSTGRESQL ? Types.OTHER : SqlTypeValue.TYPE_UNKNOWN;
     }
 
     /** A backup's value as the parameter for this column; a value that does not fit names the column. */
