@@ -1,6 +1,10 @@
 package io.tributary.offline;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.json.Json;
@@ -42,6 +46,9 @@ final class BackupWriter implements AutoCloseable {
     }
 
     static final Disk LOCAL = file -> Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+
+    /** The mapper's writer, without its flush after every value (the file is flushed when closed). */
+    private static final ObjectWriter ROW_WRITER = Json.MAPPER.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
 
     private final Path root;
     private final String name;
@@ -208,6 +215,8 @@ final class BackupWriter implements AutoCloseable {
         private final MessageDigest sha256 = PartitionFile.sha256();
         private final Counting counted;
         private final OutputStream out;
+        /** One generator for the file: a new one per row (writeValueAsBytes) cost more than the row's encoding. */
+        private final JsonGenerator json;
         private long rows;
 
         private PartitionOutput(Path file, ObjectNode entry, Disk disk) throws IOException {
@@ -220,12 +229,14 @@ final class BackupWriter implements AutoCloseable {
                     def.setLevel(Deflater.BEST_SPEED);
                 }
             }, 65536);
+            this.json = Json.MAPPER.createGenerator(out, JsonEncoding.UTF8);
+            json.setRootValueSeparator(null); // rows are separated by '\n', written below, not by Jackson's space
         }
 
         void write(ObjectNode row) {
             try {
-                out.write(Json.MAPPER.writeValueAsBytes(row));
-                out.write('\n');
+                ROW_WRITER.writeValue(json, row);
+                json.writeRaw('\n');
                 rows++;
             } catch (IOException e) {
                 throw failed("cannot write " + file, e);
@@ -239,6 +250,7 @@ final class BackupWriter implements AutoCloseable {
         /** Closes the file of a backup that will not complete; its content no longer matters. */
         void abandon() {
             try {
+                json.flush();
                 out.close();
             } catch (IOException | RuntimeException e) {
                 // the partial directory is deleted next
@@ -248,6 +260,7 @@ final class BackupWriter implements AutoCloseable {
         @Override
         public void close() {
             try {
+                json.flush();
                 out.close();
             } catch (IOException e) {
                 throw failed("cannot write " + file, e);
