@@ -25,13 +25,11 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -85,9 +83,7 @@ class KillNineDuringBackupAndRestoreTest {
         shop.execute("INSERT INTO readings_old SELECT g, g % " + GROUPS + ", 'o' || g, repeat(md5('old' || g), 4)"
                 + " FROM generate_series(1, " + ROWS + ", 3) g");
         dir = Files.createDirectories(Path.of("target", "fault", "kill9-offline").toAbsolutePath());
-        backups = dir.resolve("backups");
-        deleteTree(backups);
-        Files.createDirectories(backups);
+        backups = Files.createTempDirectory(dir, "backups-"); // a fresh one per run: names are reused across runs
     }
 
     @AfterEach
@@ -342,17 +338,6 @@ class KillNineDuringBackupAndRestoreTest {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }
