@@ -42,17 +42,8 @@ public final class TributaryApp implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<HikariDataSource> pools = new ArrayList<>();
-        context().getPropertiesComponent().loadProperties(key -> key.matches("camel\\.beans\\.[^.]+"))
-                .forEach((key, value) -> {
-                    if (String.valueOf(value).endsWith(HikariDataSource.class.getName())) {
-                        HikariDataSource pool = bean(key.toString().substring("camel.beans.".length()),
-                                HikariDataSource.class);
-                        if (pool != null) {
-                            pools.add(pool);
-                        }
-                    }
-                });
+        // every pool the app's registry holds, whichever way its bean was declared
+        List<HikariDataSource> pools = new ArrayList<>(context().getRegistry().findByType(HikariDataSource.class));
         try {
             main.stop();
         } catch (Exception e) {
