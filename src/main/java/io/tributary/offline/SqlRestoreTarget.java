@@ -132,7 +132,7 @@ final class SqlRestoreTarget implements RestoreTarget {
     }
 
     @Override
-    public Replaced replace(PartitionFile file, BackupManifest.Partition partition, long present, JobControl control) {
+    public Replaced replace(PartitionRows file, BackupManifest.Partition partition, long present, JobControl control) {
         SqlPartitionWhere where = where(partition);
         String insert = "INSERT INTO " + table + " (" + String.join(", ", columns.stream().map(SqlColumn::name).toList())
                 + ") VALUES (" + String.join(", ", columns.stream().map(c -> "?").toList()) + ")";
@@ -155,7 +155,7 @@ final class SqlRestoreTarget implements RestoreTarget {
                     });
                     written[0] += flush(insert, batch, types);
                     // every row of the partition went; those the backup has came back
-                    return new Replaced(written[0], deleted - present, 0);
+                    return new Replaced(written[0], deleted - present, 0, 0);
                 }));
     }
 

@@ -1,5 +1,6 @@
 package io.tributary.sync;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionStore;
 import io.tributary.cli.CommandLineArguments;
@@ -30,7 +31,8 @@ public final class SyncCommand {
     private static final Set<String> OPTIONS = Set.of("source-url", "source-database", "source-collection",
             "source-user", "source-password-env", "source-jdbc-url", "source-jdbc-user", "source-jdbc-password-env",
             "source-table", "key-column", "target-jdbc-url", "target-jdbc-user", "target-jdbc-password-env",
-            "target-database", "target-collection", "max-wait-seconds", "chunk-size", "max-delete-fraction");
+            "target-database", "target-collection", "max-wait-seconds", "chunk-size", "max-delete-fraction",
+            "where", "columns", "partition-by", "parallel");
 
     private SyncCommand() {
     }
@@ -90,7 +92,38 @@ public final class SyncCommand {
                 .put("allowMassDelete", o.containsKey("allow-mass-delete"))
                 .put("maxWaitSeconds", CommandLineArguments.<Long>number(o, "max-wait-seconds", "0", Long::parseLong))
                 .put("chunkSize", CommandLineArguments.<Integer>number(o, "chunk-size", "" + SyncEngine.Sizes.DEFAULT.chunkSize(), Integer::parseInt));
+        // an online copy by partition: the same JSON as over HTTP, so the same checks and error texts
+        if (o.containsKey("where")) {
+            spec.putObject("filter").put("where", o.get("where"));
+        }
+        if (o.containsKey("columns")) {
+            ArrayNode columns = spec.putArray("columns");
+            for (String c : o.get("columns").split(",")) {
+                columns.add(c.trim());
+            }
+        }
+        if (o.containsKey("partition-by")) {
+            spec.set("partitionBy", partitionBy(o.get("partition-by")));
+        }
+        if (o.containsKey("parallel")) {
+            spec.put("parallel", CommandLineArguments.<Integer>number(o, "parallel", "1", Integer::parseInt));
+        }
         return spec;
+    }
+
+    /** {@code day:ts}, {@code month:ts}, {@code value:col}, {@code keys:N} or {@code none} as a partitionBy object. */
+    private static ObjectNode partitionBy(String text) {
+        int colon = text.indexOf(':');
+        String by = colon < 0 ? text : text.substring(0, colon);
+        String arg = colon < 0 ? null : text.substring(colon + 1);
+        ObjectNode p = Json.MAPPER.createObjectNode().put("by", by);
+        if (by.equals("keys") && arg != null) {
+            p.put("rowsPerPartition", CommandLineArguments.<Long>number(java.util.Map.of("partition-by", arg),
+                    "partition-by", "1", Long::parseLong));
+        } else if (arg != null) {
+            p.put("column", arg);
+        }
+        return p;
     }
 
     static String usage() {
@@ -103,7 +136,9 @@ public final class SyncCommand {
                   | --source-jdbc-url URL [--source-jdbc-user U] [--source-jdbc-password-env VAR] \\
                       --source-table TABLE --key-column COLUMN ) \\
                   [--incremental] [--dry-run] [--max-wait-seconds N] [--chunk-size N] \\
-                  [--max-delete-fraction F] [--allow-mass-delete]
+                  [--max-delete-fraction F] [--allow-mass-delete] \\
+                  [--where CONDITION] [--columns A,B] \\
+                  [--partition-by day:COL|month:COL|value:COL|keys:N] [--parallel N]   (SQL source only)
                 exit code: 0 succeeded, 1 failed, 2 usage error""";
     }
 }
