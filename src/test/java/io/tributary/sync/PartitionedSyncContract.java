@@ -9,6 +9,9 @@ import io.tributary.central.CollectionStore;
 import io.tributary.central.JdbcCollectionStore;
 import io.tributary.http.ApiException;
 import io.tributary.job.JobControl;
+import io.tributary.job.JobStopped;
+import io.tributary.offline.OnlineCopy;
+import io.tributary.offline.Selection;
 import io.tributary.json.Json;
 import io.tributary.keyrange.VersionedDocument;
 import io.tributary.sql.Dialect;
@@ -57,8 +60,12 @@ abstract class PartitionedSyncContract {
 
     @AfterAll
     void dropDatabases() {
-        source.close();
-        central.close();
+        if (source != null) {
+            source.close();
+        }
+        if (central != null) {
+            central.close();
+        }
     }
 
     /** A source table of 20 rows a day over four days, half of them "eu"; its name. */
@@ -198,6 +205,54 @@ abstract class PartitionedSyncContract {
         assertThat(day29.path("rowsUnchanged").asLong()).isEqualTo(7);
         assertThat(third.toJson().path("rowsUnchanged").asLong()).isEqualTo(27);
         assertThat(third.toJson().path("rowsTransferred").asLong()).isEqualTo(1);
+    }
+
+    private OnlineCopy onlineCopy(String table, String collection, int parallel) {
+        Selection selection = Selection.parse(json("{\"filter\":{\"where\":\"" + FILTER + "\"},"
+                + "\"partitionBy\":{\"by\":\"day\",\"column\":\"ts\"}}"), true);
+        return new OnlineCopy(source.dataSource(), "tradesDb", table, "id", selection, store, "_system", collection,
+                parallel, OnlineCopy.Pools.OWNED);
+    }
+
+    @Test
+    void aCancelStopsThePartitionsNotYetCopied() {
+        String table = sourceTable(seed.random());
+        String sequential = "cancelled" + NAMES.incrementAndGet();
+        JobControl control = new JobControl(0);
+        List<String> done = new ArrayList<>();
+        // cancelled as the first partition completes: the next one does not start
+        assertThatThrownBy(() -> onlineCopy(table, sequential, 1).run(control, c -> {
+            done.add(c.name());
+            control.cancel();
+        })).isInstanceOf(JobStopped.class).hasMessage("cancelled");
+        assertThat(done).containsExactly("2026-11-28");
+        assertThat(store.collection("_system", sequential, false).count()).isEqualTo(10);
+
+        String parallel = "cancelled" + NAMES.incrementAndGet();
+        JobControl cancelled = new JobControl(0);
+        cancelled.cancel();
+        assertThatThrownBy(() -> onlineCopy(table, parallel, 3).run(cancelled, c -> done.add(c.name())))
+                .isInstanceOf(JobStopped.class).hasMessage("cancelled");
+        assertThat(done).containsExactly("2026-11-28");
+        assertThat(store.collections("_system")).doesNotContain(parallel);
+    }
+
+    @Test
+    void theCommandLineCopiesByPartitionWithTheSameOptions() {
+        String table = sourceTable(seed.random());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = SyncCommand.run(new String[] {"--source-jdbc-url", source.jdbcUrl(), "--source-jdbc-user",
+                source.user(), "--source-table", table, "--key-column", "id", "--target-jdbc-url", central.jdbcUrl(),
+                "--target-jdbc-user", central.user(), "--target-collection", "cli" + table, "--where", FILTER,
+                "--columns", "ts,amount", "--partition-by", "day:ts", "--parallel", "2"}, Map.of(),
+                new java.io.PrintStream(out), new java.io.PrintStream(err));
+
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode result = json(out.toString()).path("result");
+        assertThat(result.path("partitioned").asBoolean()).isTrue();
+        assertThat(result.path("rowsTransferred").asLong()).isEqualTo(30);
+        assertThat(stored("cli" + table)).isEqualTo(expected(table));
     }
 
     @Test
