@@ -4,7 +4,6 @@ import static io.tributary.http.RequestFields.requireKnown;
 import static io.tributary.http.RequestFields.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionName;
 import io.tributary.http.ApiException;
@@ -14,7 +13,6 @@ import io.tributary.sql.SqlIdentifier;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
