@@ -89,6 +89,23 @@ final class JdbcStoredCollection implements StoredCollection {
     }
 
     @Override
+    public List<VersionedDocument> versionRange(BigInteger after, BigInteger upTo, BigInteger afterVersion, String afterKey,
+                                                int limit) {
+        String sql = "SELECT " + key + ", " + version + ", " + doc + " FROM " + table + " WHERE " + version + " > ? AND "
+                + version + " <= ?" + (afterKey == null ? "" : " AND (" + version + " > ? OR (" + version + " = ? AND "
+                + key + " > ?))") + " ORDER BY " + version + ", " + key + " LIMIT " + Math.max(1, limit);
+        Object[] args = afterKey == null ? new Object[] {new BigDecimal(after), new BigDecimal(upTo)}
+                : new Object[] {new BigDecimal(after), new BigDecimal(upTo), new BigDecimal(afterVersion),
+                        new BigDecimal(afterVersion), afterKey};
+        try {
+            return jdbc.read(s -> jdbc.template().query(sql, (rs, n) -> new VersionedDocument(rs.getString(1),
+                    rs.getBigDecimal(2).toBigInteger(), rs.getString(3)), args));
+        } catch (DataAccessException | TransactionException e) {
+            throw new IllegalStateException("Cannot read collection " + name + " by version: " + Jdbc.reason(e), e);
+        }
+    }
+
+    @Override
     public Written wouldUpsert(List<VersionedDocument> docs) {
         return docs.isEmpty() ? Written.NONE : jdbc.read(s -> write(docs, false));
     }

@@ -3,6 +3,7 @@ package io.tributary.central;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.keyrange.JdbcKeyRanges;
 import io.tributary.keyrange.VersionedDocument;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -32,6 +33,14 @@ public interface StoredCollection {
      * database failure is an {@link IllegalStateException} naming the collection's table.
      */
     Written upsert(List<VersionedDocument> docs);
+
+    /**
+     * Up to {@code limit} rows whose version is in ({@code after}, {@code upTo}], in (version, key) order,
+     * after the row ({@code afterVersion}, {@code afterKey}) when that is given: a read of what changed in
+     * a version range, page by page (two-way sync). Rows without a version are never in a range.
+     */
+    List<VersionedDocument> versionRange(BigInteger after, BigInteger upTo,
+                                         BigInteger afterVersion, String afterKey, int limit);
 
     /** What {@link #upsert} would do, for a dry run: the same decision, nothing written or locked. */
     Written wouldUpsert(List<VersionedDocument> docs);

@@ -14,7 +14,7 @@ import org.apache.camel.Message;
 public class JobEndpoint {
 
     private static final Pattern JOB_ID = Pattern.compile("[0-9a-f-]{36}");
-    private static final Set<String> KINDS = Set.of("sync", "backup", "restore");
+    private static final Set<String> KINDS = Set.of("sync", "backup", "restore", "two-way");
 
     private Jobs jobs;
 
@@ -22,12 +22,12 @@ public class JobEndpoint {
         this.jobs = jobs;
     }
 
-    /** {@code GET /api/jobs[?kind=sync|backup|restore]}: the recent jobs, newest first. */
+    /** {@code GET /api/jobs[?kind=sync|backup|restore|two-way]}: the recent jobs, newest first. */
     public void list(Exchange exchange) {
         Message in = exchange.getMessage();
         String kind = QueryString.parameters(in.getHeader(Exchange.HTTP_QUERY, String.class)).get("kind");
         if (kind != null && !KINDS.contains(kind)) {
-            throw ApiException.badParameter("'kind' must be one of sync, backup, restore, not '"
+            throw ApiException.badParameter("'kind' must be one of sync, backup, restore, two-way, not '"
                     + ApiException.printable(kind) + "'");
         }
         JsonResponse.send(in, 200, jobs.list(kind));

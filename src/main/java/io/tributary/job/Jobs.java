@@ -226,6 +226,12 @@ public class Jobs implements Service, CamelContextAware {
             if (!(e instanceof JobStopped)) {
                 LOG.warn("{} job {} failed: {}", capitalized(job.work.kind()), job.id, e.getMessage());
             }
+        } catch (Error e) {
+            // out of memory or stack: the job ends failed and lets go of its target, then the error goes on
+            LOG.error("{} job {} failed", capitalized(job.work.kind()), job.id, e);
+            job.finish("failed", null, e.toString());
+            release(job);
+            throw e;
         }
         job.finish(status, result, error);
         try {
@@ -233,10 +239,14 @@ public class Jobs implements Service, CamelContextAware {
         } catch (RuntimeException e) {
             LOG.error("Cannot record the end of job {}", job.id, e);
         } finally {
-            running.remove(job.id);
-            busy.remove(job.work.writes(), job.id);
+            release(job);
         }
         LOG.info("{} job {} {}{}", capitalized(job.work.kind()), job.id, status, result == null ? "" : ": " + result);
+    }
+
+    private void release(Job job) {
+        running.remove(job.id);
+        busy.remove(job.work.writes(), job.id);
     }
 
     private static String capitalized(String kind) {

@@ -2,6 +2,7 @@ package io.tributary.offline;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.http.ApiException;
 import io.tributary.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A backup's {@code manifest.json} (docs/offline.md): what was backed up from where, and each partition
@@ -22,6 +24,7 @@ public record BackupManifest(String format, int formatVersion, String name, Stri
     public static final String FORMAT = "tributary-backup";
     public static final int FORMAT_VERSION = 1;
     public static final String FILE = "manifest.json";
+    private static final Pattern PARTITION_FILE = Pattern.compile("partitions/p-[0-9]{6}\\.jsonl\\.gz");
 
     /** {@code kind} "table" (dataSource, table, keyColumn, product) or "collection" (database, collection). */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -79,6 +82,13 @@ public record BackupManifest(String format, int formatVersion, String name, Stri
         }
         if (manifest.source() == null || manifest.partitions() == null || manifest.partitioning() == null) {
             throw new IllegalArgumentException("backup manifest " + file + " lacks 'source', 'partitioning' or 'partitions'");
+        }
+        for (Partition p : manifest.partitions()) {
+            // a manifest is data from another site: it names files inside the backup, nothing else
+            if (p.file() == null || !PARTITION_FILE.matcher(p.file()).matches()) {
+                throw new IllegalArgumentException("backup manifest " + file + " names partition file '"
+                        + ApiException.printable(String.valueOf(p.file())) + "': only partitions/p-NNNNNN.jsonl.gz is read");
+            }
         }
         return manifest;
     }

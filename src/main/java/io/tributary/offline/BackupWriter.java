@@ -1,6 +1,10 @@
 package io.tributary.offline;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.json.Json;
@@ -9,6 +13,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -42,10 +47,14 @@ final class BackupWriter implements AutoCloseable {
 
     static final Disk LOCAL = file -> Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 
+    /** The mapper's writer, without its flush after every value (the file is flushed when closed). */
+    private static final ObjectWriter ROW_WRITER = Json.MAPPER.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+
     private final Path root;
     private final String name;
     private final Path partial;
     private final Disk disk;
+    private final FileChannel lockFile;
     private final ArrayNode partitions = Json.MAPPER.createArrayNode();
     private final List<PartitionOutput> outputs = new ArrayList<>();
     private boolean completed;
@@ -59,18 +68,61 @@ final class BackupWriter implements AutoCloseable {
             throw new IllegalArgumentException("backup directory " + root.toAbsolutePath().normalize()
                     + " does not exist: create it first (tributary.backup.directory or --directory)");
         }
-        if (Files.exists(root.resolve(name))) {
-            throw new IllegalArgumentException("a backup named '" + name + "' exists already in "
-                    + root.toAbsolutePath().normalize() + ": choose another name or remove it");
-        }
+        this.lockFile = lock(root, name);
         try {
-            deleteTree(partial); // left by a crash: never a backup, so never kept
+            if (Files.exists(root.resolve(name))) {
+                throw new IllegalArgumentException("a backup named '" + name + "' exists already in "
+                        + root.toAbsolutePath().normalize() + ": choose another name or remove it");
+            }
+            deleteTree(partial); // left by a crash (the lock says no one writes it): never a backup, so never kept
             Files.createDirectories(partial.resolve("partitions"));
+        } catch (IOException | RuntimeException e) {
+            unlock();
+            if (e instanceof AccessDeniedException) {
+                throw new IllegalArgumentException("backup directory " + root.toAbsolutePath().normalize() + " is not writable", e);
+            }
+            throw e instanceof IOException io ? failed("cannot create " + partial, io) : (RuntimeException) e;
+        }
+    }
+
+    /**
+     * {@code <root>/.<name>.lock}, held while the backup is written: a second writer of the name (another
+     * process, or another node on a shared directory) is refused instead of deleting this one's files.
+     */
+    private static FileChannel lock(Path root, String name) {
+        Path file = root.resolve("." + name + ".lock");
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (channel.tryLock() == null) {
+                channel.close();
+                throw new IllegalArgumentException("a backup named '" + name + "' is being written in "
+                        + root.toAbsolutePath().normalize() + " by another process");
+            }
+            return channel;
+        } catch (OverlappingFileLockException e) {
+            closeQuietly(channel);
+            throw new IllegalArgumentException("a backup named '" + name + "' is being written in "
+                    + root.toAbsolutePath().normalize() + " by this process", e);
         } catch (AccessDeniedException e) {
             throw new IllegalArgumentException("backup directory " + root.toAbsolutePath().normalize() + " is not writable", e);
         } catch (IOException e) {
-            throw failed("cannot create " + partial, e);
+            throw new IllegalStateException("backup '" + name + "' not started: cannot lock " + file + ": " + reason(e), e);
         }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closing releases the lock; nothing else to do
+            }
+        }
+    }
+
+    private void unlock() {
+        closeQuietly(lockFile);
     }
 
     /** The next partition's file; its rows are written with {@link PartitionOutput#write}, then it is closed. */
@@ -112,15 +164,19 @@ final class BackupWriter implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!completed) {
-            for (PartitionOutput out : outputs) {
-                out.abandon();
+        try {
+            if (!completed) {
+                for (PartitionOutput out : outputs) {
+                    out.abandon();
+                }
+                try {
+                    deleteTree(partial);
+                } catch (IOException e) {
+                    // the next backup of this name deletes it; a partial directory is never read as a backup
+                }
             }
-            try {
-                deleteTree(partial);
-            } catch (IOException e) {
-                // the next backup of this name deletes it; a partial directory is never read as a backup
-            }
+        } finally {
+            unlock();
         }
     }
 
@@ -159,6 +215,8 @@ final class BackupWriter implements AutoCloseable {
         private final MessageDigest sha256 = PartitionFile.sha256();
         private final Counting counted;
         private final OutputStream out;
+        /** One generator for the file: a new one per row (writeValueAsBytes) cost more than the row's encoding. */
+        private final JsonGenerator json;
         private long rows;
 
         private PartitionOutput(Path file, ObjectNode entry, Disk disk) throws IOException {
@@ -171,12 +229,14 @@ final class BackupWriter implements AutoCloseable {
                     def.setLevel(Deflater.BEST_SPEED);
                 }
             }, 65536);
+            this.json = Json.MAPPER.createGenerator(out, JsonEncoding.UTF8);
+            json.setRootValueSeparator(null); // rows are separated by '\n', written below, not by Jackson's space
         }
 
         void write(ObjectNode row) {
             try {
-                out.write(Json.MAPPER.writeValueAsBytes(row));
-                out.write('\n');
+                ROW_WRITER.writeValue(json, row);
+                json.writeRaw('\n');
                 rows++;
             } catch (IOException e) {
                 throw failed("cannot write " + file, e);
@@ -190,6 +250,7 @@ final class BackupWriter implements AutoCloseable {
         /** Closes the file of a backup that will not complete; its content no longer matters. */
         void abandon() {
             try {
+                json.flush();
                 out.close();
             } catch (IOException | RuntimeException e) {
                 // the partial directory is deleted next
@@ -199,6 +260,7 @@ final class BackupWriter implements AutoCloseable {
         @Override
         public void close() {
             try {
+                json.flush();
                 out.close();
             } catch (IOException e) {
                 throw failed("cannot write " + file, e);

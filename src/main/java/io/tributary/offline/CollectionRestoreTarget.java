@@ -60,6 +60,12 @@ final class CollectionRestoreTarget implements RestoreTarget {
         this.manifest = manifest;
     }
 
+    /** Documents answer a key range (a collection's backup filter), not a SQL condition. */
+    @Override
+    public boolean scopesFilter(BackupManifest manifest) {
+        return manifest.filter() == null || manifest.filter().isNull() || !manifest.filter().has("where");
+    }
+
     @Override
     public String rowHash(ObjectNode row) {
         VersionedDocument doc = document(row);

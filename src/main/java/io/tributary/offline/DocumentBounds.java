@@ -13,6 +13,20 @@ final class DocumentBounds {
     }
 
     static Predicate<JsonNode> of(BackupManifest manifest, BackupManifest.Partition p) {
+        return inBounds(manifest, p).and(inKeyRange(manifest.filter()));
+    }
+
+    /** A collection backup's key filter: only documents in it belong to its partitions. */
+    private static Predicate<JsonNode> inKeyRange(JsonNode filter) {
+        String from = filter == null ? null : filter.path("keyFrom").asText(null);
+        String to = filter == null ? null : filter.path("keyTo").asText(null);
+        return doc -> {
+            String key = doc.path("_key").asText();
+            return (from == null || key.compareTo(from) >= 0) && (to == null || key.compareTo(to) <= 0);
+        };
+    }
+
+    private static Predicate<JsonNode> inBounds(BackupManifest manifest, BackupManifest.Partition p) {
         BackupManifest.Bounds b = p.bounds();
         String by = manifest.partitioning().by();
         if (b == null || by == null || by.equals("none")) {

@@ -1,22 +1,23 @@
 package io.tributary.offline;
 
-import java.math.BigInteger;
-import java.util.HexFormat;
-
 /**
  * Count and content hash of a partition's rows in any order: the sum of the row hashes modulo 2^128, so
  * the backup file (in the source's order) and the target's rows (in the target's) compare without sorting.
+ * The sum is kept in two longs: a BigInteger per row cost a tenth of a restore's time.
  */
 final class PartitionDigest {
 
-    private static final BigInteger MODULUS = BigInteger.ONE.shiftLeft(128);
-
     private long count;
-    private BigInteger sum = BigInteger.ZERO;
+    private long high;
+    private long low;
 
     /** @param rowHash hex of at least 128 bits */
     void add(String rowHash) {
-        sum = sum.add(new BigInteger(1, HexFormat.of().parseHex(rowHash.substring(0, 32)))).mod(MODULUS);
+        long h = Long.parseUnsignedLong(rowHash, 0, 16, 16);
+        long l = Long.parseUnsignedLong(rowHash, 16, 32, 16);
+        long sum = low + l;
+        high += h + (Long.compareUnsigned(sum, low) < 0 ? 1 : 0); // the carry out of the low half
+        low = sum;
         count++;
     }
 
@@ -25,6 +26,6 @@ final class PartitionDigest {
     }
 
     boolean sameAs(PartitionDigest other) {
-        return count == other.count && sum.equals(other.sum);
+        return count == other.count && high == other.high && low == other.low;
     }
 }

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -45,6 +46,10 @@ final class PartitionFile implements PartitionRows {
     void checkSize() {
         long size;
         try {
+            // a link could point anywhere on this machine, and the errors below would tell its size and hash
+            if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IllegalArgumentException("backup file " + file + " is missing or not a regular file (" + path + ")");
+            }
             size = Files.size(path);
         } catch (IOException e) {
             throw new IllegalArgumentException("backup file " + file + " is missing (" + path + ")");

@@ -67,6 +67,7 @@ public final class Restore {
                 if (batch.size() == BATCH) {
                     present[at] += target.present(p, batch);
                     batch.clear();
+                    control.check();
                 }
             });
             present[i] += batch.isEmpty() ? 0 : target.present(p, batch);
@@ -83,6 +84,20 @@ public final class Restore {
                 if (stored.get(i).count() > 0) {
                     occupied.add(selected.get(i).name());
                 }
+            }
+        }
+        if (spec.force() && !occupied.isEmpty()) {
+            List<String> others = target.columnsNotInBackup();
+            if (!others.isEmpty()) {
+                throw new ApiException(409, ApiException.CONFLICT, "refused: backup '" + spec.name() + "' lacks column(s) "
+                        + String.join(", ", others) + " of the target, and force would reset them in the rows of partition(s) "
+                        + String.join(", ", occupied) + "; nothing was written (restore into a table with the backup's columns)");
+            }
+            if (!target.scopesFilter(manifest)) {
+                throw new ApiException(409, ApiException.CONFLICT, "refused: backup '" + spec.name() + "' holds only the rows"
+                        + " of its filter (" + manifest.filter().path("where").asText() + "), which a collection cannot tell"
+                        + " apart, so force would delete the other documents of partition(s) " + String.join(", ", occupied)
+                        + "; nothing was written");
             }
         }
         if (!spec.force() && !occupied.isEmpty() && !spec.dryRun()) {

@@ -26,6 +26,19 @@ public interface RestoreTarget {
     /** Checks that the backup fits this target (columns, kind) before anything is read or written. */
     void prepare(BackupManifest manifest);
 
+    /** Columns of the target the backup does not have (after {@link #prepare}); none for a collection. */
+    default List<String> columnsNotInBackup() {
+        return List.of();
+    }
+
+    /**
+     * Whether the target can tell a partition's rows that the backup's filter selected from its other rows
+     * in the partition's bounds; a forced restore that cannot would delete those others.
+     */
+    default boolean scopesFilter(BackupManifest manifest) {
+        return true;
+    }
+
     /** The hash of one row of a backup file, as {@link #stored} hashes the target's rows. */
     String rowHash(ObjectNode row);
 

@@ -1,27 +1,45 @@
 package io.tributary.offline;
 
 import io.tributary.http.ApiException;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 import net.sf.jsqlparser.JSQLParserException;
-import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.BinaryExpression;
+import net.sf.jsqlparser.expression.BooleanValue;
+import net.sf.jsqlparser.expression.CastExpression;
+import net.sf.jsqlparser.expression.DateTimeLiteralExpression;
+import net.sf.jsqlparser.expression.DateValue;
+import net.sf.jsqlparser.expression.DoubleValue;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
 import net.sf.jsqlparser.expression.Function;
-import net.sf.jsqlparser.expression.JdbcNamedParameter;
-import net.sf.jsqlparser.expression.JdbcParameter;
-import net.sf.jsqlparser.expression.MySQLGroupConcat;
-import net.sf.jsqlparser.expression.NextValExpression;
-import net.sf.jsqlparser.expression.UserVariable;
-import net.sf.jsqlparser.expression.VariableAssignment;
+import net.sf.jsqlparser.expression.IntervalExpression;
+import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.NotExpression;
+import net.sf.jsqlparser.expression.NullValue;
+import net.sf.jsqlparser.expression.Parenthesis;
+import net.sf.jsqlparser.expression.SignedExpression;
+import net.sf.jsqlparser.expression.StringValue;
+import net.sf.jsqlparser.expression.TimeKeyExpression;
+import net.sf.jsqlparser.expression.TimeValue;
+import net.sf.jsqlparser.expression.TimestampValue;
+import net.sf.jsqlparser.expression.operators.arithmetic.Addition;
+import net.sf.jsqlparser.expression.operators.arithmetic.Division;
+import net.sf.jsqlparser.expression.operators.arithmetic.Modulo;
+import net.sf.jsqlparser.expression.operators.arithmetic.Multiplication;
+import net.sf.jsqlparser.expression.operators.arithmetic.Subtraction;
+import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
+import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
+import net.sf.jsqlparser.expression.operators.relational.Between;
+import net.sf.jsqlparser.expression.operators.relational.ComparisonOperator;
 import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
-import net.sf.jsqlparser.expression.operators.relational.FullTextSearch;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.expression.operators.relational.InExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
+import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.schema.Column;
-import net.sf.jsqlparser.statement.select.AllColumns;
-import net.sf.jsqlparser.statement.select.AllTableColumns;
-import net.sf.jsqlparser.statement.select.FunctionAllColumns;
-import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.Select;
 
 /**
@@ -30,7 +48,8 @@ import net.sf.jsqlparser.statement.select.Select;
  * IN with a list, BETWEEN, LIKE, IS NULL, arithmetic, CAST, literals, intervals, the current date and time,
  * and the functions in {@link #FUNCTIONS}. Refused, each with its reason: a second statement, a comment,
  * a subquery, any other function (such as {@code pg_sleep} or {@code load_file}), parameters, variables,
- * and columns the table does not have or that name another table. What reaches SQL is the parsed
+ * columns the table does not have or that name another table, and any kind of node not on the list
+ * ({@link #allowed}). What reaches SQL is the parsed
  * condition printed again, never the text as given.
  */
 public final class RowFilter {
@@ -55,19 +74,15 @@ public final class RowFilter {
         if (condition == null || condition.isBlank()) {
             throw refused("it is empty");
         }
-        if (condition.contains("--") || condition.contains("/*") || condition.contains("#")) {
-            throw refused("comments ('--', '/*', '#') are not allowed");
-        }
-        if (condition.contains(";")) {
-            throw refused("';' is not allowed: one condition, not statements");
-        }
+        refuseOutsideLiterals(condition);
         Expression parsed;
         try {
             parsed = CCJSqlParserUtil.parseCondExpression(condition, false);
         } catch (JSQLParserException | RuntimeException e) {
             throw refused("it is not one SQL condition: " + firstLine(e));
         }
-        Set<String> known = new java.util.HashSet<>();
+        allowed(parsed);
+        Set<String> known = new HashSet<>();
         columns.forEach(c -> known.add(c.toUpperCase(Locale.ROOT)));
         parsed.accept(new Check(known), null);
         return new RowFilter(parsed.toString());
@@ -83,6 +98,93 @@ public final class RowFilter {
         return sql;
     }
 
+    /**
+     * ';' and comments are refused even where the parser would skip them: the text must be one condition.
+     * A backslash is refused anywhere: MariaDB (and PostgreSQL's E'' strings) read it as an escape inside
+     * a literal, so the database would end a string where the parser did not, and run what the parser took
+     * for text. '$' is refused outside literals: PostgreSQL quotes with it ($$...$$) where the parser does not.
+     */
+    private static void refuseOutsideLiterals(String text) {
+        if (text.indexOf('\\') >= 0) {
+            throw refused("'\\' is not allowed (an escape in some databases' strings)");
+        }
+        boolean quoted = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c == '"' || c == '`') && !quoted) {
+                // MariaDB reads "x" as a string, the parser as a name: write column names bare
+                throw refused("quoted names (\" or `) are not allowed: write the column name bare");
+            }
+            if (c == '$' && !quoted) {
+                throw refused("'$' is not allowed outside a string");
+            }
+            if (c == '\'') {
+                quoted = !quoted;
+            } else if (!quoted) {
+                if (c == ';') {
+                    throw refused("';' is not allowed: one condition, not statements");
+                }
+                if (text.startsWith("--", i) || text.startsWith("/*", i) || c == '#') {
+                    throw refused("comments ('--', '/*', '#') are not allowed");
+                }
+            }
+        }
+    }
+
+    /**
+     * The shape, node by node, against a list of what a condition may hold: any other kind of node (a
+     * subquery, a variable, a construct a newer parser learns) is refused, named by its kind.
+     */
+    private static void allowed(Expression e) {
+        if (e instanceof Column || e instanceof LongValue || e instanceof DoubleValue || e instanceof StringValue
+                || e instanceof NullValue || e instanceof DateValue || e instanceof TimeValue || e instanceof TimestampValue
+                || e instanceof BooleanValue || e instanceof DateTimeLiteralExpression || e instanceof TimeKeyExpression) {
+            return;
+        }
+        if (e instanceof BinaryExpression b && (e instanceof AndExpression || e instanceof OrExpression
+                || e instanceof ComparisonOperator || e instanceof Addition || e instanceof Subtraction
+                || e instanceof Multiplication || e instanceof Division || e instanceof Modulo || e instanceof LikeExpression)) {
+            allowed(b.getLeftExpression());
+            allowed(b.getRightExpression());
+            return;
+        }
+        if (e instanceof IntervalExpression i) {
+            if (i.getExpression() != null) {
+                allowed(i.getExpression());
+            }
+        } else if (e instanceof Function f) {
+            if (f.getParameters() != null) {
+                f.getParameters().forEach(RowFilter::allowed);
+            }
+        } else if (e instanceof NotExpression n) {
+            allowed(n.getExpression());
+        } else if (e instanceof Parenthesis p) {
+            allowed(p.getExpression());
+        } else if (e instanceof SignedExpression n) {
+            allowed(n.getExpression());
+        } else if (e instanceof IsNullExpression n) {
+            allowed(n.getLeftExpression());
+        } else if (e instanceof Between b) {
+            allowed(b.getLeftExpression());
+            allowed(b.getBetweenExpressionStart());
+            allowed(b.getBetweenExpressionEnd());
+        } else if (e instanceof InExpression in) {
+            allowed(in.getLeftExpression());
+            if (!(in.getRightExpression() instanceof ExpressionList<?>) || in.getRightExpression() instanceof Select) {
+                throw refused("subqueries are not allowed: IN takes a list of values");
+            }
+            allowed(in.getRightExpression());
+        } else if (e instanceof CastExpression c) {
+            allowed(c.getLeftExpression());
+        } else if (e instanceof Select || e instanceof ExistsExpression) {
+            throw refused("subqueries are not allowed");
+        } else if (e instanceof ExpressionList<?> list) {
+            list.forEach(RowFilter::allowed);
+        } else {
+            throw refused(e.getClass().getSimpleName() + " '" + ApiException.printable(e.toString()) + "' is not allowed");
+        }
+    }
+
     private static ApiException refused(String why) {
         return ApiException.badParameter("'filter.where' refused: " + why);
     }
@@ -93,7 +195,7 @@ public final class RowFilter {
         return nl < 0 ? m : m.substring(0, nl);
     }
 
-    /** Walks every node; those that could read or do anything beyond the row at hand are refused. */
+    /** Every column must be the table's, every function one of {@link #FUNCTIONS}. */
     private static final class Check extends ExpressionVisitorAdapter<Void> {
 
         private final Set<String> columns;
@@ -123,76 +225,6 @@ public final class RowFilter {
                         + FUNCTIONS + ")");
             }
             return super.visit(function, context);
-        }
-
-        @Override
-        public <S> Void visit(Select select, S context) {
-            throw refused("subqueries are not allowed");
-        }
-
-        @Override
-        public <S> Void visit(ParenthesedSelect select, S context) {
-            throw refused("subqueries are not allowed");
-        }
-
-        @Override
-        public <S> Void visit(ExistsExpression exists, S context) {
-            throw refused("subqueries are not allowed");
-        }
-
-        @Override
-        public <S> Void visit(AnalyticExpression e, S context) {
-            throw refused("window functions are not allowed");
-        }
-
-        @Override
-        public <S> Void visit(JdbcParameter e, S context) {
-            throw refused("parameters are not allowed: write the value");
-        }
-
-        @Override
-        public <S> Void visit(JdbcNamedParameter e, S context) {
-            throw refused("parameters are not allowed: write the value");
-        }
-
-        @Override
-        public <S> Void visit(UserVariable e, S context) {
-            throw refused("variables are not allowed");
-        }
-
-        @Override
-        public <S> Void visit(VariableAssignment e, S context) {
-            throw refused("variables are not allowed");
-        }
-
-        @Override
-        public <S> Void visit(NextValExpression e, S context) {
-            throw refused("sequences are not allowed");
-        }
-
-        @Override
-        public <S> Void visit(MySQLGroupConcat e, S context) {
-            throw refused("aggregates are not allowed");
-        }
-
-        @Override
-        public <S> Void visit(FullTextSearch e, S context) {
-            throw refused("full-text search is not allowed");
-        }
-
-        @Override
-        public <S> Void visit(AllColumns e, S context) {
-            throw refused("'*' is not allowed");
-        }
-
-        @Override
-        public <S> Void visit(AllTableColumns e, S context) {
-            throw refused("'*' is not allowed");
-        }
-
-        @Override
-        public <S> Void visit(FunctionAllColumns e, S context) {
-            throw refused("'*' is not allowed");
         }
     }
 }

@@ -1,17 +1,21 @@
 package io.tributary.offline;
 
-import io.tributary.source.SourceFingerprint;
 import io.tributary.sql.Dialect;
 import io.tributary.sql.Jdbc;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Locale;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.ConnectionCallback;
 
 /**
  * Which database table or central collection a backup came from or a restore writes to, as text without
- * credentials: {@code <dialect>://<server>/<catalog> table <schema.table>} or
- * {@code <dialect>://<server>/<catalog> collection <database>/<collection>}. Built from the connection's
- * metadata (as {@link SourceFingerprint}), so the same table reached through two beans is the same identity.
+ * credentials: {@code <dialect>://<server>/<database> table <schema.table>} or {@code ... collection
+ * <database>/<collection>}. The server is named by what it says of itself, not by the URL it was reached
+ * through ({@code localhost} and {@code 127.0.0.1} are one server): PostgreSQL's system identifier,
+ * MariaDB's host name and port, H2's database file. Tables are qualified by their schema (MariaDB: database).
  */
 public final class SourceIdentity {
 
@@ -20,7 +24,7 @@ public final class SourceIdentity {
 
     public static String ofTable(DataSource dataSource, String table) {
         return new Jdbc(dataSource).template().execute((ConnectionCallback<String>) c -> {
-            String schema = c.getSchema();
+            String schema = Dialect.of(c) == Dialect.MARIADB ? c.getCatalog() : c.getSchema();
             String qualified = table.contains(".") || schema == null ? table : schema + "." + table;
             return database(c) + " table " + qualified.toLowerCase(Locale.ROOT);
         });
@@ -28,15 +32,27 @@ public final class SourceIdentity {
 
     /** A collection of the central store kept in {@code storeDataSource}. */
     public static String ofCollection(DataSource storeDataSource, String database, String collection) {
-        return new Jdbc(storeDataSource).template().execute((ConnectionCallback<String>) c -> database(c))
+        return new Jdbc(storeDataSource).template().execute((ConnectionCallback<String>) SourceIdentity::database)
                 + " collection " + database + "/" + collection;
     }
 
-    private static String database(java.sql.Connection c) throws java.sql.SQLException {
+    private static String database(Connection c) throws SQLException {
         Dialect dialect = Dialect.of(c);
-        String url = c.getMetaData().getURL();
+        String server = switch (dialect) {
+            case POSTGRESQL -> first(c, "SELECT CAST(system_identifier AS TEXT) FROM pg_control_system()");
+            case MARIADB -> first(c, "SELECT CONCAT(@@hostname, ':', @@port)");
+            case H2 -> first(c, "SELECT DATABASE_PATH()");
+        };
+        if (server == null) {
+            server = c.getMetaData().getURL(); // an in-memory H2 database has no file
+        }
         String catalog = c.getCatalog();
-        return dialect.name().toLowerCase(Locale.ROOT) + "://" + SourceFingerprint.server(dialect, url == null ? "" : url)
-                + "/" + (catalog == null ? "" : catalog);
+        return dialect.name().toLowerCase(Locale.ROOT) + "://" + server + "/" + (catalog == null ? "" : catalog.toLowerCase(Locale.ROOT));
+    }
+
+    private static String first(Connection c, String query) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(query); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        }
     }
 }

@@ -50,10 +50,13 @@ final class SqlBackupSource implements BackupSource {
         this.tableColumns = SqlTableColumns.of(jdbc, spec.table(), "source table");
         this.key = column(spec.keyColumn(), "source.keyColumn");
         this.partitionColumn = spec.partitionColumn() == null ? null : column(spec.partitionColumn(), "partitionBy.column");
-        if ((spec.by().equals("day") || spec.by().equals("month")) && !Set.of(SqlColumn.Kind.DATE, SqlColumn.Kind.TIMESTAMP,
-                SqlColumn.Kind.TIMESTAMPTZ).contains(partitionColumn.kind())) {
-            throw ApiException.badParameter("'partitionBy.column': by " + spec.by() + " needs a date or timestamp column,"
-                    + " and " + partitionColumn.name() + " is " + partitionColumn.kind());
+        // a time-zoned column has no day of its own: the database would cut it in its session's zone, the
+        // restore's bounds in another
+        if ((spec.by().equals("day") || spec.by().equals("month"))
+                && !Set.of(SqlColumn.Kind.DATE, SqlColumn.Kind.TIMESTAMP).contains(partitionColumn.kind())) {
+            throw ApiException.badParameter("'partitionBy.column': by " + spec.by() + " needs a date or timestamp column"
+                    + " without time zone, and " + partitionColumn.name() + " is " + partitionColumn.kind()
+                    + (partitionColumn.kind() == SqlColumn.Kind.TIMESTAMPTZ ? " (partition by keys or value instead)" : ""));
         }
         if (spec.columns() == null) {
             selected.addAll(tableColumns.values());

@@ -49,9 +49,13 @@ record SqlColumn(String name, Kind kind, Dialect dialect) {
         return new SqlColumn(name, kind, dialect);
     }
 
-    /** The JDBC type to bind with: PostgreSQL takes JSON text only as {@code OTHER}; the rest by the value's class. */
+    /**
+     * The JDBC type to bind with: on PostgreSQL, text values (and JSON) as {@code OTHER}, a literal of no
+     * declared type that the server reads as the column's type: a varchar parameter is refused by a uuid,
+     * json, inet or enum column. The rest by the value's class.
+     */
     int bindType() {
-        return kind == Kind.JSON && dialect == Dialect.POSTGRESQL ? Types.OTHER : SqlTypeValue.TYPE_UNKNOWN;
+        return (kind == Kind.JSON || kind == Kind.TEXT) && dialect == Dialect.POSTGRESQL ? Types.OTHER : SqlTypeValue.TYPE_UNKNOWN;
     }
 
     /** A backup's value as the parameter for this column; a value that does not fit names the column. */
@@ -61,7 +65,8 @@ record SqlColumn(String name, Kind kind, Dialect dialect) {
         }
         try {
             return switch (kind) {
-                case INTEGER -> v.isBoolean() ? (v.booleanValue() ? 1L : 0L) : integer(new BigDecimal(v.asText()).toBigIntegerExact());
+                case INTEGER -> v.isBoolean() ? (v.booleanValue() ? 1L : 0L) : v.isIntegralNumber() && v.canConvertToLong()
+                        ? (Object) v.longValue() : integer(new BigDecimal(v.asText()).toBigIntegerExact());
                 case DECIMAL -> v.isNumber() ? v.decimalValue() : new BigDecimal(v.asText());
                 case BOOLEAN -> v.isBoolean() ? v.booleanValue() : v.isNumber() ? v.asInt() != 0 : Boolean.parseBoolean(v.asText());
                 case DATE -> LocalDate.parse(v.asText().substring(0, Math.min(10, v.asText().length())));
@@ -86,14 +91,25 @@ record SqlColumn(String name, Kind kind, Dialect dialect) {
         if (text.length() == 10) {
             return LocalDate.parse(text).atStartOfDay();
         }
-        if (text.endsWith("Z") || text.matches(".*[+-]\\d\\d:\\d\\d$")) {
+        if (hasOffset(text)) {
             return OffsetDateTime.parse(text).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
         }
         return LocalDateTime.parse(text);
     }
 
+    /** Ends in {@code Z} or {@code +hh:mm}/{@code -hh:mm}; checked by hand, a regular expression per value cost more than the parse. */
+    private static boolean hasOffset(String text) {
+        int n = text.length();
+        if (n > 0 && text.charAt(n - 1) == 'Z') {
+            return true;
+        }
+        return n >= 6 && (text.charAt(n - 6) == '+' || text.charAt(n - 6) == '-') && Character.isDigit(text.charAt(n - 5))
+                && Character.isDigit(text.charAt(n - 4)) && text.charAt(n - 3) == ':' && Character.isDigit(text.charAt(n - 2))
+                && Character.isDigit(text.charAt(n - 1));
+    }
+
     private static OffsetDateTime timestampTz(String text) {
-        if (text.endsWith("Z") || text.matches(".*[+-]\\d\\d:\\d\\d$")) {
+        if (hasOffset(text)) {
             return OffsetDateTime.parse(text);
         }
         return timestamp(text).atOffset(ZoneOffset.UTC);

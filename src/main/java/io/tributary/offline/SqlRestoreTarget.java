@@ -26,6 +26,13 @@ final class SqlRestoreTarget implements RestoreTarget {
 
     /** Rows per JDBC batch, and so the most rows held in memory while a file streams into the table. */
     private static final int BATCH_SIZE = 1000;
+    /**
+     * Rows per INSERT statement: one statement of 100 rows costs the server far less than 100 statements of
+     * one (parse, plan and executor start per statement); bounded so a wide table stays under the drivers'
+     * limit on parameters per statement.
+     */
+    private static final int ROWS_PER_INSERT = 100;
+    private static final int MAX_PARAMETERS = 30_000;
 
     private final Jdbc jdbc;
     private final String table;
@@ -33,6 +40,8 @@ final class SqlRestoreTarget implements RestoreTarget {
     /** Every column of the target table by lower-cased name; filled by {@link #prepare}. */
     private final Map<String, SqlColumn> tableColumns = new LinkedHashMap<>();
     private List<SqlColumn> columns;
+    /** The backup's row filter, checked against this table's columns; null when it has none. */
+    private RowFilter filter;
     private BackupManifest manifest;
 
     SqlRestoreTarget(DataSource dataSource, String table) {
@@ -72,6 +81,29 @@ final class SqlRestoreTarget implements RestoreTarget {
             throw new IllegalArgumentException("target table " + table + " lacks column(s) " + String.join(", ", missing)
                     + " of backup '" + manifest.name() + "'");
         }
+        if (manifest.keyColumn() == null || !tableColumns.containsKey(manifest.keyColumn().toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("target table " + table + " lacks the key column '"
+                    + manifest.keyColumn() + "' of backup '" + manifest.name() + "'");
+        }
+        // a filtered backup holds only the rows of a partition that matched: only those are the partition's here
+        String where = manifest.filter() == null ? null : manifest.filter().path("where").asText(null);
+        if (where != null) {
+            try {
+                filter = RowFilter.parse(where, tableColumns.values().stream().map(SqlColumn::name)
+                        .collect(java.util.stream.Collectors.toSet()));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("the filter of backup '" + manifest.name() + "' (" + where
+                        + ") does not apply to target table " + table + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Columns of the table the backup lacks: a forced restore would reset them in rows it replaces. */
+    @Override
+    public List<String> columnsNotInBackup() {
+        List<String> others = new ArrayList<>();
+        tableColumns.values().stream().filter(c -> !columns.contains(c)).forEach(c -> others.add(c.name()));
+        return others;
     }
 
     @Override
@@ -134,9 +166,7 @@ final class SqlRestoreTarget implements RestoreTarget {
     @Override
     public Replaced replace(PartitionRows file, BackupManifest.Partition partition, long present, JobControl control) {
         SqlPartitionWhere where = where(partition);
-        String insert = "INSERT INTO " + table + " (" + String.join(", ", columns.stream().map(SqlColumn::name).toList())
-                + ") VALUES (" + String.join(", ", columns.stream().map(c -> "?").toList()) + ")";
-        int[] types = columns.stream().mapToInt(SqlColumn::bindType).toArray();
+        Insert insert = new Insert(Math.max(1, Math.min(ROWS_PER_INSERT, MAX_PARAMETERS / columns.size())));
         return failing("write", () -> jdbc.transaction("the restore of partition " + partition.name() + " into " + table,
                 s -> {
                     long deleted = jdbc.template().update("DELETE FROM " + table + where.sql(), where.args().toArray());
@@ -149,29 +179,68 @@ final class SqlRestoreTarget implements RestoreTarget {
                         }
                         batch.add(values);
                         if (batch.size() == BATCH_SIZE) {
-                            written[0] += flush(insert, batch, types);
+                            written[0] += insert.flush(batch);
                             control.check();
                         }
                     });
-                    written[0] += flush(insert, batch, types);
+                    written[0] += insert.flush(batch);
                     // every row of the partition went; those the backup has came back
                     return new Replaced(written[0], deleted - present, 0, 0);
                 }));
     }
 
-    private long flush(String insert, List<Object[]> batch, int[] types) {
-        if (batch.isEmpty()) {
-            return 0;
+    /** The INSERT of a batch of rows: as many statements of {@code rowsPerStatement} rows as fit, the rest one by one. */
+    private final class Insert {
+
+        private final int rowsPerStatement;
+        private final String one;
+        private final String many;
+        private final int[] oneTypes;
+        private final int[] manyTypes;
+
+        Insert(int rowsPerStatement) {
+            this.rowsPerStatement = rowsPerStatement;
+            String head = "INSERT INTO " + table + " (" + String.join(", ", columns.stream().map(SqlColumn::name).toList()) + ") VALUES ";
+            String row = "(" + String.join(", ", columns.stream().map(c -> "?").toList()) + ")";
+            this.one = head + row;
+            this.many = head + String.join(", ", java.util.Collections.nCopies(rowsPerStatement, row));
+            this.oneTypes = columns.stream().mapToInt(SqlColumn::bindType).toArray();
+            this.manyTypes = new int[oneTypes.length * rowsPerStatement];
+            for (int i = 0; i < manyTypes.length; i++) {
+                manyTypes[i] = oneTypes[i % oneTypes.length];
+            }
         }
-        int[] counts = jdbc.template().batchUpdate(insert, batch, types);
-        batch.clear();
-        // a driver may answer SUCCESS_NO_INFO (-2) per row of a batch: the row was written
-        return Arrays.stream(counts).mapToLong(n -> n < 0 ? 1 : n).sum();
+
+        /** Inserts the rows and clears the list; the rows written. */
+        long flush(List<Object[]> batch) {
+            int full = rowsPerStatement > 1 ? batch.size() / rowsPerStatement : 0;
+            List<Object[]> statements = new ArrayList<>(full);
+            for (int s = 0; s < full; s++) {
+                Object[] values = new Object[manyTypes.length];
+                for (int r = 0; r < rowsPerStatement; r++) {
+                    Object[] row = batch.get(s * rowsPerStatement + r);
+                    System.arraycopy(row, 0, values, r * row.length, row.length);
+                }
+                statements.add(values);
+            }
+            long written = count(statements.isEmpty() ? new int[0] : jdbc.template().batchUpdate(many, statements, manyTypes),
+                    rowsPerStatement);
+            List<Object[]> rest = batch.subList(full * rowsPerStatement, batch.size());
+            written += count(rest.isEmpty() ? new int[0] : jdbc.template().batchUpdate(one, rest, oneTypes), 1);
+            batch.clear();
+            return written;
+        }
+
+        // a driver may answer SUCCESS_NO_INFO (-2) per statement of a batch: its rows were written
+        private static long count(int[] counts, int rowsPerStatement) {
+            return Arrays.stream(counts).mapToLong(n -> n < 0 ? rowsPerStatement : n).sum();
+        }
     }
 
     /** The target rows of a partition, by its bounds (docs/offline.md). */
     private SqlPartitionWhere where(BackupManifest.Partition p) {
-        return SqlPartitionWhere.of(manifest.partitioning().by(), p.bounds(), manifest.keyColumn(), tableColumns, jdbc, table);
+        return SqlPartitionWhere.of(manifest.partitioning().by(), p.bounds(), manifest.keyColumn(), tableColumns, jdbc, table)
+                .and(filter == null ? null : filter.sql());
     }
 
     private <T> T failing(String what, java.util.function.Supplier<T> work) {

@@ -32,6 +32,7 @@ public final class Jdbc {
     private final TransactionTemplate transactions;
     private final TransactionTemplate readOnly;
     private final TransactionTemplate snapshot;
+    private final TransactionTemplate serializable;
     private final TransactionTemplate outside;
     private final int maxAttempts;
     private volatile Dialect dialect;
@@ -54,6 +55,9 @@ public final class Jdbc {
         this.snapshot = new TransactionTemplate(manager);
         this.snapshot.setReadOnly(true);
         this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        this.serializable = new TransactionTemplate(manager);
+        this.serializable.setReadOnly(true);
+        this.serializable.setIsolationLevel(TransactionDefinition.ISOLATION_SERIALIZABLE);
         this.outside = new TransactionTemplate(manager);
         this.outside.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
         this.maxAttempts = Math.max(1, maxAttempts);
@@ -111,12 +115,13 @@ public final class Jdbc {
     }
 
     /**
-     * A read in one read-only transaction at REPEATABLE READ: on PostgreSQL and MariaDB (InnoDB) every
-     * statement in {@code work} reads the snapshot its first statement took, whatever commits meanwhile, so
-     * a long read (a backup) sees one state of its tables. H2 keeps rows read unchanged for the transaction.
+     * A read in one read-only transaction that sees one state of the database: on PostgreSQL and MariaDB
+     * (InnoDB) REPEATABLE READ, where every statement in {@code work} reads the snapshot its first statement
+     * took, whatever commits meanwhile; on H2 SERIALIZABLE, since its REPEATABLE READ still shows rows other
+     * transactions insert. A long read (a backup) so sees one state of its tables.
      */
     public <T> T snapshot(TransactionCallback<T> work) {
-        return snapshot.execute(work);
+        return (dialect() == Dialect.H2 ? serializable : snapshot).execute(work);
     }
 
     /** {@code work} outside any transaction open on this thread, which is suspended meanwhile. */

@@ -11,14 +11,14 @@ import java.util.Set;
  * URL is refused before a connection is made, so sync cannot probe hosts and ports, and the credentials of a
  * job are only ever sent to a configured node. URLs are compared by scheme, host (as written, no DNS) and port.
  */
-final class PeerNodes {
+public final class PeerNodes {
 
-    static final String PROPERTY = "tributary.sync.peers";
+    public static final String PROPERTY = "tributary.sync.peers";
 
     private final Set<String> origins = new LinkedHashSet<>();
 
     /** @param peers comma-separated node URLs, e.g. {@code http://node-b:8529,https://node-c:8529}; empty: none */
-    PeerNodes(String peers) {
+    public PeerNodes(String peers) {
         for (String peer : (peers == null ? "" : peers).split(",")) {
             if (!peer.isBlank()) {
                 String origin = origin(peer.trim());
@@ -33,9 +33,14 @@ final class PeerNodes {
 
     /** 403 unless the URL names a configured peer. */
     void check(String url) {
+        check("source.url", url);
+    }
+
+    /** 403 unless the URL (the job's field {@code field}) names a configured peer. */
+    public void check(String field, String url) {
         String origin = origin(url);
         if (origin == null || !origins.contains(origin)) {
-            throw new ApiException(403, ApiException.FORBIDDEN, "source.url '" + url + "' is not a configured peer"
+            throw new ApiException(403, ApiException.FORBIDDEN, field + " '" + url + "' is not a configured peer"
                     + " node: add it to " + PROPERTY + " (comma-separated URLs, e.g. http://node-b:8529)");
         }
     }

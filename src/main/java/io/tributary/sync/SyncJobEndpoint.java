@@ -1,10 +1,7 @@
 package io.tributary.sync;
 
-import io.tributary.http.JsonResponse;
-import io.tributary.http.QueryString;
-import java.util.Map;
+import io.tributary.job.JobRequests;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 
 /**
  * Sync jobs over HTTP, called from {@code routes/collection-sync.camel.yaml}: {@code POST/GET /api/sync/jobs}.
@@ -12,25 +9,14 @@ import org.apache.camel.Message;
  */
 public class SyncJobEndpoint {
 
-    private SyncJobs jobs;
+    private JobRequests<SyncSpec> requests;
 
     public void setJobs(SyncJobs jobs) {
-        this.jobs = jobs;
+        this.requests = new JobRequests<>(SyncSpec::parse, SyncSpec::blocking, jobs::submit, jobs::submitAndWait, jobs::list);
     }
 
     /** {@code POST /api/sync/jobs[?wait=true]} starts a job; {@code GET /api/sync/jobs} lists the recent ones. */
     public void jobs(Exchange exchange) throws InterruptedException {
-        Message in = exchange.getMessage();
-        if ("GET".equals(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
-            JsonResponse.send(in, 200, jobs.list());
-            return;
-        }
-        Map<String, String> q = QueryString.parameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
-        SyncSpec spec = SyncSpec.parse(in.getBody(String.class));
-        if (spec.blocking() || "true".equalsIgnoreCase(q.get("wait"))) {
-            JsonResponse.send(in, 200, jobs.submitAndWait(spec));
-            return;
-        }
-        JsonResponse.send(in, 202, jobs.submit(spec));
+        requests.answer(exchange);
     }
 }

@@ -46,6 +46,16 @@ public final class Benchmark {
     static final String TABLE_DDL = "CREATE TABLE items (id bigint PRIMARY KEY, uid uuid NOT NULL, name text NOT NULL,"
             + " body text NOT NULL, amount numeric(12,2) NOT NULL, created_at timestamptz NOT NULL, updated_at timestamp NOT NULL)";
 
+    /** The workload: {@code rows} rows of about 190 bytes into an empty {@link #TABLE_DDL} table. */
+    static String insertItems(long rows) {
+        return "INSERT INTO items SELECT g, gen_random_uuid(), 'item-' || g,"
+                + " md5(g::text) || md5((g + 1)::text) || md5((g + 2)::text) || lpad(g::text, 4, '0'),"
+                + " round((random() * 100000)::numeric, 2),"
+                + " timestamptz '2025-01-01 00:00:00+00' + g * interval '1 millisecond',"
+                + " timestamp '2025-01-01 00:00:00' + g * interval '1 millisecond'"
+                + " FROM generate_series(1, " + rows + ") g";
+    }
+
     // options (bench/run.sh --help lists them)
     long rows = 1_000_000;
     String xmx = "256m";
@@ -102,13 +112,7 @@ public final class Benchmark {
         }
         step("generate workload");
         long t = System.nanoTime();
-        sql(SRC, TABLE_DDL,
-                "INSERT INTO items SELECT g, gen_random_uuid(), 'item-' || g,"
-                        + " md5(g::text) || md5((g + 1)::text) || md5((g + 2)::text) || lpad(g::text, 4, '0'),"
-                        + " round((random() * 100000)::numeric, 2),"
-                        + " timestamptz '2025-01-01 00:00:00+00' + g * interval '1 millisecond',"
-                        + " timestamp '2025-01-01 00:00:00' + g * interval '1 millisecond'"
-                        + " FROM generate_series(1, " + rows + ") g",
+        sql(SRC, TABLE_DDL, insertItems(rows),
                 "CREATE INDEX items_updated_at ON items (updated_at, id)",
                 "VACUUM ANALYZE items");
         System.out.printf("  %,d rows in %.1fs, table size %s%n", rows, secs(t), scalar(SRC, "SELECT pg_size_pretty(pg_table_size('items'))"));
@@ -519,7 +523,7 @@ public final class Benchmark {
         return d.toMillis() + " ms";
     }
 
-    double shell(String command) throws Exception {
+    static double shell(String command) throws Exception {
         long t = System.nanoTime();
         Process p = new ProcessBuilder("bash", "-o", "pipefail", "-c", command).inheritIO().start();
         if (p.waitFor() != 0) {

@@ -66,6 +66,54 @@ class CommandLineToolsTest {
     }
 
     @Test
+    void backupTransferAndRestoreFromTheCommandLine() throws Exception {
+        try (Connection c = DriverManager.getConnection(h2("site-a"), "sa", "");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE mt (id INT PRIMARY KEY, ts TIMESTAMP, v VARCHAR(20))");
+            s.execute("INSERT INTO mt VALUES (1, TIMESTAMP '2026-11-29 10:00:00', 'a'), (2, TIMESTAMP '2026-11-30 10:00:00',"
+                    + " 'b'), (3, TIMESTAMP '2026-11-30 22:00:00', 'c')");
+        }
+        try (Connection c = DriverManager.getConnection(h2("site-b"), "sa", "");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE mt (id INT PRIMARY KEY, ts TIMESTAMP, v VARCHAR(20))");
+        }
+        Files.createDirectories(dir.resolve("backups-a"));
+        Run backup = run("io.tributary.offline.BackupCommand", "--directory", "backups-a", "--name", "mt-1130",
+                "--source-jdbc-url", h2("site-a"), "--source-jdbc-user", "sa", "--source-table", "mt", "--key-column", "id",
+                "--where", "ts >= TIMESTAMP '2026-11-30 00:00:00'", "--partition-by", "day:ts");
+        assertThat(backup.exit()).as(backup.err()).isZero();
+        assertThat(JSON.readTree(backup.out()).path("result").path("totals").path("rows").asInt()).isEqualTo(2);
+
+        Run transfer = run("io.tributary.transfer.TransferCommand", "--directory", "backups-a", "--name", "mt-1130",
+                "--destination", "file:" + dir.resolve("backups-b").toAbsolutePath());
+        assertThat(transfer.exit()).as(transfer.err()).isZero();
+        assertThat(JSON.readTree(transfer.out()).path("result").path("sent").toString()).contains("manifest.json");
+
+        Run restore = run("io.tributary.offline.RestoreCommand", "--directory", "backups-b", "--name", "mt-1130",
+                "--target-jdbc-url", h2("site-b"), "--target-jdbc-user", "sa", "--target-table", "mt", "--partition", "2026-11-*");
+        assertThat(restore.exit()).as(restore.err()).isZero();
+        assertThat(JSON.readTree(restore.out()).path("result").path("partitions").findValuesAsText("status"))
+                .containsExactly("restored");
+        try (Connection c = DriverManager.getConnection(h2("site-b"), "sa", "");
+             Statement s = c.createStatement(); var rs = s.executeQuery("SELECT COUNT(*) FROM mt")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(2);
+        }
+
+        Run again = run("io.tributary.transfer.TransferCommand", "--directory", "backups-a", "--name", "mt-1130",
+                "--destination", "file:" + dir.resolve("backups-b").toAbsolutePath());
+        assertThat(JSON.readTree(again.out()).path("result").path("sent").size()).isZero();
+        Run badPartitioning = run("io.tributary.offline.BackupCommand", "--directory", "backups-a", "--source-jdbc-url",
+                h2("site-a"), "--source-table", "mt", "--key-column", "id", "--partition-by", "week:ts");
+        assertThat(badPartitioning.exit()).isEqualTo(2);
+        assertThat(badPartitioning.err()).contains("'partitionBy.by' must be one of");
+        Run missing = run("io.tributary.offline.RestoreCommand", "--directory", "backups-b", "--name", "nope",
+                "--target-jdbc-url", h2("site-b"), "--target-jdbc-user", "sa", "--target-table", "mt");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("backup 'nope' not found");
+    }
+
+    @Test
     void syncUsageErrorsExitTwoAndNameTheProblem() throws Exception {
         Run noSource = run("io.tributary.sync.SyncCommand", "--target-jdbc-url", h2("central"),
                 "--target-collection", "items");

@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Transfer to a directory on this machine (local disk, NFS mount, removable media). */
-class BackupTransferLocalTest extends BackupTransferContract {
+class BackupTransferLocalTest extends BackupTransferCases {
 
     private Path media;
 

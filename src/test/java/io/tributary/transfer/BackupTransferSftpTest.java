@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Transfer to a real SFTP server (Apache MINA SSHD) started by the test: password login, known host key. */
-class BackupTransferSftpTest extends BackupTransferContract {
+class BackupTransferSftpTest extends BackupTransferCases {
 
     private Path serverRoot;
     private TestSftpServer server;

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * run send, and what the destination then holds, byte for byte.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class BackupTransferContract {
+abstract class BackupTransferCases {
 
     @RegisterExtension
     final TestSeed seed = new TestSeed();
