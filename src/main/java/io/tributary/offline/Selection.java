@@ -161,4 +161,37 @@ public record Selection(String where, String keyFrom, String keyTo, List<String>
         }
         return Json.MAPPER.nullNode();
     }
+
+    /** The command line's {@code --columns A,B} and {@code --partition-by} as the JSON fields of a job's body. */
+    public static void putOptions(java.util.Map<String, String> o, ObjectNode spec) {
+        if (o.containsKey("columns")) {
+            ArrayNode columns = spec.putArray("columns");
+            for (String c : o.get("columns").split(",")) {
+                columns.add(c.trim());
+            }
+        }
+        if (o.containsKey("partition-by")) {
+            spec.set("partitionBy", partitionBy(o.get("partition-by")));
+        }
+    }
+
+    /**
+     * {@code --partition-by}: {@code day:COLUMN}, {@code month:COLUMN}, {@code value:COLUMN}, {@code keys:ROWS}
+     * or {@code none}, as the JSON {@code partitionBy} of a job.
+     */
+    private static ObjectNode partitionBy(String option) {
+        int colon = option.indexOf(':');
+        String by = colon < 0 ? option : option.substring(0, colon);
+        String arg = colon < 0 ? null : option.substring(colon + 1);
+        ObjectNode p = Json.MAPPER.createObjectNode().put("by", by);
+        if (by.equals("keys")) {
+            long rows = io.tributary.cli.CommandLineArguments.number(java.util.Map.of("partition-by", arg == null ? "" : arg), "partition-by", "",
+                    Long::parseLong);
+            p.put("rowsPerPartition", rows);
+        } else if (arg != null) {
+            p.put("column", arg);
+        }
+        return p;
+    }
+
 }

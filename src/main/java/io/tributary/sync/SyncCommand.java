@@ -1,6 +1,5 @@
 package io.tributary.sync;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionStore;
 import io.tributary.cli.CommandLineArguments;
@@ -9,6 +8,7 @@ import io.tributary.cli.CommandLineTool;
 import io.tributary.http.ApiException;
 import io.tributary.job.JobControl;
 import io.tributary.json.Json;
+import io.tributary.offline.Selection;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
@@ -96,34 +96,11 @@ public final class SyncCommand {
         if (o.containsKey("where")) {
             spec.putObject("filter").put("where", o.get("where"));
         }
-        if (o.containsKey("columns")) {
-            ArrayNode columns = spec.putArray("columns");
-            for (String c : o.get("columns").split(",")) {
-                columns.add(c.trim());
-            }
-        }
-        if (o.containsKey("partition-by")) {
-            spec.set("partitionBy", partitionBy(o.get("partition-by")));
-        }
+        Selection.putOptions(o, spec);
         if (o.containsKey("parallel")) {
             spec.put("parallel", CommandLineArguments.<Integer>number(o, "parallel", "1", Integer::parseInt));
         }
         return spec;
-    }
-
-    /** {@code day:ts}, {@code month:ts}, {@code value:col}, {@code keys:N} or {@code none} as a partitionBy object. */
-    private static ObjectNode partitionBy(String text) {
-        int colon = text.indexOf(':');
-        String by = colon < 0 ? text : text.substring(0, colon);
-        String arg = colon < 0 ? null : text.substring(colon + 1);
-        ObjectNode p = Json.MAPPER.createObjectNode().put("by", by);
-        if (by.equals("keys") && arg != null) {
-            p.put("rowsPerPartition", CommandLineArguments.<Long>number(java.util.Map.of("partition-by", arg),
-                    "partition-by", "1", Long::parseLong));
-        } else if (arg != null) {
-            p.put("column", arg);
-        }
-        return p;
     }
 
     static String usage() {
