@@ -180,7 +180,7 @@ public class JdbcCollectionStore implements CollectionStore, Service {
     @Override
     public boolean ownsTable(DataSource other, String table) {
         String name = table.substring(table.indexOf('.') + 1).toLowerCase(Locale.ROOT);
-        return other == dataSource && (name.matches("tc_[a-z0-9_]*_[0-9a-f]{16}(_sync)?") || name.equals(CATALOG)
+        return other == dataSource && (name.matches("tc_[a-z0-9_]*_[0-9a-f]{16}(_sync(_[a-z0-9]{1,8})?)?") || name.equals(CATALOG)
                 || name.equals(SourcePositions.TABLE) || name.equals(SourceRegistry.TABLE));
     }
 

@@ -46,12 +46,22 @@ final class JdbcStoredCollection implements StoredCollection {
     private final String version;
     private final String doc;
 
+    /** A staging area's name: short, so that the staging table's name stays a valid identifier everywhere. */
+    private static final java.util.regex.Pattern AREA = java.util.regex.Pattern.compile("[a-z0-9]{1,8}");
+
+    private final String stagingName;
+
     JdbcStoredCollection(Jdbc jdbc, String name, CollectionRows rows) {
+        this(jdbc, name, rows, name + "_sync");
+    }
+
+    private JdbcStoredCollection(Jdbc jdbc, String name, CollectionRows rows, String stagingName) {
         this.jdbc = jdbc;
         this.d = jdbc.dialect();
         this.name = name;
         this.table = d.quote(name);
-        this.staging = d.quote(name + "_sync");
+        this.stagingName = stagingName;
+        this.staging = d.quote(stagingName);
         this.rows = rows;
         this.key = d.quote("_key");
         this.version = d.quote("_version");
@@ -253,7 +263,17 @@ final class JdbcStoredCollection implements StoredCollection {
     @Override
     public void createStaging() {
         dropStaging();
-        jdbc.template().execute(JdbcCollectionStore.createTableSql(d, name + "_sync"));
+        jdbc.template().execute(JdbcCollectionStore.createTableSql(d, stagingName));
+    }
+
+    @Override
+    public StoredCollection staging(String area) {
+        if (area == null || !AREA.matcher(area).matches()) {
+            throw new IllegalArgumentException("a staging area is named by 1 to 8 lower-case letters or digits, not '"
+                    + area + "'");
+        }
+        // JdbcCollectionStore.ownsTable knows this name: a sync must not read a staging table as a source
+        return new JdbcStoredCollection(jdbc, name, rows, name + "_sync_" + area);
     }
 
     @Override

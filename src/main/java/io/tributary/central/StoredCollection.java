@@ -75,6 +75,12 @@ public interface StoredCollection {
 
     void dropStaging();
 
+    /**
+     * This collection with its own staging area named {@code area} (lower-case letters and digits, at most
+     * 8): several partitions of one collection are then staged and swapped at once, each in its area.
+     */
+    StoredCollection staging(String area);
+
     /** Judges a swap's deletes before it commits. */
     @FunctionalInterface
     interface DeleteCheck {

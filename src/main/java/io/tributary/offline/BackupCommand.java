@@ -1,6 +1,5 @@
 package io.tributary.offline;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionStore;
 import io.tributary.cli.CommandLineArguments;
@@ -91,35 +90,8 @@ public final class BackupCommand {
         if (o.containsKey("name")) {
             spec.put("name", o.get("name"));
         }
-        if (o.containsKey("columns")) {
-            ArrayNode columns = spec.putArray("columns");
-            for (String c : o.get("columns").split(",")) {
-                columns.add(c.trim());
-            }
-        }
-        if (o.containsKey("partition-by")) {
-            spec.set("partitionBy", partitionBy(o.get("partition-by")));
-        }
+        Selection.putOptions(o, spec);
         return spec.put("dryRun", o.containsKey("dry-run"));
-    }
-
-    /**
-     * {@code --partition-by}: {@code day:COLUMN}, {@code month:COLUMN}, {@code value:COLUMN}, {@code keys:ROWS}
-     * or {@code none}, as the JSON {@code partitionBy} of a job.
-     */
-    static ObjectNode partitionBy(String option) {
-        int colon = option.indexOf(':');
-        String by = colon < 0 ? option : option.substring(0, colon);
-        String arg = colon < 0 ? null : option.substring(colon + 1);
-        ObjectNode p = Json.MAPPER.createObjectNode().put("by", by);
-        if (by.equals("keys")) {
-            long rows = CommandLineArguments.number(Map.of("partition-by", arg == null ? "" : arg), "partition-by", "",
-                    Long::parseLong);
-            p.put("rowsPerPartition", rows);
-        } else if (arg != null) {
-            p.put("column", arg);
-        }
-        return p;
     }
 
     static String usage() {

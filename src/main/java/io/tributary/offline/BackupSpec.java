@@ -4,7 +4,6 @@ import static io.tributary.http.RequestFields.requireKnown;
 import static io.tributary.http.RequestFields.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionName;
 import io.tributary.http.ApiException;
@@ -14,7 +13,6 @@ import io.tributary.sql.SqlIdentifier;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -28,11 +26,7 @@ public final class BackupSpec {
 
     private static final Set<String> FIELDS = Set.of("source", "name", "filter", "columns", "partitionBy", "dryRun");
     private static final Set<String> SOURCE_FIELDS = Set.of("dataSource", "table", "keyColumn", "database", "collection");
-    private static final Set<String> PARTITION_FIELDS = Set.of("by", "column", "rowsPerPartition");
-    private static final Set<String> BY = Set.of("none", "value", "day", "month", "keys");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
-    /** Rows per file when partitioning by keys and no size is given. */
-    static final long DEFAULT_ROWS_PER_PARTITION = 100_000;
 
     private String dataSource;
     private String table;
@@ -40,13 +34,7 @@ public final class BackupSpec {
     private String database = CollectionName.SYSTEM_DATABASE;
     private String collection;
     private String name;
-    private String where;
-    private String keyFrom;
-    private String keyTo;
-    private List<String> columns;
-    private String by = "none";
-    private String partitionColumn;
-    private long rowsPerPartition = DEFAULT_ROWS_PER_PARTITION;
+    private Selection selection = Selection.ALL;
     private boolean dryRun;
 
     public static BackupSpec parse(String json) {
@@ -83,9 +71,7 @@ public final class BackupSpec {
             throw ApiException.badParameter("'name' must be letters, digits, '.', '_', '-' (starting with a letter or"
                     + " digit, at most 128, no '..'), got '" + ApiException.printable(s.name) + "'");
         }
-        filter(root.path("filter"), s);
-        columns(root.path("columns"), s);
-        partitioning(root.path("partitionBy"), s);
+        s.selection = Selection.parse(root, s.isTable());
         JsonNode dry = root.path("dryRun");
         if (!dry.isMissingNode() && !dry.isNull() && !dry.isBoolean()) {
             throw ApiException.badParameter("'dryRun' must be true or false");
@@ -94,78 +80,22 @@ public final class BackupSpec {
         return s;
     }
 
-    private static void filter(JsonNode filter, BackupSpec s) {
-        if (filter.isMissingNode() || filter.isNull()) {
-            return;
-        }
-        if (!filter.isObject()) {
-            throw ApiException.badParameter("'filter' must be an object: {where} for a SQL table, {keyFrom, keyTo} for a collection");
-        }
-        if (s.isTable()) {
-            requireKnown(filter, Set.of("where"), "filter.");
-            s.where = text(filter, "where");
-            if (s.where == null || s.where.isBlank()) {
-                throw ApiException.badParameter("'filter.where' must be a SQL condition, e.g. \"ts >= CURRENT_DATE\"");
-            }
-        } else {
-            requireKnown(filter, Set.of("keyFrom", "keyTo"), "filter.");
-            s.keyFrom = text(filter, "keyFrom");
-            s.keyTo = text(filter, "keyTo");
-        }
-    }
-
-    private static void columns(JsonNode columns, BackupSpec s) {
-        if (columns.isMissingNode() || columns.isNull()) {
-            return;
-        }
-        if (!columns.isArray() || columns.isEmpty()) {
-            throw ApiException.badParameter("'columns' must be a non-empty list of column (or attribute) names");
-        }
-        s.columns = new ArrayList<>();
-        for (JsonNode c : columns) {
-            if (!c.isTextual()) {
-                throw ApiException.badParameter("'columns' must list names as strings");
-            }
-            s.columns.add(identifier(() -> SqlIdentifier.require("columns", c.textValue())));
-        }
-    }
-
-    private static void partitioning(JsonNode p, BackupSpec s) {
-        if (p.isMissingNode() || p.isNull()) {
-            return;
-        }
-        if (!p.isObject()) {
-            throw ApiException.badParameter("'partitionBy' must be an object: {by: value|day|month, column} or {by: keys, rowsPerPartition}");
-        }
-        requireKnown(p, PARTITION_FIELDS, "partitionBy.");
-        s.by = text(p, "by");
-        if (s.by == null || !BY.contains(s.by)) {
-            throw ApiException.badParameter("'partitionBy.by' must be one of none, value, day, month, keys, not '"
-                    + ApiException.printable(String.valueOf(s.by)) + "'");
-        }
-        if (s.by.equals("value") || s.by.equals("day") || s.by.equals("month")) {
-            String column = text(p, "column");
-            if (column == null) {
-                throw ApiException.badParameter("'partitionBy.column' is required with by: " + s.by);
-            }
-            s.partitionColumn = identifier(() -> SqlIdentifier.require("partitionBy.column", column));
-        } else if (p.has("column")) {
-            throw ApiException.badParameter("'partitionBy.column' goes with by: value, day or month");
-        }
-        if (p.has("rowsPerPartition")) {
-            if (!s.by.equals("keys") || !p.get("rowsPerPartition").canConvertToLong() || p.get("rowsPerPartition").asLong() < 1) {
-                throw ApiException.badParameter("'partitionBy.rowsPerPartition' goes with by: keys and must be at least 1");
-            }
-            s.rowsPerPartition = p.get("rowsPerPartition").asLong();
-        }
-    }
-
     private static String identifier(Supplier<String> check) {
-        try {
-            return check.get();
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badParameter(e.getMessage());
-        }
+        return Selection.identifier(check);
+    }
+
+    /**
+     * The spec of an online copy's source (docs/collection-sync.md, "Online copy by partition"): what
+     * {@link SqlBackupSource} reads, with no backup name.
+     */
+    public static BackupSpec ofTable(String dataSource, String table, String keyColumn, Selection selection) {
+        BackupSpec s = new BackupSpec();
+        s.dataSource = dataSource;
+        s.table = table;
+        s.keyColumn = keyColumn;
+        s.name = table;
+        s.selection = selection;
+        return s;
     }
 
     public boolean isTable() {
@@ -198,33 +128,33 @@ public final class BackupSpec {
 
     /** The SQL condition as given; null: every row. */
     public String where() {
-        return where;
+        return selection.where();
     }
 
     public String keyFrom() {
-        return keyFrom;
+        return selection.keyFrom();
     }
 
     public String keyTo() {
-        return keyTo;
+        return selection.keyTo();
     }
 
     /** The columns (attributes) to keep; null: all. */
     public List<String> columns() {
-        return columns;
+        return selection.columns();
     }
 
     /** none, value, day, month or keys. */
     public String by() {
-        return by;
+        return selection.by();
     }
 
     public String partitionColumn() {
-        return partitionColumn;
+        return selection.partitionColumn();
     }
 
     public long rowsPerPartition() {
-        return rowsPerPartition;
+        return selection.rowsPerPartition();
     }
 
     public boolean dryRun() {
@@ -240,29 +170,16 @@ public final class BackupSpec {
             source.put("database", database).put("collection", collection);
         }
         o.put("name", name);
-        o.set("filter", filterJson());
-        if (columns != null) {
-            ArrayNode c = o.putArray("columns");
-            columns.forEach(c::add);
-        }
-        ObjectNode p = o.putObject("partitionBy").put("by", by);
-        if (partitionColumn != null) {
-            p.put("column", partitionColumn);
-        }
-        if (by.equals("keys")) {
-            p.put("rowsPerPartition", rowsPerPartition);
-        }
+        selection.write(o);
         return o.put("dryRun", dryRun);
     }
 
     /** The filter as the manifest records it; null when there is none. */
     JsonNode filterJson() {
-        if (where != null) {
-            return Json.MAPPER.createObjectNode().put("where", where);
-        }
-        if (keyFrom != null || keyTo != null) {
-            return Json.MAPPER.createObjectNode().put("keyFrom", keyFrom).put("keyTo", keyTo);
-        }
-        return Json.MAPPER.nullNode();
+        return selection.filterJson();
+    }
+
+    public Selection selection() {
+        return selection;
     }
 }

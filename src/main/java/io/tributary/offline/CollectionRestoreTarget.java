@@ -27,13 +27,27 @@ final class CollectionRestoreTarget implements RestoreTarget {
     private final String identity;
     private final String database;
     private final String collection;
+    private final String stagingArea;
     private BackupManifest manifest;
 
     CollectionRestoreTarget(CollectionStore store, String identity, String database, String collection) {
+        this(store, identity, database, collection, null);
+    }
+
+    private CollectionRestoreTarget(CollectionStore store, String identity, String database, String collection,
+                                    String stagingArea) {
         this.store = store;
         this.identity = identity;
         this.database = database;
         this.collection = collection;
+        this.stagingArea = stagingArea;
+    }
+
+    /** This target staging its partitions in their own area, so that several replace partitions at once. */
+    CollectionRestoreTarget inStagingArea(String area) {
+        CollectionRestoreTarget t = new CollectionRestoreTarget(store, identity, database, collection, area);
+        t.manifest = manifest;
+        return t;
     }
 
     @Override
@@ -123,8 +137,9 @@ final class CollectionRestoreTarget implements RestoreTarget {
     }
 
     @Override
-    public Replaced replace(PartitionFile file, BackupManifest.Partition partition, long present, JobControl control) {
-        StoredCollection target = store.collection(database, collection, true);
+    public Replaced replace(PartitionRows file, BackupManifest.Partition partition, long present, JobControl control) {
+        StoredCollection stored = store.collection(database, collection, true);
+        StoredCollection target = stagingArea == null ? stored : stored.staging(stagingArea);
         target.createStaging();
         try {
             List<VersionedDocument> chunk = new ArrayList<>(CHUNK);
@@ -139,7 +154,7 @@ final class CollectionRestoreTarget implements RestoreTarget {
             target.stage(chunk);
             StoredCollection.Written w = target.swapPartition(DocumentBounds.of(manifest, partition), (deleting, before) -> {
             });
-            return new Replaced(w.written(), w.deleted(), w.keptNewer());
+            return new Replaced(w.written(), w.deleted(), w.keptNewer(), w.unchanged());
         } finally {
             target.dropStaging();
         }

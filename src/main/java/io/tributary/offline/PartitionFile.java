@@ -22,13 +22,7 @@ import java.util.zip.GZIPInputStream;
  * size, and (while its rows stream) of the manifest's SHA-256 and row count. Every failure is an
  * {@link IllegalArgumentException} that names the file.
  */
-final class PartitionFile {
-
-    /** Handles one row of the file. */
-    @FunctionalInterface
-    interface RowHandler {
-        void row(ObjectNode row);
-    }
+final class PartitionFile implements PartitionRows {
 
     private final Path path;
     private final String file;
@@ -70,7 +64,8 @@ final class PartitionFile {
      * Streams every row to {@code handler}, then checks the SHA-256 of the file's bytes and the row count;
      * a handler that wrote must be undone by the caller (its transaction rolls back on the exception).
      */
-    void read(RowHandler handler) {
+    @Override
+    public void read(RowHandler handler) {
         checkSize();
         MessageDigest digest = sha256();
         long rows = 0;

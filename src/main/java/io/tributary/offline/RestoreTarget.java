@@ -49,12 +49,15 @@ public interface RestoreTarget {
     long present(BackupManifest.Partition partition, List<ObjectNode> rows);
 
     /**
-     * Replaces the partition's rows by the file's in one transaction; the file is verified again while read.
-     * {@code present} is what {@link #present} counted, for reporting the rows the backup lacks as deleted.
+     * Replaces the partition's rows by these in one transaction (a backup's file is verified again while
+     * read). {@code present} is what {@link #present} counted, for reporting the rows the backup lacks as deleted.
      */
-    Replaced replace(PartitionFile file, BackupManifest.Partition partition, long present, JobControl control);
+    Replaced replace(PartitionRows rows, BackupManifest.Partition partition, long present, JobControl control);
 
-    /** {@code deleted}: rows of the partition the backup does not have, removed. */
-    record Replaced(long written, long deleted, long keptNewer) {
+    /**
+     * {@code deleted}: rows of the partition the backup does not have, removed; {@code unchanged}: rows
+     * already stored as they are (a collection target tells; a table's partition is rewritten whole: 0).
+     */
+    record Replaced(long written, long deleted, long keptNewer, long unchanged) {
     }
 }

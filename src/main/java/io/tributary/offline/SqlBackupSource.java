@@ -109,20 +109,37 @@ final class SqlBackupSource implements BackupSource {
 
     @Override
     public void read(Reader reader, JobControl control) {
-        try {
-            jdbc.snapshot(status -> jdbc.template().execute((ConnectionCallback<Void>) c -> {
+        snapshot(c -> {
                 String readAt = readAt(c);
                 JsonNode position = position(c);
                 List<BackupPlan> plans = plan(c, control);
                 if (reader.planned(readAt, position, plans)) {
                     for (BackupPlan plan : plans) {
                         control.check();
-                        rows(c, plan, reader.partition(plan), control);
+                        rows(c, plan, reader.partition(plan), control, true);
                         reader.partitionDone(plan);
                     }
                 }
                 return null;
-            }));
+        });
+    }
+
+    /** The partitions of the selection as found in one snapshot; an online copy then reads each in its own. */
+    List<BackupPlan> plan(JobControl control) {
+        return snapshot(c -> plan(c, control));
+    }
+
+    /**
+     * One planned partition's rows, read in a snapshot of its own (written meanwhile, the count may differ
+     * from the plan's); returns how many were read.
+     */
+    long read(BackupPlan plan, Consumer<ObjectNode> out, JobControl control) {
+        return snapshot(c -> rows(c, plan, out, control, false));
+    }
+
+    private <T> T snapshot(ConnectionCallback<T> work) {
+        try {
+            return jdbc.snapshot(status -> jdbc.template().execute(work));
         } catch (DataAccessException e) {
             throw new IllegalStateException("Cannot read source table " + spec.table() + ": " + Jdbc.reason(e), e);
         }
@@ -240,7 +257,9 @@ final class SqlBackupSource implements BackupSource {
                 .put("first", first).put("last", last), rows);
     }
 
-    private void rows(Connection c, BackupPlan plan, Consumer<ObjectNode> out, JobControl control) throws SQLException {
+    /** {@code exact}: the plan was made in this snapshot, so the count must be the plan's. */
+    private long rows(Connection c, BackupPlan plan, Consumer<ObjectNode> out, JobControl control, boolean exact)
+            throws SQLException {
         BackupManifest.Bounds bounds = Json.MAPPER.convertValue(plan.bounds(), BackupManifest.Bounds.class);
         SqlPartitionWhere where = SqlPartitionWhere.of(spec.by(), bounds, key.name(), tableColumns, jdbc, spec.table())
                 .and(filter == null ? null : filter.sql());
@@ -268,11 +287,12 @@ final class SqlBackupSource implements BackupSource {
             }
         }
         control.addRowsDone(n[0] % Jdbc.FETCH_SIZE);
-        if (n[0] != plan.rows()) {
+        if (exact && n[0] != plan.rows()) {
             // cannot happen in one snapshot; if a database breaks that promise, the backup must not pretend
             throw new IllegalStateException("partition " + plan.name() + " of " + spec.table() + " read " + n[0]
                     + " rows where the snapshot counted " + plan.rows() + ": the backup was not completed");
         }
+        return n[0];
     }
 
     private static long count(Connection c, String sql) throws SQLException {

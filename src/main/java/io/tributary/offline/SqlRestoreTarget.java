@@ -164,7 +164,7 @@ final class SqlRestoreTarget implements RestoreTarget {
     }
 
     @Override
-    public Replaced replace(PartitionFile file, BackupManifest.Partition partition, long present, JobControl control) {
+    public Replaced replace(PartitionRows file, BackupManifest.Partition partition, long present, JobControl control) {
         SqlPartitionWhere where = where(partition);
         Insert insert = new Insert(Math.max(1, Math.min(ROWS_PER_INSERT, MAX_PARAMETERS / columns.size())));
         return failing("write", () -> jdbc.transaction("the restore of partition " + partition.name() + " into " + table,
@@ -185,7 +185,7 @@ final class SqlRestoreTarget implements RestoreTarget {
                     });
                     written[0] += insert.flush(batch);
                     // every row of the partition went; those the backup has came back
-                    return new Replaced(written[0], deleted - present, 0);
+                    return new Replaced(written[0], deleted - present, 0, 0);
                 }));
     }
 

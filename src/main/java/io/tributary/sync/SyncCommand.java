@@ -8,6 +8,7 @@ import io.tributary.cli.CommandLineTool;
 import io.tributary.http.ApiException;
 import io.tributary.job.JobControl;
 import io.tributary.json.Json;
+import io.tributary.offline.Selection;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,7 +31,8 @@ public final class SyncCommand {
     private static final Set<String> OPTIONS = Set.of("source-url", "source-database", "source-collection",
             "source-user", "source-password-env", "source-jdbc-url", "source-jdbc-user", "source-jdbc-password-env",
             "source-table", "key-column", "target-jdbc-url", "target-jdbc-user", "target-jdbc-password-env",
-            "target-database", "target-collection", "max-wait-seconds", "chunk-size", "max-delete-fraction");
+            "target-database", "target-collection", "max-wait-seconds", "chunk-size", "max-delete-fraction",
+            "where", "columns", "partition-by", "parallel");
 
     private SyncCommand() {
     }
@@ -90,6 +92,14 @@ public final class SyncCommand {
                 .put("allowMassDelete", o.containsKey("allow-mass-delete"))
                 .put("maxWaitSeconds", CommandLineArguments.<Long>number(o, "max-wait-seconds", "0", Long::parseLong))
                 .put("chunkSize", CommandLineArguments.<Integer>number(o, "chunk-size", "" + SyncEngine.Sizes.DEFAULT.chunkSize(), Integer::parseInt));
+        // an online copy by partition: the same JSON as over HTTP, so the same checks and error texts
+        if (o.containsKey("where")) {
+            spec.putObject("filter").put("where", o.get("where"));
+        }
+        Selection.putOptions(o, spec);
+        if (o.containsKey("parallel")) {
+            spec.put("parallel", CommandLineArguments.<Integer>number(o, "parallel", "1", Integer::parseInt));
+        }
         return spec;
     }
 
@@ -103,7 +113,9 @@ public final class SyncCommand {
                   | --source-jdbc-url URL [--source-jdbc-user U] [--source-jdbc-password-env VAR] \\
                       --source-table TABLE --key-column COLUMN ) \\
                   [--incremental] [--dry-run] [--max-wait-seconds N] [--chunk-size N] \\
-                  [--max-delete-fraction F] [--allow-mass-delete]
+                  [--max-delete-fraction F] [--allow-mass-delete] \\
+                  [--where CONDITION] [--columns A,B] \\
+                  [--partition-by day:COL|month:COL|value:COL|keys:N] [--parallel N]   (SQL source only)
                 exit code: 0 succeeded, 1 failed, 2 usage error""";
     }
 }

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionStore;
 import io.tributary.job.Jobs;
 import io.tributary.sql.ListedTables;
+import io.tributary.offline.OnlineCopy;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
+import org.apache.camel.spi.ExecutorServiceManager;
 
 /**
  * Starts sync jobs on the node's {@link Jobs}, after the checks only this node's settings can make: which
@@ -98,8 +101,27 @@ public class SyncJobs implements CamelContextAware {
             sqlSources.check(spec.dataSource, spec.table);
         }
         SyncTask task = new SyncTask(spec, store, this::dataSource, serverPort, maxDeleteFraction);
+        if (camelContext != null) {
+            task.pools(camelPools());
+        }
         task.validate();
         return task;
+    }
+
+    /** The pools of an online copy with parallel > 1: Camel's, so they show and stop with the context. */
+    private OnlineCopy.Pools camelPools() {
+        ExecutorServiceManager manager = camelContext.getExecutorServiceManager();
+        return new OnlineCopy.Pools() {
+            @Override
+            public ExecutorService open(int threads) {
+                return manager.newFixedThreadPool(SyncJobs.this, "tributary-online-copy", threads);
+            }
+
+            @Override
+            public void close(ExecutorService pool) {
+                manager.shutdownNow(pool);
+            }
+        };
     }
 
     private DataSource dataSource(String name) {

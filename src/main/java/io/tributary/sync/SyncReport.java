@@ -1,8 +1,10 @@
 package io.tributary.sync;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.StoredCollection;
 import io.tributary.json.Json;
+import io.tributary.offline.OnlineCopy;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,6 +35,8 @@ public final class SyncReport {
     long bytesReceived;
     long bytesSent;
     long durationMillis;
+    /** An online copy by partition: each partition's result, in the order they completed; null for a plain sync. */
+    List<OnlineCopy.Copied> partitions;
 
     /** Adds what one write into the target did. */
     void add(StoredCollection.Written w) {
@@ -45,11 +49,24 @@ public final class SyncReport {
                 .forEach(conflictKeys::add);
     }
 
+    /** Adds one partition of an online copy; partitions may complete at once on several threads. */
+    synchronized void add(OnlineCopy.Copied c) {
+        partitions.add(c);
+        rowsTotal += c.read();
+        rowsTransferred += c.written();
+        rowsDeleted += c.deleted();
+        rowsKeptNewer += c.keptNewer();
+        rowsUnchanged += c.unchanged();
+    }
+
     public long conflicts() {
         return conflicts;
     }
 
-    public ObjectNode toJson() {
+    public synchronized ObjectNode toJson() {
+        if (partitions != null) {
+            return partitionsJson();
+        }
         ObjectNode json = Json.MAPPER.createObjectNode()
                 .put("incremental", incremental).put("dryRun", dryRun)
                 .put("chunksCompared", chunksCompared).put("chunksDiffering", chunksDiffering)
@@ -59,6 +76,20 @@ public final class SyncReport {
                 .put("bytesReceived", bytesReceived).put("bytesSent", bytesSent)
                 .put("durationMillis", durationMillis);
         json.putPOJO("conflictKeys", conflictKeys);
+        return json;
+    }
+
+    /** An online copy's report: totals, then per partition (docs/collection-sync.md, "Online copy by partition"). */
+    private ObjectNode partitionsJson() {
+        ObjectNode json = Json.MAPPER.createObjectNode().put("partitioned", true)
+                .put("partitionsCopied", partitions.size()).put("rowsRead", rowsTotal)
+                .put("rowsTransferred", rowsTransferred).put("rowsDeleted", rowsDeleted)
+                .put("rowsKeptNewer", rowsKeptNewer).put("rowsUnchanged", rowsUnchanged)
+                .put("durationMillis", durationMillis);
+        ArrayNode list = json.putArray("partitions");
+        partitions.stream().sorted(java.util.Comparator.comparing(OnlineCopy.Copied::name)).forEach(c -> list.addObject().put("name", c.name()).put("rowsRead", c.read())
+                .put("rowsWritten", c.written()).put("rowsDeleted", c.deleted()).put("rowsKeptNewer", c.keptNewer())
+                .put("rowsUnchanged", c.unchanged()));
         return json;
     }
 }

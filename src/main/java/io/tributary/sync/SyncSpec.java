@@ -9,6 +9,7 @@ import io.tributary.central.CollectionName;
 import io.tributary.http.ApiException;
 import io.tributary.http.RequestFields;
 import io.tributary.json.Json;
+import io.tributary.offline.Selection;
 import io.tributary.sql.SqlIdentifier;
 import java.net.URI;
 import java.util.Locale;
@@ -23,7 +24,9 @@ import java.util.function.Supplier;
 public final class SyncSpec {
 
     private static final Set<String> FIELDS = Set.of("source", "target", "incremental", "dryRun", "maxWaitSeconds",
-            "blocking", "chunkSize", "allowMassDelete");
+            "blocking", "chunkSize", "allowMassDelete", "filter", "columns", "partitionBy", "parallel");
+    /** The most partitions an online copy copies at once: each holds a connection to both sides and a chunk. */
+    static final int MAX_PARALLEL = 16;
     private static final Set<String> SOURCE_FIELDS = Set.of("url", "database", "collection", "username", "password",
             "dataSource", "table", "keyColumn");
 
@@ -46,6 +49,9 @@ public final class SyncSpec {
     boolean blocking;
     boolean allowMassDelete;
     int chunkSize = SyncEngine.Sizes.DEFAULT.chunkSize();
+    /** The rows, columns and partitions of an online copy by partition; null: a plain sync. */
+    Selection selection;
+    int parallel = 1;
 
     public static SyncSpec parse(String json) {
         JsonNode root = RequestFields.object(json, "sync job body", "'source' and 'target'", FIELDS);
@@ -87,7 +93,43 @@ public final class SyncSpec {
             throw ApiException.badParameter("'maxWaitSeconds' must be >= 0 (0: no limit) and 'chunkSize' 16 to "
                     + SyncSourceEndpoint.MAX_KEYS);
         }
+        if (Selection.given(root) || root.has("parallel")) {
+            partitioned(root, s);
+        }
         return s;
+    }
+
+    /** The fields of an online copy by partition (docs/collection-sync.md, "Online copy by partition"). */
+    private static void partitioned(JsonNode root, SyncSpec s) {
+        if (s.isRemote()) {
+            throw ApiException.badParameter("'filter', 'columns', 'partitionBy' and 'parallel' need a SQL table as the"
+                    + " source (source.dataSource); a node URL source is copied whole: use a plain sync, or"
+                    + " backup, transfer and restore to copy a selection of a collection");
+        }
+        if (s.incremental || s.dryRun) {
+            throw ApiException.badParameter("'incremental' and 'dryRun' do not go with 'filter', 'columns', 'partitionBy'"
+                    + " or 'parallel': an online copy by partition compares each partition as it writes it"
+                    + " (a second run reports its rows unchanged); for a dry run, back up with dryRun: true");
+        }
+        s.selection = Selection.parse(root, true);
+        JsonNode parallel = root.path("parallel");
+        if (!parallel.isMissingNode() && (!parallel.canConvertToInt() || !parallel.isIntegralNumber()
+                || parallel.asInt() < 1 || parallel.asInt() > MAX_PARALLEL)) {
+            throw ApiException.badParameter("'parallel' must be a whole number of partitions copied at once, 1 (the"
+                    + " default: one after the other) to " + MAX_PARALLEL);
+        }
+        s.parallel = parallel.asInt(1);
+        String column = s.selection.partitionColumn();
+        if (column != null && s.selection.columns() != null
+                && s.selection.columns().stream().noneMatch(c -> c.equalsIgnoreCase(column))) {
+            throw ApiException.badParameter("'columns' must include the partitionBy.column '" + column + "': the target"
+                    + " finds a partition's documents by it");
+        }
+    }
+
+    /** Whether this is an online copy by partition rather than a plain sync. */
+    public boolean partitioned() {
+        return selection != null;
     }
 
     /** A refused SQL identifier as a 400 with its reason. */
@@ -141,6 +183,10 @@ public final class SyncSpec {
         o.putObject("target").put("database", targetDatabase).put("collection", targetCollection);
         o.put("incremental", incremental).put("dryRun", dryRun).put("maxWaitSeconds", maxWaitSeconds)
                 .put("allowMassDelete", allowMassDelete);
+        if (selection != null) {
+            selection.write(o);
+            o.put("parallel", parallel);
+        }
         return o;
     }
 }

@@ -8,6 +8,7 @@ import io.tributary.job.JobControl;
 import io.tributary.job.JobWork;
 import io.tributary.keyrange.JdbcKeyRanges;
 import io.tributary.keyrange.KeyRanges;
+import io.tributary.offline.OnlineCopy;
 import io.tributary.sql.Jdbc;
 import io.tributary.sql.ListedTables;
 import java.net.InetAddress;
@@ -15,6 +16,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.Locale;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -36,6 +38,8 @@ public final class SyncTask implements JobWork {
     private final int localPort;
     private final double maxDeleteFraction;
     private volatile SyncEngine engine;
+    private volatile SyncReport copyReport;
+    private OnlineCopy.Pools pools = OnlineCopy.Pools.OWNED;
 
     /**
      * @param dataSources finds a source DataSource by bean name (null when there is none)
@@ -49,6 +53,11 @@ public final class SyncTask implements JobWork {
         this.dataSources = dataSources;
         this.localPort = localPort;
         this.maxDeleteFraction = maxDeleteFraction;
+    }
+
+    /** Where the partitions of an online copy with parallel > 1 run; by default a pool the copy owns. */
+    void pools(OnlineCopy.Pools pools) {
+        this.pools = pools;
     }
 
     /**
@@ -108,6 +117,9 @@ public final class SyncTask implements JobWork {
 
     public SyncReport sync(JobControl control) {
         validate(); // the job runner checked before accepting; the command line comes straight here
+        if (spec.partitioned()) {
+            return copyByPartition(control);
+        }
         KeyRanges source = spec.isRemote()
                 ? new RemoteCentralSource(spec.url, spec.sourceDatabase, spec.sourceCollection, spec.username,
                         spec.password, control)
@@ -123,6 +135,19 @@ public final class SyncTask implements JobWork {
                     + " see conflicts in docs/collection-sync.md", spec.targetDatabase, spec.targetCollection,
                     spec.dryRun ? "would leave" : "left", report.conflicts(), report.conflictKeys);
         }
+        return report;
+    }
+
+    /** An online copy by partition (docs/collection-sync.md, "Online copy by partition"). */
+    private SyncReport copyByPartition(JobControl control) {
+        long start = System.nanoTime();
+        SyncReport report = new SyncReport();
+        report.partitions = new ArrayList<>();
+        copyReport = report;
+        OnlineCopy copy = new OnlineCopy(dataSource(), spec.dataSource, spec.table, spec.keyColumn, spec.selection,
+                store, spec.targetDatabase, spec.targetCollection, spec.parallel, pools);
+        copy.run(control, report::add);
+        report.durationMillis = (System.nanoTime() - start) / 1_000_000;
         return report;
     }
 
@@ -146,6 +171,10 @@ public final class SyncTask implements JobWork {
 
     /** What the sync did so far, also when it failed; null before it started comparing or copying. */
     public SyncReport report() {
+        SyncReport copied = copyReport;
+        if (copied != null) {
+            return copied;
+        }
         SyncEngine e = engine;
         return e == null ? null : e.report();
     }

@@ -1,0 +1,162 @@
+package io.tributary.offline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.central.CollectionStore;
+import io.tributary.job.JobControl;
+import io.tributary.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+
+/**
+ * An online copy by partition (docs/collection-sync.md, "Online copy by partition"): a backup's reader
+ * piped into a restore's writer, partition by partition, without files. The partitions are planned as a
+ * backup plans them ({@link SqlBackupSource}, one snapshot); each partition's rows are then read in a
+ * snapshot of their own and replace that partition of the target collection as a restore with force does
+ * ({@link CollectionRestoreTarget}: staged, then swapped in one transaction by the version rule). Rows
+ * stream in chunks, so memory holds a chunk per partition being copied, whatever the sizes. Target rows
+ * outside every planned partition are left alone.
+ */
+public final class OnlineCopy {
+
+    /** What one partition's copy did. */
+    public record Copied(String name, long read, long written, long deleted, long keptNewer, long unchanged) {
+    }
+
+    /** Where the partitions run when {@code parallel > 1}: opened per copy, closed at its end. */
+    public interface Pools {
+        ExecutorService open(int threads);
+
+        void close(ExecutorService pool);
+
+        /** A small fixed pool owned by the copy, for callers without a CamelContext (the command line). */
+        Pools OWNED = new Pools() {
+            @Override
+            public ExecutorService open(int threads) {
+                return Executors.newFixedThreadPool(threads);
+            }
+
+            @Override
+            public void close(ExecutorService pool) {
+                pool.shutdownNow();
+            }
+        };
+    }
+
+    private final SqlBackupSource source;
+    private final CollectionRestoreTarget target;
+    private final BackupSpec spec;
+    private final int parallel;
+    private final Pools pools;
+
+    /**
+     * @param dataSourceName the source's bean name, as the source is described
+     * @param parallel       partitions copied at once; 1: one after the other (the seed's advice when memory is short)
+     */
+    public OnlineCopy(DataSource source, String dataSourceName, String table, String keyColumn, Selection selection,
+                      CollectionStore store, String database, String collection, int parallel, Pools pools) {
+        this.spec = BackupSpec.ofTable(dataSourceName, table, keyColumn, selection);
+        this.source = new SqlBackupSource(source, spec);
+        this.target = new CollectionRestoreTarget(store, database + "/" + collection, database, collection);
+        this.parallel = parallel;
+        this.pools = pools;
+    }
+
+    /** Copies every planned partition; {@code done} hears of each as it completes (also while others fail). */
+    public List<Copied> run(JobControl control, Consumer<Copied> done) {
+        List<BackupPlan> plans = source.plan(control);
+        BackupManifest manifest = manifest(plans);
+        target.prepare(manifest);
+        List<Copied> copied = new ArrayList<>();
+        if (parallel <= 1 || plans.size() <= 1) {
+            for (int i = 0; i < plans.size(); i++) {
+                control.check();
+                Copied c = copy(target, plans.get(i), manifest.partitions().get(i), control);
+                done.accept(c);
+                copied.add(c);
+            }
+            return copied;
+        }
+        // each running partition stages in an area of its own; an area is taken while a partition runs
+        BlockingQueue<String> areas = new ArrayBlockingQueue<>(parallel);
+        for (int i = 1; i <= parallel; i++) {
+            areas.add("p" + i);
+        }
+        ExecutorService pool = pools.open(Math.min(parallel, plans.size()));
+        try {
+            List<Future<Copied>> futures = new ArrayList<>();
+            for (int i = 0; i < plans.size(); i++) {
+                BackupPlan plan = plans.get(i);
+                BackupManifest.Partition partition = manifest.partitions().get(i);
+                futures.add(pool.submit(() -> {
+                    control.check();
+                    String area = areas.take();
+                    try {
+                        Copied c = copy(target.inStagingArea(area), plan, partition, control);
+                        done.accept(c);
+                        return c;
+                    } finally {
+                        areas.add(area);
+                    }
+                }));
+            }
+            for (Future<Copied> f : futures) {
+                copied.add(await(f, futures));
+            }
+            return copied;
+        } finally {
+            pools.close(pool);
+        }
+    }
+
+    /** The partition's result; a failure stops the partitions not yet done and is thrown as it was. */
+    private static Copied await(Future<Copied> f, List<Future<Copied>> all) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            all.forEach(other -> other.cancel(true));
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            all.forEach(other -> other.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("online copy interrupted", e);
+        }
+    }
+
+    private Copied copy(CollectionRestoreTarget into, BackupPlan plan, BackupManifest.Partition partition,
+                        JobControl control) {
+        long[] read = {0};
+        RestoreTarget.Replaced r = into.replace(handler -> read[0] = source.read(plan, row -> handler.row(row), control),
+                partition, 0, control);
+        return new Copied(plan.name(), read[0], r.written(), r.deleted(), r.keptNewer(), r.unchanged());
+    }
+
+    /** What the target needs to know of the rows it gets: a backup's manifest, held in memory only. */
+    private BackupManifest manifest(List<BackupPlan> plans) {
+        BackupManifest.Source described = Json.MAPPER.convertValue(source.describe(), BackupManifest.Source.class);
+        List<BackupManifest.Column> columns = new ArrayList<>();
+        for (JsonNode c : source.columns()) {
+            columns.add(new BackupManifest.Column(c.path("name").asText(), c.path("type").asText()));
+        }
+        List<BackupManifest.Partition> partitions = plans.stream().map(p -> new BackupManifest.Partition(p.name(), null,
+                p.rows(), 0, null, Json.MAPPER.convertValue(p.bounds(), BackupManifest.Bounds.class))).toList();
+        ObjectNode filter = source.filterJson().isObject() ? (ObjectNode) source.filterJson() : null;
+        return new BackupManifest(BackupManifest.FORMAT, BackupManifest.FORMAT_VERSION, spec.name(), null, null,
+                described, null, null, filter, columns, source.keyColumn(),
+                new BackupManifest.Partitioning(spec.by(), spec.partitionColumn(),
+                        spec.by().equals("keys") ? spec.rowsPerPartition() : null),
+                partitions);
+    }
+}
