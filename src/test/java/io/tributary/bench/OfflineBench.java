@@ -99,7 +99,7 @@ public final class OfflineBench {
         step("Tributary backup");
         Child backup = child("backup");
         double backupRate = rows / backup.seconds;
-        row("**Tributary backup** (gzip JSON Lines, partitioned by day of created_at)", backup.seconds, backupRate,
+        row("**Tributary backup** (gzip JSON Lines, partitioned by day of updated_at)", backup.seconds, backupRate,
                 backupRate / dumpRate, mb(out.resolve("backups").resolve(NAME)) + "; " + backup.describe());
         targets.add(target("backup ≥ 0.5 × pg_dump --data-only", backupRate / dumpRate, 0.5));
 
@@ -213,7 +213,7 @@ public final class OfflineBench {
             String report;
             if (what.equals("backup")) {
                 BackupSpec spec = BackupSpec.parse("{\"source\":{\"dataSource\":\"bench\",\"table\":\"items\",\"keyColumn\":\"id\"},"
-                        + "\"name\":\"" + NAME + "\",\"partitionBy\":{\"by\":\"day\",\"column\":\"created_at\"}}");
+                        + "\"name\":\"" + NAME + "\",\"partitionBy\":{\"by\":\"day\",\"column\":\"updated_at\"}}");
                 BackupReport done = Backup.ofTable(root, spec, ds).run(new JobControl(0));
                 report = done.partitions().size() + " partition file(s)";
             } else {
