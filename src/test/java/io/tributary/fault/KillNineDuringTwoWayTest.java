@@ -3,7 +3,6 @@ package io.tributary.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tributary.central.CentralClient;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.Await;
 import io.tributary.testing.TestDatabase;
@@ -44,8 +43,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class KillNineDuringTwoWayTest {
 
     private static final int ROUNDS = FaultHarness.SOAK ? 20 : 3;
-    /** Versions written per side and round: a whole run of them takes about a second. */
-    private static final int ROWS = 20_000;
+    /** Versions written per side and round: a whole run of them takes one to a few seconds. */
+    private static final int ROWS = FaultHarness.SOAK ? 20_000 : 10_000;
     private static final long LAG_MS = 100;
     private static final String PASSWORD = "pw-kill9-two-way";
     private static final String PAIR = "kill9";
@@ -66,6 +65,7 @@ class KillNineDuringTwoWayTest {
     private Path dir;
     private final int port = TributaryApp.freePort();
     private TributaryProcess node;
+    private final NodeJobs jobs = new NodeJobs(port, PASSWORD);
     /** The newest version of each key, from what the test wrote on either side. */
     private final Map<Long, Version> expected = new TreeMap<>();
     private LocalDateTime lastWritten = EPOCH;
@@ -111,14 +111,6 @@ class KillNineDuringTwoWayTest {
         p.awaitStarted(Duration.ofMinutes(1));
         node = p;
         return p;
-    }
-
-    private CentralClient client() {
-        return new CentralClient(port).credentials("root", PASSWORD);
-    }
-
-    private JsonNode status(String id) {
-        return client().get("/api/jobs/" + id).json();
     }
 
     /**
@@ -186,24 +178,25 @@ class KillNineDuringTwoWayTest {
         TributaryProcess p = start();
         write(0, random);
         // a whole run over the first versions bounds the kill's random moment, and gives the pair a stored end
-        JsonNode first = client().post("/api/two-way/jobs?wait=true", JOB).json();
-        assertThat(first.path("status").asText()).as(first.toString()).isEqualTo("succeeded");
-        long took = first.path("durationMillis").asLong();
+        JsonNode first = jobs.runToEnd("/api/two-way/jobs", JOB);
+        long took = first.path("durationMillis").asLong(); // a whole run over one round of writes
+        int pending = 0; // rounds of writes that no completed run took yet
         System.out.println("KILL9 two-way run over " + ROWS + " + " + ROWS + " rows takes " + took + " ms");
         assertThat(storedEnd()).contains(micros(first.path("result").path("end").asText()));
 
         int killedRunning = 0;
+        int completed = 0;
         int killedAfterStoring = 0;
         long started = System.nanoTime();
         for (int round = 1; round <= ROUNDS; round++) {
             write(round, random);
             Optional<Long> before = storedEnd();
-            var r = client().post("/api/two-way/jobs", JOB);
-            assertThat(r.status()).as(r.body()).isBetween(200, 202);
-            String id = r.json().path("id").asText();
-            Await.until("job " + id + " visible", Duration.ofSeconds(30),
-                    () -> List.of("running", "succeeded", "failed").contains(status(id).path("status").asText()), () -> status(id).toString());
-            Thread.sleep(random.nextLong(0, Math.max(100, took * 3 / 4))); // the kill's random moment, not a synchronisation
+            pending++;
+            String id = jobs.startRunning("/api/two-way/jobs", JOB);
+            // the kill's random moment, not a synchronisation: in the first round within the run's expected
+            // length, later ones up to a quarter past it, so that some runs complete before the kill
+            long expectedMillis = took * pending;
+            Thread.sleep(random.nextLong(0, Math.max(100, round == 1 ? expectedMillis * 3 / 4 : expectedMillis * 5 / 4)));
             p.kill();
 
             Optional<Long> after = storedEnd();
@@ -214,11 +207,13 @@ class KillNineDuringTwoWayTest {
                 assertThat(after.get()).as("the stored end after the kill").isGreaterThan(before.orElseThrow());
             }
             p = start();
-            JsonNode job = status(id);
+            JsonNode job = jobs.status(id);
             String status = job.path("status").asText();
             if ("succeeded".equals(status)) {
+                completed++;
                 assertThat(after).as(job.toString()).contains(micros(job.path("result").path("end").asText()));
-                took = Math.min(took, job.path("durationMillis").asLong(took)) / 2; // aim earlier next time
+                took = job.path("durationMillis").asLong() / pending;
+                pending = 0;
             } else {
                 assertThat(status).as(job.toString()).isEqualTo("failed");
                 assertThat(job.path("error").asText()).as(job.toString()).isEqualTo("interrupted");
@@ -234,8 +229,7 @@ class KillNineDuringTwoWayTest {
                     + (after.equals(before) ? "unchanged" : "moved to " + time(after.orElseThrow())));
         }
 
-        JsonNode last = client().post("/api/two-way/jobs?wait=true", JOB).json();
-        assertThat(last.path("status").asText()).as(last.toString()).isEqualTo("succeeded");
+        JsonNode last = jobs.runToEnd("/api/two-way/jobs", JOB);
         LocalDateTime everything = LocalDateTime.now().plusDays(1);
         Map<Long, Version> a = rows(pg, everything);
         assertThat(rows(maria, everything)).as("both sides after the last run " + last).isEqualTo(a);
@@ -243,8 +237,8 @@ class KillNineDuringTwoWayTest {
         assertThat(storedEnd()).contains(micros(last.path("result").path("end").asText()));
         assertThat(time(storedEnd().orElseThrow())).as("the stored end covers every version written").isAfter(lastWritten);
         System.out.println("KILL9 two-way: " + ROUNDS + " rounds in " + Duration.ofNanos(System.nanoTime() - started).toMillis()
-                + " ms; killed mid-run " + killedRunning + ", killed between storing the end and recording the job "
-                + killedAfterStoring + "; the last run took " + last.path("durationMillis").asLong() + " ms, "
+                + " ms; killed mid-run " + killedRunning + ", completed before the kill " + completed
+                + ", killed between storing the end and recording the job " + killedAfterStoring + "; the last run took " + last.path("durationMillis").asLong() + " ms, "
                 + expected.size() + " keys");
         assertThat(killedRunning).as("rounds killed while the run ran").isPositive();
     }
