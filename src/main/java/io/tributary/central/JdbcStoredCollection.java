@@ -89,6 +89,12 @@ final class JdbcStoredCollection implements StoredCollection {
     }
 
     @Override
+    public void indexVersions() {
+        // the table name is at most 44 characters (JdbcCollectionStore.tableName): the index name stays valid
+        jdbc.create("CREATE INDEX IF NOT EXISTS " + d.quote(name + "_ver") + " ON " + table + " (" + version + ", " + key + ")");
+    }
+
+    @Override
     public List<VersionedDocument> versionRange(BigInteger after, BigInteger upTo, BigInteger afterVersion, String afterKey,
                                                 int limit) {
         String sql = "SELECT " + key + ", " + version + ", " + doc + " FROM " + table + " WHERE " + version + " > ? AND "

@@ -35,6 +35,13 @@ public interface StoredCollection {
     Written upsert(List<VersionedDocument> docs);
 
     /**
+     * Gives {@link #versionRange} an index on (version, key), so a read of a version range costs the rows in
+     * it, not the collection; created once, kept with the collection. Only collections read by version ask
+     * for it: every other write need not keep it up to date.
+     */
+    void indexVersions();
+
+    /**
      * Up to {@code limit} rows whose version is in ({@code after}, {@code upTo}], in (version, key) order,
      * after the row ({@code afterVersion}, {@code afterKey}) when that is given: a read of what changed in
      * a version range, page by page (two-way sync). Rows without a version are never in a range.

@@ -139,6 +139,11 @@ public final class BackupSpec {
         return selection.keyTo();
     }
 
+    /** A collection's attribute filter; null: none. */
+    AttributeRange attributeRange() {
+        return selection.attributeRange();
+    }
+
     /** The columns (attributes) to keep; null: all. */
     public List<String> columns() {
         return selection.columns();

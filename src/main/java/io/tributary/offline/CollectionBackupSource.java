@@ -117,7 +117,10 @@ final class CollectionBackupSource implements BackupSource {
                     return;
                 }
                 if (spec.keyFrom() == null || d.key().compareTo(spec.keyFrom()) >= 0) {
-                    action.accept(document(d), position++);
+                    ObjectNode doc = document(d);
+                    if (spec.attributeRange() == null || spec.attributeRange().test(doc)) {
+                        action.accept(doc, position++);
+                    }
                 }
             }
             after = page.get(page.size() - 1).key();

@@ -13,10 +13,11 @@ final class DocumentBounds {
     }
 
     static Predicate<JsonNode> of(BackupManifest manifest, BackupManifest.Partition p) {
-        return inBounds(manifest, p).and(inKeyRange(manifest.filter()));
+        AttributeRange range = AttributeRange.of(manifest.filter());
+        return inBounds(manifest, p).and(inKeyRange(manifest.filter())).and(doc -> range == null || range.test(doc));
     }
 
-    /** A collection backup's key filter: only documents in it belong to its partitions. */
+    /** A collection backup's key filter (and attribute range): only documents in it belong to its partitions. */
     private static Predicate<JsonNode> inKeyRange(JsonNode filter) {
         String from = filter == null ? null : filter.path("keyFrom").asText(null);
         String to = filter == null ? null : filter.path("keyTo").asText(null);

@@ -50,13 +50,20 @@ public final class Restore {
         }
         control.setRowsTotal(selected.stream().mapToLong(BackupManifest.Partition::rows).sum());
 
-        // verify every selected file before reading the target, let alone writing to it
+        // verify every selected file before anything is written; a partition the target holds no rows of is
+        // filled, so its file is only checked (size, SHA-256, rows), not compared row by row
         List<PartitionFile> files = selected.stream().map(p -> new PartitionFile(dir, p)).toList();
         files.forEach(PartitionFile::checkSize);
+        List<PartitionDigest> stored = target.stored(selected);
         List<PartitionDigest> backedUp = new ArrayList<>();
         long[] present = new long[selected.size()];
         for (int i = 0; i < files.size(); i++) {
             control.check();
+            if (stored.get(i).count() == 0) {
+                files.get(i).verify();
+                backedUp.add(null);
+                continue;
+            }
             PartitionDigest digest = new PartitionDigest();
             BackupManifest.Partition p = selected.get(i);
             List<ObjectNode> batch = new ArrayList<>(BATCH);
@@ -73,13 +80,13 @@ public final class Restore {
             present[i] += batch.isEmpty() ? 0 : target.present(p, batch);
             backedUp.add(digest);
         }
-        List<PartitionDigest> stored = target.stored(selected);
 
         // an empty partition of the target is simply filled; one holding other rows needs force
         List<String> differing = new ArrayList<>();
         List<String> occupied = new ArrayList<>();
         for (int i = 0; i < selected.size(); i++) {
-            if (!backedUp.get(i).sameAs(stored.get(i))) {
+            boolean same = backedUp.get(i) == null ? selected.get(i).rows() == 0 : backedUp.get(i).sameAs(stored.get(i));
+            if (!same) {
                 differing.add(selected.get(i).name());
                 if (stored.get(i).count() > 0) {
                     occupied.add(selected.get(i).name());

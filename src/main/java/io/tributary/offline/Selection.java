@@ -22,13 +22,14 @@ import java.util.function.Supplier;
  * @param where            the SQL condition of a table's filter; null: every row
  * @param keyFrom          a collection's filter: first key (inclusive); null: from the first
  * @param keyTo            a collection's filter: last key; null: to the last
+ * @param attributeRange   a collection's filter on an attribute; null: none
  * @param columns          the columns (attributes) kept; null: all
  * @param by               none, value, day, month or keys
  * @param partitionColumn  the column of value, day or month
  * @param rowsPerPartition rows per partition with by keys
  */
-public record Selection(String where, String keyFrom, String keyTo, List<String> columns, String by,
-                        String partitionColumn, long rowsPerPartition) {
+public record Selection(String where, String keyFrom, String keyTo, AttributeRange attributeRange, List<String> columns,
+                        String by, String partitionColumn, long rowsPerPartition) {
 
     /** The fields this record reads from a request body. */
     public static final Set<String> FIELDS = Set.of("filter", "columns", "partitionBy");
@@ -38,14 +39,18 @@ public record Selection(String where, String keyFrom, String keyTo, List<String>
     static final long DEFAULT_ROWS_PER_PARTITION = 100_000;
 
     /** Everything, in one partition. */
-    public static final Selection ALL = new Selection(null, null, null, null, "none", null, DEFAULT_ROWS_PER_PARTITION);
+    public static final Selection ALL = new Selection(null, null, null, null, null, "none", null, DEFAULT_ROWS_PER_PARTITION);
 
     /** Reads {@code filter}, {@code columns} and {@code partitionBy} of {@code root}; {@code table}: a SQL table's filter. */
     public static Selection parse(JsonNode root, boolean table) {
         String[] filter = filter(root.path("filter"), table);
+        AttributeRange range = table ? null : AttributeRange.of(root.path("filter").isObject() ? root.path("filter") : null);
+        if (range != null) {
+            identifier(() -> SqlIdentifier.require("filter.attribute", range.attribute()));
+        }
         List<String> columns = columns(root.path("columns"));
         ObjectNode p = partitioning(root.path("partitionBy"));
-        return new Selection(filter[0], filter[1], filter[2], columns,
+        return new Selection(filter[0], filter[1], filter[2], range, columns,
                 p == null ? "none" : p.get("by").asText(), p == null || !p.has("column") ? null : p.get("column").asText(),
                 p == null || !p.has("rowsPerPartition") ? DEFAULT_ROWS_PER_PARTITION : p.get("rowsPerPartition").asLong());
     }
@@ -61,7 +66,8 @@ public record Selection(String where, String keyFrom, String keyTo, List<String>
             return f;
         }
         if (!filter.isObject()) {
-            throw ApiException.badParameter("'filter' must be an object: {where} for a SQL table, {keyFrom, keyTo} for a collection");
+            throw ApiException.badParameter("'filter' must be an object: {where} for a SQL table, {keyFrom, keyTo,"
+                    + " attribute, from, to} for a collection");
         }
         if (table) {
             requireKnown(filter, Set.of("where"), "filter.");
@@ -70,7 +76,10 @@ public record Selection(String where, String keyFrom, String keyTo, List<String>
                 throw ApiException.badParameter("'filter.where' must be a SQL condition, e.g. \"ts >= CURRENT_DATE\"");
             }
         } else {
-            requireKnown(filter, Set.of("keyFrom", "keyTo"), "filter.");
+            requireKnown(filter, Set.of("keyFrom", "keyTo", "attribute", "from", "to"), "filter.");
+            if ((filter.has("from") || filter.has("to")) && !filter.hasNonNull("attribute")) {
+                throw ApiException.badParameter("'filter.from' and 'filter.to' go with 'filter.attribute'");
+            }
             f[1] = text(filter, "keyFrom");
             f[2] = text(filter, "keyTo");
         }
@@ -156,8 +165,12 @@ public record Selection(String where, String keyFrom, String keyTo, List<String>
         if (where != null) {
             return Json.MAPPER.createObjectNode().put("where", where);
         }
-        if (keyFrom != null || keyTo != null) {
-            return Json.MAPPER.createObjectNode().put("keyFrom", keyFrom).put("keyTo", keyTo);
+        if (keyFrom != null || keyTo != null || attributeRange != null) {
+            ObjectNode f = Json.MAPPER.createObjectNode().put("keyFrom", keyFrom).put("keyTo", keyTo);
+            if (attributeRange != null) {
+                attributeRange.write(f);
+            }
+            return f;
         }
         return Json.MAPPER.nullNode();
     }

@@ -2,10 +2,12 @@ package io.tributary.offline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.job.JobControl;
+import io.tributary.sql.Dialect;
 import io.tributary.sql.Jdbc;
 import io.tributary.sql.SqlIdentifier;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -15,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.transaction.TransactionException;
 
 /**
@@ -170,6 +173,9 @@ final class SqlRestoreTarget implements RestoreTarget {
         return failing("write", () -> jdbc.transaction("the restore of partition " + partition.name() + " into " + table,
                 s -> {
                     long deleted = jdbc.template().update("DELETE FROM " + table + where.sql(), where.args().toArray());
+                    if (jdbc.dialect() == Dialect.POSTGRESQL) {
+                        return new Replaced(copy(file, control), deleted - present, 0, 0);
+                    }
                     List<Object[]> batch = new ArrayList<>(BATCH_SIZE);
                     long[] written = {0};
                     file.read(row -> {
@@ -187,6 +193,30 @@ final class SqlRestoreTarget implements RestoreTarget {
                     // every row of the partition went; those the backup has came back
                     return new Replaced(written[0], deleted - present, 0, 0);
                 }));
+    }
+
+    /** The partition's rows through PostgreSQL's COPY, on the transaction's connection; how many. */
+    private long copy(PartitionRows file, JobControl control) {
+        return jdbc.template().execute((ConnectionCallback<Long>) c -> {
+            try (PostgresCopy copy = new PostgresCopy(c, table, columns)) {
+                long[] n = {0};
+                file.read(row -> {
+                    Object[] values = new Object[columns.size()];
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = columns.get(i).parameter(row.get(manifestName(i)));
+                    }
+                    try {
+                        copy.row(values);
+                    } catch (SQLException e) {
+                        throw new IllegalStateException("COPY into " + table + " failed: " + e.getMessage(), e);
+                    }
+                    if (++n[0] % BATCH_SIZE == 0) {
+                        control.check();
+                    }
+                });
+                return copy.finish();
+            }
+        });
     }
 
     /** The INSERT of a batch of rows: as many statements of {@code rowsPerStatement} rows as fit, the rest one by one. */

@@ -33,6 +33,7 @@ final class CentralCollectionStore implements TwoWayStore {
         this.collection = collection;
         this.documents = documents;
         this.stored = store.collection(database, collection, true);
+        stored.indexVersions(); // a run reads the documents changed in its range, not the collection
     }
 
     @Override

@@ -125,4 +125,22 @@ abstract class VersionRuleContract {
         assertThat(stored("full", "replaced")).isEqualTo("2");
         assertThat(store.documents("_system", "full", List.of("gone"))).isEmpty();
     }
+
+    @Test
+    void aVersionRangeIsReadThroughAnIndexOnceAsked() throws Exception {
+        StoredCollection c = store.collection("_system", "indexed", true);
+        c.indexVersions();
+        c.indexVersions(); // asked again (another run, another node): nothing happens
+        String table = JdbcCollectionStore.tableName("_system", "indexed");
+        boolean found = false;
+        try (java.sql.Connection connection = db.dataSource().getConnection()) {
+            String t = table; // created quoted: its case is kept on every database
+            try (java.sql.ResultSet rs = connection.getMetaData().getIndexInfo(connection.getCatalog(), null, t, false, false)) {
+                while (rs.next()) {
+                    found |= (table + "_ver").equalsIgnoreCase(rs.getString("INDEX_NAME"));
+                }
+            }
+        }
+        assertThat(found).as("index " + table + "_ver").isTrue();
+    }
 }

@@ -477,4 +477,30 @@ abstract class BackupContract {
         assertThat(back).filteredOn(d -> d.key().equals("k0102")).singleElement()
                 .satisfies(d -> assertThat(d.version()).isEqualTo(java.math.BigInteger.valueOf(102)));
     }
+
+    @Test
+    void aCollectionBacksUpAnAttributeRange() throws Exception {
+        io.tributary.central.CollectionStore store = io.tributary.central.CollectionStore.onJdbc(db.dataSource());
+        List<io.tributary.keyrange.VersionedDocument> docs = new ArrayList<>();
+        for (int i = 1; i <= 100; i++) {
+            String key = String.format("a%03d", i);
+            docs.add(new io.tributary.keyrange.VersionedDocument(key, null, "{\"_key\":\"" + key + "\",\"n\":" + i
+                    + ",\"day\":\"2026-11-" + String.format("%02d", 1 + i % 30) + "\"}"));
+        }
+        store.collection("_system", "ranged", true).upsert(docs);
+        String name = name();
+        Backup.ofCollection(root, BackupSpec.parse("{\"source\":{\"collection\":\"ranged\"},\"name\":\"" + name + "\","
+                + "\"filter\":{\"attribute\":\"n\",\"from\":20,\"to\":45}}"), store, db.dataSource()).run(new JobControl(0));
+        BackupManifest manifest = BackupManifest.read(root.resolve(name));
+        assertThat(manifest.filter().path("attribute").asText()).isEqualTo("n");
+        List<ObjectNode> rows = lines(root.resolve(name).resolve(manifest.partitions().get(0).file()));
+        assertThat(rows).hasSize(25).allSatisfy(d -> assertThat(d.path("n").asInt()).isBetween(20, 44));
+        String byDay = name();
+        BackupReport days = Backup.ofCollection(root, BackupSpec.parse("{\"source\":{\"collection\":\"ranged\"},\"name\":\""
+                + byDay + "\",\"filter\":{\"attribute\":\"day\",\"from\":\"2026-11-10\",\"to\":\"2026-11-12\"}}"),
+                store, db.dataSource()).run(new JobControl(0));
+        assertThat(days.rows()).as("n = 9, 10, 39, 40, 69, 70, 99, 100").isEqualTo(8);
+        assertThatThrownBy(() -> BackupSpec.parse("{\"source\":{\"collection\":\"ranged\"},\"filter\":{\"from\":1}}"))
+                .hasMessageContaining("'filter.from' and 'filter.to' go with 'filter.attribute'");
+    }
 }
