@@ -3,11 +3,9 @@ package io.tributary.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tributary.central.CentralClient;
 import io.tributary.json.Json;
 import io.tributary.offline.BackupManifest;
 import io.tributary.sql.Dialect;
-import io.tributary.testing.Await;
 import io.tributary.testing.CentralCollection;
 import io.tributary.testing.TestDatabase;
 import io.tributary.testing.TestSeed;
@@ -68,6 +66,7 @@ class KillNineDuringBackupAndRestoreTest {
     private Path backups;
     private final int port = TributaryApp.freePort();
     private TributaryProcess node;
+    private final NodeJobs jobs = new NodeJobs(port, PASSWORD);
 
     @BeforeAll
     void databases() throws IOException {
@@ -117,10 +116,6 @@ class KillNineDuringBackupAndRestoreTest {
         return p;
     }
 
-    private CentralClient client() {
-        return new CentralClient(port).credentials("root", PASSWORD);
-    }
-
     private static String backupBody(String table, String name) {
         return backupBody(table, name, SELECTION);
     }
@@ -142,34 +137,12 @@ class KillNineDuringBackupAndRestoreTest {
     private static final String TABLE_TARGET = "{\"dataSource\":\"shopDb\",\"table\":\"readings_copy\"}";
     private static final String COLLECTION_TARGET = "{\"collection\":\"" + COLLECTION + "\"}";
 
-    /** Runs a job to its end; returns its view. */
-    private JsonNode runToEnd(String path, String body) {
-        CentralClient.Response r = client().post(path + "?wait=true", body);
-        JsonNode job = r.json();
-        assertThat(job.path("status").asText()).as(r.body()).isEqualTo("succeeded");
-        return job;
-    }
-
-    /** Starts a job and waits until it shows as running (it may have ended already when it is quick). */
-    private String startRunning(String path, String body) {
-        CentralClient.Response r = client().post(path, body);
-        assertThat(r.status()).as(r.body()).isBetween(200, 202);
-        String id = r.json().path("id").asText();
-        Await.until("job " + id + " running", Duration.ofSeconds(30), () -> List.of("running", "succeeded", "failed").contains(status(id).path("status").asText()),
-                () -> status(id).toString());
-        return id;
-    }
-
-    private JsonNode status(String id) {
-        return client().get("/api/jobs/" + id).json();
-    }
-
     @Test
     void aKilledBackupLeavesNoHalfBackupAndItsReRunCompletes() throws Exception {
         Random random = seed.random();
         TributaryProcess p = start();
         // the duration of a whole backup of the selection bounds the kill's random moment
-        long took = runToEnd("/api/backups", backupBody("readings", "measure")).path("durationMillis").asLong();
+        long took = jobs.runToEnd("/api/backups", backupBody("readings", "measure")).path("durationMillis").asLong();
         System.out.println("KILL9 backup of " + ROWS + " rows (selection " + SELECTION + ") takes " + took + " ms");
         Map<Object, long[]> source = sourceDigests(SELECTION);
         assertThat(backupDigests(backups.resolve("measure"))).isEqualTo(digestsAsText(source));
@@ -178,8 +151,8 @@ class KillNineDuringBackupAndRestoreTest {
         long started = System.nanoTime();
         for (int round = 1; round <= ROUNDS; round++) {
             String name = "kill-" + round;
-            String id = startRunning("/api/backups", backupBody("readings", name));
-            boolean running = "running".equals(status(id).path("status").asText());
+            String id = jobs.startRunning("/api/backups", backupBody("readings", name));
+            boolean running = "running".equals(jobs.status(id).path("status").asText());
             Thread.sleep(random.nextLong(0, Math.max(100, took * 3 / 4))); // the kill's random moment, not a synchronisation
             p.kill();
 
@@ -190,12 +163,12 @@ class KillNineDuringBackupAndRestoreTest {
                 assertThat(backupDigests(complete)).as("a backup directory that exists after the kill").isEqualTo(digestsAsText(source));
             }
             p = start();
-            JsonNode job = status(id);
+            JsonNode job = jobs.status(id);
             if (!Files.exists(complete)) {
                 killedRunning++;
                 assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("failed");
                 assertThat(job.path("error").asText()).as(job.toString()).isEqualTo("interrupted");
-                took = runToEnd("/api/backups", backupBody("readings", name)).path("durationMillis").asLong();
+                took = jobs.runToEnd("/api/backups", backupBody("readings", name)).path("durationMillis").asLong();
             } else {
                 assertThat(running || "succeeded".equals(job.path("status").asText())).as(job.toString()).isTrue();
                 // the kill came after the end: aim earlier next time (the machine is slower or faster than measured)
@@ -216,10 +189,10 @@ class KillNineDuringBackupAndRestoreTest {
         Random random = seed.random();
         TributaryProcess p = start();
         if (!Files.exists(backups.resolve("base"))) {
-            runToEnd("/api/backups", backupBody("readings", "base", null));
+            jobs.runToEnd("/api/backups", backupBody("readings", "base", null));
         }
         if (!Files.exists(backups.resolve("old"))) {
-            runToEnd("/api/backups", backupBody("readings_old", "old", null));
+            jobs.runToEnd("/api/backups", backupBody("readings_old", "old", null));
         }
         Map<Object, String> fresh = digestsAsText(sourceDigests("TRUE"));
         Map<String, Long> took = new TreeMap<>(); // the last whole restore of base, by target
@@ -229,14 +202,14 @@ class KillNineDuringBackupAndRestoreTest {
             boolean intoCollection = round % 3 == 2; // at least one round in short mode
             String target = intoCollection ? COLLECTION_TARGET : TABLE_TARGET;
             // the target holds other rows in every partition
-            long reset = runToEnd("/api/restores", restoreBody("old", target)).path("durationMillis").asLong();
+            long reset = jobs.runToEnd("/api/restores", restoreBody("old", target)).path("durationMillis").asLong();
             // until measured: "old" has a third of the rows of "base", so base takes about three times as long
             took.putIfAbsent(target, 3 * reset);
             Map<Object, String> old = intoCollection ? collectionDigests() : tableDigests();
             assertThat(old.keySet()).isEqualTo(fresh.keySet());
             old.forEach((grp, d) -> assertThat(d).as("old partition " + grp).isNotEqualTo(fresh.get(grp)));
 
-            String id = startRunning("/api/restores", restoreBody("base", target));
+            String id = jobs.startRunning("/api/restores", restoreBody("base", target));
             Thread.sleep(random.nextLong(0, Math.max(100, took.get(target) * 3 / 4))); // the kill's random moment, not a synchronisation
             p.kill();
 
@@ -249,7 +222,7 @@ class KillNineDuringBackupAndRestoreTest {
                 asNew += d.equals(fresh.get(grp)) ? 1 : 0;
             }
             p = start();
-            JsonNode job = status(id);
+            JsonNode job = jobs.status(id);
             if ("succeeded".equals(job.path("status").asText())) {
                 took.put(target, Math.min(took.get(target), job.path("durationMillis").asLong()) / 2); // aim earlier next time
             } else {
@@ -257,7 +230,7 @@ class KillNineDuringBackupAndRestoreTest {
                 assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("failed");
                 assertThat(job.path("error").asText()).as(job.toString()).isEqualTo("interrupted");
             }
-            long whole = runToEnd("/api/restores", restoreBody("base", target)).path("durationMillis").asLong();
+            long whole = jobs.runToEnd("/api/restores", restoreBody("base", target)).path("durationMillis").asLong();
             if (!"succeeded".equals(job.path("status").asText())) {
                 took.merge(target, whole, Math::min); // a whole restore here; after a finished one, the re-run changes nothing
             }
