@@ -67,7 +67,7 @@ public final class Backup {
             manifest.set("source", source.describe());
             manifest.put("readAt", reader.readAt);
             manifest.set("position", reader.position);
-            manifest.set("filter", source instanceof SqlBackupSource sql ? sql.filterJson() : spec.filterJson());
+            manifest.set("filter", source.filter());
             manifest.set("columns", source.columns());
             manifest.put("keyColumn", source.keyColumn());
             ObjectNode partitioning = manifest.putObject("partitioning").put("by", spec.by());

@@ -15,6 +15,9 @@ interface BackupSource {
     /** The manifest's {@code columns}: {name, type} of a table, attribute names of a collection, or null. */
     JsonNode columns();
 
+    /** The manifest's {@code filter}: the selection as applied; a JSON null when there is none. */
+    JsonNode filter();
+
     /** The manifest's {@code keyColumn}. */
     String keyColumn();
 

@@ -63,6 +63,11 @@ final class CollectionBackupSource implements BackupSource {
     }
 
     @Override
+    public JsonNode filter() {
+        return spec.filterJson();
+    }
+
+    @Override
     public String keyColumn() {
         return "_key";
     }

@@ -152,7 +152,7 @@ public final class OnlineCopy {
         }
         List<BackupManifest.Partition> partitions = plans.stream().map(p -> new BackupManifest.Partition(p.name(), null,
                 p.rows(), 0, null, Json.MAPPER.convertValue(p.bounds(), BackupManifest.Bounds.class))).toList();
-        ObjectNode filter = source.filterJson().isObject() ? (ObjectNode) source.filterJson() : null;
+        ObjectNode filter = source.filter().isObject() ? (ObjectNode) source.filter() : null;
         return new BackupManifest(BackupManifest.FORMAT, BackupManifest.FORMAT_VERSION, spec.name(), null, null,
                 described, null, null, filter, columns, source.keyColumn(),
                 new BackupManifest.Partitioning(spec.by(), spec.partitionColumn(),

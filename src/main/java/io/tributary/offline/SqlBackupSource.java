@@ -103,7 +103,8 @@ final class SqlBackupSource implements BackupSource {
     }
 
     /** The filter as the manifest records it: the condition as parsed and printed again. */
-    JsonNode filterJson() {
+    @Override
+    public JsonNode filter() {
         return filter == null ? Json.MAPPER.nullNode() : Json.MAPPER.createObjectNode().put("where", filter.text());
     }
 
@@ -155,7 +156,8 @@ final class SqlBackupSource implements BackupSource {
     /** Where the database's history stood at the snapshot, where it tells cheaply; null otherwise. */
     private JsonNode position(Connection c) {
         String query = switch (jdbc.dialect()) {
-            case POSTGRESQL -> "SELECT CAST(pg_current_snapshot() AS TEXT)";
+            // txid_current_snapshot() exists on every version: a failed statement would end the snapshot's transaction
+            case POSTGRESQL -> "SELECT CAST(txid_current_snapshot() AS TEXT)";
             case MARIADB -> "SELECT @@gtid_current_pos";
             case H2 -> null;
         };
@@ -167,7 +169,7 @@ final class SqlBackupSource implements BackupSource {
             String field = jdbc.dialect() == Dialect.POSTGRESQL ? "snapshot" : "gtidCurrentPos";
             return Json.MAPPER.createObjectNode().put(field, rs.getString(1));
         } catch (SQLException e) {
-            return Json.MAPPER.nullNode(); // informative only: an old server without the function still backs up
+            return Json.MAPPER.nullNode(); // informative only (MariaDB without GTIDs): the backup goes on
         }
     }
 

@@ -37,7 +37,7 @@ public record SourceFingerprint(String origin, String sha256) {
         });
     }
 
-    public static String server(Dialect dialect, String url) {
+    static String server(Dialect dialect, String url) {
         Matcher m = (dialect == Dialect.H2 ? H2 : SERVER).matcher(url);
         // an H2 file path is a server of its own; a network URL may list several hosts: keep them all
         return m.find() ? m.group(1).replaceAll("[\\s@]", "") : "";
