@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
@@ -108,10 +107,10 @@ public final class Backup {
         }
 
         @Override
-        public Consumer<ObjectNode> partition(BackupPlan plan) {
+        public BackupSource.RowOutput partition(BackupPlan plan) {
             BackupWriter.PartitionOutput out = writer.partition(plan.name(), plan.bounds());
             open.put(plan.name(), out);
-            return out::write;
+            return out;
         }
 
         @Override

@@ -208,7 +208,7 @@ final class BackupWriter implements AutoCloseable {
     }
 
     /** One partition file: gzip'd JSON Lines, its rows, bytes and SHA-256 counted as written. */
-    final class PartitionOutput implements AutoCloseable {
+    final class PartitionOutput implements BackupSource.RowOutput, AutoCloseable {
 
         private final Path file;
         private final ObjectNode entry;
@@ -233,9 +233,23 @@ final class BackupWriter implements AutoCloseable {
             json.setRootValueSeparator(null); // rows are separated by '\n', written below, not by Jackson's space
         }
 
-        void write(ObjectNode row) {
+        @Override
+        public void write(ObjectNode row) {
             try {
                 ROW_WRITER.writeValue(json, row);
+                json.writeRaw('\n');
+                rows++;
+            } catch (IOException e) {
+                throw failed("cannot write " + file, e);
+            }
+        }
+
+        @Override
+        public void write(BackupSource.RowFields fields) {
+            try {
+                json.writeStartObject();
+                fields.write(json);
+                json.writeEndObject();
                 json.writeRaw('\n');
                 rows++;
             } catch (IOException e) {

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 /**
  * A collection of this node as a backup's source, read in key order from one snapshot of the store
@@ -96,10 +95,10 @@ final class CollectionBackupSource implements BackupSource {
             if (!reader.planned(Instant.now().toString(), Json.MAPPER.nullNode(), plans)) {
                 return null;
             }
-            Map<String, Consumer<ObjectNode>> outputs = new LinkedHashMap<>();
+            Map<String, RowOutput> outputs = new LinkedHashMap<>();
             plans.forEach(p -> outputs.put(p.name(), reader.partition(p)));
             scan(ranges, control, (doc, position) -> {
-                outputs.get(partition(doc, position)).accept(selected(doc));
+                outputs.get(partition(doc, position)).write(selected(doc));
                 control.addRowsDone(1);
             });
             plans.forEach(reader::partitionDone);

@@ -117,7 +117,8 @@ final class SqlBackupSource implements BackupSource {
                 if (reader.planned(readAt, position, plans)) {
                     for (BackupPlan plan : plans) {
                         control.check();
-                        rows(c, plan, reader.partition(plan), control, true);
+                        BackupSource.RowOutput out = reader.partition(plan);
+                        rows(c, plan, rs -> write(rs, out), control, true);
                         reader.partitionDone(plan);
                     }
                 }
@@ -135,7 +136,7 @@ final class SqlBackupSource implements BackupSource {
      * from the plan's); returns how many were read.
      */
     long read(BackupPlan plan, Consumer<ObjectNode> out, JobControl control) {
-        return snapshot(c -> rows(c, plan, out, control, false));
+        return snapshot(c -> rows(c, plan, rs -> out.accept(object(rs)), control, false));
     }
 
     private <T> T snapshot(ConnectionCallback<T> work) {
@@ -260,8 +261,7 @@ final class SqlBackupSource implements BackupSource {
     }
 
     /** {@code exact}: the plan was made in this snapshot, so the count must be the plan's. */
-    private long rows(Connection c, BackupPlan plan, Consumer<ObjectNode> out, JobControl control, boolean exact)
-            throws SQLException {
+    private long rows(Connection c, BackupPlan plan, RowAction each, JobControl control, boolean exact) throws SQLException {
         BackupManifest.Bounds bounds = Json.MAPPER.convertValue(plan.bounds(), BackupManifest.Bounds.class);
         SqlPartitionWhere where = SqlPartitionWhere.of(spec.by(), bounds, key.name(), tableColumns, jdbc, spec.table())
                 .and(filter == null ? null : filter.sql());
@@ -275,12 +275,7 @@ final class SqlBackupSource implements BackupSource {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ObjectNode row = Json.MAPPER.createObjectNode();
-                    for (int i = 0; i < selected.size(); i++) {
-                        SqlColumn col = selected.get(i);
-                        row.set(col.name(), col.json(col.read(rs, i + 1)));
-                    }
-                    out.accept(row);
+                    each.row(rs);
                     if (++n[0] % Jdbc.FETCH_SIZE == 0) {
                         control.addRowsDone(Jdbc.FETCH_SIZE);
                         control.check();
@@ -295,6 +290,34 @@ final class SqlBackupSource implements BackupSource {
                     + " rows where the snapshot counted " + plan.rows() + ": the backup was not completed");
         }
         return n[0];
+    }
+
+    /** The current row as an object (an online copy hands rows to a target). */
+    private ObjectNode object(ResultSet rs) throws SQLException {
+        ObjectNode row = Json.MAPPER.createObjectNode();
+        for (int i = 0; i < selected.size(); i++) {
+            SqlColumn col = selected.get(i);
+            row.set(col.name(), col.json(col.read(rs, i + 1)));
+        }
+        return row;
+    }
+
+    /**
+     * The current row straight into a backup file's generator, as {@link #object} would be written: an
+     * object per row and its serialization were a third of a backup's time.
+     */
+    private void write(ResultSet rs, BackupSource.RowOutput out) {
+        out.write(json -> {
+            try {
+                for (int i = 0; i < selected.size(); i++) {
+                    SqlColumn col = selected.get(i);
+                    json.writeFieldName(col.name());
+                    col.writeJson(json, rs, i + 1);
+                }
+            } catch (SQLException e) {
+                throw jdbc.template().getExceptionTranslator().translate("backup of " + spec.table(), null, e);
+            }
+        });
     }
 
     private static long count(Connection c, String sql) throws SQLException {

@@ -1,8 +1,10 @@
 package io.tributary.offline;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.tributary.sql.Dialect;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.ResultSet;
@@ -146,6 +148,63 @@ record SqlColumn(String name, Kind kind, Dialect dialect) {
             case DATE, TIME, TIMESTAMP, TIMESTAMPTZ, BINARY -> f.textNode(canonical(value));
             case JSON, TEXT -> f.textNode((String) value);
         };
+    }
+
+    /**
+     * This column of the current row written as {@link #json} of {@link #read} writes it, without the
+     * node: the backup's way. Integers on PostgreSQL are read as longs (it has no unsigned type wider).
+     */
+    void writeJson(JsonGenerator g, ResultSet rs, int i) throws SQLException, IOException {
+        switch (kind) {
+            case JSON, TEXT -> {
+                String s = rs.getString(i);
+                if (s == null) {
+                    g.writeNull();
+                } else {
+                    g.writeString(s);
+                }
+            }
+            case INTEGER -> {
+                if (dialect == Dialect.POSTGRESQL) {
+                    long l = rs.getLong(i);
+                    if (rs.wasNull()) {
+                        g.writeNull();
+                    } else {
+                        g.writeNumber(l);
+                    }
+                } else {
+                    writeNode(g, rs, i);
+                }
+            }
+            case BOOLEAN -> {
+                boolean b = rs.getBoolean(i);
+                if (rs.wasNull()) {
+                    g.writeNull();
+                } else {
+                    g.writeBoolean(b);
+                }
+            }
+            case DECIMAL -> writeNode(g, rs, i);
+            case DATE, TIME, TIMESTAMP, TIMESTAMPTZ, BINARY -> {
+                Object value = read(rs, i);
+                if (value == null) {
+                    g.writeNull();
+                } else {
+                    g.writeString(canonical(value));
+                }
+            }
+        }
+    }
+
+    private void writeNode(JsonGenerator g, ResultSet rs, int i) throws SQLException, IOException {
+        JsonNode node = json(read(rs, i));
+        if (node.isNull()) {
+            g.writeNull();
+        } else if (node.isLong() || node.isInt()) {
+            g.writeNumber(node.longValue());
+        } else {
+            g.writeNumber(node.decimalValue());
+        }
     }
 
     /** One text for equal values, whichever side and class they come from. */
