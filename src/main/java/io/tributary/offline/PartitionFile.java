@@ -1,5 +1,7 @@
 package io.tributary.offline;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.json.Json;
@@ -69,37 +71,86 @@ final class PartitionFile implements PartitionRows {
         scan(handler);
     }
 
-    /** Size, SHA-256 and row count, without reading the rows as JSON: a file whose rows are not compared. */
-    void verify() {
-        scan(null);
+    /**
+     * The rows as tokens from one parser over the whole file (a JSON Lines file is a sequence of root
+     * values), checked as {@link #read} checks them.
+     */
+    @Override
+    public void readTokens(TokenHandler handler) {
+        scan(in -> {
+            long rows = 0;
+            try (JsonParser p = Json.MAPPER.createParser(in)) {
+                p.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE); // the bytes after the last row are still digested
+                for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                    if (t != JsonToken.START_OBJECT) {
+                        throw new IllegalArgumentException("backup file " + file + " row " + (rows + 1) + " is not a JSON object");
+                    }
+                    rows++;
+                    handler.row(p);
+                }
+            }
+            return rows;
+        });
     }
 
-    /** {@code handler} null: lines are counted, not parsed. */
+    /** Size, SHA-256 and row count, without reading the rows as JSON: a file whose rows are not compared. */
+    void verify() {
+        scan(PartitionFile::countLines);
+    }
+
+    /** Non-empty lines, as {@link BufferedReader#readLine} splits them, counted in the bytes (no text per line). */
+    private static long countLines(InputStream in) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        long rows = 0;
+        boolean inLine = false;
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+            for (int i = 0; i < n; i++) {
+                byte b = buffer[i];
+                if (b == '\n' || b == '\r') {
+                    inLine = false;
+                } else if (!inLine) {
+                    inLine = true;
+                    rows++;
+                }
+            }
+        }
+        return rows;
+    }
+
     private void scan(RowHandler handler) {
+        scan(in -> {
+            long rows = 0;
+            BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.isEmpty()) {
+                    continue;
+                }
+                JsonNode row = Json.MAPPER.readTree(line);
+                if (!(row instanceof ObjectNode object)) {
+                    throw new IllegalArgumentException("backup file " + file + " line " + (rows + 1)
+                            + " is not a JSON object");
+                }
+                rows++;
+                handler.row(object);
+            }
+            return rows;
+        });
+    }
+
+    /** What reads the file's decompressed bytes; returns the rows it found. */
+    @FunctionalInterface
+    private interface Rows {
+        long read(InputStream decompressed) throws IOException;
+    }
+
+    private void scan(Rows reading) {
         checkSize();
         MessageDigest digest = sha256();
-        long rows = 0;
+        long rows;
         try (InputStream raw = Files.newInputStream(path);
              DigestInputStream digesting = new DigestInputStream(raw, digest)) {
             try {
-                BufferedReader lines = new BufferedReader(new InputStreamReader(
-                        new GZIPInputStream(digesting, 1 << 16), StandardCharsets.UTF_8));
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    if (line.isEmpty()) {
-                        continue;
-                    }
-                    if (handler == null) {
-                        rows++;
-                        continue;
-                    }
-                    JsonNode row = Json.MAPPER.readTree(line);
-                    if (!(row instanceof ObjectNode object)) {
-                        throw new IllegalArgumentException("backup file " + file + " line " + (rows + 1)
-                                + " is not a JSON object");
-                    }
-                    rows++;
-                    handler.row(object);
-                }
+                rows = reading.read(new GZIPInputStream(digesting, 1 << 16));
             } catch (IOException e) {
                 drain(digesting);
                 requireChecksum(digest);

@@ -195,18 +195,32 @@ final class SqlRestoreTarget implements RestoreTarget {
                 }));
     }
 
-    /** The partition's rows through PostgreSQL's COPY, on the transaction's connection; how many. */
+    /**
+     * The partition's rows through PostgreSQL's COPY, on the transaction's connection; how many. Each row's
+     * tokens become its CSV fields directly (a row's fields may come in any order; others are ignored).
+     */
     private long copy(PartitionRows file, JobControl control) {
+        Map<String, Integer> index = new java.util.HashMap<>();
+        for (int i = 0; i < columns.size(); i++) {
+            index.put(manifestName(i), i);
+        }
         return jdbc.template().execute((ConnectionCallback<Long>) c -> {
             try (PostgresCopy copy = new PostgresCopy(c, table, columns)) {
                 long[] n = {0};
-                file.read(row -> {
-                    Object[] values = new Object[columns.size()];
-                    for (int i = 0; i < values.length; i++) {
-                        values[i] = columns.get(i).parameter(row.get(manifestName(i)));
+                String[] fields = new String[columns.size()];
+                file.readTokens(p -> {
+                    Arrays.fill(fields, null);
+                    for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+                        Integer i = index.get(name);
+                        p.nextToken();
+                        if (i == null) {
+                            p.skipChildren();
+                        } else {
+                            fields[i] = PostgresCopy.field(columns.get(i), p);
+                        }
                     }
                     try {
-                        copy.row(values);
+                        copy.row(fields);
                     } catch (SQLException e) {
                         throw new IllegalStateException("COPY into " + table + " failed: " + e.getMessage(), e);
                     }
