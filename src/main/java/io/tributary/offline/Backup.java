@@ -57,7 +57,7 @@ public final class Backup {
             source.read(new Reader(null, written), control);
             return new BackupReport(spec.name(), true, null, written);
         }
-        try (BackupWriter writer = new BackupWriter(root, spec.name(), disk)) {
+        try (BackupWriter writer = new BackupWriter(root, spec.name(), spec.gzipLevel(), disk)) {
             Reader reader = new Reader(writer, written);
             source.read(reader, control);
             ObjectNode manifest = Json.MAPPER.createObjectNode().put("format", BackupManifest.FORMAT)

@@ -24,7 +24,10 @@ import java.util.function.Supplier;
  */
 public final class BackupSpec {
 
-    private static final Set<String> FIELDS = Set.of("source", "name", "filter", "columns", "partitionBy", "dryRun");
+    private static final Set<String> FIELDS = Set.of("source", "name", "filter", "columns", "partitionBy", "gzipLevel",
+            "dryRun");
+    /** gzip's fastest level: the default, see docs/offline.md for its size and speed against the others. */
+    static final int DEFAULT_GZIP_LEVEL = 1;
     private static final Set<String> SOURCE_FIELDS = Set.of("dataSource", "table", "keyColumn", "database", "collection");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
@@ -35,6 +38,7 @@ public final class BackupSpec {
     private String collection;
     private String name;
     private Selection selection = Selection.ALL;
+    private int gzipLevel = DEFAULT_GZIP_LEVEL;
     private boolean dryRun;
 
     public static BackupSpec parse(String json) {
@@ -72,6 +76,14 @@ public final class BackupSpec {
                     + " digit, at most 128, no '..'), got '" + ApiException.printable(s.name) + "'");
         }
         s.selection = Selection.parse(root, s.isTable());
+        JsonNode level = root.path("gzipLevel");
+        if (!level.isMissingNode() && !level.isNull()) {
+            if (!level.isIntegralNumber() || level.asInt() < 0 || level.asInt() > 9) {
+                throw ApiException.badParameter("'gzipLevel' must be an integer from 0 (stored, no compression) to 9, got "
+                        + ApiException.printable(level.toString()));
+            }
+            s.gzipLevel = level.asInt();
+        }
         JsonNode dry = root.path("dryRun");
         if (!dry.isMissingNode() && !dry.isNull() && !dry.isBoolean()) {
             throw ApiException.badParameter("'dryRun' must be true or false");
@@ -166,6 +178,11 @@ public final class BackupSpec {
         return dryRun;
     }
 
+    /** The partition files' gzip (deflate) level, 0 to 9. */
+    public int gzipLevel() {
+        return gzipLevel;
+    }
+
     public ObjectNode toJson() {
         ObjectNode o = Json.MAPPER.createObjectNode();
         ObjectNode source = o.putObject("source");
@@ -176,7 +193,7 @@ public final class BackupSpec {
         }
         o.put("name", name);
         selection.write(o);
-        return o.put("dryRun", dryRun);
+        return o.put("gzipLevel", gzipLevel).put("dryRun", dryRun);
     }
 
     /** The filter as the manifest records it; null when there is none. */

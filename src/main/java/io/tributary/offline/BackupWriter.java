@@ -28,7 +28,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
-import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -54,14 +53,16 @@ final class BackupWriter implements AutoCloseable {
     private final String name;
     private final Path partial;
     private final Disk disk;
+    private final int gzipLevel;
     private final FileChannel lockFile;
     private final ArrayNode partitions = Json.MAPPER.createArrayNode();
     private final List<PartitionOutput> outputs = new ArrayList<>();
     private boolean completed;
 
-    BackupWriter(Path root, String name, Disk disk) {
+    BackupWriter(Path root, String name, int gzipLevel, Disk disk) {
         this.root = root;
         this.name = name;
+        this.gzipLevel = gzipLevel;
         this.partial = root.resolve("." + name + ".partial");
         this.disk = disk;
         if (!Files.isDirectory(root)) {
@@ -223,10 +224,9 @@ final class BackupWriter implements AutoCloseable {
             this.file = file;
             this.entry = entry;
             this.counted = new Counting(new DigestOutputStream(disk.create(file), sha256));
-            // fast compression: the backup should keep up with the database's reading, not the other way round
             this.out = new BufferedOutputStream(new GZIPOutputStream(counted, 65536) {
                 {
-                    def.setLevel(Deflater.BEST_SPEED);
+                    def.setLevel(gzipLevel);
                 }
             }, 65536);
             this.json = Json.MAPPER.createGenerator(out, JsonEncoding.UTF8);

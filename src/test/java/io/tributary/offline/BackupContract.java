@@ -169,6 +169,30 @@ abstract class BackupContract {
     }
 
     @Test
+    void everyGzipLevelWritesTheSameRowsAndLevelZeroStoresThemUncompressed() throws Exception {
+        String spec = "{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":\"id\"},\"name\":\"";
+        String stored = name();
+        String fast = name();
+        String small = name();
+        backup(spec + stored + "\",\"gzipLevel\":0}");
+        backup(spec + fast + "\"}");
+        backup(spec + small + "\",\"gzipLevel\":9}");
+        Path file = Path.of("partitions", "p-000001.jsonl.gz");
+        List<ObjectNode> rows = lines(root.resolve(fast).resolve(file));
+        assertThat(rows).hasSize(ROWS);
+        assertThat(lines(root.resolve(stored).resolve(file))).isEqualTo(rows);
+        assertThat(lines(root.resolve(small).resolve(file))).isEqualTo(rows);
+        long uncompressed = 0;
+        try (var in = new GZIPInputStream(Files.newInputStream(root.resolve(fast).resolve(file)))) {
+            uncompressed = in.transferTo(OutputStream.nullOutputStream());
+        }
+        assertThat(Files.size(root.resolve(stored).resolve(file))).isGreaterThan(uncompressed);
+        assertThat(Files.size(root.resolve(fast).resolve(file))).isLessThan(uncompressed / 2);
+        assertThatThrownBy(() -> backup(spec + name() + "\",\"gzipLevel\":10}"))
+                .hasMessageContaining("'gzipLevel' must be an integer from 0 (stored, no compression) to 9, got 10");
+    }
+
+    @Test
     void roundTripWithFilterColumnsPartitionsAndATransferEqualsTheSelection() throws Exception {
         String name = name();
         backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":\"id\"},\"name\":\"" + name
@@ -250,7 +274,7 @@ abstract class BackupContract {
     @Test
     void aSecondWriterOfTheSameNameIsRefusedWhileTheFirstWrites() {
         String name = name();
-        try (BackupWriter first = new BackupWriter(root, name, BackupWriter.LOCAL)) {
+        try (BackupWriter first = new BackupWriter(root, name, BackupSpec.DEFAULT_GZIP_LEVEL, BackupWriter.LOCAL)) {
             assertThatThrownBy(() -> backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":"
                     + "\"id\"},\"name\":\"" + name + "\"}")).hasMessageContaining("is being written");
             assertThat(root.resolve("." + name + ".partial")).exists();
