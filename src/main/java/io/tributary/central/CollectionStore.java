@@ -60,6 +60,34 @@ public interface CollectionStore {
     /** Deletes one document; the deleted document, or empty if there was none. */
     Optional<ObjectNode> remove(String database, String collection, String key);
 
+    /** This central database's server id: generated once, stable across restarts. */
+    String serverId();
+
+    // ---- following another node's change log (docs/replication.md#followers)
+
+    /**
+     * Starts (or starts again) the initial sync of {@code database} from a primary: its applied tick is
+     * cleared until {@link #followerSynced}. 409 when the database follows another primary.
+     */
+    void beginFollowing(String database, String primaryServerId, String primaryUrl);
+
+    /** The initial sync completed: the primary's log is applied from after {@code tick}. */
+    void followerSynced(String database, String primaryServerId, long tick);
+
+    /**
+     * A page of the primary's log in ONE transaction, with the applied tick ({@code lastIncluded}) stored in
+     * it: a put stores exactly that document and version, a delete removes the key, a missing collection is
+     * created. Entries at or below the stored applied tick are skipped; how many were applied.
+     */
+    int applyLog(String database, String primaryServerId, List<LogEntry> entries, long lastIncluded);
+
+    Optional<FollowerPosition> follower(String database);
+
+    List<FollowerPosition> followers();
+
+    /** Forgets that {@code database} follows a primary (its documents stay); false if it did not. */
+    boolean unfollow(String database);
+
     // ---- sources writing into this store
 
     List<SourcePosition> positions();

@@ -34,11 +34,11 @@ import org.apache.camel.Message;
 public class DocumentEndpoint {
 
     private static final Set<String> WRITE_PARAMETERS = Set.of("waitForSync", "returnNew", "silent", "keepNull",
-            "mergeObjects", "refillIndexCaches", "versionAttribute", "ignoreRevs");
+            "mergeObjects", "refillIndexCaches", "versionAttribute", "ignoreRevs", "syncReplicas", "syncTimeout");
     private static final Set<String> INSERT_PARAMETERS = Stream.concat(WRITE_PARAMETERS.stream(),
             Stream.of("overwrite", "overwriteMode")).collect(Collectors.toUnmodifiableSet());
     private static final Set<String> REMOVE_PARAMETERS = Set.of("waitForSync", "returnOld", "silent", "ignoreRevs",
-            "refillIndexCaches");
+            "refillIndexCaches", "syncReplicas", "syncTimeout");
     private static final Set<String> READ_PARAMETERS = Set.of("onlyget", "ignoreRevs");
 
     private ImportEndpoint importEndpoint;
@@ -92,6 +92,7 @@ public class DocumentEndpoint {
         Map<String, String> params = parameters(in, REMOVE_PARAMETERS);
         String collection = collection(in);
         String key = key(in);
+        in.removeHeader(ImportEndpoint.LAST_TICK_HEADER);
         ObjectNode old = store().remove(database(in), collection, key).orElseThrow(DocumentEndpoint::notFound);
         ObjectNode answer = ImportRequest.bool(params, "silent") ? Json.MAPPER.createObjectNode()
                 : meta(collection, key, DocumentRevision.of(old));
@@ -159,6 +160,7 @@ public class DocumentEndpoint {
         ImportRequest request = ImportRequest.forDocuments(collection, onDuplicate, params.get("versionAttribute"));
         ImportBody parsed = ImportBody.parse(importEndpoint.documentLimit(), request, documents);
         ImportResult result = store().importDocuments(database, request, parsed, null);
+        ImportEndpoint.lastTick(in, result.lastTick());
 
         Map<Integer, ImportItem> failures = new HashMap<>();
         result.failures().forEach(f -> failures.put(f.position(), f));

@@ -53,6 +53,9 @@ public class JdbcCollectionStore implements CollectionStore, Service {
     private volatile Jdbc jdbc;
     private SourcePositions positions;
     private SourceRegistry sources;
+    private FollowerPositions followers;
+    private ServerIdentity identity;
+    private volatile String serverId;
     private final Map<String, String> tables = new ConcurrentHashMap<>();
     private final Map<String, Object> creationLocks = new ConcurrentHashMap<>();
     private final Map<String, CollectionRows> rowShapes = new ConcurrentHashMap<>();
@@ -97,8 +100,12 @@ public class JdbcCollectionStore implements CollectionStore, Service {
                                 + " PRIMARY KEY (database_name, collection_name))" + d.tableOptions());
                         positions = new SourcePositions(created);
                         sources = new SourceRegistry(created);
+                        followers = new FollowerPositions(created);
                         positions.createTable();
                         sources.createTable();
+                        followers.createTable();
+                        identity = new ServerIdentity(created);
+                        identity.createTable();
                     } catch (DataAccessException e) {
                         throw new IllegalStateException("Cannot create the central catalog tables: " + Jdbc.reason(e), e);
                     }
@@ -181,7 +188,8 @@ public class JdbcCollectionStore implements CollectionStore, Service {
     public boolean ownsTable(DataSource other, String table) {
         String name = table.substring(table.indexOf('.') + 1).toLowerCase(Locale.ROOT);
         return other == dataSource && (name.matches("tc_[a-z0-9_]*_[0-9a-f]{16}(_sync(_[a-z0-9]{1,8})?)?") || name.equals(CATALOG)
-                || name.equals(SourcePositions.TABLE) || name.equals(SourceRegistry.TABLE));
+                || name.equals(SourcePositions.TABLE) || name.equals(SourceRegistry.TABLE)
+                || name.equals(FollowerPositions.TABLE) || name.equals(ServerIdentity.TABLE));
     }
 
     /** {@code tc_<readable prefix>_<hash>}: lower-case ASCII, at most 44 characters, valid on every dialect. */
@@ -572,6 +580,73 @@ public class JdbcCollectionStore implements CollectionStore, Service {
 
     public Optional<SourceRegistration> source(String source) {
         return query(() -> sources.find(source, false));
+    }
+
+    @Override
+    public String serverId() {
+        String id = serverId;
+        if (id == null) {
+            id = query(() -> identity.serverId());
+            serverId = id;
+        }
+        return id;
+    }
+
+    // ---- following another node's log ---------------------------------------------------------
+
+    @Override
+    public void beginFollowing(String database, String primaryServerId, String primaryUrl) {
+        query(() -> jdbc().transaction("the follower row of " + database, s -> {
+            followers.begin(database, primaryServerId, primaryUrl);
+            return null;
+        }));
+    }
+
+    @Override
+    public void followerSynced(String database, String primaryServerId, long tick) {
+        query(() -> jdbc().transaction("the follower row of " + database, s -> {
+            followers.synced(database, primaryServerId, tick);
+            return null;
+        }));
+    }
+
+    /**
+     * Collections are created first, each in its own statements (DDL would commit MariaDB's transaction);
+     * then one transaction locks the follower row, skips entries at or below the applied tick (a page
+     * fetched again after a crash or a retry), writes the rest and stores {@code lastIncluded}.
+     */
+    @Override
+    public int applyLog(String database, String primaryServerId, List<LogEntry> entries, long lastIncluded) {
+        Map<String, String> collectionTables = new HashMap<>();
+        for (LogEntry e : entries) {
+            collectionTables.computeIfAbsent(e.collection(), c -> table(database, c, true));
+        }
+        Jdbc j = jdbc();
+        return query(() -> j.transaction("applying the log of " + database, s -> {
+            long applied = followers.lockForApply(database, primaryServerId).appliedTick();
+            if (lastIncluded <= applied) {
+                return 0;
+            }
+            List<LogEntry> fresh = entries.stream().filter(e -> e.tick() > applied).toList();
+            new LogApply(j).write(fresh, collectionTables);
+            followers.set(database, lastIncluded);
+            return fresh.size();
+        }));
+    }
+
+    @Override
+    public Optional<FollowerPosition> follower(String database) {
+        return query(() -> followers.find(database, false));
+    }
+
+    @Override
+    public List<FollowerPosition> followers() {
+        return query(() -> followers.all());
+    }
+
+    @Override
+    public boolean unfollow(String database) {
+        return query(() -> followers.delete(database));
     }
 
     /** A failed statement as this store's error, with the database's own message; the catalog tables first. */

@@ -13,6 +13,10 @@ public class ApiException extends RuntimeException {
     public static final int INTERNAL = 4;
     public static final int NOT_IMPLEMENTED = 9;
     public static final int FORBIDDEN = 11;
+    /** ArangoDB's ERROR_ARANGO_READ_ONLY: a write to a read-only database (a follower). */
+    public static final int READ_ONLY = 1004;
+    /** ArangoDB's ERROR_REPLICATION_WRITE_CONCERN_NOT_FULFILLED: fewer replicas than asked acknowledged a write. */
+    public static final int WRITE_CONCERN_NOT_FULFILLED = 1429;
     public static final int SHUTTING_DOWN = 30;
     public static final int BAD_PARAMETER = 400;
     public static final int UNAUTHORIZED = 401;
