@@ -1,6 +1,8 @@
 package io.tributary.central;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.log.ChangeLog;
+import io.tributary.log.LogEntry;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +44,9 @@ public interface CollectionStore {
     /** A collection to read and write as rows; created when {@code create} is set, else 404 if missing. */
     StoredCollection collection(String database, String collection, boolean create);
 
+    /** The change log that records every write to this store's collections (docs/replication.md). */
+    ChangeLog changeLog();
+
     /** Whether {@code table} of {@code dataSource} is one of this store's own tables (any collection, the catalog). */
     boolean ownsTable(DataSource dataSource, String table);
 
@@ -59,9 +64,6 @@ public interface CollectionStore {
 
     /** Deletes one document; the deleted document, or empty if there was none. */
     Optional<ObjectNode> remove(String database, String collection, String key);
-
-    /** This central database's server id: generated once, stable across restarts. */
-    String serverId();
 
     // ---- following another node's change log (docs/replication.md#followers)
 

@@ -1,11 +1,11 @@
 package io.tributary.central;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import io.tributary.json.Json;
+import io.tributary.log.LogEntry;
 import io.tributary.sql.Dialect;
 import io.tributary.sql.Jdbc;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +25,17 @@ final class LogApply {
     LogApply(Jdbc jdbc) {
         this.jdbc = jdbc;
         this.d = jdbc.dialect();
+    }
+
+    /** The entries in tick order, each key only at its last entry: what a page's transaction leaves. */
+    static List<LogEntry> lastPerKey(List<LogEntry> entries) {
+        Map<List<String>, LogEntry> last = new LinkedHashMap<>();
+        for (LogEntry e : entries) {
+            List<String> id = List.of(e.collection(), e.key());
+            last.remove(id); // re-inserted at its later position
+            last.put(id, e);
+        }
+        return new ArrayList<>(last.values());
     }
 
     /** @param tables each entry's collection to its table name, unquoted (created by the caller before the transaction) */
@@ -50,15 +61,7 @@ final class LogApply {
         List<String> keys = run.stream().map(LogEntry::key).toList();
         Jdbc.inChunks(keys, chunk -> jdbc.named().update("DELETE FROM " + quoted + " WHERE " + d.quote("_key")
                 + " IN (:keys)", Map.of("keys", chunk)));
-        List<LogEntry> puts = run.stream().filter(e -> e.op() == LogEntry.Op.PUT).toList();
-        JdbcStoredCollection.store(jdbc, quoted, false, puts, LogEntry::key, LogEntry::version, LogApply::text);
-    }
-
-    private static String text(LogEntry e) {
-        try {
-            return Json.MAPPER.writeValueAsString(e.doc());
-        } catch (JsonProcessingException ex) {
-            throw new IllegalStateException(ex);
-        }
+        List<LogEntry> puts = run.stream().filter(e -> e.json() != null).toList();
+        JdbcStoredCollection.store(jdbc, quoted, false, puts, LogEntry::key, LogEntry::version, LogEntry::json);
     }
 }

@@ -3,8 +3,8 @@ package io.tributary.follower;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionStore;
 import io.tributary.central.FollowerPosition;
-import io.tributary.central.LogEntry;
 import io.tributary.json.Json;
+import io.tributary.log.LogEntry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -65,7 +65,7 @@ final class Follower {
             return null;
         }
         PrimaryLog.State s = primary.state();
-        String own = store.serverId();
+        String own = store.changeLog().serverId();
         if (s.serverId().equals(own)) {
             throw new IllegalStateException("a node cannot follow itself: follower '" + spec.name + "' names "
                     + spec.primaryUrl + ", whose server id " + own + " is this node's own; set primaryUrl to another node");
@@ -119,7 +119,7 @@ final class Follower {
                     new IllegalStateException("database '" + spec.database + "' has no completed initial sync"));
         }
         try {
-            PrimaryLog.Page page = primary.page(applied, spec.limit, spec.waitSeconds, store.serverId());
+            PrimaryLog.Page page = primary.page(applied, spec.limit, spec.waitSeconds, store.changeLog().serverId());
             if (!page.serverId().equals(primaryServerId)) {
                 throw new IllegalStateException(spec.primaryUrl + " now answers with server id " + page.serverId()
                         + ", not the followed primary's " + primaryServerId + ": a different node or database is there");

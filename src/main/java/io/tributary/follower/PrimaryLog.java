@@ -2,7 +2,10 @@ package io.tributary.follower;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.central.LogEntry;
+import io.tributary.log.LogEntry;
+import io.tributary.central.CollectionName;
+import io.tributary.central.DocumentKey;
+import io.tributary.http.ApiException;
 import io.tributary.node.NodeClient;
 import io.tributary.node.NodeCredentials;
 import io.tributary.node.NodeErrorAnswer;
@@ -95,17 +98,23 @@ final class PrimaryLog {
     }
 
     static LogEntry entry(JsonNode e) {
+        long tick = e.path("tick").asLong();
         String op = e.path("op").asText();
         JsonNode version = e.path("version");
         JsonNode doc = e.path("doc");
-        return new LogEntry(e.path("tick").asLong(), e.path("collection").asText(), e.path("key").asText(),
-                version.isMissingNode() || version.isNull() ? null : new BigInteger(version.asText()),
-                switch (op) {
-                    case "put" -> LogEntry.Op.PUT;
-                    case "delete" -> LogEntry.Op.DELETE;
-                    default -> throw new IllegalStateException("log entry " + e.path("tick").asLong() + " has the unknown op '"
-                            + op + "'");
-                }, doc instanceof ObjectNode o ? o : null);
+        String key = e.path("key").asText();
+        String collection = CollectionName.requireCollection(e.path("collection").asText(), "log entry " + tick);
+        if (!DocumentKey.isValid(key)) {
+            throw new IllegalStateException("log entry " + tick + " has an illegal document key");
+        }
+        if (op.equals(LogEntry.PUT) && !(doc instanceof ObjectNode)) {
+            throw new IllegalStateException("log entry " + tick + " is a put without a document");
+        }
+        if (!op.equals(LogEntry.PUT) && !op.equals(LogEntry.DELETE)) {
+            throw new IllegalStateException("log entry " + tick + " has the unknown op '" + ApiException.printable(op) + "'");
+        }
+        return new LogEntry(tick, collection, key, version.isMissingNode() || version.isNull() ? null
+                : new BigInteger(version.asText()), op, op.equals(LogEntry.PUT) ? doc.toString() : null);
     }
 
     private String requireServerId(JsonNode answer) {

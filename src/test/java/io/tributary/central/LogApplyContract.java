@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.http.ApiException;
 import io.tributary.json.Json;
+import io.tributary.log.LogEntry;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.TestDatabase;
 import java.math.BigInteger;
@@ -47,11 +48,11 @@ abstract class LogApplyContract {
         if (version != null) {
             doc.put("_version", new BigInteger(version));
         }
-        return new LogEntry(tick, collection, key, version == null ? null : new BigInteger(version), LogEntry.Op.PUT, doc);
+        return new LogEntry(tick, collection, key, version == null ? null : new BigInteger(version), LogEntry.PUT, doc.toString());
     }
 
     private static LogEntry delete(long tick, String collection, String key) {
-        return new LogEntry(tick, collection, key, null, LogEntry.Op.DELETE, null);
+        return new LogEntry(tick, collection, key, null, LogEntry.DELETE, null);
     }
 
     /** key -> "version|value" of a collection, read from its table (the version column as stored). */
@@ -86,7 +87,11 @@ abstract class LogApplyContract {
                 put(16, "other", "x", "1", "x1"),      // a collection the follower lacks is created
                 delete(17, "c", "c"),
                 delete(18, "c", "never-there")), 20);
-        assertThat(applied).isEqualTo(7);
+        assertThat(applied).isEqualTo(5); // b's and c's first entries are superseded within the page
+        // this node's own log holds the page's writes in the primary's order, each key once at its last entry
+        assertThat(store.changeLog().read(database, 1, 100, java.time.Duration.ZERO).entries().stream()
+                .filter(e -> e.tick() > 1).map(e -> e.collection() + "/" + e.key() + "@" + e.version() + ":" + e.op()))
+                .containsExactly("c/a@7:put", "c/b@8:put", "other/x@1:put", "c/c@null:delete", "c/never-there@null:delete");
         assertThat(rows(database, "c")).containsExactlyInAnyOrderEntriesOf(Map.of("a", "7|a-primary", "b", "8|b2"));
         assertThat(rows(database, "other")).containsExactlyInAnyOrderEntriesOf(Map.of("x", "1|x1"));
         assertThat(store.follower(database).orElseThrow().appliedTick()).isEqualTo(20);
@@ -135,10 +140,4 @@ abstract class LogApplyContract {
         assertThat(store.follower(database)).isEmpty();
     }
 
-    @Test
-    void theServerIdIsStableAcrossStores() {
-        String first = store.serverId();
-        assertThat(first).isNotBlank();
-        assertThat(CollectionStore.onJdbc(db.dataSource()).serverId()).isEqualTo(first);
-    }
 }
