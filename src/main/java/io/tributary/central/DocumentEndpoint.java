@@ -92,8 +92,9 @@ public class DocumentEndpoint {
         Map<String, String> params = parameters(in, REMOVE_PARAMETERS);
         String collection = collection(in);
         String key = key(in);
-        in.removeHeader(ImportEndpoint.LAST_TICK_HEADER);
+        store().changeLog().takeLastTick();
         ObjectNode old = store().remove(database(in), collection, key).orElseThrow(DocumentEndpoint::notFound);
+        ImportEndpoint.lastTick(in, store().changeLog().takeLastTick());
         ObjectNode answer = ImportRequest.bool(params, "silent") ? Json.MAPPER.createObjectNode()
                 : meta(collection, key, DocumentRevision.of(old));
         if (ImportRequest.bool(params, "returnOld") && !ImportRequest.bool(params, "silent")) {
@@ -159,8 +160,9 @@ public class DocumentEndpoint {
         byte[] documents = many ? body : array(body, pathKey);
         ImportRequest request = ImportRequest.forDocuments(collection, onDuplicate, params.get("versionAttribute"));
         ImportBody parsed = ImportBody.parse(importEndpoint.documentLimit(), request, documents);
+        store().changeLog().takeLastTick();
         ImportResult result = store().importDocuments(database, request, parsed, null);
-        ImportEndpoint.lastTick(in, result.lastTick());
+        ImportEndpoint.lastTick(in, store().changeLog().takeLastTick());
 
         Map<Integer, ImportItem> failures = new HashMap<>();
         result.failures().forEach(f -> failures.put(f.position(), f));

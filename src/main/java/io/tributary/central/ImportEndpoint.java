@@ -86,8 +86,9 @@ public class ImportEndpoint implements Service {
         SourcePosition position = SourcePosition.fromHeaders(in.getHeader(SourcePosition.SOURCE_HEADER, String.class),
                 in.getHeader(SourcePosition.POSITION_HEADER, String.class));
         ImportBody parsed = ImportBody.parse(documentLimit, request, body);
+        store.changeLog().takeLastTick();
         ImportResult result = store.importDocuments(database, request, parsed, position);
-        lastTick(in, result.lastTick());
+        lastTick(in, store.changeLog().takeLastTick());
 
         ObjectNode answer = Json.MAPPER.createObjectNode()
                 .put("error", false).put("created", result.created()).put("errors", result.errors())

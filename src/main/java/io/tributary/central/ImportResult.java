@@ -10,8 +10,6 @@ public final class ImportResult {
     int empty;
     int updated;
     int ignored;
-    /** The last log tick this import's transaction took; 0 when it logged nothing. */
-    long lastTick;
     /**
      * Every per-document failure, in the order found; a document write answers each by its position, and
      * with {@code complete=true} the first decides the status (409 or 400).
@@ -40,10 +38,6 @@ public final class ImportResult {
 
     public int ignored() {
         return ignored;
-    }
-
-    public long lastTick() {
-        return lastTick;
     }
 
     public List<ImportItem> failures() {

@@ -179,9 +179,24 @@ public class ChangeLog {
         pending.add(database, changes);
     }
 
+    /** Per thread: the last tick its latest committed transaction took ({@link #takeLastTick}). */
+    private final ThreadLocal<long[]> lastCommittedTick = ThreadLocal.withInitial(() -> new long[1]);
+
+    /**
+     * The last tick the latest transaction this thread committed took (the highest, when it wrote several
+     * databases), or 0 when it logged nothing; reset to 0. What a synchronous write waits for followers to reach.
+     */
+    public long takeLastTick() {
+        long[] last = lastCommittedTick.get();
+        long tick = last[0];
+        last[0] = 0;
+        return tick;
+    }
+
     /** The changes of one transaction, per database, logged as its last statements before commit. */
     private final class Pending implements TransactionSynchronization {
         private final Map<String, Map<List<String>, LogChange>> byDatabase = new TreeMap<>();
+        private long lastTick;
 
         void add(String database, List<LogChange> changes) {
             Map<List<String>, LogChange> rows = byDatabase.computeIfAbsent(database, k -> new LinkedHashMap<>());
@@ -193,13 +208,14 @@ public class ChangeLog {
         @Override
         public void beforeCommit(boolean readOnly) {
             // databases in name order, so two transactions writing the same two databases lock them alike
-            byDatabase.forEach((database, rows) -> append(database, new ArrayList<>(rows.values())));
+            byDatabase.forEach((database, rows) -> lastTick = Math.max(lastTick, append(database, new ArrayList<>(rows.values()))));
         }
 
         @Override
         public void afterCompletion(int status) {
             TransactionSynchronizationManager.unbindResourceIfPossible(ChangeLog.this);
             if (status == STATUS_COMMITTED) {
+                lastCommittedTick.get()[0] = lastTick;
                 synchronized (commits) {
                     commitGeneration++;
                     commits.notifyAll();
@@ -208,8 +224,8 @@ public class ChangeLog {
         }
     }
 
-    /** Takes the next ticks under the counter row's lock (held until commit) and inserts the entries. */
-    private void append(String database, List<LogChange> changes) {
+    /** Takes the next ticks under the counter row's lock (held until commit) and inserts the entries; the last tick. */
+    private long append(String database, List<LogChange> changes) {
         Jdbc j = jdbc();
         Dialect d = j.dialect();
         int n = changes.size();
@@ -236,6 +252,7 @@ public class ChangeLog {
                     ps.setString(7, c.json());
                     ps.setTimestamp(8, now);
                 });
+        return last;
     }
 
     // ---- reading -----------------------------------------------------------------------------
