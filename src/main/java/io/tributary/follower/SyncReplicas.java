@@ -3,20 +3,21 @@ package io.tributary.follower;
 import io.tributary.http.ApiException;
 import io.tributary.http.QueryString;
 import io.tributary.http.RequestPath;
+import io.tributary.log.LogEndpoint;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
  * Synchronous writes on a primary: an import or document write with {@code syncReplicas=N} is answered only
  * once N followers have applied it, that is once N followers asked for the log from a tick at or past the
- * write's last tick (a follower's {@code from} means "applied up to here"). The primary learns positions
- * from the log requests ({@link #reported}); nothing else is sent. On {@code syncTimeout} the answer is 503:
- * the write IS committed here, and the message lists each follower's position.
+ * write's last tick (a follower's {@code from} means "applied up to here"; the log endpoint remembers it).
+ * Nothing else is sent. On {@code syncTimeout} the answer is 503: the write IS committed here, and the
+ * message lists each follower's position.
  */
 public class SyncReplicas {
 
@@ -25,13 +26,15 @@ public class SyncReplicas {
     static final int DEFAULT_TIMEOUT_SECONDS = 10;
     static final int MAX_TIMEOUT_SECONDS = 300;
     static final int MAX_REPLICAS = 100;
+    /** How often a waiting write looks at the followers' positions (in memory: costs nothing). */
+    private static final long LOOK_MS = 2;
 
-    /** One follower's reported position in one database. */
-    private record Position(String follower, long tick, long at) {
+    private LogEndpoint logEndpoint;
+
+    /** Where followers' positions are remembered: the log endpoint they read from. */
+    public void setLogEndpoint(LogEndpoint logEndpoint) {
+        this.logEndpoint = logEndpoint;
     }
-
-    private final Map<String, Map<String, Position>> byDatabase = new ConcurrentHashMap<>();
-    private final Object changed = new Object();
 
     /** What a request asks: N followers within a timeout; N = 0 asks nothing. */
     record Request(int replicas, int timeoutSeconds) {
@@ -52,64 +55,30 @@ public class SyncReplicas {
         }
         String database = RequestPath.database(in);
         long deadline = System.nanoTime() + r.timeoutSeconds() * 1_000_000_000L;
-        synchronized (changed) {
-            while (holding(database, tick) < r.replicas()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw timeout(database, tick, r);
-                }
-                changed.wait(Math.max(1, left / 1_000_000));
+        while (holding(database, tick) < r.replicas()) {
+            if (System.nanoTime() >= deadline) {
+                throw timeout(database, tick, r);
             }
-        }
-    }
-
-    /**
-     * A step of the log request: a follower ({@code follower=<serverId>}) reading from {@code from} has applied
-     * everything up to it. Positions only grow: a follower restarted from an older stored tick re-reports it
-     * once it is past again.
-     */
-    public void reported(Exchange exchange) {
-        Message in = exchange.getMessage();
-        Map<String, String> q = QueryString.parameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
-        String follower = q.get("follower");
-        String from = q.get("from");
-        if (follower == null || follower.isEmpty() || from == null) {
-            return;
-        }
-        long tick;
-        try {
-            tick = Long.parseLong(from);
-        } catch (NumberFormatException e) {
-            return; // the log endpoint answers the bad parameter
-        }
-        report(RequestPath.database(in), follower, tick);
-    }
-
-    void report(String database, String follower, long tick) {
-        Map<String, Position> positions = byDatabase.computeIfAbsent(database, d -> new ConcurrentHashMap<>());
-        positions.merge(follower, new Position(follower, tick, System.currentTimeMillis()),
-                (old, now) -> now.tick() >= old.tick() ? now : new Position(old.follower(), old.tick(), now.at()));
-        synchronized (changed) {
-            changed.notifyAll();
+            Thread.sleep(LOOK_MS);
         }
     }
 
     private long holding(String database, long tick) {
-        return byDatabase.getOrDefault(database, Map.of()).values().stream().filter(p -> p.tick() >= tick).count();
+        return logEndpoint.followers(database).stream().filter(p -> p.tick() >= tick).count();
     }
 
     private ApiException timeout(String database, long tick, Request r) {
-        List<Position> positions = new ArrayList<>(byDatabase.getOrDefault(database, Map.of()).values());
-        positions.sort(Comparator.comparing(Position::follower));
+        List<LogEndpoint.FollowerPosition> positions = new ArrayList<>(logEndpoint.followers(database));
+        positions.sort(Comparator.comparing(LogEndpoint.FollowerPosition::follower));
         List<String> shown = positions.stream().map(p -> p.follower() + " at tick " + p.tick()
-                + (p.tick() >= tick ? " (has it)" : " (" + (tick - p.tick()) + " ticks behind)")).toList();
+                + (p.tick() >= tick ? " (has it)" : " (" + (tick - p.tick()) + " ticks behind, last asked "
+                + p.time().truncatedTo(ChronoUnit.SECONDS) + ")")).toList();
         return new ApiException(503, ApiException.WRITE_CONCERN_NOT_FULFILLED, "the write IS committed on the primary"
                 + " (database '" + database + "', last tick " + tick + ") but only " + holding(database, tick) + " of the "
                 + r.replicas() + " follower(s) asked for (syncReplicas) applied it within " + r.timeoutSeconds()
                 + " s (syncTimeout); followers: " + (shown.isEmpty() ? "none has read this node's log" : String.join(", ", shown))
                 + ". It reaches them when they catch up; do not repeat the write as if it had failed");
     }
-
     private static Request request(Message in) {
         Map<String, String> q = QueryString.parameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
         int replicas = number(q, "syncReplicas", 0, MAX_REPLICAS);

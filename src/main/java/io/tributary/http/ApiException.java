@@ -13,10 +13,6 @@ public class ApiException extends RuntimeException {
     public static final int INTERNAL = 4;
     public static final int NOT_IMPLEMENTED = 9;
     public static final int FORBIDDEN = 11;
-    /** ArangoDB's ERROR_ARANGO_READ_ONLY: a write to a read-only database (a follower). */
-    public static final int READ_ONLY = 1004;
-    /** ArangoDB's ERROR_REPLICATION_WRITE_CONCERN_NOT_FULFILLED: fewer replicas than asked acknowledged a write. */
-    public static final int WRITE_CONCERN_NOT_FULFILLED = 1429;
     public static final int SHUTTING_DOWN = 30;
     public static final int BAD_PARAMETER = 400;
     public static final int UNAUTHORIZED = 401;
@@ -35,6 +31,10 @@ public class ApiException extends RuntimeException {
     public static final int DATABASE_NAME_INVALID = 1229;
     public static final int REPLICATION_LOOP = 1405;
     public static final int START_TICK_NOT_PRESENT = 1414;
+    /** A write to a read-only database (a follower). */
+    public static final int READ_ONLY = 1004;
+    /** Fewer replicas (followers) than asked acknowledged a write in time. */
+    public static final int WRITE_CONCERN_NOT_FULFILLED = 1429;
 
     /**
      * ArangoDB's fixed message for each error number Tributary answers with (lib/Basics/errors.dat): what
@@ -54,7 +54,8 @@ public class ApiException extends RuntimeException {
             Map.entry(DOCUMENT_TYPE_INVALID, "invalid document type"),
             Map.entry(DATABASE_NAME_INVALID, "database name invalid"),
             Map.entry(REPLICATION_LOOP, "will not follow itself"),
-            Map.entry(START_TICK_NOT_PRESENT, "start tick not present"));
+            Map.entry(START_TICK_NOT_PRESENT, "start tick not present"), Map.entry(READ_ONLY, "read only"),
+            Map.entry(WRITE_CONCERN_NOT_FULFILLED, "write concern not fulfilled"));
 
     private final int status;
     private final int errorNum;
