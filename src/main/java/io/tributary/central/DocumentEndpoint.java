@@ -94,13 +94,14 @@ public class DocumentEndpoint {
         String key = key(in);
         store().changeLog().takeLastTick();
         ObjectNode old = store().remove(database(in), collection, key).orElseThrow(DocumentEndpoint::notFound);
-        ImportEndpoint.lastTick(in, store().changeLog().takeLastTick());
+        long tick = store().changeLog().takeLastTick();
         ObjectNode answer = ImportRequest.bool(params, "silent") ? Json.MAPPER.createObjectNode()
                 : meta(collection, key, DocumentRevision.of(old));
         if (ImportRequest.bool(params, "returnOld") && !ImportRequest.bool(params, "silent")) {
             answer.set("old", withMeta(collection, old));
         }
         send(in, status(params), answer);
+        ImportEndpoint.lastTick(in, tick);
     }
 
     /**
@@ -162,7 +163,7 @@ public class DocumentEndpoint {
         ImportBody parsed = ImportBody.parse(importEndpoint.documentLimit(), request, documents);
         store().changeLog().takeLastTick();
         ImportResult result = store().importDocuments(database, request, parsed, null);
-        ImportEndpoint.lastTick(in, store().changeLog().takeLastTick());
+        long tick = store().changeLog().takeLastTick();
 
         Map<Integer, ImportItem> failures = new HashMap<>();
         result.failures().forEach(f -> failures.put(f.position(), f));
@@ -194,6 +195,7 @@ public class DocumentEndpoint {
         }
         send(in, status(params), many ? answers : answers.isEmpty() ? Json.MAPPER.createObjectNode() : answers.get(0));
         errorCodesHeader(in, errors);
+        ImportEndpoint.lastTick(in, tick);
     }
 
     private ObjectNode stored(Message in) {

@@ -88,7 +88,7 @@ public class ImportEndpoint implements Service {
         ImportBody parsed = ImportBody.parse(documentLimit, request, body);
         store.changeLog().takeLastTick();
         ImportResult result = store.importDocuments(database, request, parsed, position);
-        lastTick(in, store.changeLog().takeLastTick());
+        long tick = store.changeLog().takeLastTick();
 
         ObjectNode answer = Json.MAPPER.createObjectNode()
                 .put("error", false).put("created", result.created()).put("errors", result.errors())
@@ -98,9 +98,10 @@ public class ImportEndpoint implements Service {
             result.details().forEach(details::add);
         }
         send(in, 201, answer);
+        lastTick(in, tick);
     }
 
-    /** Sets {@link #LAST_TICK_HEADER}, or removes whatever the request carried under that name. */
+    /** Sets {@link #LAST_TICK_HEADER} on an answer (after {@code send}, which clears the request's headers). */
     static void lastTick(Message in, long tick) {
         if (tick > 0) {
             in.setHeader(LAST_TICK_HEADER, tick);

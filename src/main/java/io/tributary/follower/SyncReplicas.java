@@ -36,24 +36,29 @@ public class SyncReplicas {
         this.logEndpoint = logEndpoint;
     }
 
-    /** What a request asks: N followers within a timeout; N = 0 asks nothing. */
-    record Request(int replicas, int timeoutSeconds) {
+    /** The exchange property holding what the request asked, from {@link #check} to {@link #await}. */
+    private static final String ASKED = "tributarySyncReplicas";
+
+    /** What a request asks: N followers of its database within a timeout; N = 0 asks nothing. */
+    record Request(String database, int replicas, int timeoutSeconds) {
     }
 
-    /** A step before the write: 400 for a bad {@code syncReplicas} or {@code syncTimeout}, before anything is written. */
+    /**
+     * A step before the write: 400 for a bad {@code syncReplicas} or {@code syncTimeout}, before anything is
+     * written; keeps what was asked for {@link #await} (the answer replaces the request's headers).
+     */
     public void check(Exchange exchange) {
-        request(exchange.getMessage());
+        exchange.setProperty(ASKED, request(exchange.getMessage()));
     }
 
     /** A step after the write: returns when N followers hold it; 503 after the timeout. */
     public void await(Exchange exchange) throws InterruptedException {
-        Message in = exchange.getMessage();
-        Request r = request(in);
-        Long tick = in.getHeader(LAST_TICK, Long.class);
-        if (r.replicas() == 0 || tick == null || tick <= 0) {
+        Request r = exchange.getProperty(ASKED, Request.class);
+        Long tick = exchange.getMessage().getHeader(LAST_TICK, Long.class);
+        if (r == null || r.replicas() == 0 || tick == null || tick <= 0) {
             return; // nothing asked, or the request wrote nothing that followers could apply
         }
-        String database = RequestPath.database(in);
+        String database = r.database();
         long deadline = System.nanoTime() + r.timeoutSeconds() * 1_000_000_000L;
         while (holding(database, tick) < r.replicas()) {
             if (System.nanoTime() >= deadline) {
@@ -86,7 +91,7 @@ public class SyncReplicas {
         if (q.containsKey("syncTimeout") && timeout < 1) {
             throw ApiException.badParameter("parameter 'syncTimeout' must be 1 to " + MAX_TIMEOUT_SECONDS + " seconds");
         }
-        return new Request(replicas, timeout);
+        return new Request(RequestPath.database(in), replicas, timeout);
     }
 
     private static int number(Map<String, String> q, String name, int defaultValue, int max) {

@@ -339,7 +339,7 @@ public class ChangeLog {
         for (Map<String, Object> counter : j.template().queryForList("SELECT db, last_tick FROM " + STATE)) {
             String database = (String) counter.get("db");
             long last = ((Number) counter.get("last_tick")).longValue();
-            long keepFrom = retentionEntries == 0 ? Long.MAX_VALUE : last - retentionEntries + 1;
+            long keepFrom = retentionEntries == 0 ? Long.MIN_VALUE : last - retentionEntries + 1;
             while (true) {
                 Long oldest = j.template().queryForObject("SELECT MIN(tick) FROM " + TABLE + " WHERE db = ?", Long.class,
                         database);
