@@ -88,7 +88,12 @@ final class JdbcStoredCollection implements StoredCollection {
 
     @Override
     public Written upsert(List<VersionedDocument> docs) {
-        return docs.isEmpty() ? Written.NONE : inTransaction(s -> write(docs, true));
+        return docs.isEmpty() ? Written.NONE : inTransaction(s -> write(docs, true, false));
+    }
+
+    @Override
+    public Written mirror(List<VersionedDocument> docs) {
+        return docs.isEmpty() ? Written.NONE : inTransaction(s -> write(docs, true, true));
     }
 
     @Override
@@ -116,14 +121,15 @@ final class JdbcStoredCollection implements StoredCollection {
 
     @Override
     public Written wouldUpsert(List<VersionedDocument> docs) {
-        return docs.isEmpty() ? Written.NONE : jdbc.read(s -> write(docs, false));
+        return docs.isEmpty() ? Written.NONE : jdbc.read(s -> write(docs, false, false));
     }
 
     /**
      * Decides every row by {@link VersionRule} against the stored one, and writes them unless a dry run. A
      * row that neither side versions and whose content is the same is not written again: unchanged.
      */
-    private Written write(List<VersionedDocument> docs, boolean apply) {
+    /** @param exact write every row that differs, newer or not (a mirror of its source), instead of by VersionRule */
+    private Written write(List<VersionedDocument> docs, boolean apply, boolean exact) {
         requireDistinctKeys(docs);
         Map<String, BigInteger> stored = versions(docs, apply);
         Map<String, String> tied = storedDocumentsOfTies(docs, stored);
@@ -136,6 +142,14 @@ final class JdbcStoredCollection implements StoredCollection {
                 continue;
             }
             BigInteger current = stored.get(row.key());
+            if (exact) {
+                if (Objects.equals(current, row.version()) && sameContent(tied.get(row.key()), row.json())) {
+                    outcomes.unchanged++;
+                } else {
+                    updates.add(row);
+                }
+                continue;
+            }
             if (current == null && row.version() == null && sameContent(tied.get(row.key()), row.json())) {
                 outcomes.unchanged++;
                 continue;

@@ -100,8 +100,9 @@ final class Follower {
         ObjectNode job = Json.MAPPER.createObjectNode();
         job.set("source", source);
         job.putObject("target").put("database", spec.database).put("collection", collection);
-        // a follower is a copy of the primary: what the primary lacks goes, however much that is
-        return job.put("incremental", true).put("allowMassDelete", true).toString();
+        // a follower is a copy of the primary: what the primary lacks goes, however much that is, and the
+        // primary's version of a document is written even where the follower holds a higher one
+        return job.put("incremental", true).put("mirror", true).put("allowMassDelete", true).toString();
     }
 
     /** Every sync job succeeded: the log is applied from the tick taken before them. */
