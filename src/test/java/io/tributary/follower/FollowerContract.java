@@ -144,7 +144,7 @@ abstract class FollowerContract {
     void concurrentMixedWritesEndEqualInThePrimarysOrder() throws Exception {
         Await.until("the follower in sync", Duration.ofMinutes(1), () -> "in-sync".equals(status().path("state").asText()),
                 () -> status().toString());
-        long written = new MixedWrites(toPrimary, seed.value(), SOAK ? 20_000 : 2_000).run(8, WRITES);
+        long written = new MixedWrites(toPrimary, seed.value(), SOAK ? 20_000 : 2_000, 1_000_000).run(8, WRITES);
         awaitCaughtUp();
         assertEqualCollections();
         List<LogEntry> primaryLog = ReplicaCheck.log(log(primary), "_system", 0);
@@ -153,6 +153,7 @@ abstract class FollowerContract {
         System.out.println("FOLLOWER " + dialect() + ": " + written + " writes, primary log " + primaryLog.size()
                 + " entries, follower log " + followerLog.size() + " (" + matched.size() + " matched in order)");
         JsonNode s = status();
+        System.out.println("FOLLOWER status " + s);
         assertThat(s.path("state").asText()).isEqualTo("in-sync");
         assertThat(s.path("lagTicks").asLong()).isZero();
         assertThat(s.path("primary").asText()).isEqualTo(primaryUrl);
@@ -174,6 +175,7 @@ abstract class FollowerContract {
     void aFollowedDatabaseIsReadOnly() {
         var r = toFollower.post("/_api/import?collection=live&type=array", "[{\"_key\":\"mine\"}]");
         assertThat(r.status()).as(r.body()).isEqualTo(403);
+        System.out.println("FOLLOWER 403 " + r.body());
         assertThat(r.json().path("errorNum").asInt()).isEqualTo(1004);
         assertThat(r.json().path("errorMessage").asText()).isEqualTo("database '_system' is a read-only follower of "
                 + primaryUrl + ": write to the primary (or set tributary.follower.writable=true on this node)");
@@ -213,6 +215,7 @@ abstract class FollowerContract {
         var timeout = toPrimary.post("/_api/import?collection=sync&type=array&syncReplicas=2&syncTimeout=1",
                 "[{\"_key\":\"two\"}]");
         assertThat(timeout.status()).as(timeout.body()).isEqualTo(503);
+        System.out.println("FOLLOWER 503 " + timeout.body());
         assertThat(timeout.json().path("errorNum").asInt()).isEqualTo(1429);
         String followerId = log(follower).serverId();
         assertThat(timeout.json().path("errorMessage").asText())
@@ -229,7 +232,7 @@ abstract class FollowerContract {
     void aFollowerStoppedPastRetentionSyncsAgainAndCatchesUp() throws Exception {
         follower.context().getRouteController().stopRoute(ROUTE);
         long stoppedAt = status().path("appliedTick").asLong();
-        new MixedWrites(toPrimary, seed.value() + 1, 300).run(2, 2_000);
+        new MixedWrites(toPrimary, seed.value() + 1, 300, 1_000_000_000).run(2, 2_000);
         ChangeLog primaryLog = log(primary);
         primaryLog.setRetentionEntries(10);
         try {

@@ -23,11 +23,13 @@ final class MixedWrites {
     private final CentralClient primary;
     private final long seed;
     private final int keys;
-    private final AtomicLong versions = new AtomicLong(1_000_000);
+    private final AtomicLong versions;
     private final AtomicLong written = new AtomicLong();
 
-    MixedWrites(CentralClient primary, long seed, int keys) {
+    /** @param firstVersion above every version written before into the same collections (an equal one would conflict) */
+    MixedWrites(CentralClient primary, long seed, int keys, long firstVersion) {
         this.primary = primary;
+        this.versions = new AtomicLong(firstVersion);
         this.seed = seed;
         this.keys = keys;
     }
