@@ -252,19 +252,27 @@ public class ChangeLog {
         String[] collections = new String[n];
         String[] keys = new String[n];
         BigDecimal[] versions = new BigDecimal[n];
-        String[] docs = new String[n];
+        // the documents as one text cut at a character JSON text cannot hold unescaped (as the import's merge
+        // sends them): a text[] parameter is escaped character by character by the driver; a delete is empty
+        StringBuilder docs = new StringBuilder(n * 256);
         for (int i = 0; i < n; i++) {
             LogChange c = changes.get(i);
             collections[i] = c.collection();
             keys[i] = c.key();
             versions[i] = c.version() == null ? null : new BigDecimal(c.version());
-            docs[i] = c.json();
+            if (i > 0) {
+                docs.append('\u001e');
+            }
+            if (c.json() != null) {
+                docs.append(c.json());
+            }
         }
         String sql = "WITH counter AS (UPDATE " + STATE + " SET last_tick = last_tick + ? WHERE db = ? RETURNING last_tick)"
                 + " INSERT INTO " + TABLE + " (db, tick, collection_name, doc_key, version, op, doc, written_at)"
                 + " SELECT ?, counter.last_tick - ? + s.n, s.c, s.k, s.v, CASE WHEN s.d IS NULL THEN '" + LogEntry.DELETE
                 + "' ELSE '" + LogEntry.PUT + "' END, s.d, ?"
-                + " FROM counter, unnest(?::text[], ?::text[], ?::numeric[], ?::text[]) WITH ORDINALITY AS s(c, k, v, d, n)";
+                + " FROM counter, unnest(?::text[], ?::text[], ?::numeric[], string_to_array(?, chr(30), ''))"
+                + " WITH ORDINALITY AS s(c, k, v, d, n)";
         Timestamp now = Timestamp.valueOf(LocalDateTime.now(ZoneOffset.UTC));
         Integer inserted = j.template().execute((org.springframework.jdbc.core.ConnectionCallback<Integer>) c -> {
             try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
@@ -276,7 +284,7 @@ public class ChangeLog {
                 ps.setArray(6, c.createArrayOf("text", collections));
                 ps.setArray(7, c.createArrayOf("text", keys));
                 ps.setArray(8, c.createArrayOf("numeric", versions));
-                ps.setArray(9, c.createArrayOf("text", docs));
+                ps.setString(9, docs.toString());
                 return ps.executeUpdate();
             }
         });
