@@ -229,6 +229,10 @@ public class ChangeLog {
         Jdbc j = jdbc();
         Dialect d = j.dialect();
         int n = changes.size();
+        if (d == Dialect.POSTGRESQL && appendOnPostgres(j, database, changes)) {
+            // the counter row is locked by this transaction: its value is this append's last tick
+            return j.template().queryForObject("SELECT last_tick FROM " + STATE + " WHERE db = ?", Long.class, database);
+        }
         if (j.template().update("UPDATE " + STATE + " SET last_tick = last_tick + ? WHERE db = ?", n, database) == 0) {
             // the database's first entries; two first writers collide on the key and one runs again
             j.template().update("INSERT INTO " + STATE + " (db, last_tick, floor_tick) VALUES (?, ?, 0)", database, n);
@@ -253,6 +257,56 @@ public class ChangeLog {
                     ps.setTimestamp(8, now);
                 });
         return last;
+    }
+
+    /**
+     * PostgreSQL: the counter's update and the insert of every entry as ONE statement, the entries bound as
+     * arrays: the counter row stays locked only for that statement and the commit (a JDBC batch of single-row
+     * inserts held it several times longer, and every writer of the database waits for it). False when the
+     * database has no counter row yet.
+     */
+    private static boolean appendOnPostgres(Jdbc j, String database, List<LogChange> changes) {
+        int n = changes.size();
+        String[] collections = new String[n];
+        String[] keys = new String[n];
+        BigDecimal[] versions = new BigDecimal[n];
+        // the documents as one text cut at a character JSON text cannot hold unescaped (as the import's merge
+        // sends them): a text[] parameter is escaped character by character by the driver; a delete is empty
+        StringBuilder docs = new StringBuilder(n * 256);
+        for (int i = 0; i < n; i++) {
+            LogChange c = changes.get(i);
+            collections[i] = c.collection();
+            keys[i] = c.key();
+            versions[i] = c.version() == null ? null : new BigDecimal(c.version());
+            if (i > 0) {
+                docs.append('\u001e');
+            }
+            if (c.json() != null) {
+                docs.append(c.json());
+            }
+        }
+        String sql = "WITH counter AS (UPDATE " + STATE + " SET last_tick = last_tick + ? WHERE db = ? RETURNING last_tick)"
+                + " INSERT INTO " + TABLE + " (db, tick, collection_name, doc_key, version, op, doc, written_at)"
+                + " SELECT ?, counter.last_tick - ? + s.n, s.c, s.k, s.v, CASE WHEN s.d IS NULL THEN '" + LogEntry.DELETE
+                + "' ELSE '" + LogEntry.PUT + "' END, s.d, ?"
+                + " FROM counter, unnest(?::text[], ?::text[], ?::numeric[], string_to_array(?, chr(30), ''))"
+                + " WITH ORDINALITY AS s(c, k, v, d, n)";
+        Timestamp now = Timestamp.valueOf(LocalDateTime.now(ZoneOffset.UTC));
+        Integer inserted = j.template().execute((org.springframework.jdbc.core.ConnectionCallback<Integer>) c -> {
+            try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setInt(1, n);
+                ps.setString(2, database);
+                ps.setString(3, database);
+                ps.setInt(4, n);
+                ps.setTimestamp(5, now);
+                ps.setArray(6, c.createArrayOf("text", collections));
+                ps.setArray(7, c.createArrayOf("text", keys));
+                ps.setArray(8, c.createArrayOf("numeric", versions));
+                ps.setString(9, docs.toString());
+                return ps.executeUpdate();
+            }
+        });
+        return inserted != null && inserted == n;
     }
 
     // ---- reading -----------------------------------------------------------------------------
@@ -339,6 +393,7 @@ public class ChangeLog {
         for (Map<String, Object> counter : j.template().queryForList("SELECT db, last_tick FROM " + STATE)) {
             String database = (String) counter.get("db");
             long last = ((Number) counter.get("last_tick")).longValue();
+            // entries below keepFrom go by count (with no count limit, none)
             long keepFrom = retentionEntries == 0 ? Long.MIN_VALUE : last - retentionEntries + 1;
             while (true) {
                 Long oldest = j.template().queryForObject("SELECT MIN(tick) FROM " + TABLE + " WHERE db = ?", Long.class,

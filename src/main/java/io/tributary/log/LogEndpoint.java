@@ -59,9 +59,9 @@ public class LogEndpoint {
         if (!params.containsKey("from")) {
             throw ApiException.badParameter("query parameter 'from' is required: the last tick the reader has (0 for all)");
         }
-        long from = number(params, "from", 0, 0, Long.MAX_VALUE);
-        int limit = (int) number(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        int wait = (int) number(params, "wait", 0, 0, MAX_WAIT_SECONDS);
+        long from = QueryString.number(params, "from", 0, 0, Long.MAX_VALUE);
+        int limit = (int) QueryString.number(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        int wait = (int) QueryString.number(params, "wait", 0, 0, MAX_WAIT_SECONDS);
         String follower = params.get("follower");
         if (follower != null) {
             if (follower.isBlank() || follower.length() > 64) {
@@ -123,22 +123,5 @@ public class LogEndpoint {
             }
         }
         return params;
-    }
-
-    private static long number(Map<String, String> params, String name, long fallback, long min, long max) {
-        String text = params.get(name);
-        if (text == null) {
-            return fallback;
-        }
-        try {
-            long value = Long.parseLong(text);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badParameter("query parameter '" + name + "' must be a whole number from " + min + " to " + max
-                + ", not '" + ApiException.printable(text) + "'");
     }
 }

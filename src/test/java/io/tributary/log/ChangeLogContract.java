@@ -268,6 +268,8 @@ public abstract class ChangeLogContract {
         for (int i = 0; i < 5; i++) {
             importJson("onDuplicate=replace", "[{\"_key\":\"k" + i + "\",\"x\":\"" + i + "\"}]");
         }
+        assertThat(log.prune()).as("by default entries stay a day").isZero();
+        log.setRetentionSeconds(0);
         log.setRetentionEntries(2);
         assertThat(log.prune()).isEqualTo(3);
         LogState state = log.state("_system");
