@@ -36,6 +36,21 @@ final class MixedWrites {
 
     /** {@code clients} clients write about {@code writes} documents in all; returns when all finished. */
     long run(int clients, long writes) throws Exception {
+        return start(clients, writes).get();
+    }
+
+    /** The writes started in the background; the future ends with the documents written, or the first failure. */
+    java.util.concurrent.CompletableFuture<Long> start(int clients, long writes) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return writeAll(clients, writes);
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+    }
+
+    private long writeAll(int clients, long writes) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             List<Future<?>> done = new ArrayList<>();

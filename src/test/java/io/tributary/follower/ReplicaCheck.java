@@ -76,6 +76,22 @@ final class ReplicaCheck {
         }
     }
 
+    /** Every entry of a node's log for a database, read over HTTP as a follower reads it. */
+    static List<LogEntry> log(io.tributary.central.CentralClient node, String database) {
+        List<LogEntry> all = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            var r = node.get("/_db/" + database + "/_api/tributary/log?from=" + after + "&limit=10000");
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            JsonNode page = r.json();
+            page.path("entries").forEach(e -> all.add(PrimaryLog.entry(e)));
+            if (page.path("entries").isEmpty()) {
+                return all;
+            }
+            after = page.path("lastIncluded").asLong();
+        }
+    }
+
     private static boolean same(LogEntry a, LogEntry b) {
         return a.collection().equals(b.collection()) && a.key().equals(b.key()) && a.op().equals(b.op())
                 && String.valueOf(a.version()).equals(String.valueOf(b.version()))
