@@ -158,6 +158,9 @@ abstract class FollowerContract {
         assertThat(s.path("lagTicks").asLong()).isZero();
         assertThat(s.path("primary").asText()).isEqualTo(primaryUrl);
         assertThat(s.path("primaryServerId").asText()).isEqualTo(log(primary).serverId());
+        String metrics = toFollower.get("/observe/metrics").body();
+        assertThat(metrics).contains("tributary_follower_lag_ticks{database=\"_system\",follower=\"main\"} 0.0")
+                .contains("tributary_follower_lag_seconds{database=\"_system\",follower=\"main\"} 0.0");
     }
 
     @Test
