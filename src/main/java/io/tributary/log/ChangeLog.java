@@ -131,7 +131,8 @@ public class ChangeLog {
         }
         j.transaction("closing the change log's gap", s -> {
             if (j.template().update("DELETE FROM " + SERVER + " WHERE name = 'log-gap'") > 0) {
-                int databases = j.template().update("UPDATE " + STATE + " SET last_tick = last_tick + 1, floor_tick = last_tick + 2");
+                // floor first: MariaDB assigns left to right, each assignment seeing the ones before it
+                int databases = j.template().update("UPDATE " + STATE + " SET floor_tick = last_tick + 2, last_tick = last_tick + 1");
                 LOG.warn("The change log was off while this central database was written: followers of its {} databases"
                         + " that read up to before now start over", databases);
             }
