@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,8 +135,9 @@ public class Followers implements CamelContextAware {
             }
             peers.check("follower " + spec.name + " primaryUrl", spec.primaryUrl);
             Follower created = new Follower(spec, store, () -> stopping);
-            byName.put(spec.name, created);
+            Follower replaced = byName.put(spec.name, created);
             registerMetrics(created);
+            registerHealth(created, replaced);
             return created;
         }
     }
@@ -181,6 +183,18 @@ public class Followers implements CamelContextAware {
             throw new ApiException(404, ApiException.NOT_FOUND, "no follower named '" + ApiException.printable(name) + "'");
         }
         JsonResponse.send(exchange.getMessage(), 200, f.status());
+    }
+
+    /** The follower's health check, in place of the one of a follower it replaces (its parameters changed). */
+    private void registerHealth(Follower f, Follower replaced) {
+        HealthCheckRegistry registry = camelContext == null ? null : HealthCheckRegistry.get(camelContext);
+        if (registry == null) {
+            return;
+        }
+        if (replaced != null) {
+            registry.getCheck(FollowerHealth.id(replaced.spec.name)).ifPresent(registry::unregister);
+        }
+        registry.register(new FollowerHealth(f));
     }
 
     /** {@code tributary_follower_lag_ticks} and {@code tributary_follower_lag_seconds}, tagged by follower. */

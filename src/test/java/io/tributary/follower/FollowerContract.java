@@ -198,6 +198,11 @@ abstract class FollowerContract {
         assertThat(self.path("lastError").asText()).startsWith("a node cannot follow itself: follower 'self' names "
                 + primaryUrl + ", whose server id " + log(primary).serverId() + " is this node's own");
         assertThat(toPrimary.get("/_db/selfdb/_api/collection").json().path("result")).isEmpty();
+        String health = toPrimary.get("/observe/health?exposureLevel=full&data=true").body();
+        System.out.println("FOLLOWER health " + health);
+        assertThat(health).contains("\"name\":\"follower:self\",\"status\":\"DOWN\"");
+        assertThat(toFollower.get("/observe/health?exposureLevel=full&data=true").body())
+                .contains("\"name\":\"follower:main\",\"status\":\"UP\"");
     }
 
     @Test
