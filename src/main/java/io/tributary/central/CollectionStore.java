@@ -1,6 +1,8 @@
 package io.tributary.central;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.log.ChangeLog;
+import io.tributary.log.LogEntry;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +44,9 @@ public interface CollectionStore {
     /** A collection to read and write as rows; created when {@code create} is set, else 404 if missing. */
     StoredCollection collection(String database, String collection, boolean create);
 
+    /** The change log that records every write to this store's collections (docs/replication.md). */
+    ChangeLog changeLog();
+
     /** Whether {@code table} of {@code dataSource} is one of this store's own tables (any collection, the catalog). */
     boolean ownsTable(DataSource dataSource, String table);
 
@@ -59,6 +64,31 @@ public interface CollectionStore {
 
     /** Deletes one document; the deleted document, or empty if there was none. */
     Optional<ObjectNode> remove(String database, String collection, String key);
+
+    // ---- following another node's change log (docs/replication.md#followers)
+
+    /**
+     * Starts (or starts again) the initial sync of {@code database} from a primary: its applied tick is
+     * cleared until {@link #followerSynced}. 409 when the database follows another primary.
+     */
+    void beginFollowing(String database, String primaryServerId, String primaryUrl);
+
+    /** The initial sync completed: the primary's log is applied from after {@code tick}. */
+    void followerSynced(String database, String primaryServerId, long tick);
+
+    /**
+     * A page of the primary's log in ONE transaction, with the applied tick ({@code lastIncluded}) stored in
+     * it: a put stores exactly that document and version, a delete removes the key, a missing collection is
+     * created. Entries at or below the stored applied tick are skipped; how many were applied.
+     */
+    int applyLog(String database, String primaryServerId, List<LogEntry> entries, long lastIncluded);
+
+    Optional<FollowerPosition> follower(String database);
+
+    List<FollowerPosition> followers();
+
+    /** Forgets that {@code database} follows a primary (its documents stay); false if it did not. */
+    boolean unfollow(String database);
 
     // ---- sources writing into this store
 

@@ -34,11 +34,11 @@ import org.apache.camel.Message;
 public class DocumentEndpoint {
 
     private static final Set<String> WRITE_PARAMETERS = Set.of("waitForSync", "returnNew", "silent", "keepNull",
-            "mergeObjects", "refillIndexCaches", "versionAttribute", "ignoreRevs");
+            "mergeObjects", "refillIndexCaches", "versionAttribute", "ignoreRevs", "syncReplicas", "syncTimeout");
     private static final Set<String> INSERT_PARAMETERS = Stream.concat(WRITE_PARAMETERS.stream(),
             Stream.of("overwrite", "overwriteMode")).collect(Collectors.toUnmodifiableSet());
     private static final Set<String> REMOVE_PARAMETERS = Set.of("waitForSync", "returnOld", "silent", "ignoreRevs",
-            "refillIndexCaches");
+            "refillIndexCaches", "syncReplicas", "syncTimeout");
     private static final Set<String> READ_PARAMETERS = Set.of("onlyget", "ignoreRevs");
 
     private ImportEndpoint importEndpoint;
@@ -92,13 +92,16 @@ public class DocumentEndpoint {
         Map<String, String> params = parameters(in, REMOVE_PARAMETERS);
         String collection = collection(in);
         String key = key(in);
+        store().changeLog().takeLastTick();
         ObjectNode old = store().remove(database(in), collection, key).orElseThrow(DocumentEndpoint::notFound);
+        long tick = store().changeLog().takeLastTick();
         ObjectNode answer = ImportRequest.bool(params, "silent") ? Json.MAPPER.createObjectNode()
                 : meta(collection, key, DocumentRevision.of(old));
         if (ImportRequest.bool(params, "returnOld") && !ImportRequest.bool(params, "silent")) {
             answer.set("old", withMeta(collection, old));
         }
         send(in, status(params), answer);
+        ImportEndpoint.lastTick(in, tick);
     }
 
     /**
@@ -158,7 +161,9 @@ public class DocumentEndpoint {
         byte[] documents = many ? body : array(body, pathKey);
         ImportRequest request = ImportRequest.forDocuments(collection, onDuplicate, params.get("versionAttribute"));
         ImportBody parsed = ImportBody.parse(importEndpoint.documentLimit(), request, documents);
+        store().changeLog().takeLastTick();
         ImportResult result = store().importDocuments(database, request, parsed, null);
+        long tick = store().changeLog().takeLastTick();
 
         Map<Integer, ImportItem> failures = new HashMap<>();
         result.failures().forEach(f -> failures.put(f.position(), f));
@@ -190,6 +195,7 @@ public class DocumentEndpoint {
         }
         send(in, status(params), many ? answers : answers.isEmpty() ? Json.MAPPER.createObjectNode() : answers.get(0));
         errorCodesHeader(in, errors);
+        ImportEndpoint.lastTick(in, tick);
     }
 
     private ObjectNode stored(Message in) {

@@ -30,6 +30,12 @@ public class ImportEndpoint implements Service {
     /** arangod reads this one content type as VelocyPack, which Tributary does not speak. */
     private static final String VELOCYPACK = "application/x-velocypack";
 
+    /**
+     * The response header with the last log tick of a request's write (absent when it wrote nothing): what a
+     * synchronous write waits for followers to reach, and what a client compares a follower's applied tick with.
+     */
+    public static final String LAST_TICK_HEADER = "X-Tributary-Last-Tick";
+
     private CollectionStore store;
     private long maxBodyBytes = 64L * 1024 * 1024;
     private DocumentLimit documentLimit = new DocumentLimit(DocumentLimit.DEFAULT_MAX_BYTES);
@@ -80,7 +86,9 @@ public class ImportEndpoint implements Service {
         SourcePosition position = SourcePosition.fromHeaders(in.getHeader(SourcePosition.SOURCE_HEADER, String.class),
                 in.getHeader(SourcePosition.POSITION_HEADER, String.class));
         ImportBody parsed = ImportBody.parse(documentLimit, request, body);
+        store.changeLog().takeLastTick();
         ImportResult result = store.importDocuments(database, request, parsed, position);
+        long tick = store.changeLog().takeLastTick();
 
         ObjectNode answer = Json.MAPPER.createObjectNode()
                 .put("error", false).put("created", result.created()).put("errors", result.errors())
@@ -90,6 +98,16 @@ public class ImportEndpoint implements Service {
             result.details().forEach(details::add);
         }
         send(in, 201, answer);
+        lastTick(in, tick);
+    }
+
+    /** Sets {@link #LAST_TICK_HEADER} on an answer (after {@code send}, which clears the request's headers). */
+    static void lastTick(Message in, long tick) {
+        if (tick > 0) {
+            in.setHeader(LAST_TICK_HEADER, tick);
+        } else {
+            in.removeHeader(LAST_TICK_HEADER);
+        }
     }
 
     /** {@code GET /_api/tributary/positions}. */

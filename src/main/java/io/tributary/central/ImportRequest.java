@@ -21,7 +21,7 @@ public record ImportRequest(String collection, Type type, boolean createCollecti
 
     static final Set<String> PARAMETERS = Set.of("collection", "type", "createCollection", "createCollectionType",
             "complete", "onDuplicate", "details", "overwrite", "waitForSync", "fromPrefix", "toPrefix",
-            "ignoreMissing", "versionAttribute");
+            "ignoreMissing", "versionAttribute", "syncReplicas", "syncTimeout");
 
     public static ImportRequest parse(String rawQuery) {
         Map<String, String> params = QueryString.parameters(rawQuery);

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.http.ApiException;
 import io.tributary.json.Json;
+import io.tributary.log.ChangeLog;
+import io.tributary.log.LogChange;
+import io.tributary.log.LogEntry;
 import io.tributary.sql.Dialect;
 import io.tributary.sql.Jdbc;
 import java.math.BigDecimal;
@@ -48,17 +51,30 @@ public class JdbcCollectionStore implements CollectionStore, Service {
 
     private DataSource dataSource;
     private int maxAttempts = 5;
+    private ChangeLog changeLog;
 
     /** Set once the catalog tables exist. */
     private volatile Jdbc jdbc;
     private SourcePositions positions;
     private SourceRegistry sources;
+    private FollowerPositions followers;
     private final Map<String, String> tables = new ConcurrentHashMap<>();
     private final Map<String, Object> creationLocks = new ConcurrentHashMap<>();
     private final Map<String, CollectionRows> rowShapes = new ConcurrentHashMap<>();
 
     public void setDataSource(DataSource dataSource) {
         this.dataSource = dataSource;
+    }
+
+    /** The change log every write records its changed rows in; one on the same DataSource when not set. */
+    public void setChangeLog(ChangeLog changeLog) {
+        this.changeLog = changeLog;
+    }
+
+    @Override
+    public ChangeLog changeLog() {
+        jdbc();
+        return changeLog;
     }
 
     /** How often a request that collided with a concurrent one is run again before it fails with 500. */
@@ -97,8 +113,16 @@ public class JdbcCollectionStore implements CollectionStore, Service {
                                 + " PRIMARY KEY (database_name, collection_name))" + d.tableOptions());
                         positions = new SourcePositions(created);
                         sources = new SourceRegistry(created);
+                        followers = new FollowerPositions(created);
                         positions.createTable();
                         sources.createTable();
+                        followers.createTable();
+                        if (changeLog == null) {
+                            ChangeLog log = new ChangeLog();
+                            log.setDataSource(dataSource);
+                            changeLog = log;
+                        }
+                        changeLog.start();
                     } catch (DataAccessException e) {
                         throw new IllegalStateException("Cannot create the central catalog tables: " + Jdbc.reason(e), e);
                     }
@@ -174,14 +198,16 @@ public class JdbcCollectionStore implements CollectionStore, Service {
         String table = table(database, collection, create);
         Jdbc j = jdbc();
         // the key order of a table is looked up once: its collation does not change
-        return new JdbcStoredCollection(j, table, rowShapes.computeIfAbsent(table, t -> CollectionRows.of(j, t)));
+        return new JdbcStoredCollection(j, table, rowShapes.computeIfAbsent(table, t -> CollectionRows.of(j, t)),
+                new CollectionLog(changeLog, database, collection));
     }
 
     @Override
     public boolean ownsTable(DataSource other, String table) {
         String name = table.substring(table.indexOf('.') + 1).toLowerCase(Locale.ROOT);
         return other == dataSource && (name.matches("tc_[a-z0-9_]*_[0-9a-f]{16}(_sync(_[a-z0-9]{1,8})?)?") || name.equals(CATALOG)
-                || name.equals(SourcePositions.TABLE) || name.equals(SourceRegistry.TABLE));
+                || name.equals(SourcePositions.TABLE) || name.equals(SourceRegistry.TABLE)
+                || name.equals(FollowerPositions.TABLE) || ChangeLog.ownsTable(name));
     }
 
     /** {@code tc_<readable prefix>_<hash>}: lower-case ASCII, at most 44 characters, valid on every dialect. */
@@ -215,7 +241,7 @@ public class JdbcCollectionStore implements CollectionStore, Service {
         }
         String table = d.quote(table(database, request.collection(), request.createCollection()));
         try {
-            return jdbc().transaction("import into " + request.collection(), s -> importOnce(d, table, request, body, position));
+            return jdbc().transaction("import into " + request.collection(), s -> importOnce(d, database, table, request, body, position));
         } catch (DataAccessException | TransactionException e) {
             SQLException cause = Jdbc.sqlCause(e);
             if (cause != null && d.refusesCharacter(cause)) {
@@ -226,8 +252,10 @@ public class JdbcCollectionStore implements CollectionStore, Service {
         }
     }
 
-    private ImportResult importOnce(Dialect d, String table, ImportRequest request, ImportBody body, SourcePosition position) {
-        ImportResult result = write(d, table, request, body, position == null ? null : position.source());
+    private ImportResult importOnce(Dialect d, String database, String table, ImportRequest request, ImportBody body,
+                                    SourcePosition position) {
+        CollectionLog log = new CollectionLog(changeLog, database, request.collection());
+        ImportResult result = write(d, log, table, request, body, position == null ? null : position.source());
         if (request.complete() && result.errors() > 0) {
             ImportItem failure = result.failures.get(0);
             // thrown inside the transaction: rolled back, nothing is imported
@@ -240,15 +268,25 @@ public class JdbcCollectionStore implements CollectionStore, Service {
         return result;
     }
 
-    private ImportResult write(Dialect d, String table, ImportRequest request, ImportBody body, String sender) {
+    private ImportResult write(Dialect d, CollectionLog log, String table, ImportRequest request, ImportBody body,
+                               String sender) {
         ImportResult result = new ImportResult();
         result.empty = body.empty();
         if (request.overwrite()) {
-            jdbc().template().update("DELETE FROM " + table);
+            if (log.enabled()) {
+                // by key, so the log holds exactly the rows that went (not one a concurrent insert just added)
+                List<String> gone = jdbc().template().queryForList("SELECT " + d.quote("_key") + " FROM " + table
+                        + " FOR UPDATE", String.class);
+                Jdbc.inChunks(gone, chunk -> jdbc().named().update("DELETE FROM " + table + " WHERE " + d.quote("_key")
+                        + " IN (:keys)", Map.of("keys", chunk)));
+                log.deleted(gone);
+            } else {
+                jdbc().template().update("DELETE FROM " + table);
+            }
         }
         if (d == Dialect.POSTGRESQL && !request.overwrite() && request.onDuplicate() == ImportRequest.OnDuplicate.REPLACE
                 && allValidAndDistinct(body)) {
-            return mergeOnPostgres(table, request, body, result, sender);
+            return mergeOnPostgres(log, table, request, body, result, sender);
         }
         boolean needDocuments = request.onDuplicate() == ImportRequest.OnDuplicate.UPDATE;
         List<String> keys = body.items().stream().filter(ImportItem::isValid).map(ImportItem::key).distinct().toList();
@@ -307,8 +345,14 @@ public class JdbcCollectionStore implements CollectionStore, Service {
         if (request.complete() && result.errors() > 0) {
             return result;
         }
-        store(table, false, inserts);
-        store(table, true, updates);
+        Map<String, String> inserted = store(table, false, inserts);
+        Map<String, String> updated = store(table, true, updates);
+        if (log.enabled()) {
+            List<LogChange> changes = new ArrayList<>(inserted.size() + updated.size());
+            inserts.forEach((key, row) -> changes.add(log.put(key, row.version(), inserted.get(key))));
+            updates.forEach((key, row) -> changes.add(log.put(key, row.version(), updated.get(key))));
+            log.record(changes);
+        }
         return result;
     }
 
@@ -334,11 +378,12 @@ public class JdbcCollectionStore implements CollectionStore, Service {
      * table grows. Keys are merged in sorted order so concurrent requests lock rows in the same order.
      * {@code xmax = 0} marks a freshly inserted row; rows the version check skipped are not returned.
      */
-    private ImportResult mergeOnPostgres(String table, ImportRequest request, ImportBody body, ImportResult result,
-                                         String sender) {
+    private ImportResult mergeOnPostgres(CollectionLog log, String table, ImportRequest request, ImportBody body,
+                                         ImportResult result, String sender) {
         List<ImportItem> items = body.items();
         String[] keys = new String[items.size()];
         BigDecimal[] versions = new BigDecimal[items.size()];
+        String[] texts = new String[items.size()];
         StringBuilder documents = new StringBuilder(items.size() * 512);
         for (int i = 0; i < items.size(); i++) {
             ImportItem item = items.get(i);
@@ -347,7 +392,8 @@ public class JdbcCollectionStore implements CollectionStore, Service {
             if (i > 0) {
                 documents.append(DOCUMENT_SEPARATOR);
             }
-            documents.append(item.raw() != null ? item.raw() : text(item.document()));
+            texts[i] = item.raw() != null ? item.raw() : text(item.document());
+            documents.append(texts[i]);
         }
         // The documents travel as one text cut at a control character that JSON text cannot contain (the
         // parser rejected any raw one; were a piece ever cut wrong, ::jsonb or the NOT NULL key would fail
@@ -383,6 +429,15 @@ public class JdbcCollectionStore implements CollectionStore, Service {
         });
         if (written.size() < items.size()) {
             judgeSkipped(table, request, items, written, result, sender);
+        }
+        if (log.enabled()) {
+            List<LogChange> changes = new ArrayList<>(written.size());
+            for (int i = 0; i < items.size(); i++) {
+                if (written.contains(keys[i])) {
+                    changes.add(log.put(keys[i], items.get(i).version(request.versionAttribute()), texts[i]));
+                }
+            }
+            log.record(changes);
         }
         return result;
     }
@@ -466,10 +521,16 @@ public class JdbcCollectionStore implements CollectionStore, Service {
         return found;
     }
 
-    /** New rows ({@code update} false) or stored ones, as the import decided them. */
-    private void store(String table, boolean update, Map<String, Current> rows) {
+    /** New rows ({@code update} false) or stored ones, as the import decided them; the JSON text written, by key. */
+    private Map<String, String> store(String table, boolean update, Map<String, Current> rows) {
+        Map<String, String> texts = new HashMap<>();
         JdbcStoredCollection.store(jdbc(), table, update, rows.entrySet(), Map.Entry::getKey, e -> e.getValue().version(),
-                e -> text(e.getValue().document()));
+                e -> {
+                    String text = text(e.getValue().document());
+                    texts.put(e.getKey(), text);
+                    return text;
+                });
+        return texts;
     }
 
     private static String text(ObjectNode document) {
@@ -532,6 +593,7 @@ public class JdbcCollectionStore implements CollectionStore, Service {
             Current row = read(table, List.of(key), true, true).get(key);
             if (row != null) {
                 j.template().update("DELETE FROM " + table + " WHERE " + j.dialect().quote("_key") + " = ?", key);
+                new CollectionLog(changeLog, database, collection).deleted(List.of(key));
             }
             return Optional.ofNullable(row == null ? null : row.document());
         }));
@@ -572,6 +634,67 @@ public class JdbcCollectionStore implements CollectionStore, Service {
 
     public Optional<SourceRegistration> source(String source) {
         return query(() -> sources.find(source, false));
+    }
+
+    // ---- following another node's log ---------------------------------------------------------
+
+    @Override
+    public void beginFollowing(String database, String primaryServerId, String primaryUrl) {
+        query(() -> jdbc().transaction("the follower row of " + database, s -> {
+            followers.begin(database, primaryServerId, primaryUrl);
+            return null;
+        }));
+    }
+
+    @Override
+    public void followerSynced(String database, String primaryServerId, long tick) {
+        query(() -> jdbc().transaction("the follower row of " + database, s -> {
+            followers.synced(database, primaryServerId, tick);
+            return null;
+        }));
+    }
+
+    /**
+     * Collections are created first, each in its own statements (DDL would commit MariaDB's transaction);
+     * then one transaction locks the follower row, skips entries at or below the applied tick (a page
+     * fetched again after a crash or a retry), writes the rest, records them in this node's own change log
+     * and stores {@code lastIncluded}. Of a key written more than once in the page only its last entry is
+     * written: the transaction's earlier writes of it would never be seen.
+     */
+    @Override
+    public int applyLog(String database, String primaryServerId, List<LogEntry> entries, long lastIncluded) {
+        Map<String, String> collectionTables = new HashMap<>();
+        for (LogEntry e : entries) {
+            collectionTables.computeIfAbsent(e.collection(), c -> table(database, c, true));
+        }
+        Jdbc j = jdbc();
+        return query(() -> j.transaction("applying the log of " + database, s -> {
+            long applied = followers.lockForApply(database, primaryServerId).appliedTick();
+            if (lastIncluded <= applied) {
+                return 0;
+            }
+            List<LogEntry> fresh = LogApply.lastPerKey(entries.stream().filter(e -> e.tick() > applied).toList());
+            new LogApply(j).write(fresh, collectionTables);
+            changeLog.record(database, fresh.stream().map(e -> e.json() == null ? LogChange.delete(e.collection(), e.key())
+                    : LogChange.put(e.collection(), e.key(), e.version(), e.json())).toList());
+            followers.set(database, lastIncluded);
+            return fresh.size();
+        }));
+    }
+
+    @Override
+    public Optional<FollowerPosition> follower(String database) {
+        return query(() -> followers.find(database, false));
+    }
+
+    @Override
+    public List<FollowerPosition> followers() {
+        return query(() -> followers.all());
+    }
+
+    @Override
+    public boolean unfollow(String database) {
+        return query(() -> followers.delete(database));
     }
 
     /** A failed statement as this store's error, with the database's own message; the catalog tables first. */

@@ -6,6 +6,7 @@ import io.tributary.http.ApiException;
 import io.tributary.json.Json;
 import io.tributary.keyrange.JdbcKeyRanges;
 import io.tributary.keyrange.VersionedDocument;
+import io.tributary.log.LogChange;
 import io.tributary.sql.Dialect;
 import io.tributary.sql.Jdbc;
 import java.math.BigDecimal;
@@ -45,17 +46,18 @@ final class JdbcStoredCollection implements StoredCollection {
     private final String key;
     private final String version;
     private final String doc;
+    private final CollectionLog log;
 
     /** A staging area's name: short, so that the staging table's name stays a valid identifier everywhere. */
     private static final java.util.regex.Pattern AREA = java.util.regex.Pattern.compile("[a-z0-9]{1,8}");
 
     private final String stagingName;
 
-    JdbcStoredCollection(Jdbc jdbc, String name, CollectionRows rows) {
-        this(jdbc, name, rows, name + "_sync");
+    JdbcStoredCollection(Jdbc jdbc, String name, CollectionRows rows, CollectionLog log) {
+        this(jdbc, name, rows, name + "_sync", log);
     }
 
-    private JdbcStoredCollection(Jdbc jdbc, String name, CollectionRows rows, String stagingName) {
+    private JdbcStoredCollection(Jdbc jdbc, String name, CollectionRows rows, String stagingName, CollectionLog log) {
         this.jdbc = jdbc;
         this.d = jdbc.dialect();
         this.name = name;
@@ -66,6 +68,7 @@ final class JdbcStoredCollection implements StoredCollection {
         this.key = d.quote("_key");
         this.version = d.quote("_version");
         this.doc = d.quote("doc");
+        this.log = log;
     }
 
     @Override
@@ -85,7 +88,12 @@ final class JdbcStoredCollection implements StoredCollection {
 
     @Override
     public Written upsert(List<VersionedDocument> docs) {
-        return docs.isEmpty() ? Written.NONE : inTransaction(s -> write(docs, true));
+        return docs.isEmpty() ? Written.NONE : inTransaction(s -> write(docs, true, false));
+    }
+
+    @Override
+    public Written mirror(List<VersionedDocument> docs) {
+        return docs.isEmpty() ? Written.NONE : inTransaction(s -> write(docs, true, true));
     }
 
     @Override
@@ -113,14 +121,15 @@ final class JdbcStoredCollection implements StoredCollection {
 
     @Override
     public Written wouldUpsert(List<VersionedDocument> docs) {
-        return docs.isEmpty() ? Written.NONE : jdbc.read(s -> write(docs, false));
+        return docs.isEmpty() ? Written.NONE : jdbc.read(s -> write(docs, false, false));
     }
 
     /**
      * Decides every row by {@link VersionRule} against the stored one, and writes them unless a dry run. A
      * row that neither side versions and whose content is the same is not written again: unchanged.
      */
-    private Written write(List<VersionedDocument> docs, boolean apply) {
+    /** @param exact write every row that differs, newer or not (a mirror of its source), instead of by VersionRule */
+    private Written write(List<VersionedDocument> docs, boolean apply, boolean exact) {
         requireDistinctKeys(docs);
         Map<String, BigInteger> stored = versions(docs, apply);
         Map<String, String> tied = storedDocumentsOfTies(docs, stored);
@@ -133,6 +142,14 @@ final class JdbcStoredCollection implements StoredCollection {
                 continue;
             }
             BigInteger current = stored.get(row.key());
+            if (exact) {
+                if (Objects.equals(current, row.version()) && sameContent(tied.get(row.key()), row.json())) {
+                    outcomes.unchanged++;
+                } else {
+                    updates.add(row);
+                }
+                continue;
+            }
             if (current == null && row.version() == null && sameContent(tied.get(row.key()), row.json())) {
                 outcomes.unchanged++;
                 continue;
@@ -148,6 +165,10 @@ final class JdbcStoredCollection implements StoredCollection {
         if (apply) {
             store(table, false, inserts);
             store(table, true, updates);
+            if (log.enabled()) {
+                log.record(java.util.stream.Stream.concat(inserts.stream(), updates.stream())
+                        .map(r -> log.put(r.key(), r.version(), r.json())).toList());
+            }
         }
         return outcomes.written(inserts.size() + updates.size(), 0, docs.size() - inserts.size());
     }
@@ -257,6 +278,12 @@ final class JdbcStoredCollection implements StoredCollection {
     @Override
     public int delete(List<String> keys) {
         return keys.isEmpty() ? 0 : inTransaction(s -> {
+            if (log.enabled()) {
+                // the keys that exist, locked: the log names exactly the rows that go
+                List<String> found = new ArrayList<>();
+                byKeys(keys, key, true, rs -> found.add(rs.getString(1)));
+                return deleteKeys(found);
+            }
             int[] deleted = {0};
             Jdbc.inChunks(keys, chunk -> deleted[0] += jdbc.named().update("DELETE FROM " + table + " WHERE " + key
                     + " IN (:keys)", Map.of("keys", chunk)));
@@ -279,7 +306,7 @@ final class JdbcStoredCollection implements StoredCollection {
                     + area + "'");
         }
         // JdbcCollectionStore.ownsTable knows this name: a sync must not read a staging table as a source
-        return new JdbcStoredCollection(jdbc, name, rows, name + "_sync_" + area);
+        return new JdbcStoredCollection(jdbc, name, rows, name + "_sync_" + area, log);
     }
 
     @Override
@@ -317,8 +344,11 @@ final class JdbcStoredCollection implements StoredCollection {
     public Written swap(DeleteCheck check) {
         return inTransaction(s -> {
             long before = count();
-            int deleted = jdbc.template().update("DELETE FROM " + table + " WHERE NOT EXISTS (SELECT 1 FROM " + staging
-                    + " WHERE " + staging + "." + key + " = " + table + "." + key + ")");
+            String unstaged = " FROM " + table + " WHERE NOT EXISTS (SELECT 1 FROM " + staging + " WHERE " + staging + "."
+                    + key + " = " + table + "." + key + ")";
+            int deleted = log.enabled()
+                    ? deleteKeys(jdbc.template().queryForList("SELECT " + key + unstaged + " FOR UPDATE", String.class))
+                    : jdbc.template().update("DELETE" + unstaged);
             return writeStaged(deleted, before, check);
         });
     }
@@ -339,11 +369,17 @@ final class JdbcStoredCollection implements StoredCollection {
                             gone.add(rs.getString(1));
                         }
                     });
-            int[] deleted = {0};
-            Jdbc.inChunks(gone, chunk -> deleted[0] += jdbc.named().update("DELETE FROM " + table + " WHERE " + key
-                    + " IN (:keys)", Map.of("keys", chunk)));
-            return writeStaged(deleted[0], before, check);
+            return writeStaged(deleteKeys(gone), before, check);
         });
+    }
+
+    /** Deletes these stored keys, and logs them; how many rows went. */
+    private int deleteKeys(List<String> keys) {
+        int[] deleted = {0};
+        Jdbc.inChunks(keys, chunk -> deleted[0] += jdbc.named().update("DELETE FROM " + table + " WHERE " + key
+                + " IN (:keys)", Map.of("keys", chunk)));
+        log.deleted(keys);
+        return deleted[0];
     }
 
     private static JsonNode parse(String json) {
@@ -352,6 +388,26 @@ final class JdbcStoredCollection implements StoredCollection {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored document is not JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * Logs the staged rows the swap is about to write, before it writes them: those the version rule writes
+     * without looking at content (a missing stored row has no version either), less the unversioned rows
+     * whose content is the same as stored, which are rewritten unchanged.
+     */
+    private void logStaged(String stagedKey, String storedKey, String stagedVersion, String storedVersion) {
+        List<LogChange> changes = new ArrayList<>();
+        jdbc.template().query("SELECT " + stagedKey + ", " + stagedVersion + ", " + staging + "." + doc + ", " + storedKey
+                + ", " + table + "." + doc + ", " + storedVersion + " FROM " + staging + " LEFT JOIN " + table + " ON " + storedKey + " = "
+                + stagedKey + " WHERE " + VersionRule.writesUnseen(stagedVersion, storedVersion), rs -> {
+                    BigDecimal v = rs.getBigDecimal(2);
+                    String json = rs.getString(3);
+                    boolean unversionedBoth = v == null && rs.getString(4) != null && rs.getBigDecimal(6) == null;
+                    if (!unversionedBoth || !sameContent(rs.getString(5), json)) {
+                        changes.add(log.put(rs.getString(1), v == null ? null : v.toBigInteger(), json));
+                    }
+                });
+        log.record(changes);
     }
 
     /** The second half of a swap, after the deletes: the staged rows written by {@link VersionRule}. */
@@ -380,6 +436,9 @@ final class JdbcStoredCollection implements StoredCollection {
                 });
         outcomes.keptNewer = t.queryForObject("SELECT COUNT(*) FROM " + joined + " WHERE " + stagedVersion + " < "
                 + storedVersion, Long.class);
+        if (log.enabled()) {
+            logStaged(stagedKey, storedKey, stagedVersion, storedVersion);
+        }
         int replaced = t.update("DELETE FROM " + table + " WHERE EXISTS (SELECT 1 FROM " + staging + " WHERE "
                 + stagedKey + " = " + storedKey + " AND (" + VersionRule.writesUnseen(stagedVersion, storedVersion) + "))");
         int inserted = t.update("INSERT INTO " + table + " (" + key + ", " + version + ", " + doc + ") SELECT " + key

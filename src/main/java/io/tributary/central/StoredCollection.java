@@ -35,6 +35,12 @@ public interface StoredCollection {
     Written upsert(List<VersionedDocument> docs);
 
     /**
+     * Writes these rows as they are, in one transaction: every row whose version or content differs from the
+     * stored one is written, newer or not (the source is the truth, as for a follower's copy of its primary).
+     */
+    Written mirror(List<VersionedDocument> docs);
+
+    /**
      * Gives {@link #versionRange} an index on (version, key), so a read of a version range costs the rows in
      * it, not the collection; created once, kept with the collection. Only collections read by version ask
      * for it: every other write need not keep it up to date.

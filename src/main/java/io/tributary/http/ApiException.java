@@ -29,6 +29,12 @@ public class ApiException extends RuntimeException {
     public static final int DOCUMENT_KEY_BAD = 1221;
     public static final int DOCUMENT_TYPE_INVALID = 1227;
     public static final int DATABASE_NAME_INVALID = 1229;
+    public static final int REPLICATION_LOOP = 1405;
+    public static final int START_TICK_NOT_PRESENT = 1414;
+    /** A write to a read-only database (a follower). */
+    public static final int READ_ONLY = 1004;
+    /** Fewer replicas (followers) than asked acknowledged a write in time. */
+    public static final int WRITE_CONCERN_NOT_FULFILLED = 1429;
 
     /**
      * ArangoDB's fixed message for each error number Tributary answers with (lib/Basics/errors.dat): what
@@ -46,7 +52,10 @@ public class ApiException extends RuntimeException {
             Map.entry(UNIQUE_CONSTRAINT_VIOLATED, "unique constraint violated"),
             Map.entry(DOCUMENT_TOO_LARGE, "document too large"), Map.entry(DOCUMENT_KEY_BAD, "illegal document key"),
             Map.entry(DOCUMENT_TYPE_INVALID, "invalid document type"),
-            Map.entry(DATABASE_NAME_INVALID, "database name invalid"));
+            Map.entry(DATABASE_NAME_INVALID, "database name invalid"),
+            Map.entry(REPLICATION_LOOP, "will not follow itself"),
+            Map.entry(START_TICK_NOT_PRESENT, "start tick not present"), Map.entry(READ_ONLY, "read only"),
+            Map.entry(WRITE_CONCERN_NOT_FULFILLED, "write concern not fulfilled"));
 
     private final int status;
     private final int errorNum;

@@ -31,6 +31,24 @@ public final class QueryString {
         return params;
     }
 
+    /** A whole-number parameter in [min, max], {@code fallback} when absent; 400 naming the range otherwise. */
+    public static long number(Map<String, String> params, String name, long fallback, long min, long max) {
+        String text = params.get(name);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            long value = Long.parseLong(text);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badParameter("query parameter '" + name + "' must be a whole number from " + min + " to " + max
+                + ", not '" + ApiException.printable(text) + "'");
+    }
+
     private static String decode(String s) {
         try {
             return URLDecoder.decode(s, StandardCharsets.UTF_8);

@@ -42,6 +42,8 @@ public final class SyncEngine {
     private final SyncReport report = new SyncReport();
     /** Target documents when the sync started: what the delete limit is a fraction of. */
     private long targetRows;
+    /** Whether differing rows are written as the source has them ({@link StoredCollection#mirror}). */
+    private boolean mirror;
     /** The incremental comparison; its source rows (top-level chunks) are what a full copy would read. */
     private RangeComparison<KeyHash> comparison;
 
@@ -54,6 +56,12 @@ public final class SyncEngine {
         this.control = control;
         this.sizes = sizes;
         this.deleteLimit = deleteLimit;
+    }
+
+    /** Incremental syncs write differing rows as the source has them, a newer target version too (a follower). */
+    public SyncEngine mirror() {
+        this.mirror = true;
+        return this;
     }
 
     public SyncReport run(boolean incremental, boolean dryRun) {
@@ -273,7 +281,7 @@ public final class SyncEngine {
             }
             control.check();
             List<VersionedDocument> docs = source.documents(fetch);
-            report.add(dryRun ? target.wouldUpsert(docs) : target.upsert(docs));
+            report.add(dryRun ? target.wouldUpsert(docs) : mirror ? target.mirror(docs) : target.upsert(docs));
             fetch.clear();
         }
 
@@ -308,7 +316,7 @@ public final class SyncEngine {
                 if (!back.isEmpty()) {
                     keys = new ArrayList<>(keys);
                     keys.removeAll(back.stream().map(VersionedDocument::key).collect(Collectors.toSet()));
-                    report.add(target.upsert(back));
+                    report.add(mirror ? target.mirror(back) : target.upsert(back));
                 }
                 report.rowsDeleted += target.delete(keys);
             }

@@ -157,19 +157,7 @@ public class SyncSourceEndpoint {
     }
 
     private static int number(Map<String, String> q, String name, int defaultValue, int min, int max) {
-        String v = q.get(name);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badParameter("parameter '" + name + "' must be a number from " + min + " to " + max);
+        return (int) QueryString.number(q, name, defaultValue, min, max);
     }
 
     private interface Body {

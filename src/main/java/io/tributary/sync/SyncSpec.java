@@ -24,7 +24,7 @@ import java.util.function.Supplier;
 public final class SyncSpec {
 
     private static final Set<String> FIELDS = Set.of("source", "target", "incremental", "dryRun", "maxWaitSeconds",
-            "blocking", "chunkSize", "allowMassDelete", "filter", "columns", "partitionBy", "parallel");
+            "blocking", "chunkSize", "allowMassDelete", "mirror", "filter", "columns", "partitionBy", "parallel");
     /** The most partitions an online copy copies at once: each holds a connection to both sides and a chunk. */
     static final int MAX_PARALLEL = 16;
     private static final Set<String> SOURCE_FIELDS = Set.of("url", "database", "collection", "username", "password",
@@ -48,6 +48,8 @@ public final class SyncSpec {
     long maxWaitSeconds;
     boolean blocking;
     boolean allowMassDelete;
+    /** Incremental only: differing rows are written as the source has them, newer target versions too. */
+    boolean mirror;
     int chunkSize = SyncEngine.Sizes.DEFAULT.chunkSize();
     /** The rows, columns and partitions of an online copy by partition; null: a plain sync. */
     Selection selection;
@@ -87,6 +89,10 @@ public final class SyncSpec {
         s.dryRun = root.path("dryRun").asBoolean(false);
         s.blocking = root.path("blocking").asBoolean(false);
         s.allowMassDelete = root.path("allowMassDelete").asBoolean(false);
+        s.mirror = root.path("mirror").asBoolean(false);
+        if (s.mirror && !s.incremental) {
+            throw ApiException.badParameter("'mirror' needs 'incremental': true (a full copy writes by version)");
+        }
         s.maxWaitSeconds = root.path("maxWaitSeconds").asLong(0);
         s.chunkSize = root.path("chunkSize").asInt(s.chunkSize);
         if (s.maxWaitSeconds < 0 || s.chunkSize < 16 || s.chunkSize > SyncSourceEndpoint.MAX_KEYS) {
@@ -183,6 +189,9 @@ public final class SyncSpec {
         o.putObject("target").put("database", targetDatabase).put("collection", targetCollection);
         o.put("incremental", incremental).put("dryRun", dryRun).put("maxWaitSeconds", maxWaitSeconds)
                 .put("allowMassDelete", allowMassDelete);
+        if (mirror) {
+            o.put("mirror", true);
+        }
         if (selection != null) {
             selection.write(o);
             o.put("parallel", parallel);

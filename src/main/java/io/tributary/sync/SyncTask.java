@@ -129,6 +129,9 @@ public final class SyncTask implements JobWork {
         SyncEngine.Sizes sizes = new SyncEngine.Sizes(spec.chunkSize, d.chunksPerRequest(), d.fanout(), d.leafSize(),
                 d.batchSize());
         engine = new SyncEngine(source, target, control, sizes, new DeleteLimit(maxDeleteFraction, spec.allowMassDelete));
+        if (spec.mirror) {
+            engine.mirror();
+        }
         SyncReport report = engine.run(spec.incremental, spec.dryRun);
         if (report.conflicts() > 0) {
             LOG.warn("Sync into {}/{} {} {} document(s) with the stored _version but different content, first keys {}:"

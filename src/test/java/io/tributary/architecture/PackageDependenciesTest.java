@@ -22,7 +22,7 @@ class PackageDependenciesTest {
 
     /** What of central another feature may use: the storage interface, its value types, and names and keys. */
     private static final Set<String> STORAGE_INTERFACE = Set.of("CollectionStore", "StoredCollection",
-            "StoredCollection$Written", "StoredCollection$DeleteCheck", "CollectionName", "DocumentKey");
+            "StoredCollection$Written", "StoredCollection$DeleteCheck", "CollectionName", "DocumentKey", "FollowerPosition");
 
     private static final DescribedPredicate<JavaClass> CENTRAL_INTERNALS = new DescribedPredicate<>(
             "central's internals (anything but " + STORAGE_INTERFACE + ")") {

@@ -26,9 +26,9 @@ final class LaunchDirectory {
     LaunchDirectory(Path dir) throws IOException {
         this.dir = dir;
         Path routes = Files.createDirectories(dir.resolve("routes"));
-        for (String file : new String[] {"central-import.camel.yaml", "change-source-template.camel.yaml",
+        for (String file : new String[] {"central-import.camel.yaml", "change-log.camel.yaml", "change-source-template.camel.yaml",
                 "collection-sync.camel.yaml", "jobs.camel.yaml", "offline.camel.yaml", "source-verify-template.camel.yaml", "source-verify.camel.yaml",
-                "two-way.camel.yaml", "two-way-template.camel.yaml"}) {
+                "two-way.camel.yaml", "two-way-template.camel.yaml", "follower-template.camel.yaml", "followers.camel.yaml"}) {
             Files.copy(Path.of("routes", file), routes.resolve(file));
         }
     }

@@ -1,0 +1,248 @@
+package io.tributary.follower;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.central.CollectionStore;
+import io.tributary.central.FollowerPosition;
+import io.tributary.http.ApiException;
+import io.tributary.http.JsonResponse;
+import io.tributary.http.RequestPath;
+import io.tributary.json.Json;
+import io.tributary.sync.PeerNodes;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Exchange;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.support.LifecycleStrategySupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The followers of this node, one per {@code tributary-follower} route (routes/follower-template.camel.yaml),
+ * which calls the steps here by the follower's name: handshake and initial sync, fetch a page of the
+ * primary's log, apply it. Also what the rest of the node asks about following: the status API
+ * ({@code GET /api/followers}), lag metrics, and whether a database is a read-only follower.
+ */
+public class Followers implements CamelContextAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Followers.class);
+    /** The header set when a round runs an initial sync before it tails the log. */
+    static final String SYNC_TICK = "tributaryFollowerInitialSync";
+
+    private CollectionStore store;
+    private CamelContext camelContext;
+    private PeerNodes peers = new PeerNodes("");
+    private boolean writable;
+    private final Map<String, Follower> byName = new ConcurrentHashMap<>();
+    /** Databases a follower row in the store marks as followed, by primary URL; read once. */
+    private volatile Map<String, String> storedFollowed;
+    private volatile boolean stopping;
+
+    public void setStore(CollectionStore store) {
+        this.store = store;
+    }
+
+    /** {@code tributary.sync.peers}: a follower sends its credentials only to a configured node, as sync does. */
+    public void setPeers(String peers) {
+        this.peers = new PeerNodes(peers);
+    }
+
+    /** {@code tributary.follower.writable}: accept imports and document writes into followed databases. */
+    public void setWritable(boolean writable) {
+        this.writable = writable;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+        // a held long poll ends as soon as the node stops, not when its wait expires
+        camelContext.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopping(CamelContext context) {
+                stopping = true;
+            }
+        });
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    // ---- the route's steps ------------------------------------------------------------------------
+
+    /**
+     * Registers the follower described by the route's parameters (JSON) and shakes hands with its primary.
+     * The body becomes the sync job bodies of an initial sync, one per collection, and the header
+     * {@link #SYNC_TICK} is set; without an initial sync to run, the body is empty and the header unset.
+     */
+    public List<String> prepare(String json, Exchange exchange) {
+        Follower follower = register(FollowerSpec.parse(json));
+        List<String> collections = follower.prepare();
+        if (collections == null) {
+            return List.of();
+        }
+        exchange.getMessage().setHeader(SYNC_TICK, true);
+        LOG.info("Follower {}: initial sync of {} collection(s) of database {} from {}", follower.spec.name,
+                collections.size(), follower.spec.database, follower.spec.primaryUrl);
+        return collections.stream().map(follower::syncJob).toList();
+    }
+
+    /** Every sync job of the initial sync succeeded. */
+    public void synced(String name) {
+        Follower f = follower(name);
+        f.synced();
+        LOG.info("Follower {}: initial sync done, following {} from tick {}", name, f.spec.primaryUrl,
+                f.status().path("appliedTick").asText());
+    }
+
+    /** The next page of the primary's log (null after a 410: the next round syncs again). */
+    public Object fetch(String name) {
+        return follower(name).fetch();
+    }
+
+    /** Applies the fetched page in one transaction; the body becomes the number of entries applied. */
+    public int apply(String name, Exchange exchange) {
+        Object page = exchange.getMessage().getBody();
+        return follower(name).apply(page instanceof PrimaryLog.Page p ? p : null);
+    }
+
+    /** Records a failed round: state failing with its reason (the route logs it and waits before the next). */
+    public void failed(String name, Throwable e) {
+        Follower f = byName.get(name);
+        if (f != null && e != null) {
+            f.failed(e);
+        }
+    }
+
+    private Follower register(FollowerSpec spec) {
+        Follower existing = byName.get(spec.name);
+        if (existing != null && existing.spec.sameData(spec)) {
+            return existing;
+        }
+        synchronized (byName) {
+            for (Follower other : byName.values()) {
+                if (!other.spec.name.equals(spec.name) && other.spec.database.equals(spec.database)) {
+                    throw new IllegalStateException("follower '" + spec.name + "' refused: database '" + spec.database
+                            + "' is followed by follower '" + other.spec.name + "' already (one primary per database)");
+                }
+            }
+            peers.check("follower " + spec.name + " primaryUrl", spec.primaryUrl);
+            Follower created = new Follower(spec, store, () -> stopping);
+            Follower replaced = byName.put(spec.name, created);
+            registerMetrics(created);
+            registerHealth(created, replaced);
+            return created;
+        }
+    }
+
+    private Follower follower(String name) {
+        Follower f = byName.get(name);
+        if (f == null) {
+            throw new IllegalStateException("no follower named '" + name + "' has started");
+        }
+        return f;
+    }
+
+    // ---- status, metrics ------------------------------------------------------------------------
+
+    /** {@code GET /api/followers}: every follower of this node, and followed databases without a running route. */
+    public void list(Exchange exchange) {
+        JsonResponse.send(exchange.getMessage(), 200, statuses());
+    }
+
+    ObjectNode statuses() {
+        ObjectNode answer = Json.MAPPER.createObjectNode();
+        ArrayNode list = answer.putArray("followers");
+        byName.values().stream().sorted((a, b) -> a.spec.name.compareTo(b.spec.name)).forEach(f -> list.add(f.status()));
+        for (FollowerPosition p : store.followers()) {
+            if (byName.values().stream().noneMatch(f -> f.spec.database.equals(p.database()))) {
+                ObjectNode o = list.addObject().putNull("name").put("primary", p.primaryUrl()).put("database", p.database())
+                        .put("primaryServerId", p.primaryServerId()).put("state", "not-running");
+                if (p.appliedTick() == null) {
+                    o.putNull("appliedTick");
+                } else {
+                    o.put("appliedTick", p.appliedTick());
+                }
+            }
+        }
+        return answer;
+    }
+
+    /** {@code GET /api/followers/{name}}: 404 for an unknown name. */
+    public void one(Exchange exchange) {
+        String name = RequestPath.parameter(exchange.getMessage(), "name");
+        Follower f = byName.get(name);
+        if (f == null) {
+            throw new ApiException(404, ApiException.NOT_FOUND, "no follower named '" + ApiException.printable(name) + "'");
+        }
+        JsonResponse.send(exchange.getMessage(), 200, f.status());
+    }
+
+    /** The follower's health check, in place of the one of a follower it replaces (its parameters changed). */
+    private void registerHealth(Follower f, Follower replaced) {
+        HealthCheckRegistry registry = camelContext == null ? null : HealthCheckRegistry.get(camelContext);
+        if (registry == null) {
+            return;
+        }
+        if (replaced != null) {
+            registry.getCheck(FollowerHealth.id(replaced.spec.name)).ifPresent(registry::unregister);
+        }
+        registry.register(new FollowerHealth(f));
+    }
+
+    /** {@code tributary_follower_lag_ticks} and {@code tributary_follower_lag_seconds}, tagged by follower. */
+    private void registerMetrics(Follower f) {
+        MeterRegistry registry = camelContext == null ? null : camelContext.getRegistry().findSingleByType(MeterRegistry.class);
+        if (registry == null) {
+            return;
+        }
+        registry.find("tributary.follower.lag.ticks").tag("follower", f.spec.name).meters().forEach(registry::remove);
+        registry.find("tributary.follower.lag.seconds").tag("follower", f.spec.name).meters().forEach(registry::remove);
+        Gauge.builder("tributary.follower.lag.ticks", f, Follower::lagTicks)
+                .description("Primary log entries not yet applied by this follower (-1 before the first contact)")
+                .tag("follower", f.spec.name).tag("database", f.spec.database).register(registry);
+        Gauge.builder("tributary.follower.lag.seconds", f, Follower::lagSeconds)
+                .description("Seconds since this follower last had applied everything its primary had")
+                .tag("follower", f.spec.name).tag("database", f.spec.database).register(registry);
+    }
+
+    // ---- read-only followed databases --------------------------------------------------------------
+
+    /**
+     * A step before imports and document writes: 403 (errorNum 1004) naming the primary when the request's
+     * database is followed, unless {@code tributary.follower.writable=true}. A follower's own writes (applied
+     * log pages, its initial sync) go to the store directly and are not refused.
+     */
+    public void refuseWrites(Exchange exchange) {
+        if (writable) {
+            return;
+        }
+        String database = RequestPath.database(exchange.getMessage());
+        primaryOf(database).ifPresent(primary -> {
+            throw new ApiException(403, ApiException.READ_ONLY, "database '" + database + "' is a read-only follower of "
+                    + primary + ": write to the primary (or set tributary.follower.writable=true on this node)");
+        });
+    }
+
+    private Optional<String> primaryOf(String database) {
+        for (Follower f : byName.values()) {
+            if (f.spec.database.equals(database)) {
+                return Optional.of(f.spec.primaryUrl);
+            }
+        }
+        Map<String, String> stored = storedFollowed;
+        if (stored == null) {
+            Map<String, String> read = new ConcurrentHashMap<>();
+            store.followers().forEach(p -> read.put(p.database(), p.primaryUrl()));
+            storedFollowed = stored = read;
+        }
+        return Optional.ofNullable(stored.get(database));
+    }
+}

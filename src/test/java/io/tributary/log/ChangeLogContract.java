@@ -1,0 +1,340 @@
+package io.tributary.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.central.CollectionStore;
+import io.tributary.central.DocumentLimit;
+import io.tributary.central.ImportBody;
+import io.tributary.central.ImportRequest;
+import io.tributary.central.ImportResult;
+import io.tributary.central.JdbcCollectionStore;
+import io.tributary.central.StoredCollection;
+import io.tributary.json.Json;
+import io.tributary.keyrange.VersionedDocument;
+import io.tributary.sql.Dialect;
+import io.tributary.testing.TestDatabase;
+import io.tributary.testing.TestSeed;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Every write path of the central store logs exactly the rows it changed, in commit order, on each
+ * database: imports (each onDuplicate mode, overwrite, PostgreSQL's set-based merge), document removal,
+ * a sync's upsert, delete, swap and partition swap. Under concurrent writers a tailing reader never
+ * finds an entry below a tick it has passed, and replaying the log gives the collection.
+ */
+public abstract class ChangeLogContract {
+
+    protected abstract Dialect dialect();
+
+    @RegisterExtension
+    final TestSeed seed = new TestSeed();
+
+    private TestDatabase db;
+    private CollectionStore store;
+    private ChangeLog log;
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabase.create(dialect(), "changelog");
+        // eight writers racing to create the same new keys collide often (H2 above all): each import may run
+        // again more often than by default before it fails
+        JdbcCollectionStore jdbcStore = new JdbcCollectionStore();
+        jdbcStore.setDataSource(db.dataSource());
+        jdbcStore.setMaxAttempts(30);
+        jdbcStore.start();
+        store = jdbcStore;
+        log = store.changeLog();
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    private ImportResult importJson(String query, String body) {
+        ImportRequest request = ImportRequest.parse("collection=c&createCollection=true&type=array&" + query);
+        return store.importDocuments("_system", request, ImportBody.parse(new DocumentLimit(DocumentLimit.DEFAULT_MAX_BYTES),
+                request, body.getBytes(StandardCharsets.UTF_8)), null);
+    }
+
+    /** Every entry after {@code from}, as "op key version x" lines. */
+    private List<String> entriesAfter(long from) {
+        return log.read("_system", from, 10_000, Duration.ZERO).entries().stream().map(ChangeLogContract::describe).toList();
+    }
+
+    private static String describe(LogEntry e) {
+        String x = e.json() == null ? "-" : json(e.json()).path("x").asText();
+        return e.op() + " " + e.collection() + "/" + e.key() + " " + e.version() + " " + x;
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long lastTick() {
+        return log.state("_system").lastTick();
+    }
+
+    @Test
+    void importsLogTheRowsTheyWroteAndNothingTheVersionRuleIgnored() {
+        importJson("onDuplicate=replace&versionAttribute=v",
+                "[{\"_key\":\"a\",\"v\":5,\"x\":\"a5\"},{\"_key\":\"b\",\"v\":5,\"x\":\"b5\"}]");
+        assertThat(entriesAfter(0)).containsExactly("put c/a 5 a5", "put c/b 5 b5");
+
+        long t = lastTick();
+        // older (ignored), tie with the same content (ignored), newer (written), new key (written)
+        importJson("onDuplicate=replace&versionAttribute=v", "[{\"_key\":\"a\",\"v\":4,\"x\":\"a4\"},"
+                + "{\"_key\":\"b\",\"v\":5,\"x\":\"b5\"},{\"_key\":\"c\",\"v\":1,\"x\":\"c1\"}]");
+        importJson("onDuplicate=replace&versionAttribute=v", "[{\"_key\":\"b\",\"v\":6,\"x\":\"b6\"}]");
+        assertThat(entriesAfter(t)).containsExactly("put c/c 1 c1", "put c/b 6 b6");
+
+        t = lastTick();
+        importJson("onDuplicate=ignore", "[{\"_key\":\"a\",\"x\":\"zz\"},{\"_key\":\"d\",\"x\":\"d\"}]");
+        importJson("onDuplicate=error", "[{\"_key\":\"a\",\"x\":\"zz\"},{\"_key\":\"e\",\"x\":\"e\"}]");
+        // update merges: the log holds the stored document after the merge (without versionAttribute, unversioned)
+        importJson("onDuplicate=update", "[{\"_key\":\"c\",\"y\":1}]");
+        assertThat(entriesAfter(t)).containsExactly("put c/d null d", "put c/e null e", "put c/c null c1");
+        assertThat(json(log.read("_system", lastTick() - 1, 1, Duration.ZERO).entries().get(0).json()).path("y").asInt())
+                .isEqualTo(1);
+
+        t = lastTick();
+        assertThatThrownBy(() -> importJson("onDuplicate=replace&complete=true",
+                "[{\"_key\":\"f\",\"x\":\"f\"},{\"_key\":\"bad key\"}]")).hasMessageContaining("nothing was imported");
+        assertThat(entriesAfter(t)).as("a refused complete import logs nothing").isEmpty();
+
+        store.remove("_system", "c", "e");
+        store.remove("_system", "c", "missing");
+        assertThat(entriesAfter(t)).containsExactly("delete c/e null -");
+
+        t = lastTick();
+        importJson("onDuplicate=replace&overwrite=true", "[{\"_key\":\"a\",\"x\":\"new\"},{\"_key\":\"z\",\"x\":\"z\"}]");
+        assertThat(entriesAfter(t)).containsExactlyInAnyOrder("put c/a null new", "delete c/b null -", "delete c/c null -",
+                "delete c/d null -", "put c/z null z");
+        assertReplayEqualsCollection("c");
+    }
+
+    private static VersionedDocument row(String key, Integer version, String x) {
+        return new VersionedDocument(key, version == null ? null : BigInteger.valueOf(version),
+                "{\"_key\":\"" + key + "\"" + (version == null ? "" : ",\"v\":" + version) + ",\"x\":\"" + x + "\"}");
+    }
+
+    @Test
+    void syncWritesLogTheRowsTheyChanged() {
+        StoredCollection c = store.collection("_system", "s", true);
+        c.upsert(List.of(row("a", 5, "a5"), row("b", 5, "b5"), row("u", null, "u")));
+        long t = lastTick();
+        c.upsert(List.of(row("a", 4, "a4"), row("b", 6, "b6"), row("u", null, "u"), row("n", 1, "n1")));
+        assertThat(entriesAfter(t)).as("older and unchanged rows are not logged")
+                .containsExactly("put s/n 1 n1", "put s/b 6 b6");
+
+        t = lastTick();
+        assertThat(c.delete(List.of("n", "never"))).isEqualTo(1);
+        assertThat(entriesAfter(t)).containsExactly("delete s/n null -");
+
+        t = lastTick();
+        c.createStaging();
+        c.stage(List.of(row("a", 5, "a5"), row("b", 7, "b7"), row("u", null, "u"), row("new", 1, "new")));
+        assertThat(entriesAfter(t)).as("staging writes no collection row").isEmpty();
+        c.swap((deleting, before) -> { });
+        c.dropStaging();
+        assertThat(entriesAfter(t)).containsExactlyInAnyOrder("put s/b 7 b7", "put s/new 1 new");
+
+        t = lastTick();
+        StoredCollection area = c.staging("p1");
+        area.createStaging();
+        area.stage(List.of(row("b", 8, "b8")));
+        // the partition is the documents whose x starts with "b" or "n": "new" goes, "a" and "u" stay
+        area.swapPartition(d -> d.path("x").asText().matches("[bn].*"), (deleting, before) -> { });
+        area.dropStaging();
+        assertThat(entriesAfter(t)).containsExactlyInAnyOrder("put s/b 8 b8", "delete s/new null -");
+        assertReplayEqualsCollection("s");
+    }
+
+    /** The collection rebuilt from the whole log equals what is stored: keys, versions, documents. */
+    private void assertReplayEqualsCollection(String collection) {
+        Map<String, LogEntry> replayed = new TreeMap<>();
+        long from = 0;
+        while (true) {
+            LogPage page = log.read("_system", from, 1000, Duration.ZERO);
+            for (LogEntry e : page.entries()) {
+                if (!e.collection().equals(collection)) {
+                    continue;
+                }
+                if (e.op().equals(LogEntry.DELETE)) {
+                    replayed.remove(e.key());
+                } else {
+                    replayed.put(e.key(), e);
+                }
+            }
+            from = page.lastIncluded();
+            if (!page.checkMore()) {
+                break;
+            }
+        }
+        // documents compared as JSON values: PostgreSQL's jsonb keeps attributes in its own order
+        Map<String, List<Object>> stored = new TreeMap<>();
+        store.collection("_system", collection, false).ranges().page(null, 100_000)
+                .forEach(r -> stored.put(r.key(), List.of(String.valueOf(r.version()), json(r.json()))));
+        Map<String, List<Object>> fromLog = new TreeMap<>();
+        replayed.forEach((k, e) -> fromLog.put(k, List.of(String.valueOf(e.version()), json(e.json()))));
+        assertThat(fromLog).isEqualTo(stored);
+    }
+
+    @Test
+    void concurrentWritersCommitInTickOrderAndTheLogReplaysToTheCollection() throws Exception {
+        int writers = 8;
+        int batches = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(writers + 1);
+        AtomicBoolean writing = new AtomicBoolean(true);
+        long seedValue = seed.value();
+        try {
+            // the reader tails: every entry it reads must have the tick right after the last one it passed
+            Future<List<String>> reader = pool.submit(() -> {
+                List<String> problems = new ArrayList<>();
+                long passed = 0;
+                while (true) {
+                    boolean last = !writing.get();
+                    LogPage page = log.read("_system", passed, 500, Duration.ZERO);
+                    for (LogEntry e : page.entries()) {
+                        if (e.tick() != passed + 1) {
+                            problems.add("after tick " + passed + " came " + e.tick());
+                        }
+                        passed = e.tick();
+                    }
+                    if (last && !page.checkMore()) {
+                        long end = lastTick();
+                        if (passed != end) {
+                            problems.add("read up to " + passed + " of " + end);
+                        }
+                        return problems;
+                    }
+                }
+            });
+            List<Future<?>> writes = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                writes.add(pool.submit(() -> {
+                    Random random = new Random(seedValue + writer);
+                    for (int b = 0; b < batches; b++) {
+                        StringBuilder body = new StringBuilder("[");
+                        java.util.Set<Integer> keys = new java.util.TreeSet<>();
+                        while (keys.size() < 20) {
+                            keys.add(random.nextInt(200));
+                        }
+                        for (int k : keys) {
+                            if (body.length() > 1) {
+                                body.append(',');
+                            }
+                            // versions collide between writers on purpose: some rows are ignored, some written
+                            body.append("{\"_key\":\"k").append(k).append("\",\"v\":").append(random.nextInt(1000))
+                                    .append(",\"x\":\"w").append(writer).append('-').append(b).append("\"}");
+                        }
+                        importJson("onDuplicate=replace&versionAttribute=v", body.append(']').toString());
+                        if (b % 10 == 9) {
+                            store.collection("_system", "c", false).delete(List.of("k" + random.nextInt(200)));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : writes) {
+                f.get();
+            }
+            writing.set(false);
+            assertThat(reader.get()).isEmpty();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertReplayEqualsCollection("c");
+    }
+
+    @Test
+    void entriesRetentionNoLongerKeepsAndSays410WithTheOldestTick() {
+        for (int i = 0; i < 5; i++) {
+            importJson("onDuplicate=replace", "[{\"_key\":\"k" + i + "\",\"x\":\"" + i + "\"}]");
+        }
+        assertThat(log.prune()).as("by default entries stay a day").isZero();
+        log.setRetentionSeconds(0);
+        log.setRetentionEntries(2);
+        assertThat(log.prune()).isEqualTo(3);
+        LogState state = log.state("_system");
+        assertThat(state.lastTick()).isEqualTo(5);
+        assertThat(state.oldestTick()).isEqualTo(4);
+        assertThat(entriesAfter(3)).containsExactly("put c/k3 null 3", "put c/k4 null 4");
+        assertThatThrownBy(() -> log.read("_system", 2, 10, Duration.ZERO)).isInstanceOfSatisfying(LogExpired.class, e -> {
+            assertThat(e.status()).isEqualTo(410);
+            assertThat(e.oldestTick()).isEqualTo(4);
+            assertThat(json(e.body()).path("oldestTick").asLong()).isEqualTo(4);
+        });
+        assertThatThrownBy(() -> log.read("_system", 6, 10, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("after the last tick 5");
+    }
+
+    @Test
+    void aWaitingReadReturnsTheEntryThatCommitsMeanwhile() throws Exception {
+        importJson("onDuplicate=replace", "[{\"_key\":\"first\",\"x\":\"1\"}]");
+        long from = lastTick();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<LogPage> waiting = pool.submit(() -> log.read("_system", from, 10, Duration.ofSeconds(60)));
+            importJson("onDuplicate=replace", "[{\"_key\":\"second\",\"x\":\"2\"}]");
+            LogPage page = waiting.get();
+            assertThat(page.entries()).extracting(LogEntry::key).containsExactly("second");
+            assertThat(page.lastIncluded()).isEqualTo(from + 1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void writesWhileTheLogWasOffSendEarlierReadersBackTo410() {
+        importJson("onDuplicate=replace", "[{\"_key\":\"before\",\"x\":\"1\"}]");
+        long before = lastTick();
+        ChangeLog off = new ChangeLog();
+        off.setDataSource(db.dataSource());
+        off.setEnabled(false);
+        off.start();
+        ChangeLog on = new ChangeLog();
+        on.setDataSource(db.dataSource());
+        on.start();
+        LogState state = on.state("_system");
+        assertThat(state.lastTick()).as("one tick skipped").isEqualTo(before + 1);
+        assertThat(state.oldestTick()).isEqualTo(before + 2);
+        assertThatThrownBy(() -> on.read("_system", before, 10, Duration.ZERO)).isInstanceOf(LogExpired.class);
+        assertThat(on.read("_system", before + 1, 10, Duration.ZERO).entries()).isEmpty();
+        ChangeLog again = new ChangeLog();
+        again.setDataSource(db.dataSource());
+        again.start();
+        assertThat(again.state("_system").lastTick()).as("the gap is closed once").isEqualTo(before + 1);
+    }
+
+    @Test
+    void theServerIdStaysWithTheCentralDatabase() {
+        String id = log.serverId();
+        ChangeLog again = new ChangeLog();
+        again.setDataSource(db.dataSource());
+        assertThat(again.serverId()).isEqualTo(id).isNotBlank();
+    }
+}
