@@ -8,8 +8,11 @@ import io.tributary.status.StatusStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.spi.ExceptionHandler;
@@ -36,6 +39,7 @@ public final class ChangeSource implements ExceptionHandler {
     public static final String PAGE_END = "tributaryPageEnd";
     public static final String GAPS_SEEN = "tributaryGapsSeen";
     public static final String GAP_KEYS_FOUND = "tributaryGapKeysFound";
+    static final String RUN_PERMIT = "tributaryRunPermit";
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeSource.class);
 
@@ -45,13 +49,18 @@ public final class ChangeSource implements ExceptionHandler {
     private final NodeCredentials centralAuth;
     private final SourceRegistrar registrar;
     private final CentralPosition centralPosition;
+    private final SourceRuns runs = new SourceRuns();
     private final SourceHealth health;
+    /** Runs never overlap: the poll's and one asked for through the API ({@code POST /api/sources/{id}/run}). */
+    private final Semaphore runPermit = new Semaphore(1);
+    private final SourceBacklog backlog;
     private Prepared prepared;
     /** The position recovered from the central node while this source has no status row yet. */
     private volatile Watermark recovered;
 
     /** What needs the databases: built on the first run, so a database that is down at start-up only fails runs. */
-    private record Prepared(KeyOrder order, Capture capture, BatchBody body, StatusStore status, Checkpoint checkpoint) {
+    private record Prepared(KeyOrder order, ChangeFeed feed, Capture capture, BatchBody body, StatusStore status,
+                            Checkpoint checkpoint) {
     }
 
     /** Fails the route's creation on a misconfigured source, naming the parameter. */
@@ -62,7 +71,26 @@ public final class ChangeSource implements ExceptionHandler {
         this.centralAuth = new NodeCredentials(settings.centralUsername(), settings.centralPassword());
         this.registrar = new SourceRegistrar(settings.centralUrl(), centralAuth);
         this.centralPosition = new CentralPosition(settings.centralUrl(), centralAuth);
-        this.health = new SourceHealth(sourceId, settings.downAfterFailedRuns());
+        this.health = new SourceHealth(sourceId, settings.downAfterFailedRuns(), runs);
+        this.backlog = new SourceBacklog(this);
+    }
+
+    /**
+     * First route step: waits for a run in progress to end (one started through the API), then starts this one.
+     * The permit is given back when the run's exchange is done ({@link SourceHealthPolicy}).
+     */
+    public void runStarted(Exchange exchange) throws InterruptedException {
+        runPermit.acquire();
+        exchange.setProperty(RUN_PERMIT, new AtomicBoolean(true));
+        runs.runStarted();
+    }
+
+    /** The run's exchange is done, whatever its outcome. */
+    void runDone(Exchange exchange) {
+        AtomicBoolean permit = exchange.getProperty(RUN_PERMIT, AtomicBoolean.class);
+        if (permit != null && permit.getAndSet(false)) {
+            runPermit.release();
+        }
     }
 
     /**
@@ -73,7 +101,11 @@ public final class ChangeSource implements ExceptionHandler {
         Prepared p = prepared();
         registrar.ensureRegistered(settings);
         Watermark stored = watermark(p);
-        exchange.setProperty(ACKNOWLEDGED, stored == null ? null : stored.position(p.order()));
+        String storedPosition = stored == null ? null : stored.position(p.order());
+        exchange.setProperty(ACKNOWLEDGED, storedPosition);
+        if (exchange.getProperty(PAGE_END) == null) {
+            runs.watermark(stored, storedPosition);
+        }
         Capture.Page page = p.capture().read(stored, exchange.getProperty(PAGE_END, Watermark.class), settings.maxChanges());
         p.capture().describe(health);
         List<Change> changes = page.changes();
@@ -113,9 +145,23 @@ public final class ChangeSource implements ExceptionHandler {
         new ImportResponseCheck().check(body, exchange.getProperty(ROWS, Integer.class));
     }
 
-    /** Last route step: every batch of the run was acknowledged (or there was nothing to send). */
+    /**
+     * Last route step: every batch of the run was acknowledged (or there was nothing to send). One INFO line
+     * per run that sent rows, DEBUG for a run that found nothing.
+     */
     public void runSucceeded() {
-        health.runSucceeded();
+        runs.runSucceeded();
+        if (LOG.isInfoEnabled()) {
+            SourceRuns.Snapshot s = runs.snapshot();
+            String line = "source={} run sent {} rows in {} s, watermark={}";
+            Object[] args = {sourceId, s.runRows(), String.format(Locale.ROOT, "%.3f",
+                    Duration.between(s.runStart(), s.runEnd()).toNanos() / 1e9), s.watermark()};
+            if (s.runRows() > 0) {
+                LOG.info(line, args);
+            } else {
+                LOG.debug(line, args);
+            }
+        }
     }
 
     /**
@@ -135,9 +181,12 @@ public final class ChangeSource implements ExceptionHandler {
     @Override
     public void handleException(String message, Exchange exchange, Throwable exception) {
         String reason = reason(exception);
-        health.runFailed(reason);
-        LOG.warn("source={} run failed ({} in a row): {}. Nothing after the last acknowledged batch was deleted;"
-                + " the next run resumes from the stored watermark.", sourceId, health.consecutiveFailures(), reason);
+        runs.runFailed(exception);
+        SourceRuns.Snapshot s = runs.snapshot();
+        LOG.warn("source={} run failed ({} in a row) after sending {} rows in {} s, watermark={}: {}. Nothing after the last"
+                + " acknowledged batch was deleted; the next run resumes from the stored watermark.", sourceId,
+                s.consecutiveFailures(), s.runRows(), String.format(Locale.ROOT, "%.3f",
+                        Duration.between(s.runStart(), s.runEnd()).toNanos() / 1e9), s.watermark(), reason);
     }
 
     /** The innermost cause's message: the wrappers added by split and redelivery say nothing useful. */
@@ -167,6 +216,32 @@ public final class ChangeSource implements ExceptionHandler {
 
     public SourceHealth health() {
         return health;
+    }
+
+    public SourceRuns runs() {
+        return runs;
+    }
+
+    /** The rows waiting at the source, counted at most once per interval. */
+    public SourceBacklog backlog() {
+        return backlog;
+    }
+
+    /** The status table, the key order and the capture mode's reading: built on the first use. */
+    StatusStore statusStore() {
+        return prepared().status();
+    }
+
+    KeyOrder keyOrder() {
+        return prepared().order();
+    }
+
+    ChangeFeed feed() {
+        return prepared().feed();
+    }
+
+    CentralPosition centralPosition() {
+        return centralPosition;
     }
 
     /** Deletes a batch's change rows and stores its watermark. */
@@ -233,7 +308,7 @@ public final class ChangeSource implements ExceptionHandler {
             }
             Checkpoint checkpoint = new Checkpoint(s.dataSource(), captureMode == CaptureMode.CHANGE_TABLE ? s.table() : null,
                     s.keyColumn(), status, sourceId, gaps);
-            prepared = new Prepared(order, capture, new BatchBody(sourceId, s.keyPrefix(), order, captureMode), status, checkpoint);
+            prepared = new Prepared(order, feed, capture, new BatchBody(sourceId, s.keyPrefix(), order, captureMode), status, checkpoint);
             LOG.info("source={} reads {} (mode {}, key order {}{})", sourceId, s.table(), captureMode.parameterValue(), order.parameterValue(),
                     captureMode == CaptureMode.TIMESTAMP ? ", timestamps in " + clock.zoneDescription() : "");
         }

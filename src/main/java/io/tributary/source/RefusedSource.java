@@ -6,7 +6,7 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * The health check of a source whose file is wrong (unknown parameter, missing or invalid value, a
- * sourceId or route id taken): always DOWN, with the file, the route and the reason, under an id of its
+ * sourceId or route id taken): UP (it must not take the node down) but marked {@code refused}, with the file, the route and the reason, under an id of its
  * file and route ({@code source-file-<file>#<route>}), never a running source's {@code source-<sourceId>}:
  * a wrong copy of a running source must not hide or remove that source's own check.
  */
@@ -27,6 +27,17 @@ final class RefusedSource extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        builder.detail("file", file).detail("error", reason).message(reason).down();
+        builder.detail("refused", true).detail("file", file).detail("error", reason).message("refused: " + reason).up();
+    }
+
+    /** Listed by {@code /observe/health}, but no probe's concern: one source must not take the node down. */
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    public boolean isReadiness() {
+        return false;
     }
 }

@@ -1,13 +1,15 @@
 package io.tributary.source;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.RoutePolicySupport;
 
 /**
- * The source route's policy: its health check (and, for an incrementing source, its key-gap gauges)
- * is registered when Camel initialises the route, so {@code /observe/health} lists a source before its
- * first run, and goes with the route when it is removed.
+ * The source route's policy: its health check and metrics are registered when Camel initialises the
+ * route, so {@code /observe/health} and {@code /observe/metrics} list a source before its first run, and
+ * go with the route when it is removed. A run's exchange gives back its run permit when it is done,
+ * whatever its outcome, so a failed or interrupted run never blocks the next.
  */
 public final class SourceHealthPolicy extends RoutePolicySupport {
 
@@ -22,14 +24,18 @@ public final class SourceHealthPolicy extends RoutePolicySupport {
         SourceHealth health = source.health();
         health.setCamelContext(route.getCamelContext());
         HealthCheckRegistry.get(route.getCamelContext()).register(health);
-        if (source.settings().mode() == CaptureMode.INCREMENTING) {
-            KeyGapMetrics.register(route.getCamelContext(), source.settings().sourceId(), health);
-        }
+        SourceMetrics.register(route.getCamelContext(), source);
+        source.backlog().start(route.getCamelContext());
+    }
+
+    @Override
+    public void onExchangeDone(Route route, Exchange exchange) {
+        source.runDone(exchange);
     }
 
     @Override
     public void onRemove(Route route) {
         HealthCheckRegistry.get(route.getCamelContext()).unregister(source.health());
-        KeyGapMetrics.unregister(route.getCamelContext(), source.settings().sourceId());
+        SourceMetrics.unregister(route.getCamelContext(), source.settings().sourceId());
     }
 }
