@@ -60,6 +60,9 @@ public interface CollectionStore {
     /** Deletes one document; the deleted document, or empty if there was none. */
     Optional<ObjectNode> remove(String database, String collection, String key);
 
+    /** Throws, saying why, unless the store's database answers now (the node's readiness). */
+    void checkReachable();
+
     // ---- sources writing into this store
 
     List<SourcePosition> positions();

@@ -18,6 +18,7 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.spi.ExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One configured source: the template-local bean of {@code routes/change-source-template.camel.yaml}
@@ -151,17 +152,19 @@ public final class ChangeSource implements ExceptionHandler {
      */
     public void runSucceeded() {
         runs.runSucceeded();
-        if (LOG.isInfoEnabled()) {
-            SourceRuns.Snapshot s = runs.snapshot();
-            String line = "source={} run sent {} rows in {} s, watermark={}";
-            Object[] args = {sourceId, s.runRows(), String.format(Locale.ROOT, "%.3f",
-                    Duration.between(s.runStart(), s.runEnd()).toNanos() / 1e9), s.watermark()};
-            if (s.runRows() > 0) {
-                LOG.info(line, args);
-            } else {
-                LOG.debug(line, args);
-            }
-        }
+        SourceRuns.Snapshot s = runs.snapshot();
+        runLine(s.runRows() > 0 ? LOG.atInfo() : LOG.atDebug(), s)
+                .log("source={} run sent {} rows in {} s, watermark={}", sourceId, s.runRows(), seconds(s), s.watermark());
+    }
+
+    /** A run's numbers as key-value pairs too, for the JSON log format (tributary.log.format=json). */
+    private LoggingEventBuilder runLine(LoggingEventBuilder line, SourceRuns.Snapshot s) {
+        return line.addKeyValue("source", sourceId).addKeyValue("rows", s.runRows()).addKeyValue("seconds", seconds(s))
+                .addKeyValue("watermark", s.watermark() == null ? null : s.watermark().toString());
+    }
+
+    private static String seconds(SourceRuns.Snapshot s) {
+        return String.format(Locale.ROOT, "%.3f", Duration.between(s.runStart(), s.runEnd()).toNanos() / 1e9);
     }
 
     /**
@@ -183,10 +186,9 @@ public final class ChangeSource implements ExceptionHandler {
         String reason = reason(exception);
         runs.runFailed(exception);
         SourceRuns.Snapshot s = runs.snapshot();
-        LOG.warn("source={} run failed ({} in a row) after sending {} rows in {} s, watermark={}: {}. Nothing after the last"
-                + " acknowledged batch was deleted; the next run resumes from the stored watermark.", sourceId,
-                s.consecutiveFailures(), s.runRows(), String.format(Locale.ROOT, "%.3f",
-                        Duration.between(s.runStart(), s.runEnd()).toNanos() / 1e9), s.watermark(), reason);
+        runLine(LOG.atWarn(), s).addKeyValue("error", reason).log("source={} run failed ({} in a row) after sending {} rows"
+                + " in {} s, watermark={}: {}. Nothing after the last acknowledged batch was deleted; the next run resumes"
+                + " from the stored watermark.", sourceId, s.consecutiveFailures(), s.runRows(), seconds(s), s.watermark(), reason);
     }
 
     /** The innermost cause's message: the wrappers added by split and redelivery say nothing useful. */

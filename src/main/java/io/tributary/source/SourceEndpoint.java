@@ -13,7 +13,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
-import org.apache.camel.Service;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
@@ -25,7 +24,7 @@ import org.apache.camel.support.AsyncProcessorConverterHelper;
  * are Camel's own suspend and resume of the source's route (its poll stops and starts; a run in progress ends
  * first); they last until the node restarts.
  */
-public class SourceEndpoint implements CamelContextAware, Service {
+public class SourceEndpoint implements CamelContextAware {
 
     private CamelContext context;
     private ExecutorService runs;
@@ -40,16 +39,12 @@ public class SourceEndpoint implements CamelContextAware, Service {
         return context;
     }
 
-    @Override
-    public void start() {
-        runs = context.getExecutorServiceManager().newCachedThreadPool(this, "tributary-source-run");
-    }
-
-    @Override
-    public void stop() {
-        if (runs != null) {
-            context.getExecutorServiceManager().shutdown(runs);
+    /** Runs asked for through the API; Camel shuts the pool down with the context. */
+    private synchronized ExecutorService runs() {
+        if (runs == null) {
+            runs = context.getExecutorServiceManager().newCachedThreadPool(this, "tributary-source-run");
         }
+        return runs;
     }
 
     /** {@code GET /api/sources}: every source of this node, by id. */
@@ -96,7 +91,7 @@ public class SourceEndpoint implements CamelContextAware, Service {
             throw new ApiException(409, ApiException.CONFLICT, "source '" + id + "' is "
                     + SourceStatus.state(status, source.runs().snapshot()).text() + ": resume it first");
         }
-        runs.execute(() -> runOnce(route, source));
+        runs().execute(() -> runOnce(route, source));
         JsonResponse.send(exchange.getMessage(), 202, view(source));
     }
 

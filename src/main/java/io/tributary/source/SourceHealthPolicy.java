@@ -1,5 +1,6 @@
 package io.tributary.source;
 
+import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -23,9 +24,28 @@ public final class SourceHealthPolicy extends RoutePolicySupport {
     public void onInit(Route route) {
         SourceHealth health = source.health();
         health.setCamelContext(route.getCamelContext());
-        HealthCheckRegistry.get(route.getCamelContext()).register(health);
+        HealthCheckRegistry registry = HealthCheckRegistry.get(route.getCamelContext());
+        registry.register(health);
+        excludeRouteChecks(registry, route.getRouteId());
         SourceMetrics.register(route.getCamelContext(), source);
         source.backlog().start(route.getCamelContext());
+    }
+
+    /**
+     * Camel's own checks of this route and its consumer are left out: they are readiness checks, DOWN while the
+     * route is suspended, and a paused source must not take the node out of service. The source's own check says
+     * how it is.
+     */
+    private static void excludeRouteChecks(HealthCheckRegistry registry, String routeId) {
+        synchronized (registry) {
+            String current = registry.getExcludePattern();
+            String mine = "route:" + routeId + ",consumer:" + routeId;
+            if (current == null || current.isBlank()) {
+                registry.setExcludePattern(mine);
+            } else if (!List.of(current.split(",")).contains("route:" + routeId)) {
+                registry.setExcludePattern(current + "," + mine);
+            }
+        }
     }
 
     @Override
