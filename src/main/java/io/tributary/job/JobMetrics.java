@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 
 /**
@@ -18,6 +19,7 @@ final class JobMetrics {
 
     private final Map<String, Job> running;
     private final Map<String, Long> finishedRows = new ConcurrentHashMap<>();
+    private final AtomicBoolean registered = new AtomicBoolean();
 
     JobMetrics(Map<String, Job> running) {
         this.running = running;
@@ -25,7 +27,7 @@ final class JobMetrics {
 
     void register(CamelContext context) {
         MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
-        if (registry == null) {
+        if (registry == null || !registered.compareAndSet(false, true)) {
             return;
         }
         for (String kind : KINDS) {

@@ -13,9 +13,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.spi.ExceptionHandler;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -78,11 +81,18 @@ public final class ChangeSource implements ExceptionHandler {
 
     /**
      * First route step: waits for a run in progress to end (one started through the API), then starts this one.
-     * The permit is given back when the run's exchange is done ({@link SourceHealthPolicy}).
+     * The permit is given back when the run's exchange is done, whatever its outcome (also while the route is
+     * being suspended, when route policies are not called).
      */
     public void runStarted(Exchange exchange) throws InterruptedException {
         runPermit.acquire();
         exchange.setProperty(RUN_PERMIT, new AtomicBoolean(true));
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                runDone(done);
+            }
+        });
         runs.runStarted();
     }
 
@@ -113,8 +123,15 @@ public final class ChangeSource implements ExceptionHandler {
         if (!changes.isEmpty()) {
             exchange.setProperty(PAGE_END, changes.get(changes.size() - 1).watermark());
         }
-        exchange.setProperty(FULL_PAGE, page.full());
+        exchange.setProperty(FULL_PAGE, page.full() && !stopping(exchange));
         return changes;
+    }
+
+    /** Camel, or this source's route, is stopping or being paused: the run ends after this page. */
+    private boolean stopping(Exchange exchange) {
+        CamelContext context = exchange.getContext();
+        ServiceStatus route = context.getRouteController().getRouteStatus(sourceId);
+        return context.isStopping() || route == null || route.isStopping() || route.isSuspending() || route.isSuspended();
     }
 
     /** Route step 2, per batch: the import request body; the batch's acknowledgement data goes to exchange properties. */

@@ -22,7 +22,7 @@ import org.apache.camel.support.AsyncProcessorConverterHelper;
  * The source status API, called from {@code routes/sources.camel.yaml}: {@code GET /api/sources[/{sourceId}]},
  * {@code POST /api/sources/{sourceId}/pause|resume|run} (docs/operations.md#source-status). Pause and resume
  * are Camel's own suspend and resume of the source's route (its poll stops and starts; a run in progress ends
- * first); they last until the node restarts.
+ * after its current page); a pause lasts until resumed or the node restarts.
  */
 public class SourceEndpoint implements CamelContextAware {
 

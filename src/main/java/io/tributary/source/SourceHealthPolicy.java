@@ -1,7 +1,6 @@
 package io.tributary.source;
 
 import java.util.List;
-import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.RoutePolicySupport;
@@ -9,8 +8,7 @@ import org.apache.camel.support.RoutePolicySupport;
 /**
  * The source route's policy: its health check and metrics are registered when Camel initialises the
  * route, so {@code /observe/health} and {@code /observe/metrics} list a source before its first run, and
- * go with the route when it is removed. A run's exchange gives back its run permit when it is done,
- * whatever its outcome, so a failed or interrupted run never blocks the next.
+ * go with the route when it is removed.
  */
 public final class SourceHealthPolicy extends RoutePolicySupport {
 
@@ -46,11 +44,6 @@ public final class SourceHealthPolicy extends RoutePolicySupport {
                 registry.setExcludePattern(current + "," + mine);
             }
         }
-    }
-
-    @Override
-    public void onExchangeDone(Route route, Exchange exchange) {
-        source.runDone(exchange);
     }
 
     @Override
