@@ -116,7 +116,7 @@ public class SourceEndpoint implements CamelContextAware {
         return SourceStatus.view(source, context.getRouteController().getRouteStatus(source.settings().sourceId()));
     }
 
-    private ChangeSource find(Exchange exchange) {
+    ChangeSource find(Exchange exchange) {
         String id = RequestPath.parameter(exchange.getMessage(), "sourceId");
         return sources().stream().filter(s -> s.settings().sourceId().equals(id)).findFirst().orElseThrow(() ->
                 new ApiException(404, ApiException.NOT_FOUND, "no source '" + ApiException.printable(id == null ? "" : id)
@@ -124,7 +124,7 @@ public class SourceEndpoint implements CamelContextAware {
     }
 
     /** The sources of this node: routes made from the template whose local bean {@code source} is a {@link ChangeSource}. */
-    private List<ChangeSource> sources() {
+    List<ChangeSource> sources() {
         return ((ModelCamelContext) context).getRouteDefinitions().stream()
                 .map(RouteDefinition::getRouteTemplateContext).filter(t -> t != null)
                 .map(t -> t.getLocalBeanRepository().lookupByName("source"))
