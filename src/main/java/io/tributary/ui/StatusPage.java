@@ -23,7 +23,7 @@ public class StatusPage {
             "index.html", "text/html; charset=utf-8",
             "status.js", "text/javascript; charset=utf-8",
             "status.css", "text/css; charset=utf-8");
-    private static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
+    private static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
             + " connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
     /** {@code GET /ui} (the page) and {@code GET /ui/{file}}. */
