@@ -27,7 +27,7 @@ final class RefusedSource extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        builder.detail("refused", true).detail("file", file).detail("error", reason).message("refused: " + reason).up();
+        builder.detail("refused", true).detail("file", file).detail("error", reason).message(reason).up();
     }
 
     /** Listed by {@code /observe/health}, but no probe's concern: one source must not take the node down. */
