@@ -130,8 +130,10 @@ public final class ChangeSource implements ExceptionHandler {
     /** Camel, or this source's route, is stopping or being paused: the run ends after this page. */
     private boolean stopping(Exchange exchange) {
         CamelContext context = exchange.getContext();
-        ServiceStatus route = context.getRouteController().getRouteStatus(sourceId);
-        return context.isStopping() || route == null || route.isStopping() || route.isSuspending() || route.isSuspended();
+        String routeId = exchange.getFromRouteId();
+        ServiceStatus route = routeId == null ? null : context.getRouteController().getRouteStatus(routeId);
+        return context.isStopping()
+                || route != null && (route.isStopping() || route.isStopped() || route.isSuspending() || route.isSuspended());
     }
 
     /** Route step 2, per batch: the import request body; the batch's acknowledgement data goes to exchange properties. */

@@ -2,7 +2,6 @@ package io.tributary.source;
 
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * The health check of a source whose file is wrong (unknown parameter, missing or invalid value, a
@@ -10,13 +9,13 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * file and route ({@code source-file-<file>#<route>}), never a running source's {@code source-<sourceId>}:
  * a wrong copy of a running source must not hide or remove that source's own check.
  */
-final class RefusedSource extends AbstractHealthCheck {
+final class RefusedSource extends SourceCheck {
 
     private final String file;
     private final String reason;
 
     RefusedSource(SourceEntry entry, String reason) {
-        super("tributary", "source-file-" + entry.file() + "#" + entry.routeName());
+        super("source-file-" + entry.file() + "#" + entry.routeName());
         this.file = entry.file();
         this.reason = reason;
     }
@@ -27,17 +26,6 @@ final class RefusedSource extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        builder.detail("refused", true).detail("file", file).detail("error", reason).message("refused: " + reason).up();
-    }
-
-    /** Listed by {@code /observe/health}, but no probe's concern: one source must not take the node down. */
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return false;
+        builder.detail("refused", true).detail("file", file).detail("error", reason).message(reason).up();
     }
 }

@@ -2,7 +2,6 @@ package io.tributary.source;
 
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * One source's run outcomes as a Camel health check, listed by {@code /observe/health?exposureLevel=full}:
@@ -11,7 +10,7 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * restart the node or take it out of service, which would stop every healthy source and the central
  * endpoint with it. Its state is in {@code GET /api/sources} and the metrics.
  */
-public final class SourceHealth extends AbstractHealthCheck {
+public final class SourceHealth extends SourceCheck {
 
     private final int downAfterFailedRuns;
     private final SourceRuns runs;
@@ -19,7 +18,7 @@ public final class SourceHealth extends AbstractHealthCheck {
     private long givenUpGaps;
 
     public SourceHealth(String sourceId, int downAfterFailedRuns, SourceRuns runs) {
-        super("tributary", "source-" + sourceId);
+        super("source-" + sourceId);
         this.downAfterFailedRuns = downAfterFailedRuns;
         this.runs = runs;
     }
@@ -61,16 +60,5 @@ public final class SourceHealth extends AbstractHealthCheck {
             builder.message("failing: " + s.consecutiveFailures() + " runs in a row failed: " + s.lastFailure().message());
         }
         builder.up();
-    }
-
-    /** Listed by {@code /observe/health}, but no probe's concern: one source must not take the node down. */
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return false;
     }
 }

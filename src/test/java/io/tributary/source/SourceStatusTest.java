@@ -203,6 +203,23 @@ class SourceStatusTest {
         }
     }
 
+    /** The same credentials as the central endpoint, and its error body. */
+    @Test
+    void theApiNeedsTheCentralCredentials() {
+        try (TributaryApp app = TributaryApp.builder().routes("file:routes/central-import.camel.yaml", "file:routes/sources.camel.yaml")
+                .properties(db.beanProperties("centralDb")).property("tributary.central.password", "secret")
+                .property("camel.server.port", Integer.toString(TributaryApp.freePort())).start()) {
+            CentralClient anonymous = new CentralClient(port(app));
+            CentralClient.Response refused = anonymous.post("/api/sources/any/pause", "");
+            assertThat(refused.status()).isEqualTo(401);
+            assertThat(refused.json().path("errorNum").asInt()).isEqualTo(401);
+            assertThat(anonymous.get("/api/sources").status()).isEqualTo(401);
+            CentralClient.Response listed = new CentralClient(port(app)).credentials("root", "secret").get("/api/sources");
+            assertThat(listed.status()).isEqualTo(200);
+            assertThat(listed.json().path("sources").size()).isZero();
+        }
+    }
+
     private static ChangeSource changeSource(TributaryApp app, String id) {
         return (ChangeSource) ((ModelCamelContext) app.context()).getRouteDefinition(id).getRouteTemplateContext()
                 .getLocalBeanRepository().lookupByName("source");
