@@ -44,15 +44,13 @@ public class StatusPage {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        boolean head = "HEAD".equals(in.getHeader(Exchange.HTTP_METHOD, String.class));
         in.getHeaders().clear();
         in.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         in.setHeader(Exchange.CONTENT_TYPE, type);
         in.setHeader("Content-Security-Policy", POLICY);
         in.setHeader("X-Content-Type-Options", "nosniff");
         in.setHeader("Referrer-Policy", "no-referrer");
-        in.setHeader("Cache-Control", "no-cache");
-        in.setBody(head ? new byte[0] : body);
+        in.setBody(body);
     }
 
     /** {@code GET /}: to the status page. */
