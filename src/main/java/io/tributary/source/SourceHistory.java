@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,9 +48,10 @@ public class SourceHistory {
     /** Adds one sample per source; forgets sources that are no longer configured. */
     public void sample() {
         Instant now = Instant.now();
-        Set<String> ids = sources.sources().stream().map(s -> s.settings().sourceId()).collect(Collectors.toSet());
+        List<ChangeSource> configured = sources.sources();
+        Set<String> ids = configured.stream().map(s -> s.settings().sourceId()).collect(Collectors.toSet());
         samples.keySet().retainAll(ids);
-        for (ChangeSource source : sources.sources()) {
+        for (ChangeSource source : configured) {
             String id = source.settings().sourceId();
             SourceRuns.Snapshot s = source.runs().snapshot();
             double lag = s.lagSeconds(now);
