@@ -121,7 +121,10 @@ class StatusPageBrowserTest {
         client = new CentralClient(port);
         base = "http://127.0.0.1:" + port;
 
-        browser = new ChromeDriver(chromeDriver(), chromeOptions(Files.createTempDirectory("tributary-chromium-")));
+        Path profile = Files.createTempDirectory("tributary-chromium-");
+        open.add(() -> delete(profile));
+        open.add(() -> delete(dir));
+        browser = new ChromeDriver(chromeDriver(), chromeOptions(profile));
         open.add(browser::quit);
         wait = new WebDriverWait(browser, WAIT);
     }
@@ -154,6 +157,14 @@ class StatusPageBrowserTest {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--user-data-dir=" + profile, "--window-size=1440,900");
         return options;
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private void insert(String table, int rows) {
