@@ -90,6 +90,9 @@ public interface CollectionStore {
     /** Forgets that {@code database} follows a primary (its documents stay); false if it did not. */
     boolean unfollow(String database);
 
+    /** Throws, saying why, unless the store's database answers now (the node's readiness). */
+    void checkReachable();
+
     // ---- sources writing into this store
 
     List<SourcePosition> positions();

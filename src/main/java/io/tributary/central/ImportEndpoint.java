@@ -11,7 +11,10 @@ import io.tributary.json.Json;
 import java.io.IOException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.Locale;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -23,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * The HTTP side of the central endpoint, called from {@code routes/central-import.camel.yaml}: reads
  * the request, asks the {@link CollectionStore}, and answers with ArangoDB's response and error bodies.
  */
-public class ImportEndpoint implements Service {
+public class ImportEndpoint implements Service, CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImportEndpoint.class);
 
@@ -40,6 +43,8 @@ public class ImportEndpoint implements Service {
     private long maxBodyBytes = 64L * 1024 * 1024;
     private DocumentLimit documentLimit = new DocumentLimit(DocumentLimit.DEFAULT_MAX_BYTES);
     private RejectedRequests rejections;
+    private CamelContext camelContext;
+    private volatile ImportMetrics metrics;
 
     public void setStore(CollectionStore store) {
         this.store = store;
@@ -66,6 +71,16 @@ public class ImportEndpoint implements Service {
         this.documentLimit = new DocumentLimit(maxDocumentBytes);
     }
 
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
     /** Started by the routes that use it; prepares the store's tables so the first request does not pay for it. */
     @Override
     public void start() {
@@ -87,7 +102,19 @@ public class ImportEndpoint implements Service {
                 in.getHeader(SourcePosition.POSITION_HEADER, String.class));
         ImportBody parsed = ImportBody.parse(documentLimit, request, body);
         store.changeLog().takeLastTick();
-        ImportResult result = store.importDocuments(database, request, parsed, position);
+        long started = System.nanoTime();
+        ImportResult result;
+        try {
+            result = store.importDocuments(database, request, parsed, position);
+        } catch (RuntimeException e) {
+            if (metrics() != null) {
+                metrics.refused(request.collection(), parsed.items().size(), Duration.ofNanos(System.nanoTime() - started));
+            }
+            throw e;
+        }
+        if (metrics() != null) {
+            metrics.imported(request.collection(), result, Duration.ofNanos(System.nanoTime() - started));
+        }
         long tick = store.changeLog().takeLastTick();
 
         ObjectNode answer = Json.MAPPER.createObjectNode()
@@ -108,6 +135,14 @@ public class ImportEndpoint implements Service {
         } else {
             in.removeHeader(LAST_TICK_HEADER);
         }
+    }
+
+    /** Looked up at the first import: the Micrometer registry is bound while Camel starts. */
+    private ImportMetrics metrics() {
+        if (metrics == null) {
+            metrics = ImportMetrics.of(camelContext);
+        }
+        return metrics;
     }
 
     /** {@code GET /_api/tributary/positions}. */

@@ -55,6 +55,7 @@ public class JdbcCollectionStore implements CollectionStore, Service {
 
     /** Set once the catalog tables exist. */
     private volatile Jdbc jdbc;
+    private static final int REACHABLE_SECONDS = 2;
     private SourcePositions positions;
     private SourceRegistry sources;
     private FollowerPositions followers;
@@ -132,6 +133,18 @@ public class JdbcCollectionStore implements CollectionStore, Service {
             }
         }
         return j;
+    }
+
+    @Override
+    public void checkReachable() {
+        try {
+            Boolean valid = jdbc().template().execute((ConnectionCallback<Boolean>) c -> c.isValid(REACHABLE_SECONDS));
+            if (!Boolean.TRUE.equals(valid)) {
+                throw new IllegalStateException("the central database did not answer within " + REACHABLE_SECONDS + " s");
+            }
+        } catch (DataAccessException e) {
+            throw new IllegalStateException("cannot reach the central database: " + Jdbc.reason(e), e);
+        }
     }
 
     // ---- collections -------------------------------------------------------------------------

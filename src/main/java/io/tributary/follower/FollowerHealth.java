@@ -6,9 +6,10 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * A follower as a Camel health check ({@code follower:<name>} on {@code /observe/health}): DOWN while its
- * rounds fail (primary unreachable, refused handshake), with the reason; UP otherwise, with its state,
- * applied tick and lag as details.
+ * A follower as a Camel health check ({@code follower:<name>} on {@code /observe/health}), listed with its
+ * state, applied tick and lag; while its rounds fail (primary unreachable, refused handshake) it says
+ * {@code failing} with the reason. It stays UP and is neither a liveness nor a readiness check, as a
+ * source's check: one follower must not make a probe restart the node or take it out of service.
  */
 final class FollowerHealth extends AbstractHealthCheck {
 
@@ -25,15 +26,27 @@ final class FollowerHealth extends AbstractHealthCheck {
     }
 
     @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    public boolean isReadiness() {
+        return false;
+    }
+
+    @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         ObjectNode s = follower.status();
         builder.detail("state", s.path("state").asText()).detail("primary", follower.spec.primaryUrl)
                 .detail("database", follower.spec.database).detail("applied.tick", s.path("appliedTick").asText())
                 .detail("lag.ticks", s.path("lagTicks").asText()).detail("lag.seconds", s.path("lagSeconds").asDouble());
         if ("failing".equals(s.path("state").asText())) {
-            builder.detail("last.error", s.path("lastError").asText()).message(s.path("lastError").asText()).down();
+            builder.detail("failing", true).detail("last.error", s.path("lastError").asText())
+                    .message("failing: " + s.path("lastError").asText());
         } else {
-            builder.up();
+            builder.detail("failing", false);
         }
+        builder.up();
     }
 }

@@ -14,7 +14,7 @@ import org.apache.camel.Message;
 public class JobEndpoint {
 
     private static final Pattern JOB_ID = Pattern.compile("[0-9a-f-]{36}");
-    private static final Set<String> KINDS = Set.of("sync", "backup", "restore", "two-way");
+    private static final Set<String> KINDS = Set.copyOf(JobMetrics.KINDS);
 
     private Jobs jobs;
 

@@ -43,6 +43,7 @@ public class Jobs implements Service, CamelContextAware {
     private final Map<String, Job> running = new ConcurrentHashMap<>();
     private final Map<String, String> busy = new ConcurrentHashMap<>();
     private volatile boolean stopping;
+    private final JobMetrics metrics = new JobMetrics(running);
 
     /** The database of the job table (the central store's). */
     public void setDataSource(DataSource dataSource) {
@@ -59,6 +60,11 @@ public class Jobs implements Service, CamelContextAware {
         this.camelContext = camelContext;
         // before routes and beans stop: the job table (central database) is still there to record "interrupted"
         camelContext.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStarted(CamelContext context) {
+                metrics.register(context);
+            }
+
             @Override
             public void onContextStopping(CamelContext context) {
                 stopping = true; // the HTTP routes still take requests for a moment: no new job may start
@@ -245,7 +251,11 @@ public class Jobs implements Service, CamelContextAware {
     }
 
     private void release(Job job) {
-        running.remove(job.id);
+        synchronized (metrics) {
+            if (running.remove(job.id) != null) {
+                metrics.finished(job);
+            }
+        }
         busy.remove(job.work.writes(), job.id);
     }
 

@@ -38,6 +38,7 @@ public final class BatchGate implements Processor {
 
     private final int window;
     private final int maximumRedeliveries;
+    private final SourceRuns runs;
     private final BitSet imported = new BitSet();
     /** Batches with a failed attempt that have not been imported since. */
     private final BitSet failing = new BitSet();
@@ -58,9 +59,10 @@ public final class BatchGate implements Processor {
         }
     }
 
-    public BatchGate(int parallelBatches, int maximumRedeliveries) {
+    public BatchGate(int parallelBatches, int maximumRedeliveries, ChangeSource source) {
         this.window = Math.max(1, parallelBatches);
         this.maximumRedeliveries = maximumRedeliveries;
+        this.runs = source.runs();
     }
 
     /**
@@ -96,6 +98,7 @@ public final class BatchGate implements Processor {
             return; // not past check(): not sent, nothing to wait for
         }
         passed.attempts++;
+        runs.batchFailed();
         // the last attempt, or no retries at all while Tributary stops (allowRedeliveryWhileStopping: false)
         boolean lastAttempt = passed.attempts > maximumRedeliveries || exchange.getContext().isStopping();
         if (lastAttempt) {

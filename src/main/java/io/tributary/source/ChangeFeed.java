@@ -81,33 +81,54 @@ public final class ChangeFeed {
      * running with an earlier timestamp can commit before the watermark passes them.
      */
     public List<Change> read(KeyOrder order, Watermark after, int maxChanges, LocalDateTime newestTimestamp) {
-        String key = keyColumn;
-        List<String> conditions = new ArrayList<>();
         List<Object> args = new ArrayList<>();
+        List<String> conditions = after(order, after, args);
         String orderBy;
         if (timestampColumn == null) {
-            if (after != null) {
-                conditions.add(order.afterCondition(dialect, key));
-                args.addAll(order.afterValues(after.key()));
-            }
-            orderBy = order.orderBy(dialect, key);
+            orderBy = order.orderBy(dialect, keyColumn);
         } else {
-            String ts = timestampColumn;
-            if (after != null) {
-                // "ts >= ?" gives an index on (ts, key) a range start; without it every run scans
-                // the index from its beginning and filters, which is quadratic in the table size.
-                conditions.add(ts + " >= ? AND (" + ts + " > ? OR (" + ts + " = ? AND " + order.afterCondition(dialect, key) + "))");
-                args.addAll(Collections.nCopies(3, after.timestamp()));
-                args.addAll(order.afterValues(after.key()));
-            }
-            conditions.add(ts + " <= ?");
+            conditions.add(timestampColumn + " <= ?");
             args.add(newestTimestamp);
-            orderBy = ts + ", " + order.orderBy(dialect, key);
+            orderBy = timestampColumn + ", " + order.orderBy(dialect, keyColumn);
         }
         args.add(maxChanges);
         String sql = "SELECT * FROM " + table + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
                 + " ORDER BY " + orderBy + " LIMIT ?";
         return jdbc.query(sql, this::changes, args.toArray());
+    }
+
+    /**
+     * How many rows lie after {@code after} (null = every row), counting at most {@code limit}: the cost of
+     * one bounded index range read whatever the table's size. Timestamp mode counts rows inside the safety
+     * lag too, which are waiting as well.
+     */
+    public long countAfter(KeyOrder order, Watermark after, long limit) {
+        List<Object> args = new ArrayList<>();
+        List<String> conditions = after(order, after, args);
+        args.add(limit);
+        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM (SELECT 1 AS one FROM " + table
+                + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions)) + " LIMIT ?) waiting",
+                Long.class, args.toArray());
+        return count == null ? 0 : count;
+    }
+
+    /** The conditions "after the watermark" in the source's order; their values are added to {@code args}. */
+    private List<String> after(KeyOrder order, Watermark after, List<Object> args) {
+        List<String> conditions = new ArrayList<>();
+        if (after == null) {
+            return conditions;
+        }
+        if (timestampColumn == null) {
+            conditions.add(order.afterCondition(dialect, keyColumn));
+        } else {
+            String ts = timestampColumn;
+            // "ts >= ?" gives an index on (ts, key) a range start; without it every run scans
+            // the index from its beginning and filters, which is quadratic in the table size.
+            conditions.add(ts + " >= ? AND (" + ts + " > ? OR (" + ts + " = ? AND " + order.afterCondition(dialect, keyColumn) + "))");
+            args.addAll(Collections.nCopies(3, after.timestamp()));
+        }
+        args.addAll(order.afterValues(after.key()));
+        return conditions;
     }
 
     /** Rows whose numeric key lies in one of the gaps, in key order, at most {@code maxChanges}. */

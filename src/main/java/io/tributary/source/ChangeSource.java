@@ -8,13 +8,20 @@ import io.tributary.status.StatusStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.spi.ExceptionHandler;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One configured source: the template-local bean of {@code routes/change-source-template.camel.yaml}
@@ -36,6 +43,7 @@ public final class ChangeSource implements ExceptionHandler {
     public static final String PAGE_END = "tributaryPageEnd";
     public static final String GAPS_SEEN = "tributaryGapsSeen";
     public static final String GAP_KEYS_FOUND = "tributaryGapKeysFound";
+    static final String RUN_PERMIT = "tributaryRunPermit";
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeSource.class);
 
@@ -45,13 +53,18 @@ public final class ChangeSource implements ExceptionHandler {
     private final NodeCredentials centralAuth;
     private final SourceRegistrar registrar;
     private final CentralPosition centralPosition;
+    private final SourceRuns runs = new SourceRuns();
     private final SourceHealth health;
+    /** Runs never overlap: the poll's and one asked for through the API ({@code POST /api/sources/{id}/run}). */
+    private final Semaphore runPermit = new Semaphore(1);
+    private final SourceBacklog backlog;
     private Prepared prepared;
     /** The position recovered from the central node while this source has no status row yet. */
     private volatile Watermark recovered;
 
     /** What needs the databases: built on the first run, so a database that is down at start-up only fails runs. */
-    private record Prepared(KeyOrder order, Capture capture, BatchBody body, StatusStore status, Checkpoint checkpoint) {
+    private record Prepared(KeyOrder order, ChangeFeed feed, Capture capture, BatchBody body, StatusStore status,
+                            Checkpoint checkpoint) {
     }
 
     /** Fails the route's creation on a misconfigured source, naming the parameter. */
@@ -62,7 +75,33 @@ public final class ChangeSource implements ExceptionHandler {
         this.centralAuth = new NodeCredentials(settings.centralUsername(), settings.centralPassword());
         this.registrar = new SourceRegistrar(settings.centralUrl(), centralAuth);
         this.centralPosition = new CentralPosition(settings.centralUrl(), centralAuth);
-        this.health = new SourceHealth(sourceId, settings.downAfterFailedRuns());
+        this.health = new SourceHealth(sourceId, settings.downAfterFailedRuns(), runs);
+        this.backlog = new SourceBacklog(this);
+    }
+
+    /**
+     * First route step: waits for a run in progress to end (one started through the API), then starts this one.
+     * The permit is given back when the run's exchange is done, whatever its outcome (also while the route is
+     * being suspended, when route policies are not called).
+     */
+    public void runStarted(Exchange exchange) throws InterruptedException {
+        runPermit.acquire();
+        exchange.setProperty(RUN_PERMIT, new AtomicBoolean(true));
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                runDone(done);
+            }
+        });
+        runs.runStarted();
+    }
+
+    /** The run's exchange is done, whatever its outcome. */
+    void runDone(Exchange exchange) {
+        AtomicBoolean permit = exchange.getProperty(RUN_PERMIT, AtomicBoolean.class);
+        if (permit != null && permit.getAndSet(false)) {
+            runPermit.release();
+        }
     }
 
     /**
@@ -73,15 +112,28 @@ public final class ChangeSource implements ExceptionHandler {
         Prepared p = prepared();
         registrar.ensureRegistered(settings);
         Watermark stored = watermark(p);
-        exchange.setProperty(ACKNOWLEDGED, stored == null ? null : stored.position(p.order()));
+        String storedPosition = stored == null ? null : stored.position(p.order());
+        exchange.setProperty(ACKNOWLEDGED, storedPosition);
+        if (exchange.getProperty(PAGE_END) == null) {
+            runs.watermark(stored, storedPosition);
+        }
         Capture.Page page = p.capture().read(stored, exchange.getProperty(PAGE_END, Watermark.class), settings.maxChanges());
         p.capture().describe(health);
         List<Change> changes = page.changes();
         if (!changes.isEmpty()) {
             exchange.setProperty(PAGE_END, changes.get(changes.size() - 1).watermark());
         }
-        exchange.setProperty(FULL_PAGE, page.full());
+        exchange.setProperty(FULL_PAGE, page.full() && !stopping(exchange));
         return changes;
+    }
+
+    /** Camel, or this source's route, is stopping or being paused: the run ends after this page. */
+    private boolean stopping(Exchange exchange) {
+        CamelContext context = exchange.getContext();
+        String routeId = exchange.getFromRouteId();
+        ServiceStatus route = routeId == null ? null : context.getRouteController().getRouteStatus(routeId);
+        return context.isStopping()
+                || route != null && (route.isStopping() || route.isStopped() || route.isSuspending() || route.isSuspended());
     }
 
     /** Route step 2, per batch: the import request body; the batch's acknowledgement data goes to exchange properties. */
@@ -113,9 +165,25 @@ public final class ChangeSource implements ExceptionHandler {
         new ImportResponseCheck().check(body, exchange.getProperty(ROWS, Integer.class));
     }
 
-    /** Last route step: every batch of the run was acknowledged (or there was nothing to send). */
+    /**
+     * Last route step: every batch of the run was acknowledged (or there was nothing to send). One INFO line
+     * per run that sent rows, DEBUG for a run that found nothing.
+     */
     public void runSucceeded() {
-        health.runSucceeded();
+        runs.runSucceeded();
+        SourceRuns.Snapshot s = runs.snapshot();
+        runLine(s.runRows() > 0 ? LOG.atInfo() : LOG.atDebug(), s)
+                .log("source={} run sent {} rows in {} s, watermark={}", sourceId, s.runRows(), seconds(s), s.watermark());
+    }
+
+    /** A run's numbers as key-value pairs too, for the JSON log format (tributary.log.format=json). */
+    private LoggingEventBuilder runLine(LoggingEventBuilder line, SourceRuns.Snapshot s) {
+        return line.addKeyValue("source", sourceId).addKeyValue("rows", s.runRows()).addKeyValue("seconds", seconds(s))
+                .addKeyValue("watermark", s.watermark() == null ? null : s.watermark().toString());
+    }
+
+    private static String seconds(SourceRuns.Snapshot s) {
+        return String.format(Locale.ROOT, "%.3f", Duration.between(s.runStart(), s.runEnd()).toNanos() / 1e9);
     }
 
     /**
@@ -135,9 +203,11 @@ public final class ChangeSource implements ExceptionHandler {
     @Override
     public void handleException(String message, Exchange exchange, Throwable exception) {
         String reason = reason(exception);
-        health.runFailed(reason);
-        LOG.warn("source={} run failed ({} in a row): {}. Nothing after the last acknowledged batch was deleted;"
-                + " the next run resumes from the stored watermark.", sourceId, health.consecutiveFailures(), reason);
+        runs.runFailed(exception);
+        SourceRuns.Snapshot s = runs.snapshot();
+        runLine(LOG.atWarn(), s).addKeyValue("error", reason).log("source={} run failed ({} in a row) after sending {} rows"
+                + " in {} s, watermark={}: {}. Nothing after the last acknowledged batch was deleted; the next run resumes"
+                + " from the stored watermark.", sourceId, s.consecutiveFailures(), s.runRows(), seconds(s), s.watermark(), reason);
     }
 
     /** The innermost cause's message: the wrappers added by split and redelivery say nothing useful. */
@@ -167,6 +237,32 @@ public final class ChangeSource implements ExceptionHandler {
 
     public SourceHealth health() {
         return health;
+    }
+
+    public SourceRuns runs() {
+        return runs;
+    }
+
+    /** The rows waiting at the source, counted at most once per interval. */
+    public SourceBacklog backlog() {
+        return backlog;
+    }
+
+    /** The status table, the key order and the capture mode's reading: built on the first use. */
+    StatusStore statusStore() {
+        return prepared().status();
+    }
+
+    KeyOrder keyOrder() {
+        return prepared().order();
+    }
+
+    ChangeFeed feed() {
+        return prepared().feed();
+    }
+
+    CentralPosition centralPosition() {
+        return centralPosition;
     }
 
     /** Deletes a batch's change rows and stores its watermark. */
@@ -233,7 +329,7 @@ public final class ChangeSource implements ExceptionHandler {
             }
             Checkpoint checkpoint = new Checkpoint(s.dataSource(), captureMode == CaptureMode.CHANGE_TABLE ? s.table() : null,
                     s.keyColumn(), status, sourceId, gaps);
-            prepared = new Prepared(order, capture, new BatchBody(sourceId, s.keyPrefix(), order, captureMode), status, checkpoint);
+            prepared = new Prepared(order, feed, capture, new BatchBody(sourceId, s.keyPrefix(), order, captureMode), status, checkpoint);
             LOG.info("source={} reads {} (mode {}, key order {}{})", sourceId, s.table(), captureMode.parameterValue(), order.parameterValue(),
                     captureMode == CaptureMode.TIMESTAMP ? ", timestamps in " + clock.zoneDescription() : "");
         }

@@ -63,8 +63,8 @@ public final class OrderedCheckpoint implements AggregationStrategy {
             nextToAcknowledge = batch.getProperty(Exchange.SPLIT_INDEX, 0, Integer.class) + 1;
             acknowledged = position;
         }
-        source.health().batchSent(rows);
-        LOG.info("source={} batch={} rows, watermark={}{}", source.settings().sourceId(), rows, watermark,
+        source.runs().batchSent(rows, watermark, position);
+        LOG.debug("source={} batch={} rows, watermark={}{}", source.settings().sourceId(), rows, watermark,
                 seen.isEmpty() && found.isEmpty() ? "" : ", key gaps seen " + seen + ", late keys " + found);
         return batch;
     }

@@ -24,7 +24,7 @@ public record SourceConfiguration(String sourceId, DataSource dataSource, String
                                   KeyOrder keyOrder, int maxChanges, String keyPrefix, ColumnCase columnCase,
                                   DataSource statusDataSource, String statusTable, String centralUrl, String database,
                                   String collection, String centralUsername, String centralPassword, int downAfterFailedRuns,
-                                  int batchSize, long batchTimeoutMs) {
+                                  int batchSize, long batchTimeoutMs, long backlogIntervalMs, long backlogLimit) {
 
     private static final String[] REQUIRED = {"sourceId", "table", "keyColumn", "centralUrl"};
 
@@ -46,6 +46,9 @@ public record SourceConfiguration(String sourceId, DataSource dataSource, String
         if (batchTimeoutMs < 1) {
             // 0 would be an endless wait for HttpClient: a central node that never answers would stall the source
             throw invalid(sourceId, "batchTimeoutMs must be at least 1 (milliseconds), not " + batchTimeoutMs);
+        }
+        if (backlogIntervalMs < 1000 || backlogLimit < 1) {
+            throw invalid(sourceId, "backlogIntervalMs must be at least 1000 and backlogLimit at least 1");
         }
         if (maxChanges < 1 || safetyLagMs < 0 || downAfterFailedRuns < 1 || gapTimeoutMs < 0) {
             throw invalid(sourceId, "maxChanges and downAfterFailedRuns must be positive, safetyLagMs and gapTimeoutMs not negative");

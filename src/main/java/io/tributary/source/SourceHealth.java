@@ -1,34 +1,26 @@
 package io.tributary.source;
 
-import java.time.Instant;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * One source's run outcomes as a Camel health check ({@code /observe/health}): DOWN once
- * {@code downAfterFailedRuns} runs in a row failed, with the last reason, so a poisoned batch or an
- * unreachable central node is visible without reading logs.
+ * One source's run outcomes as a Camel health check, listed by {@code /observe/health?exposureLevel=full}:
+ * after {@code downAfterFailedRuns} runs in a row failed its message says so, with the last reason. It
+ * stays UP and is neither a liveness nor a readiness check: one failing source must not make a probe
+ * restart the node or take it out of service, which would stop every healthy source and the central
+ * endpoint with it. Its state is in {@code GET /api/sources} and the metrics.
  */
-public final class SourceHealth extends AbstractHealthCheck {
+public final class SourceHealth extends SourceCheck {
 
     private final int downAfterFailedRuns;
-    private int consecutiveFailures;
-    private long failedRuns;
-    private long rowsSent;
-    private String lastError;
-    private Instant lastFailureAt;
-    private Instant lastSuccessAt;
+    private final SourceRuns runs;
     private int openGaps = -1;
     private long givenUpGaps;
 
-    public SourceHealth(String sourceId, int downAfterFailedRuns) {
-        super("tributary", "source-" + sourceId);
+    public SourceHealth(String sourceId, int downAfterFailedRuns, SourceRuns runs) {
+        super("source-" + sourceId);
         this.downAfterFailedRuns = downAfterFailedRuns;
-    }
-
-    synchronized void batchSent(int rows) {
-        rowsSent += rows;
+        this.runs = runs;
     }
 
     /** Incrementing mode: holes in the key sequence still waited for, and those given up. */
@@ -45,39 +37,28 @@ public final class SourceHealth extends AbstractHealthCheck {
         return givenUpGaps;
     }
 
-    synchronized void runSucceeded() {
-        consecutiveFailures = 0;
-        lastSuccessAt = Instant.now();
-    }
-
-    synchronized void runFailed(String reason) {
-        consecutiveFailures++;
-        failedRuns++;
-        lastError = reason;
-        lastFailureAt = Instant.now();
-    }
-
-    public synchronized int consecutiveFailures() {
-        return consecutiveFailures;
+    public int consecutiveFailures() {
+        return runs.snapshot().consecutiveFailures();
     }
 
     @Override
     protected synchronized void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        builder.detail("consecutive.failed.runs", consecutiveFailures).detail("failed.runs", failedRuns)
-                .detail("rows.sent", rowsSent);
+        SourceRuns.Snapshot s = runs.snapshot();
+        boolean failing = s.consecutiveFailures() >= downAfterFailedRuns;
+        builder.detail("failing", failing).detail("consecutive.failed.runs", s.consecutiveFailures())
+                .detail("failed.runs", s.failedRuns()).detail("rows.sent", s.rowsSent());
         if (openGaps >= 0) {
             builder.detail("key.gaps.open", openGaps).detail("key.gaps.given.up", givenUpGaps);
         }
-        if (lastSuccessAt != null) {
-            builder.detail("last.success", lastSuccessAt.toString());
+        if (s.lastSuccess() != null) {
+            builder.detail("last.success", s.lastSuccess().toString());
         }
-        if (lastError != null) {
-            builder.detail("last.error", lastError).detail("last.failure", lastFailureAt.toString());
+        if (s.lastFailure() != null) {
+            builder.detail("last.error", s.lastFailure().message()).detail("last.failure", s.lastFailure().at().toString());
         }
-        if (consecutiveFailures >= downAfterFailedRuns) {
-            builder.message(consecutiveFailures + " runs in a row failed: " + lastError).down();
-        } else {
-            builder.up();
+        if (failing) {
+            builder.message("failing: " + s.consecutiveFailures() + " runs in a row failed: " + s.lastFailure().message());
         }
+        builder.up();
     }
 }

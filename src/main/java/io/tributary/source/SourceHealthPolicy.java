@@ -1,13 +1,14 @@
 package io.tributary.source;
 
+import java.util.List;
 import org.apache.camel.Route;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.RoutePolicySupport;
 
 /**
- * The source route's policy: its health check (and, for an incrementing source, its key-gap gauges)
- * is registered when Camel initialises the route, so {@code /observe/health} lists a source before its
- * first run, and goes with the route when it is removed.
+ * The source route's policy: its health check and metrics are registered when Camel initialises the
+ * route, so {@code /observe/health} and {@code /observe/metrics} list a source before its first run, and
+ * go with the route when it is removed.
  */
 public final class SourceHealthPolicy extends RoutePolicySupport {
 
@@ -21,15 +22,33 @@ public final class SourceHealthPolicy extends RoutePolicySupport {
     public void onInit(Route route) {
         SourceHealth health = source.health();
         health.setCamelContext(route.getCamelContext());
-        HealthCheckRegistry.get(route.getCamelContext()).register(health);
-        if (source.settings().mode() == CaptureMode.INCREMENTING) {
-            KeyGapMetrics.register(route.getCamelContext(), source.settings().sourceId(), health);
+        HealthCheckRegistry registry = HealthCheckRegistry.get(route.getCamelContext());
+        registry.register(health);
+        excludeRouteChecks(registry, route.getRouteId());
+        SourceMetrics.register(route.getCamelContext(), source);
+        source.backlog().start(route.getCamelContext());
+    }
+
+    /**
+     * Camel's own checks of this route and its consumer are left out: they are readiness checks, DOWN while the
+     * route is suspended, and a paused source must not take the node out of service. The source's own check says
+     * how it is.
+     */
+    private static void excludeRouteChecks(HealthCheckRegistry registry, String routeId) {
+        synchronized (registry) {
+            String current = registry.getExcludePattern();
+            String mine = "route:" + routeId + ",consumer:" + routeId;
+            if (current == null || current.isBlank()) {
+                registry.setExcludePattern(mine);
+            } else if (!List.of(current.split(",")).contains("route:" + routeId)) {
+                registry.setExcludePattern(current + "," + mine);
+            }
         }
     }
 
     @Override
     public void onRemove(Route route) {
         HealthCheckRegistry.get(route.getCamelContext()).unregister(source.health());
-        KeyGapMetrics.unregister(route.getCamelContext(), source.settings().sourceId());
+        SourceMetrics.unregister(route.getCamelContext(), source.settings().sourceId());
     }
 }

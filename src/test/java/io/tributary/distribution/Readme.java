@@ -46,11 +46,11 @@ final class Readme {
         return line.group(1);
     }
 
-    /** The walkthrough's example of the demo source's batch log line, as a pattern with any number in place of its numbers. */
+    /** The walkthrough's example of the demo source's run log line, as a pattern with any number in place of its numbers. */
     Pattern batchLogLine() {
-        Matcher example = Pattern.compile("`(source=\\S+ batch=[^`]+)`").matcher(walkthrough());
+        Matcher example = Pattern.compile("`(source=\\S+ run sent [^`]+)`").matcher(walkthrough());
         if (!example.find()) {
-            throw new AssertionError("README walkthrough: no `source=... batch=...` log line example");
+            throw new AssertionError("README walkthrough: no `source=... run sent ...` log line example");
         }
         return Pattern.compile(Arrays.stream(example.group(1).split("\\d+", -1)).map(Pattern::quote)
                 .collect(Collectors.joining("\\d+")));

@@ -57,7 +57,7 @@ class CentralOutageAndCrashTest {
             assertThat(source.count("SELECT COUNT(*) FROM outage_changes")).isEqualTo(50);
             assertThat(source.query("SELECT * FROM tributary_status WHERE source_id = 'outage'")).isEmpty();
             HealthCheck.Result down = health(app.app(), "source-outage");
-            assertThat(down.getState()).isEqualTo(HealthCheck.State.DOWN);
+            assertThat(down.getDetails().get("failing")).isEqualTo(true);
             assertThat(String.valueOf(down.getDetails().get("last.error"))).contains("Connection refused");
 
             try (TributaryApp centralApp = startCentral(centralPort)) {

@@ -3,6 +3,7 @@ package io.tributary.source;
 import static io.tributary.testing.SourceApp.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.sun.net.httpserver.HttpServer;
 import io.tributary.sql.Dialect;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** How a source sends its batches: on its own pool of Camel's threads, and never waiting forever for an answer. */
 class BatchSendingTest {
@@ -50,6 +52,17 @@ class BatchSendingTest {
     @AfterEach
     void dropTable() {
         db.close();
+        batchLog().setLevel(null);
+    }
+
+    /** A batch's own line (after its checkpoint, on the thread that sent it) is DEBUG. */
+    @BeforeEach
+    void logBatches() {
+        batchLog().setLevel(Level.DEBUG);
+    }
+
+    private static ch.qos.logback.classic.Logger batchLog() {
+        return (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(OrderedCheckpoint.class);
     }
 
     @Test

@@ -109,7 +109,8 @@ class SourceFileCheckTest {
                     }
                 }
                 assertThat(typo).as(health.body()).isNotNull();
-                assertThat(typo.get("status").asText()).isEqualTo("DOWN");
+                assertThat(typo.get("status").asText()).as("listed, but no reason to take the node down").isEqualTo("UP");
+                assertThat(typo.get("data").get("refused").asBoolean()).isTrue();
                 assertThat(typo.get("data").get("file").asText()).isEqualTo(dir.resolve("typo.camel.yaml").toString());
                 assertThat(typo.get("data").get("error").asText()).endsWith("unknown parameter 'bachSize' (did you mean 'batchSize'?)");
                 assertThat(health.body()).doesNotContain(PASSWORD);
@@ -122,7 +123,7 @@ class SourceFileCheckTest {
         String file = dir.resolve(routeId + ".camel.yaml").toAbsolutePath().toString();
         HealthCheck.Result result = HealthCheckRegistry.get(app.context()).getCheck("source-file-" + file + "#" + routeId)
                 .orElseThrow().call();
-        assertThat(result.getState()).as(routeId).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(result.getDetails().get("refused")).as(routeId).isEqualTo(true);
         assertThat(result.getMessage()).as(routeId).hasValueSatisfying(m -> assertThat(m)
                 .startsWith(file + ", route " + routeId + ": ").contains(reason));
         assertThat(logs.events()).as("the log line of " + routeId).anySatisfy(e -> {

@@ -123,7 +123,7 @@ class SourceFileReloadTest {
                 String expected = typoFile + ", route typo: unknown parameter 'bachSize' (did you mean 'batchSize'?)";
                 Await.until("the refusal logged", WAIT, () -> logs.events().stream().anyMatch(
                         e -> e.getLevel() == Level.ERROR && e.getFormattedMessage().startsWith(expected)));
-                assertThat(health(app, refusal(typoFile, "typo")).getState()).isEqualTo(HealthCheck.State.DOWN);
+                assertThat(health(app, refusal(typoFile, "typo")).getDetails().get("refused")).isEqualTo(true);
                 assertThat(health(app, refusal(typoFile, "typo")).getMessage()).hasValue(expected);
                 assertThat(app.context().getRoute("typo")).isNull();
                 // corrected: it starts
@@ -161,7 +161,7 @@ class SourceFileReloadTest {
                         && e.getFormattedMessage().startsWith(duplicate)));
                 assertThat(app.context().getRoute("orders-copy")).isNull();
                 assertThat(app.context().getRoute("orders")).isNotNull();
-                assertThat(health(app, refusal(copy, "orders-copy")).getState()).isEqualTo(HealthCheck.State.DOWN);
+                assertThat(health(app, refusal(copy, "orders-copy")).getDetails().get("refused")).isEqualTo(true);
                 assertThat(health(app, refusal(copy, "orders-copy")).getMessage()).hasValueSatisfying(m -> assertThat(m).startsWith(duplicate));
                 assertThat(health(app, "source-orders").getState()).as("the running source's check").isEqualTo(HealthCheck.State.UP);
                 Files.delete(copy);
@@ -211,7 +211,7 @@ class SourceFileReloadTest {
                         + "      - {name: collection, value: central}\n      - {name: centralUrl, value: \"" + central.url() + "\"}\n");
                 String clash = other + ", route orders: route id 'orders' is already used by " + ordersFile;
                 Await.until("the clash refused in health", WAIT, () -> registry.getCheck(refusal(other, "orders")).isPresent());
-                assertThat(health(app, refusal(other, "orders")).getState()).isEqualTo(HealthCheck.State.DOWN);
+                assertThat(health(app, refusal(other, "orders")).getDetails().get("refused")).isEqualTo(true);
                 assertThat(health(app, refusal(other, "orders")).getMessage()).hasValueSatisfying(m -> assertThat(m).startsWith(clash));
                 assertThat(logs.events()).anyMatch(e -> e.getLevel() == Level.ERROR && e.getFormattedMessage().startsWith(clash));
                 assertThat(health(app, "source-orders").getState()).isEqualTo(HealthCheck.State.UP);
@@ -268,7 +268,7 @@ class SourceFileReloadTest {
     }
 
     private static List<String> downChecks(TributaryApp app) {
-        return HealthCheckHelper.invoke(app.context()).stream().filter(r -> r.getState() == HealthCheck.State.DOWN)
+        return HealthCheckHelper.invoke(app.context()).stream().filter(r -> Boolean.TRUE.equals(r.getDetails().get("refused")) || Boolean.TRUE.equals(r.getDetails().get("failing")))
                 .map(r -> r.getCheck().getId() + ": " + r.getMessage().orElse("")).toList();
     }
 

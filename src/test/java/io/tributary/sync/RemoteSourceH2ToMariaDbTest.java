@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.json.Json;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.Await;
+import io.tributary.testing.GatedProxy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

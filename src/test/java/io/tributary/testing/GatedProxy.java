@@ -1,4 +1,4 @@
-package io.tributary.sync;
+package io.tributary.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * holds every later one until {@link #release()}: a sync through it stops mid-way, deterministically,
  * for as long as a test needs to look at it while it runs.
  */
-final class GatedProxy implements AutoCloseable {
+public final class GatedProxy implements AutoCloseable {
 
     private final HttpServer server;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -28,7 +28,7 @@ final class GatedProxy implements AutoCloseable {
     private final CountDownLatch gate = new CountDownLatch(1);
 
     /** @param port the port to listen on (0: any free one) */
-    GatedProxy(String targetUrl, int open, int port) throws IOException {
+    public GatedProxy(String targetUrl, int open, int port) throws IOException {
         this.target = targetUrl;
         this.open = open;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
@@ -41,11 +41,11 @@ final class GatedProxy implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    void release() {
+    public void release() {
         gate.countDown();
     }
 

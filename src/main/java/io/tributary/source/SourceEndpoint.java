@@ -1,0 +1,134 @@
+package io.tributary.source;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.http.ApiException;
+import io.tributary.http.JsonResponse;
+import io.tributary.http.RequestPath;
+import io.tributary.json.Json;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.support.AsyncProcessorConverterHelper;
+
+/**
+ * The source status API, called from {@code routes/sources.camel.yaml}: {@code GET /api/sources[/{sourceId}]},
+ * {@code POST /api/sources/{sourceId}/pause|resume|run} (docs/operations.md#source-status). Pause and resume
+ * are Camel's own suspend and resume of the source's route (its poll stops and starts; a run in progress ends
+ * after its current page); a pause lasts until resumed or the node restarts.
+ */
+public class SourceEndpoint implements CamelContextAware {
+
+    private CamelContext context;
+    private ExecutorService runs;
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.context = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return context;
+    }
+
+    /** Runs asked for through the API; Camel shuts the pool down with the context. */
+    private synchronized ExecutorService runs() {
+        if (runs == null) {
+            runs = context.getExecutorServiceManager().newCachedThreadPool(this, "tributary-source-run");
+        }
+        return runs;
+    }
+
+    /** {@code GET /api/sources}: every source of this node, by id. */
+    public void list(Exchange exchange) {
+        ObjectNode answer = Json.MAPPER.createObjectNode();
+        ArrayNode list = answer.putArray("sources");
+        sources().forEach(source -> list.add(view(source)));
+        JsonResponse.send(exchange.getMessage(), 200, answer);
+    }
+
+    /** {@code GET /api/sources/{sourceId}}. */
+    public void source(Exchange exchange) {
+        JsonResponse.send(exchange.getMessage(), 200, view(find(exchange)));
+    }
+
+    /** {@code POST /api/sources/{sourceId}/pause}: its poll stops after the run in progress; nothing is sent until resumed. */
+    public void pause(Exchange exchange) throws Exception {
+        ChangeSource source = find(exchange);
+        context.getRouteController().suspendRoute(source.settings().sourceId());
+        JsonResponse.send(exchange.getMessage(), 200, view(source));
+    }
+
+    /** {@code POST /api/sources/{sourceId}/resume}. */
+    public void resume(Exchange exchange) throws Exception {
+        ChangeSource source = find(exchange);
+        String id = source.settings().sourceId();
+        if (!context.getRouteController().getRouteStatus(id).isSuspended()) {
+            throw new ApiException(409, ApiException.CONFLICT, "source '" + id + "' is not paused");
+        }
+        context.getRouteController().resumeRoute(id);
+        JsonResponse.send(exchange.getMessage(), 200, view(source));
+    }
+
+    /**
+     * {@code POST /api/sources/{sourceId}/run}: one run now, in the background (202), after the run in progress
+     * if there is one; not for a paused or stopped source (409).
+     */
+    public void run(Exchange exchange) {
+        ChangeSource source = find(exchange);
+        String id = source.settings().sourceId();
+        Route route = context.getRoute(id);
+        ServiceStatus status = context.getRouteController().getRouteStatus(id);
+        if (route == null || status == null || !status.isStarted()) {
+            throw new ApiException(409, ApiException.CONFLICT, "source '" + id + "' is "
+                    + SourceStatus.state(status, source.runs().snapshot()).text() + ": resume it first");
+        }
+        runs().execute(() -> runOnce(route, source));
+        JsonResponse.send(exchange.getMessage(), 202, view(source));
+    }
+
+    /** One run through the route's own processing (error handler, policy, steps), like a poll. */
+    private static void runOnce(Route route, ChangeSource source) {
+        Exchange exchange = route.getEndpoint().createExchange();
+        exchange.getExchangeExtension().setFromEndpoint(route.getEndpoint());
+        exchange.getExchangeExtension().setFromRouteId(route.getRouteId());
+        try {
+            AsyncProcessorConverterHelper.convert(route.getProcessor()).process(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+        } finally {
+            source.runDone(exchange);
+        }
+        if (exchange.getException() != null) {
+            source.handleException("run asked for through the API", exchange, exchange.getException());
+        }
+    }
+
+    private ObjectNode view(ChangeSource source) {
+        return SourceStatus.view(source, context.getRouteController().getRouteStatus(source.settings().sourceId()));
+    }
+
+    ChangeSource find(Exchange exchange) {
+        String id = RequestPath.parameter(exchange.getMessage(), "sourceId");
+        return sources().stream().filter(s -> s.settings().sourceId().equals(id)).findFirst().orElseThrow(() ->
+                new ApiException(404, ApiException.NOT_FOUND, "no source '" + ApiException.printable(id == null ? "" : id)
+                        + "' is configured"));
+    }
+
+    /** The sources of this node: routes made from the template whose local bean {@code source} is a {@link ChangeSource}. */
+    List<ChangeSource> sources() {
+        return ((ModelCamelContext) context).getRouteDefinitions().stream()
+                .map(RouteDefinition::getRouteTemplateContext).filter(t -> t != null)
+                .map(t -> t.getLocalBeanRepository().lookupByName("source"))
+                .filter(ChangeSource.class::isInstance).map(ChangeSource.class::cast)
+                .sorted(Comparator.comparing(s -> s.settings().sourceId())).toList();
+    }
+}

@@ -1,0 +1,248 @@
+package io.tributary.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.central.CentralClient;
+import io.tributary.sql.Dialect;
+import io.tributary.testing.Await;
+import io.tributary.testing.SourceApp;
+import io.tributary.testing.TestCentral;
+import io.tributary.testing.TestDatabase;
+import io.tributary.testing.TributaryApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.camel.model.ModelCamelContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The source status API, metrics and probes against a real PostgreSQL source and a central node that is
+ * stopped and started again: GET /api/sources, pause, resume, run, /observe/metrics, /observe/health/live
+ * and /ready (docs/operations.md).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SourceStatusTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private TestDatabase db;
+    private Path dir;
+
+    @BeforeAll
+    void create() throws Exception {
+        db = TestDatabase.create(Dialect.POSTGRESQL, "status");
+        dir = Files.createTempDirectory("tributary-status-");
+    }
+
+    @AfterAll
+    void drop() {
+        db.close();
+    }
+
+    private TributaryApp start(List<Map<String, String>> sources) {
+        List<String> routes = new ArrayList<>(List.of("file:routes/central-import.camel.yaml", "file:routes/sources.camel.yaml",
+                SourceApp.TEMPLATE));
+        sources.forEach(s -> routes.add("file:" + SourceApp.writeSourceFile(dir, s)));
+        return TributaryApp.builder().routes(routes.toArray(String[]::new)).properties(db.beanProperties("sourceDb"))
+                .properties(db.beanProperties("centralDb"))
+                .property("camel.server.port", Integer.toString(TributaryApp.freePort())).start();
+    }
+
+    private static Map<String, String> source(String id, String table, TestCentral central) {
+        Map<String, String> s = SourceApp.source(id, table, central.url());
+        s.put("backlogIntervalMs", "1000");
+        return s;
+    }
+
+    private void insert(String table, int rows) {
+        db.execute("INSERT INTO " + table + " (v) SELECT 'v' || g FROM generate_series(1, " + rows + ") g");
+    }
+
+    @Test
+    void aFailingSourceIsShownFailingWithItsErrorWhileTheNodeStaysLiveAndRecovers() {
+        db.execute("CREATE TABLE st_changes (id " + db.identityKey() + ", v VARCHAR(20) NOT NULL)");
+        insert("st_changes", 10);
+        try (TestCentral central = new TestCentral(); TributaryApp app = start(List.of(source("st", "st_changes", central)))) {
+            CentralClient client = new CentralClient(port(app));
+            Await.until("10 rows at the central node", WAIT, () -> central.documentCount() == 10);
+            Await.until("the source idle after its run", WAIT, () -> status(client, "st").path("state").asText().equals("idle"));
+            JsonNode ok = status(client, "st");
+            assertThat(ok.path("mode").asText()).isEqualTo("change-table");
+            assertThat(ok.path("table").asText()).isEqualTo("st_changes");
+            assertThat(ok.path("collection").asText()).isEqualTo("central");
+            assertThat(ok.path("rowsSent").asLong()).isEqualTo(10);
+            assertThat(ok.path("batchesSent").asLong()).isEqualTo(1);
+            assertThat(ok.path("watermark").asText()).isEqualTo("10");
+            assertThat(ok.path("lastSuccess").isTextual()).isTrue();
+            assertThat(ok.path("lastError").isNull()).isTrue();
+            Map<String, Double> m = metrics(client);
+            assertThat(m).containsEntry("tributary_source_rows_sent_total{source=\"st\"}", 10.0)
+                    .containsEntry("tributary_source_batches_sent_total{source=\"st\"}", 1.0)
+                    .containsEntry("tributary_source_batches_failed_total{source=\"st\"}", 0.0)
+                    .containsKeys("tributary_source_run_duration_seconds_count{source=\"st\"}",
+                            "tributary_source_run_duration_seconds_sum{source=\"st\"}",
+                            "tributary_source_lag_seconds{source=\"st\"}", "tributary_source_backlog_rows{source=\"st\"}");
+            assertThat(m.get("tributary_source_last_success_timestamp_seconds{source=\"st\"}")).isGreaterThan(1.7e9);
+            Await.until("backlog counted 0", WAIT, () -> status(client, "st").path("backlog").path("rows").asLong(-1) == 0);
+
+            central.down();
+            insert("st_changes", 5);
+            Await.until("state failing", WAIT, () -> status(client, "st").path("state").asText().equals("failing"));
+            JsonNode failing = status(client, "st");
+            assertThat(failing.path("consecutiveFailures").asInt()).isPositive();
+            assertThat(failing.path("lastError").path("message").asText()).containsIgnoringCase("connect");
+            assertThat(failing.path("lastError").path("at").isTextual()).isTrue();
+            Await.until("backlog 5 counted", WAIT, () -> status(client, "st").path("backlog").path("rows").asLong() == 5);
+            assertThat(status(client, "st").path("backlog").path("atLeast").asBoolean()).isFalse();
+            double lag = status(client, "st").path("lagSeconds").asDouble();
+            Await.until("lag growing", WAIT, () -> status(client, "st").path("lagSeconds").asDouble() > lag + 1);
+            assertThat(metrics(client).get("tributary_source_backlog_rows{source=\"st\"}")).isEqualTo(5.0);
+            assertThat(metrics(client).get("tributary_source_batches_failed_total{source=\"st\"}")).isPositive();
+            // a failing source leaves the probes UP and the node's own central endpoint serving
+            assertThat(client.get("/observe/health/live").status()).isEqualTo(200);
+            assertThat(client.get("/observe/health/ready").status()).isEqualTo(200);
+            assertThat(client.get("/observe/health").status()).isEqualTo(200);
+            assertThat(client.get("/_api/version").status()).isEqualTo(200);
+            assertThat(db.count("SELECT COUNT(*) FROM st_changes")).isEqualTo(5);
+
+            central.up();
+            Await.until("15 rows at the central node", WAIT, () -> central.documentCount() == 15);
+            Await.until("idle again, backlog 0", WAIT, () -> {
+                JsonNode s = status(client, "st");
+                return s.path("state").asText().equals("idle") && s.path("backlog").path("rows").asLong(-1) == 0;
+            });
+            JsonNode recovered = status(client, "st");
+            assertThat(recovered.path("consecutiveFailures").asInt()).isZero();
+            assertThat(recovered.path("rowsSent").asLong()).isEqualTo(15);
+            assertThat(recovered.path("centralPosition").asText()).isEqualTo(recovered.path("position").asText());
+            assertThat(metrics(client).get("tributary_source_rows_sent_total{source=\"st\"}")).isEqualTo(15.0);
+
+            central.behave(TestCentral.Behaviour.FAIL_409, -1);
+            insert("st_changes", 1);
+            Await.until("the central node's answer in the last error", WAIT,
+                    () -> status(client, "st").path("lastError").path("centralStatus").asInt() == 409);
+            assertThat(status(client, "st").path("lastError").path("centralAnswer").asText()).contains("\"error\":true");
+            central.behave(TestCentral.Behaviour.OK, -1);
+            Await.until("16 rows at the central node", WAIT, () -> central.documentCount() == 16);
+        }
+    }
+
+    @Test
+    void pauseStopsSendingResumeSendsAndRunPollsOnce() {
+        db.execute("CREATE TABLE pause_changes (id " + db.identityKey() + ", v VARCHAR(20) NOT NULL)",
+                "CREATE TABLE manual_changes (id " + db.identityKey() + ", v VARCHAR(20) NOT NULL)");
+        try (TestCentral central = new TestCentral()) {
+            Map<String, String> manual = source("manual", "manual_changes", central);
+            manual.put("poll", "timer:tributary-manual?period=600000&delay=600000"); // never polls by itself
+            try (TributaryApp app = start(List.of(source("pause", "pause_changes", central), manual))) {
+                CentralClient client = new CentralClient(port(app));
+                CentralClient.Response paused = client.post("/api/sources/pause/pause", "");
+                assertThat(paused.status()).isEqualTo(200);
+                assertThat(paused.json().path("state").asText()).isEqualTo("paused");
+                insert("pause_changes", 3);
+                String before = status(client, "pause").path("backlog").path("countedAt").asText();
+                Await.until("the 3 rows counted while paused", WAIT, () -> {
+                    JsonNode s = status(client, "pause");
+                    return s.path("backlog").path("rows").asLong() == 3 && !s.path("backlog").path("countedAt").asText().equals(before);
+                });
+                assertThat(central.documentCount()).as("nothing sent while paused").isZero();
+                assertThat(db.count("SELECT COUNT(*) FROM pause_changes")).isEqualTo(3);
+                assertThat(client.post("/api/sources/pause/run", "").status()).as("no run while paused").isEqualTo(409);
+                assertThat(client.get("/observe/health/ready").status()).as("a paused source leaves the node ready").isEqualTo(200);
+
+                assertThat(client.post("/api/sources/pause/resume", "").status()).isEqualTo(200);
+                Await.until("the 3 rows sent after resume", WAIT, () -> central.documentCount() == 3,
+                        () -> status(client, "pause").toString() + " route " + app.context().getRouteController().getRouteStatus("pause")
+                                + " consumer " + ((org.apache.camel.StatefulService) app.context().getRoute("pause").getConsumer()).getStatus());
+                assertThat(client.post("/api/sources/pause/resume", "").status()).as("not paused").isEqualTo(409);
+
+                insert("manual_changes", 4);
+                CentralClient.Response run = client.post("/api/sources/manual/run", "");
+                assertThat(run.status()).isEqualTo(202);
+                Await.until("the manual source's 4 rows sent by the run asked for", WAIT, () -> central.documentCount() == 7);
+                Await.until("its run ended", WAIT, () -> status(client, "manual").path("lastSuccess").isTextual());
+                assertThat(status(client, "manual").path("lastRun").path("rows").asLong()).isEqualTo(4);
+                assertThat(client.get("/api/sources/nothing").status()).isEqualTo(404);
+                assertThat(client.get("/api/sources").json().path("sources")).extracting(s -> s.path("id").asText())
+                        .containsExactly("manual", "pause");
+            }
+        }
+    }
+
+    /** Reading the status and the metrics as often as one likes costs the source database one count per interval. */
+    @Test
+    void backlogIsCountedAtMostOncePerInterval() {
+        db.execute("CREATE TABLE bounded_changes (id " + db.identityKey() + ", v VARCHAR(20) NOT NULL)");
+        insert("bounded_changes", 30);
+        try (TestCentral central = new TestCentral()) {
+            Map<String, String> s = source("bounded", "bounded_changes", central);
+            s.put("poll", "timer:tributary-bounded?period=600000&delay=600000");
+            s.put("backlogIntervalMs", "600000");
+            s.put("backlogLimit", "20");
+            try (TributaryApp app = start(List.of(s))) {
+                CentralClient client = new CentralClient(port(app));
+                Await.until("the first count", WAIT, () -> status(client, "bounded").path("backlog").path("rows").isNumber());
+                for (int i = 0; i < 20; i++) {
+                    status(client, "bounded");
+                    client.get("/api/sources");
+                    metrics(client);
+                }
+                JsonNode backlog = status(client, "bounded").path("backlog");
+                assertThat(backlog.path("rows").asLong()).as("stops at backlogLimit").isEqualTo(20);
+                assertThat(backlog.path("atLeast").asBoolean()).isTrue();
+                assertThat(changeSource(app, "bounded").backlog().queries()).isEqualTo(1);
+            }
+        }
+    }
+
+    /** The same credentials as the central endpoint, and its error body. */
+    @Test
+    void theApiNeedsTheCentralCredentials() {
+        try (TributaryApp app = TributaryApp.builder().routes("file:routes/central-import.camel.yaml", "file:routes/sources.camel.yaml")
+                .properties(db.beanProperties("centralDb")).property("tributary.central.password", "secret")
+                .property("camel.server.port", Integer.toString(TributaryApp.freePort())).start()) {
+            CentralClient anonymous = new CentralClient(port(app));
+            CentralClient.Response refused = anonymous.post("/api/sources/any/pause", "");
+            assertThat(refused.status()).isEqualTo(401);
+            assertThat(refused.json().path("errorNum").asInt()).isEqualTo(401);
+            assertThat(anonymous.get("/api/sources").status()).isEqualTo(401);
+            CentralClient.Response listed = new CentralClient(port(app)).credentials("root", "secret").get("/api/sources");
+            assertThat(listed.status()).isEqualTo(200);
+            assertThat(listed.json().path("sources").size()).isZero();
+        }
+    }
+
+    private static ChangeSource changeSource(TributaryApp app, String id) {
+        return (ChangeSource) ((ModelCamelContext) app.context()).getRouteDefinition(id).getRouteTemplateContext()
+                .getLocalBeanRepository().lookupByName("source");
+    }
+
+    private static int port(TributaryApp app) {
+        return Integer.parseInt(app.context().resolvePropertyPlaceholders("{{camel.server.port}}"));
+    }
+
+    private static JsonNode status(CentralClient client, String id) {
+        CentralClient.Response r = client.get("/api/sources/" + id);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    private static final Pattern SAMPLE = Pattern.compile("^(tributary_\\S+) (\\S+)$", Pattern.MULTILINE);
+
+    private static Map<String, Double> metrics(CentralClient client) {
+        Map<String, Double> values = new java.util.HashMap<>();
+        Matcher m = SAMPLE.matcher(client.get("/observe/metrics").body());
+        while (m.find()) {
+            values.put(m.group(1), Double.parseDouble(m.group(2)));
+        }
+        return values;
+    }
+}
