@@ -1,9 +1,9 @@
 package io.tributary.follower;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.status.ListedCheck;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * A follower as a Camel health check ({@code follower:<name>} on {@code /observe/health}), listed with its
@@ -11,28 +11,18 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * {@code failing} with the reason. It stays UP and is neither a liveness nor a readiness check, as a
  * source's check: one follower must not make a probe restart the node or take it out of service.
  */
-final class FollowerHealth extends AbstractHealthCheck {
+final class FollowerHealth extends ListedCheck {
 
     private final Follower follower;
 
     FollowerHealth(Follower follower) {
-        super("tributary", id(follower.spec.name));
+        super(id(follower.spec.name));
         this.follower = follower;
     }
 
     /** {@code follower:<name>}: a route id never has the colon, and Camel finds a check by route id too. */
     static String id(String name) {
         return "follower:" + name;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return false;
     }
 
     @Override
