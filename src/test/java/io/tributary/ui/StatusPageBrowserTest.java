@@ -126,7 +126,9 @@ class StatusPageBrowserTest {
         open.add(() -> delete(dir));
         browser = new ChromeDriver(chromeDriver(), chromeOptions(profile));
         open.add(browser::quit);
+        // the page redraws its tables on every refresh: an element found before a redraw is stale after it
         wait = new WebDriverWait(browser, WAIT);
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
 
     @AfterAll
@@ -175,8 +177,17 @@ class StatusPageBrowserTest {
         return browser.findElement(By.cssSelector("#sources tr[data-source='" + sourceId + "']"));
     }
 
+    /** The text of a cell, found again when a redraw replaced the row between finding and reading it. */
     private String cell(String sourceId, String cssClass) {
-        return row(sourceId).findElement(By.cssSelector(cssClass)).getText();
+        return wait.until(d -> row(sourceId).findElement(By.cssSelector(cssClass)).getText());
+    }
+
+    /** Clicks a source's button, found again when a redraw replaced it before the click. */
+    private void click(String sourceId, String action) {
+        wait.until(d -> {
+            row(sourceId).findElement(By.cssSelector("button[data-action='" + action + "']")).click();
+            return true;
+        });
     }
 
     private JsonNode status(String id) {
@@ -227,13 +238,14 @@ class StatusPageBrowserTest {
         String jobId = job.json().path("id").asText();
         By progress = By.cssSelector("#jobs tr[data-job='" + jobId + "'][data-status='running'] progress");
         wait.until(d -> !d.findElements(progress).isEmpty() && "1000".equals(d.findElement(progress).getAttribute("value")));
-        assertThat(browser.findElement(progress).getAttribute("max")).isEqualTo(Integer.toString(DOCUMENTS));
+        String max = wait.until(d -> d.findElement(progress).getAttribute("max"));
+        assertThat(max).isEqualTo(Integer.toString(DOCUMENTS));
 
         // pause from the page: the row and the API say paused
-        row("orders").findElement(By.cssSelector("button[data-action='pause']")).click();
+        click("orders", "pause");
         wait.until(d -> cell("orders", ".state").equals("paused"));
         assertThat(status("orders").path("state").asText()).isEqualTo("paused");
-        assertThat(row("orders").findElement(By.cssSelector("button[data-action='resume']")).isEnabled()).isTrue();
+        wait.until(d -> row("orders").findElement(By.cssSelector("button[data-action='resume']")).isEnabled());
         insert("orders_changes", 5);
         wait.until(d -> row("orders").findElement(By.cssSelector("td:nth-child(4)")).getText().equals("5"));
         assertThat(central.documentCount()).as("nothing sent while paused").isEqualTo(100);
@@ -242,7 +254,7 @@ class StatusPageBrowserTest {
         Files.copy(shot, Path.of("target", "status-page.png"), StandardCopyOption.REPLACE_EXISTING);
 
         // resume from the page; the job ends once the proxy lets it
-        row("orders").findElement(By.cssSelector("button[data-action='resume']")).click();
+        click("orders", "resume");
         Await.until("105 orders at the central node", WAIT, () -> central.documentCount() == 105);
         wait.until(d -> cell("orders", ".state").equals("idle"));
         proxy.release();
