@@ -3,6 +3,7 @@ package io.tributary.source;
 import io.tributary.sql.Jdbc;
 import io.tributary.sql.SqlIdentifier;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -48,7 +49,7 @@ final class SourcePause {
 
     /** Stores the pause (keeping the first time when paused already); throws when the status database cannot. */
     void pause() {
-        Instant now = Instant.now();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // as stored
         pausedAt = Optional.of(inTable("store the pause of source '" + sourceId + "' in", () -> jdbc.transaction(
                 "pause source " + sourceId, tx -> {
                     Optional<Instant> stored = jdbc.template().query("SELECT paused_at_ms FROM " + table + " WHERE source_id = ?",
