@@ -12,11 +12,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rows waiting at one source, and the central node's position for it, as last counted. Reading it
+ * The rows waiting at one source, the time of the oldest where the mode knows it ({@link SourceLag}), and the
+ * central node's position for it, as last counted. Reading it
  * never waits for a database: a reading older than {@code backlogIntervalMs} starts one new count in the
  * background (on a small pool shared by every source) and the old reading is answered meanwhile. So
  * however often the status API or the metrics are read, a source database gets at most one count per
- * interval, and the count itself is bounded: it stops at {@code backlogLimit} rows.
+ * interval, and the count itself is one bounded statement: it stops at {@code backlogLimit} rows.
  */
 public final class SourceBacklog {
 
