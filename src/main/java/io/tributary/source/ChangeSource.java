@@ -113,8 +113,12 @@ public final class ChangeSource implements ExceptionHandler {
             context.getExecutorServiceManager().newThread("tributary-source-pause-" + sourceId, () -> {
                 try {
                     context.getRouteController().suspendRoute(routeId);
-                    LOG.info("source={} is paused (stored since {}): resume it with POST /api/sources/{}/resume", sourceId,
-                            pause.known().map(Instant::toString).orElse("?"), sourceId);
+                    if (pause.known().isEmpty()) {
+                        context.getRouteController().resumeRoute(routeId); // resumed through the API meanwhile
+                    } else {
+                        LOG.info("source={} is paused (stored since {}): resume it with POST /api/sources/{}/resume", sourceId,
+                                pause.known().get(), sourceId);
+                    }
                 } catch (Exception e) {
                     LOG.warn("source={} is paused but its route could not be suspended: {}", sourceId, reason(e));
                 } finally {
