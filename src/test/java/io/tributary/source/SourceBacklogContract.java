@@ -13,7 +13,6 @@ import io.tributary.testing.TributaryApp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -69,19 +68,19 @@ abstract class SourceBacklogContract {
                     source("plain", "bl_plain", central, Map.of()),
                     source("log", "bl_log", central, Map.of("mode", "incrementing")),
                     source("items", "bl_items", central, Map.of("mode", "timestamp", "timestampColumn", "updated_at")));
-            try (TributaryApp app = start(sources)) {
-                CentralClient client = new CentralClient(port(app));
+            try (TributaryApp app = SourceStatusTest.start(db, dir, sources)) {
+                CentralClient client = new CentralClient(SourceStatusTest.port(app));
                 for (String id : List.of("changes", "plain", "log", "items")) {
-                    Await.until(id + ": 3 rows counted waiting", WAIT, () -> status(client, id).path("backlog").path("rows").asLong() == 3,
-                            () -> status(client, id).toString());
+                    Await.until(id + ": 3 rows counted waiting", WAIT, () -> SourceStatusTest.status(client, id).path("backlog").path("rows").asLong() == 3,
+                            () -> SourceStatusTest.status(client, id).toString());
                 }
                 for (String id : List.of("changes", "items")) {
-                    JsonNode s = status(client, id);
+                    JsonNode s = SourceStatusTest.status(client, id);
                     assertThat(s.path("lagSource").asText()).as(s.toString()).isEqualTo("oldestChange");
                     assertThat(s.path("lagSeconds").asDouble()).as(s.toString()).isBetween(AGE - 2.0, AGE + WAIT.toSeconds() + 30.0);
                 }
                 for (String id : List.of("plain", "log")) {
-                    JsonNode s = status(client, id);
+                    JsonNode s = SourceStatusTest.status(client, id);
                     assertThat(s.path("lagSource").isNull()).as("never caught up, and the mode cannot know: " + s).isTrue();
                     assertThat(s.path("lagSeconds").isNull()).as(s.toString()).isTrue();
                 }
@@ -90,10 +89,10 @@ abstract class SourceBacklogContract {
                 Await.until("12 rows at the central node", WAIT, () -> central.documentCount() == 12);
                 for (String id : List.of("changes", "plain", "log", "items")) {
                     Await.until(id + ": backlog 0 and lag measured since the last empty run", WAIT, () -> {
-                        JsonNode s = status(client, id);
+                        JsonNode s = SourceStatusTest.status(client, id);
                         return s.path("backlog").path("rows").asLong(-1) == 0 && "lastEmptyRun".equals(s.path("lagSource").asText());
-                    }, () -> status(client, id).toString());
-                    assertThat(status(client, id).path("lagSeconds").asDouble()).as(id).isLessThan(30.0);
+                    }, () -> SourceStatusTest.status(client, id).toString());
+                    assertThat(SourceStatusTest.status(client, id).path("lagSeconds").asDouble()).as(id).isLessThan(30.0);
                 }
             }
         }
@@ -107,24 +106,5 @@ abstract class SourceBacklogContract {
         s.put("poll", "timer:tributary-" + id + "?period=500&delay=100");
         s.putAll(extra);
         return s;
-    }
-
-    private TributaryApp start(List<Map<String, String>> sources) {
-        List<String> routes = new ArrayList<>(List.of("file:routes/central-import.camel.yaml", "file:routes/sources.camel.yaml",
-                SourceApp.TEMPLATE));
-        sources.forEach(s -> routes.add("file:" + SourceApp.writeSourceFile(dir, s)));
-        return TributaryApp.builder().routes(routes.toArray(String[]::new)).properties(db.beanProperties("sourceDb"))
-                .properties(db.beanProperties("centralDb"))
-                .property("camel.server.port", Integer.toString(TributaryApp.freePort())).start();
-    }
-
-    private static int port(TributaryApp app) {
-        return Integer.parseInt(app.context().resolvePropertyPlaceholders("{{camel.server.port}}"));
-    }
-
-    private static JsonNode status(CentralClient client, String id) {
-        CentralClient.Response r = client.get("/api/sources/" + id);
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        return r.json();
     }
 }

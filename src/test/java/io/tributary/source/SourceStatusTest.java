@@ -49,6 +49,11 @@ class SourceStatusTest {
     }
 
     private TributaryApp start(List<Map<String, String>> sources) {
+        return start(db, dir, sources);
+    }
+
+    /** A node with the central endpoint, the source status API and these sources, all on {@code db}. */
+    static TributaryApp start(TestDatabase db, Path dir, List<Map<String, String>> sources) {
         List<String> routes = new ArrayList<>(List.of("file:routes/central-import.camel.yaml", "file:routes/sources.camel.yaml",
                 SourceApp.TEMPLATE));
         sources.forEach(s -> routes.add("file:" + SourceApp.writeSourceFile(dir, s)));
@@ -288,11 +293,11 @@ class SourceStatusTest {
                 .getLocalBeanRepository().lookupByName("source");
     }
 
-    private static int port(TributaryApp app) {
+    static int port(TributaryApp app) {
         return Integer.parseInt(app.context().resolvePropertyPlaceholders("{{camel.server.port}}"));
     }
 
-    private static JsonNode status(CentralClient client, String id) {
+    static JsonNode status(CentralClient client, String id) {
         CentralClient.Response r = client.get("/api/sources/" + id);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return r.json();
