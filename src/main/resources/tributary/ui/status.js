@@ -106,7 +106,8 @@ function sourceRow(s) {
   return el('tr', { 'data-source': s.id },
     el('td', { title: s.mode + ' ' + s.table + ' → ' + s.collection }, s.id),
     el('td', {}, el('span', { class: 'state state-' + s.state }, s.state)),
-    el('td', { class: 'number' }, seconds(s.lagSeconds)),
+    el('td', { class: 'number', title: s.lagSource === 'oldestChange' ? 'age of the oldest waiting change'
+      : s.lagSource === 'lastEmptyRun' ? 'time since nothing was last waiting' : null }, seconds(s.lagSeconds)),
     el('td', { class: 'number', title: s.backlog && s.backlog.error ? s.backlog.error : null }, backlog),
     el('td', { class: 'number' }, rate(last ? last.rowsPerSecond : null)),
     el('td', {}, chart(samples, 'rowsPerSecond', 'rows/s', rate)),

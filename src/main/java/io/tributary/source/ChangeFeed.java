@@ -98,18 +98,40 @@ public final class ChangeFeed {
     }
 
     /**
+     * The rows waiting after {@code after} (null = every row), counted up to {@code limit}, in one statement.
+     *
+     * @param rows   at most {@code limit}
+     * @param oldest the smallest {@code timeColumn} value among the counted rows (null without a time column or
+     *               without rows)
+     * @param clock  the database's clock when it counted (null without a time column)
+     */
+    record Waiting(long rows, LocalDateTime oldest, SourceClock.Reading clock) {
+    }
+
+    /**
      * How many rows lie after {@code after} (null = every row), counting at most {@code limit}: the cost of
      * one bounded index range read whatever the table's size. Timestamp mode counts rows inside the safety
-     * lag too, which are waiting as well.
+     * lag too, which are waiting as well. With a {@code timeColumn} the same statement reads the oldest
+     * waiting row's time and the database clock: then the range is read in the feed's own order (an index
+     * the runs use anyway), so the oldest is right also when more than {@code limit} rows wait (timestamp
+     * mode) or, in key order, the time of the oldest change (a change table).
      */
-    public long countAfter(KeyOrder order, Watermark after, long limit) {
+    Waiting countAfter(KeyOrder order, Watermark after, long limit, String timeColumn) {
         List<Object> args = new ArrayList<>();
         List<String> conditions = after(order, after, args);
         args.add(limit);
-        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM (SELECT 1 AS one FROM " + table
-                + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions)) + " LIMIT ?) waiting",
-                Long.class, args.toArray());
-        return count == null ? 0 : count;
+        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+        if (timeColumn == null) {
+            Long count = jdbc.queryForObject("SELECT COUNT(*) FROM (SELECT 1 AS one FROM " + table + where + " LIMIT ?) waiting",
+                    Long.class, args.toArray());
+            return new Waiting(count == null ? 0 : count, null, null);
+        }
+        String orderBy = (timestampColumn == null ? "" : timestampColumn + ", ") + order.orderBy(dialect, keyColumn);
+        return jdbc.queryForObject("SELECT COUNT(*), MIN(changed), " + dialect.epochSecondsNow() + ", "
+                + dialect.serverLocalTimestamp() + " FROM (SELECT " + timeColumn + " AS changed FROM " + table + where
+                + " ORDER BY " + orderBy + " LIMIT ?) waiting", (rs, n) -> new Waiting(rs.getLong(1),
+                rs.getObject(2, LocalDateTime.class), SourceClock.reading(rs.getBigDecimal(3), rs.getObject(4, LocalDateTime.class))),
+                args.toArray());
     }
 
     /** The conditions "after the watermark" in the source's order; their values are added to {@code args}. */

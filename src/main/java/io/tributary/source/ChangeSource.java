@@ -6,6 +6,7 @@ import io.tributary.sql.Dialect;
 import io.tributary.status.StatusStore.Status;
 import io.tributary.status.StatusStore;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
@@ -58,13 +59,16 @@ public final class ChangeSource implements ExceptionHandler {
     /** Runs never overlap: the poll's and one asked for through the API ({@code POST /api/sources/{id}/run}). */
     private final Semaphore runPermit = new Semaphore(1);
     private final SourceBacklog backlog;
+    private final SourcePause pause;
+    /** A pause found stored at the first run is being applied (the route suspended). */
+    private final AtomicBoolean suspending = new AtomicBoolean();
     private Prepared prepared;
     /** The position recovered from the central node while this source has no status row yet. */
     private volatile Watermark recovered;
 
     /** What needs the databases: built on the first run, so a database that is down at start-up only fails runs. */
-    private record Prepared(KeyOrder order, ChangeFeed feed, Capture capture, BatchBody body, StatusStore status,
-                            Checkpoint checkpoint) {
+    private record Prepared(KeyOrder order, ChangeFeed feed, SourceClock clock, Capture capture, BatchBody body,
+                            StatusStore status, Checkpoint checkpoint) {
     }
 
     /** Fails the route's creation on a misconfigured source, naming the parameter. */
@@ -77,12 +81,14 @@ public final class ChangeSource implements ExceptionHandler {
         this.centralPosition = new CentralPosition(settings.centralUrl(), centralAuth);
         this.health = new SourceHealth(sourceId, settings.downAfterFailedRuns(), runs);
         this.backlog = new SourceBacklog(this);
+        this.pause = new SourcePause(settings.statusDataSource(), settings.statusTable(), sourceId);
     }
 
     /**
      * First route step: waits for a run in progress to end (one started through the API), then starts this one.
      * The permit is given back when the run's exchange is done, whatever its outcome (also while the route is
-     * being suspended, when route policies are not called).
+     * being suspended, when route policies are not called). A source paused before this node started (the
+     * pause is read from the status database once, here) reads nothing: its route is suspended instead.
      */
     public void runStarted(Exchange exchange) throws InterruptedException {
         runPermit.acquire();
@@ -93,7 +99,33 @@ public final class ChangeSource implements ExceptionHandler {
                 runDone(done);
             }
         });
+        if (pause.stored().isPresent()) {
+            exchange.setRouteStop(true);
+            suspendRoute(exchange.getContext(), exchange.getFromRouteId());
+            return;
+        }
         runs.runStarted();
+    }
+
+    /** Suspends the route from another thread: Camel waits for the route's exchanges, this run's one included. */
+    private void suspendRoute(CamelContext context, String routeId) {
+        if (routeId != null && suspending.compareAndSet(false, true)) {
+            context.getExecutorServiceManager().newThread("tributary-source-pause-" + sourceId, () -> {
+                try {
+                    context.getRouteController().suspendRoute(routeId);
+                    if (pause.known().isEmpty()) {
+                        context.getRouteController().resumeRoute(routeId); // resumed through the API meanwhile
+                    } else {
+                        LOG.info("source={} is paused (stored since {}): resume it with POST /api/sources/{}/resume", sourceId,
+                                pause.known().get(), sourceId);
+                    }
+                } catch (Exception e) {
+                    LOG.warn("source={} is paused but its route could not be suspended: {}", sourceId, reason(e));
+                } finally {
+                    suspending.set(false);
+                }
+            }).start();
+        }
     }
 
     /** The run's exchange is done, whatever its outcome. */
@@ -117,7 +149,11 @@ public final class ChangeSource implements ExceptionHandler {
         if (exchange.getProperty(PAGE_END) == null) {
             runs.watermark(stored, storedPosition);
         }
+        Instant readStart = Instant.now();
         Capture.Page page = p.capture().read(stored, exchange.getProperty(PAGE_END, Watermark.class), settings.maxChanges());
+        if (!page.full()) {
+            runs.readToEnd(readStart);
+        }
         p.capture().describe(health);
         List<Change> changes = page.changes();
         if (!changes.isEmpty()) {
@@ -243,6 +279,11 @@ public final class ChangeSource implements ExceptionHandler {
         return runs;
     }
 
+    /** Whether the source is paused, as stored in the status database. */
+    SourcePause pause() {
+        return pause;
+    }
+
     /** The rows waiting at the source, counted at most once per interval. */
     public SourceBacklog backlog() {
         return backlog;
@@ -259,6 +300,11 @@ public final class ChangeSource implements ExceptionHandler {
 
     ChangeFeed feed() {
         return prepared().feed();
+    }
+
+    /** The source database's clock, in the zone its timestamp column is written in. */
+    SourceClock clock() {
+        return prepared().clock();
     }
 
     CentralPosition centralPosition() {
@@ -329,7 +375,7 @@ public final class ChangeSource implements ExceptionHandler {
             }
             Checkpoint checkpoint = new Checkpoint(s.dataSource(), captureMode == CaptureMode.CHANGE_TABLE ? s.table() : null,
                     s.keyColumn(), status, sourceId, gaps);
-            prepared = new Prepared(order, feed, capture, new BatchBody(sourceId, s.keyPrefix(), order, captureMode), status, checkpoint);
+            prepared = new Prepared(order, feed, clock, capture, new BatchBody(sourceId, s.keyPrefix(), order, captureMode), status, checkpoint);
             LOG.info("source={} reads {} (mode {}, key order {}{})", sourceId, s.table(), captureMode.parameterValue(), order.parameterValue(),
                     captureMode == CaptureMode.TIMESTAMP ? ", timestamps in " + clock.zoneDescription() : "");
         }

@@ -12,11 +12,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rows waiting at one source, and the central node's position for it, as last counted. Reading it
+ * The rows waiting at one source, the time of the oldest where the mode knows it ({@link SourceLag}), and the
+ * central node's position for it, as last counted. Reading it
  * never waits for a database: a reading older than {@code backlogIntervalMs} starts one new count in the
  * background (on a small pool shared by every source) and the old reading is answered meanwhile. So
  * however often the status API or the metrics are read, a source database gets at most one count per
- * interval, and the count itself is bounded: it stops at {@code backlogLimit} rows.
+ * interval, and the count itself is one bounded statement: it stops at {@code backlogLimit} rows.
  */
 public final class SourceBacklog {
 
@@ -25,10 +26,12 @@ public final class SourceBacklog {
      *
      * @param rows     rows waiting: change rows left (change-table mode) or rows past the watermark; null when the count failed
      * @param atLeast  the count reached the limit: at least this many are waiting
+     * @param oldestChange when the oldest waiting change was made (this process's clock), where the mode knows it
+     *                 (timestamp mode, a change table with a {@code timestampColumn}); null when nothing waits or unknown
      * @param centralPosition the central node's stored position for this source, null when unknown
      * @param error    why the count or the position is missing, else null
      */
-    public record Reading(Long rows, boolean atLeast, String centralPosition, Instant at, String error) {
+    public record Reading(Long rows, boolean atLeast, Instant oldestChange, String centralPosition, Instant at, String error) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceBacklog.class);
@@ -82,14 +85,24 @@ public final class SourceBacklog {
         String sourceId = source.settings().sourceId();
         try {
             Long rows = null;
+            Instant oldest = null;
             String error = null;
             long limit = source.settings().backlogLimit();
             try {
                 SourceRuns.Snapshot runs = source.runs().snapshot();
                 // change-table mode: every row still in the table is waiting, whatever the watermark
                 Watermark after = source.settings().mode() == CaptureMode.CHANGE_TABLE ? null : runs.watermark();
+                String timeColumn = source.settings().mode() == CaptureMode.INCREMENTING || source.settings().timestampColumn().isEmpty()
+                        ? null : source.settings().timestampColumn();
                 queries.incrementAndGet();
-                rows = source.feed().countAfter(source.keyOrder(), after, limit);
+                ChangeFeed.Waiting waiting = source.feed().countAfter(source.keyOrder(), after, limit, timeColumn);
+                rows = waiting.rows();
+                if (waiting.oldest() != null) {
+                    // its age by the database's own clock, so the clocks of the two machines need not agree
+                    Duration age = Duration.between(source.clock().fromColumnTime(waiting.oldest(), waiting.clock()),
+                            waiting.clock().now());
+                    oldest = Instant.now().minus(age.isNegative() ? Duration.ZERO : age);
+                }
             } catch (RuntimeException e) {
                 error = "cannot count the backlog: " + ChangeSource.reason(e);
                 LOG.debug("source={} {}", sourceId, error);
@@ -100,7 +113,7 @@ public final class SourceBacklog {
             } catch (RuntimeException e) {
                 error = error == null ? "cannot read the central position: " + ChangeSource.reason(e) : error;
             }
-            last = new Reading(rows, rows != null && rows >= limit, central, Instant.now(), error);
+            last = new Reading(rows, rows != null && rows >= limit, oldest, central, Instant.now(), error);
         } finally {
             counting.set(false);
         }

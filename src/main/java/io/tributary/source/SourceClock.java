@@ -91,7 +91,7 @@ final class SourceClock {
     private Reading clock(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(nowSql)) {
             rs.next();
-            return new Reading(instant(rs.getBigDecimal(1)), rs.getObject(2, LocalDateTime.class), null, false);
+            return reading(rs.getBigDecimal(1), rs.getObject(2, LocalDateTime.class));
         }
     }
 
@@ -100,10 +100,24 @@ final class SourceClock {
         if (columnZone != null) {
             return LocalDateTime.ofInstant(instant, columnZone);
         }
-        // the server's local clock at "now" gives its offset from UTC, to the minute
+        return LocalDateTime.ofInstant(instant, serverOffset(reading));
+    }
+
+    /** The server's local clock at "now" gives its offset from UTC, to the minute. */
+    private static ZoneOffset serverOffset(Reading reading) {
         long offsetSeconds = Duration.between(LocalDateTime.ofInstant(reading.now(), ZoneOffset.UTC), reading.localNow()).getSeconds();
         long minutes = Math.round(offsetSeconds / 60.0);
-        return LocalDateTime.ofInstant(instant, ZoneOffset.ofTotalSeconds((int) (minutes * 60)));
+        return ZoneOffset.ofTotalSeconds((int) (minutes * 60));
+    }
+
+    /** A reading of the clock alone, from {@link Dialect#epochSecondsNow} and {@link Dialect#serverLocalTimestamp}. */
+    static Reading reading(BigDecimal epochSeconds, LocalDateTime localNow) {
+        return new Reading(instant(epochSeconds), localNow, null, false);
+    }
+
+    /** A local time of the timestamp column as an instant: the inverse of {@link #toColumnTime}. */
+    Instant fromColumnTime(LocalDateTime columnTime, Reading reading) {
+        return columnZone != null ? columnTime.atZone(columnZone).toInstant() : columnTime.toInstant(serverOffset(reading));
     }
 
     /** The configured zone, or a description of the default, for the start-up log. */

@@ -17,7 +17,8 @@ import javax.sql.DataSource;
  * with an error naming the parameter.
  *
  * @param keyOrder null for {@code auto}: the key column's type decides
- * @param timestampColumn empty unless {@code mode} is timestamp
+ * @param timestampColumn the last-modified column in timestamp mode; in change-table mode optional, the time of each
+ *                        change (for the lag only); empty in incrementing mode
  */
 public record SourceConfiguration(String sourceId, DataSource dataSource, String table, String keyColumn, CaptureMode mode,
                                   String timestampColumn, long safetyLagMs, String timestampZone, long gapTimeoutMs,
@@ -34,8 +35,10 @@ public record SourceConfiguration(String sourceId, DataSource dataSource, String
         SqlIdentifier.requireQualified("statusTable", statusTable);
         if (mode == CaptureMode.TIMESTAMP) {
             SqlIdentifier.require("timestampColumn", timestampColumn);
+        } else if (mode == CaptureMode.INCREMENTING && !timestampColumn.isEmpty()) {
+            throw invalid(sourceId, "timestampColumn is only used with mode=timestamp and mode=change-table");
         } else if (!timestampColumn.isEmpty()) {
-            throw invalid(sourceId, "timestampColumn is only used with mode=timestamp");
+            SqlIdentifier.require("timestampColumn", timestampColumn);
         }
         if (!database.isEmpty() && !database.matches("[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")) {
             throw invalid(sourceId, "invalid database name '" + database + "'");

@@ -22,7 +22,7 @@ import org.apache.camel.support.AsyncProcessorConverterHelper;
  * The source status API, called from {@code routes/sources.camel.yaml}: {@code GET /api/sources[/{sourceId}]},
  * {@code POST /api/sources/{sourceId}/pause|resume|run} (docs/operations.md#source-status). Pause and resume
  * are Camel's own suspend and resume of the source's route (its poll stops and starts; a run in progress ends
- * after its current page); a pause lasts until resumed or the node restarts.
+ * after its current page); a pause is stored ({@link SourcePause}) and lasts until resumed, across restarts.
  */
 public class SourceEndpoint implements CamelContextAware {
 
@@ -60,22 +60,40 @@ public class SourceEndpoint implements CamelContextAware {
         JsonResponse.send(exchange.getMessage(), 200, view(find(exchange)));
     }
 
-    /** {@code POST /api/sources/{sourceId}/pause}: its poll stops after the run in progress; nothing is sent until resumed. */
+    /**
+     * {@code POST /api/sources/{sourceId}/pause}: its poll stops after the run in progress; nothing is sent until
+     * resumed, also after a restart (the pause is stored first: 503 when the status database cannot store it).
+     */
     public void pause(Exchange exchange) throws Exception {
         ChangeSource source = find(exchange);
+        stored(() -> source.pause().pause());
         context.getRouteController().suspendRoute(source.settings().sourceId());
         JsonResponse.send(exchange.getMessage(), 200, view(source));
     }
 
-    /** {@code POST /api/sources/{sourceId}/resume}. */
+    /** {@code POST /api/sources/{sourceId}/resume}: removes the stored pause and polls again. */
     public void resume(Exchange exchange) throws Exception {
         ChangeSource source = find(exchange);
         String id = source.settings().sourceId();
-        if (!context.getRouteController().getRouteStatus(id).isSuspended()) {
+        ServiceStatus status = context.getRouteController().getRouteStatus(id);
+        boolean suspended = status != null && (status.isSuspended() || status.isSuspending());
+        if (!suspended && source.pause().known().isEmpty()) {
             throw new ApiException(409, ApiException.CONFLICT, "source '" + id + "' is not paused");
         }
-        context.getRouteController().resumeRoute(id);
+        stored(() -> source.pause().resume());
+        if (suspended) {
+            context.getRouteController().resumeRoute(id);
+        }
         JsonResponse.send(exchange.getMessage(), 200, view(source));
+    }
+
+    /** A change of the stored pause; the status database's failure is the answer (503), and nothing changes. */
+    private static void stored(Runnable change) {
+        try {
+            change.run();
+        } catch (IllegalStateException e) {
+            throw new ApiException(503, ApiException.INTERNAL, e.getMessage());
+        }
     }
 
     /**
@@ -87,9 +105,10 @@ public class SourceEndpoint implements CamelContextAware {
         String id = source.settings().sourceId();
         Route route = context.getRoute(id);
         ServiceStatus status = context.getRouteController().getRouteStatus(id);
-        if (route == null || status == null || !status.isStarted()) {
+        boolean paused = source.pause().known().isPresent();
+        if (route == null || status == null || !status.isStarted() || paused) {
             throw new ApiException(409, ApiException.CONFLICT, "source '" + id + "' is "
-                    + SourceStatus.state(status, source.runs().snapshot()).text() + ": resume it first");
+                    + SourceStatus.state(status, source.runs().snapshot(), paused).text() + ": resume it first");
         }
         runs().execute(() -> runOnce(route, source));
         JsonResponse.send(exchange.getMessage(), 202, view(source));

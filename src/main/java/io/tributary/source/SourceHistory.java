@@ -54,9 +54,11 @@ public class SourceHistory {
         for (ChangeSource source : configured) {
             String id = source.settings().sourceId();
             SourceRuns.Snapshot s = source.runs().snapshot();
-            double lag = s.lagSeconds(now);
-            Long backlog = source.backlog().reading().map(SourceBacklog.Reading::rows).orElse(null);
-            String state = SourceStatus.state(sources.getCamelContext().getRouteController().getRouteStatus(id), s).text();
+            SourceBacklog.Reading reading = source.backlog().reading().orElse(null);
+            double lag = SourceLag.of(s, reading, now).seconds();
+            Long backlog = reading == null ? null : reading.rows();
+            String state = SourceStatus.state(sources.getCamelContext().getRouteController().getRouteStatus(id), s,
+                    source.pause().known().isPresent()).text();
             Deque<Sample> ring = samples.computeIfAbsent(id, k -> new ArrayDeque<>());
             synchronized (ring) {
                 Sample last = ring.peekLast();

@@ -45,8 +45,9 @@ final class SourceMetrics {
                 Gauge.builder(PREFIX + "backlog.rows", source, SourceMetrics::backlog)
                         .description("Rows waiting at the source, as last counted (at most backlogLimit)").tag("source", id)
                         .register(registry),
-                Gauge.builder(PREFIX + "lag.seconds", runs, r -> r.snapshot().lagSeconds(Instant.now()))
-                        .description("Seconds since the source last had nothing left to read (start of its last successful run)")
+                Gauge.builder(PREFIX + "lag.seconds", source, s -> SourceLag.of(s, Instant.now()).seconds())
+                        .description("Age of the oldest waiting change where the mode knows it, else seconds since the source"
+                                + " last had nothing waiting")
                         .tag("source", id).register(registry),
                 Gauge.builder(PREFIX + "last.success.timestamp.seconds", runs, SourceMetrics::lastSuccess)
                         .description("End of the last successful run, seconds since 1970").tag("source", id).register(registry));

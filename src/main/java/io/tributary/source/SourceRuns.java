@@ -21,8 +21,13 @@ public final class SourceRuns {
     private long runRows;
     private long lastRunRows;
     private Instant lastSuccess;
-    /** Start of the last successful run: everything committed before it was read then. */
+    /**
+     * Start of the last read that found no more than it returned (a page that was not full) in a run that then
+     * succeeded: everything committed before it was sent.
+     */
     private Instant caughtUpAt;
+    /** The same read of the run in progress, until the run succeeds. */
+    private Instant readToEnd;
     private int consecutiveFailures;
     private long failedRuns;
     private long completedRuns;
@@ -38,6 +43,12 @@ public final class SourceRuns {
         running = true;
         runStart = Instant.now();
         runRows = 0;
+        readToEnd = null;
+    }
+
+    /** A read that started at {@code readStart} returned every change waiting (its page was not full). */
+    synchronized void readToEnd(Instant readStart) {
+        readToEnd = readStart;
     }
 
     synchronized void batchSent(int rows, Watermark at, String atPosition) {
@@ -63,7 +74,9 @@ public final class SourceRuns {
         ended();
         consecutiveFailures = 0;
         lastSuccess = runEnd;
-        caughtUpAt = runStart;
+        if (readToEnd != null) {
+            caughtUpAt = readToEnd;
+        }
     }
 
     synchronized void runFailed(Throwable exception) {
@@ -105,10 +118,5 @@ public final class SourceRuns {
                            Instant caughtUpAt, int consecutiveFailures, long failedRuns, long completedRuns,
                            double runSeconds, long rowsSent, long batchesSent, long batchesFailed, Failure lastFailure,
                            Watermark watermark, String position) {
-
-        /** Seconds since the source last had nothing left to read; NaN before its first successful run. */
-        public double lagSeconds(Instant now) {
-            return caughtUpAt == null ? Double.NaN : Math.max(0, Duration.between(caughtUpAt, now).toMillis() / 1000.0);
-        }
     }
 }

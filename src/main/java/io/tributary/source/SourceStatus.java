@@ -26,10 +26,11 @@ final class SourceStatus {
     private SourceStatus() {
     }
 
-    static State state(ServiceStatus route, SourceRuns.Snapshot runs) {
+    /** @param paused the source's pause is stored (its route may not be suspended yet, right after a restart) */
+    static State state(ServiceStatus route, SourceRuns.Snapshot runs, boolean paused) {
         if (route == null || route.isStopped() || route.isStopping()) {
             return State.STOPPED;
-        } else if (route.isSuspended() || route.isSuspending()) {
+        } else if (paused || route.isSuspended() || route.isSuspending()) {
             return State.PAUSED;
         } else if (runs.consecutiveFailures() > 0) {
             return State.FAILING;
@@ -42,7 +43,8 @@ final class SourceStatus {
         SourceRuns.Snapshot s = source.runs().snapshot();
         Instant now = Instant.now();
         ObjectNode v = Json.MAPPER.createObjectNode();
-        v.put("id", c.sourceId()).put("state", state(route, s).text()).put("mode", c.mode().parameterValue())
+        Optional<Instant> pausedAt = source.pause().known();
+        v.put("id", c.sourceId()).put("state", state(route, s, pausedAt.isPresent()).text()).put("mode", c.mode().parameterValue())
                 .put("table", c.table()).put("collection", c.collection()).put("centralUrl", c.centralUrl())
                 .put("watermark", s.watermark() == null ? null : s.watermark().toString()).put("position", s.position());
         ObjectNode run = v.putObject("lastRun");
@@ -52,7 +54,7 @@ final class SourceStatus {
         } else {
             run.putNull("seconds");
         }
-        v.put("lastSuccess", text(s.lastSuccess())).put("consecutiveFailures", s.consecutiveFailures())
+        v.put("pausedAt", text(pausedAt.orElse(null))).put("lastSuccess", text(s.lastSuccess())).put("consecutiveFailures", s.consecutiveFailures())
                 .put("failedRuns", s.failedRuns());
         if (s.lastFailure() == null) {
             v.putNull("lastError");
@@ -73,12 +75,13 @@ final class SourceStatus {
                 .put("countedAt", backlog.map(r -> r.at().toString()).orElse(null))
                 .put("error", backlog.map(SourceBacklog.Reading::error).orElse(null));
         v.put("centralPosition", backlog.map(SourceBacklog.Reading::centralPosition).orElse(null));
-        double lag = s.lagSeconds(now);
-        if (Double.isNaN(lag)) {
+        SourceLag lag = SourceLag.of(s, backlog.orElse(null), now);
+        if (Double.isNaN(lag.seconds())) {
             v.putNull("lagSeconds");
         } else {
-            v.put("lagSeconds", lag);
+            v.put("lagSeconds", lag.seconds());
         }
+        v.put("lagSource", lag.measuredBy());
         return v;
     }
 

@@ -21,7 +21,9 @@ class SourceRoutesH2Test extends SourceRoutesContract {
         createNumericTable(table);
         assertRefused(Map.of("parallelBatches", "0"), "parallelBatches must be 1 to 32");
         assertRefused(Map.of("mode", "sometimes"), "sometimes");
-        assertRefused(Map.of("timestampColumn", "name"), "timestampColumn is only used with mode=timestamp");
+        assertRefused(Map.of("mode", "incrementing", "timestampColumn", "name"),
+                "timestampColumn is only used with mode=timestamp and mode=change-table");
+        assertRefused(Map.of("timestampColumn", "name; drop table x"), "timestampColumn");
         assertRefused(Map.of("keyColumn", "id; drop table x"), "keyColumn");
     }
 

@@ -13,6 +13,7 @@ import io.tributary.testing.TributaryApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,11 @@ class SourceStatusTest {
     }
 
     private TributaryApp start(List<Map<String, String>> sources) {
+        return start(db, dir, sources);
+    }
+
+    /** A node with the central endpoint, the source status API and these sources, all on {@code db}. */
+    static TributaryApp start(TestDatabase db, Path dir, List<Map<String, String>> sources) {
         List<String> routes = new ArrayList<>(List.of("file:routes/central-import.camel.yaml", "file:routes/sources.camel.yaml",
                 SourceApp.TEMPLATE));
         sources.forEach(s -> routes.add("file:" + SourceApp.writeSourceFile(dir, s)));
@@ -62,15 +68,24 @@ class SourceStatusTest {
         return s;
     }
 
+    /** A change table whose rows say when the change was made: lag is the oldest waiting change's age. */
+    private static Map<String, String> changeTimes(Map<String, String> source) {
+        source.put("timestampColumn", "changed_at");
+        source.put("timestampZone", ZoneId.systemDefault().getId()); // the test's connection writes in the JVM's zone
+        return source;
+    }
+
     private void insert(String table, int rows) {
         db.execute("INSERT INTO " + table + " (v) SELECT 'v' || g FROM generate_series(1, " + rows + ") g");
     }
 
     @Test
     void aFailingSourceIsShownFailingWithItsErrorWhileTheNodeStaysLiveAndRecovers() {
-        db.execute("CREATE TABLE st_changes (id " + db.identityKey() + ", v VARCHAR(20) NOT NULL)");
+        // the trigger of a real change table would stamp changed_at; here the column's default does
+        db.execute("CREATE TABLE st_changes (id " + db.identityKey() + ", v VARCHAR(20) NOT NULL,"
+                + " changed_at TIMESTAMP(6) NOT NULL DEFAULT LOCALTIMESTAMP)");
         insert("st_changes", 10);
-        try (TestCentral central = new TestCentral(); TributaryApp app = start(List.of(source("st", "st_changes", central)))) {
+        try (TestCentral central = new TestCentral(); TributaryApp app = start(List.of(changeTimes(source("st", "st_changes", central))))) {
             CentralClient client = new CentralClient(port(app));
             Await.until("10 rows at the central node", WAIT, () -> central.documentCount() == 10);
             Await.until("the source idle after its run", WAIT, () -> status(client, "st").path("state").asText().equals("idle"));
@@ -92,6 +107,7 @@ class SourceStatusTest {
                             "tributary_source_lag_seconds{source=\"st\"}", "tributary_source_backlog_rows{source=\"st\"}");
             assertThat(m.get("tributary_source_last_success_timestamp_seconds{source=\"st\"}")).isGreaterThan(1.7e9);
             Await.until("backlog counted 0", WAIT, () -> status(client, "st").path("backlog").path("rows").asLong(-1) == 0);
+            assertThat(status(client, "st").path("lagSource").asText()).isEqualTo("lastEmptyRun");
 
             central.down();
             insert("st_changes", 5);
@@ -102,28 +118,37 @@ class SourceStatusTest {
             assertThat(failing.path("lastError").path("at").isTextual()).isTrue();
             Await.until("backlog 5 counted", WAIT, () -> status(client, "st").path("backlog").path("rows").asLong() == 5);
             assertThat(status(client, "st").path("backlog").path("atLeast").asBoolean()).isFalse();
+            Await.until("lag: the age of the oldest waiting change", WAIT,
+                    () -> status(client, "st").path("lagSource").asText().equals("oldestChange"));
             double lag = status(client, "st").path("lagSeconds").asDouble();
             Await.until("lag growing", WAIT, () -> status(client, "st").path("lagSeconds").asDouble() > lag + 1);
-            assertThat(metrics(client).get("tributary_source_backlog_rows{source=\"st\"}")).isEqualTo(5.0);
+            assertThat(metrics(client).get("tributary_source_lag_seconds{source=\"st\"}")).isGreaterThan(lag + 1);
+            insert("st_changes", 3);
+            Await.until("backlog growing to 8", WAIT, () -> status(client, "st").path("backlog").path("rows").asLong() == 8);
+            assertThat(status(client, "st").path("lagSeconds").asDouble()).as("still the oldest change's age").isGreaterThan(lag + 1);
+            assertThat(metrics(client).get("tributary_source_backlog_rows{source=\"st\"}")).isEqualTo(8.0);
             assertThat(metrics(client).get("tributary_source_batches_failed_total{source=\"st\"}")).isPositive();
             // a failing source leaves the probes UP and the node's own central endpoint serving
             assertThat(client.get("/observe/health/live").status()).isEqualTo(200);
             assertThat(client.get("/observe/health/ready").status()).isEqualTo(200);
             assertThat(client.get("/observe/health").status()).isEqualTo(200);
             assertThat(client.get("/_api/version").status()).isEqualTo(200);
-            assertThat(db.count("SELECT COUNT(*) FROM st_changes")).isEqualTo(5);
+            assertThat(db.count("SELECT COUNT(*) FROM st_changes")).isEqualTo(8);
 
             central.up();
-            Await.until("15 rows at the central node", WAIT, () -> central.documentCount() == 15);
+            Await.until("18 rows at the central node", WAIT, () -> central.documentCount() == 18);
             Await.until("idle again, backlog 0", WAIT, () -> {
                 JsonNode s = status(client, "st");
                 return s.path("state").asText().equals("idle") && s.path("backlog").path("rows").asLong(-1) == 0;
             });
             JsonNode recovered = status(client, "st");
             assertThat(recovered.path("consecutiveFailures").asInt()).isZero();
-            assertThat(recovered.path("rowsSent").asLong()).isEqualTo(15);
+            assertThat(recovered.path("rowsSent").asLong()).isEqualTo(18);
+            assertThat(recovered.path("lagSource").asText()).isEqualTo("lastEmptyRun");
+            assertThat(recovered.path("lagSeconds").asDouble()).as("back near 0: polled every 100 ms").isLessThan(5.0);
             assertThat(recovered.path("centralPosition").asText()).isEqualTo(recovered.path("position").asText());
-            assertThat(metrics(client).get("tributary_source_rows_sent_total{source=\"st\"}")).isEqualTo(15.0);
+            assertThat(metrics(client).get("tributary_source_rows_sent_total{source=\"st\"}")).isEqualTo(18.0);
+            assertThat(metrics(client).get("tributary_source_lag_seconds{source=\"st\"}")).isLessThan(5.0);
 
             central.behave(TestCentral.Behaviour.FAIL_409, -1);
             insert("st_changes", 1);
@@ -131,7 +156,7 @@ class SourceStatusTest {
                     () -> status(client, "st").path("lastError").path("centralStatus").asInt() == 409);
             assertThat(status(client, "st").path("lastError").path("centralAnswer").asText()).contains("\"error\":true");
             central.behave(TestCentral.Behaviour.OK, -1);
-            Await.until("16 rows at the central node", WAIT, () -> central.documentCount() == 16);
+            Await.until("19 rows at the central node", WAIT, () -> central.documentCount() == 19);
         }
     }
 
@@ -173,6 +198,49 @@ class SourceStatusTest {
                 assertThat(client.get("/api/sources/nothing").status()).isEqualTo(404);
                 assertThat(client.get("/api/sources").json().path("sources")).extracting(s -> s.path("id").asText())
                         .containsExactly("manual", "pause");
+            }
+        }
+    }
+
+    /** A pause is stored: a restarted node keeps the source paused, and says so, until it is resumed. */
+    @Test
+    void aPauseIsKeptAcrossARestartUntilResumed() {
+        db.execute("CREATE TABLE kept_changes (id " + db.identityKey() + ", v VARCHAR(20) NOT NULL)");
+        try (TestCentral central = new TestCentral()) {
+            Map<String, String> kept = source("kept", "kept_changes", central);
+            String pausedAt;
+            try (TributaryApp app = start(List.of(kept))) {
+                CentralClient.Response paused = new CentralClient(port(app)).post("/api/sources/kept/pause", "");
+                assertThat(paused.status()).isEqualTo(200);
+                assertThat(paused.json().path("state").asText()).isEqualTo("paused");
+                pausedAt = paused.json().path("pausedAt").asText();
+                assertThat(pausedAt).isNotEmpty();
+            }
+            assertThat(db.count("SELECT COUNT(*) FROM tributary_status_paused WHERE source_id = 'kept'")).isEqualTo(1);
+            insert("kept_changes", 4);
+
+            try (TributaryApp app = start(List.of(kept))) {
+                CentralClient client = new CentralClient(port(app));
+                Await.until("the restarted source paused, its route suspended", WAIT,
+                        () -> app.context().getRouteController().getRouteStatus("kept").isSuspended(), () -> status(client, "kept").toString());
+                JsonNode s = status(client, "kept");
+                assertThat(s.path("state").asText()).isEqualTo("paused");
+                assertThat(s.path("pausedAt").asText()).isEqualTo(pausedAt);
+                assertThat(s.path("lastRun").path("start").isNull()).as("no run read anything").isTrue();
+                assertThat(central.documentCount()).isZero();
+                assertThat(db.count("SELECT COUNT(*) FROM kept_changes")).isEqualTo(4);
+                assertThat(client.post("/api/sources/kept/run", "").status()).isEqualTo(409);
+
+                CentralClient.Response resumed = client.post("/api/sources/kept/resume", "");
+                assertThat(resumed.status()).isEqualTo(200);
+                assertThat(resumed.json().path("pausedAt").isNull()).isTrue();
+                Await.until("the 4 rows sent after resume", WAIT, () -> central.documentCount() == 4);
+                assertThat(db.count("SELECT COUNT(*) FROM tributary_status_paused WHERE source_id = 'kept'")).isZero();
+                assertThat(client.post("/api/sources/kept/resume", "").status()).as("not paused").isEqualTo(409);
+            }
+            insert("kept_changes", 2);
+            try (TributaryApp app = start(List.of(kept))) {
+                Await.until("a resumed source runs after a restart", WAIT, () -> central.documentCount() == 6);
             }
         }
     }
@@ -225,11 +293,11 @@ class SourceStatusTest {
                 .getLocalBeanRepository().lookupByName("source");
     }
 
-    private static int port(TributaryApp app) {
+    static int port(TributaryApp app) {
         return Integer.parseInt(app.context().resolvePropertyPlaceholders("{{camel.server.port}}"));
     }
 
-    private static JsonNode status(CentralClient client, String id) {
+    static JsonNode status(CentralClient client, String id) {
         CentralClient.Response r = client.get("/api/sources/" + id);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return r.json();
