@@ -133,7 +133,7 @@ public final class FollowerBench {
         long periodNanos = 1_000_000_000L / STEADY_BATCHES_PER_SECOND;
         int batches = steadySeconds * STEADY_BATCHES_PER_SECOND;
         // on schedule whatever one import takes: each batch is sent by a pool thread at its due time
-        ScheduledExecutorService timer = Executors.newScheduledThreadPool(4);
+        ScheduledExecutorService timer = Executors.newScheduledThreadPool(16);
         AtomicLong late = new AtomicLong();
         List<ScheduledFuture<?>> sent = new ArrayList<>();
         long start = System.nanoTime();
@@ -263,12 +263,16 @@ public final class FollowerBench {
                 + " WHERE db = '_system' AND tick > ? AND tick <= ? AND doc IS NOT NULL";
         scan(PRIMARY_DB, query, fromTick, toTick, (w, micros) -> primaryMicros.put(w, micros));
         List<Double> lags = new ArrayList<>();
+        java.util.Set<Long> pages = new java.util.HashSet<>();
         scan(FOLLOWER_DB, query, 0, Long.MAX_VALUE, (w, micros) -> {
             Long committed = primaryMicros.get(w);
             if (committed != null) {
                 lags.add((micros - committed) / 1e6);
+                pages.add(micros); // one apply transaction: one written_at
             }
         });
+        System.out.printf(Locale.ROOT, "  the follower applied them in %,d pages (%.0f entries per page)%n", pages.size(),
+                lags.size() / (double) Math.max(1, pages.size()));
         return lags.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
