@@ -4,9 +4,10 @@
 # write rate on the primary, and the catch-up rate of a backlog next to the primary's import rate of the
 # same run. See docs/performance.md and docs/replication.md.
 #
-#   bench/follower-bench.sh [--entries 1000000] [--steady-seconds 30] [--steady-rate 1000] [--clients 2]
-#                           [--limit N] [--wait S] [--xmx 512m] [--profile]
+#   bench/follower-bench.sh [--entries 1000000] [--steady-seconds 30] [--steady-rate 1000] [--senders 1]
+#                           [--clients 2] [--limit N] [--wait S] [--xmx 512m] [--profile]
 #
+# --senders: threads sending the steady imports; --clients: threads importing the backlog.
 # --limit/--wait: the follower's template parameters (default: the template's). --profile: a JFR recording of
 # the follower per phase (summarise with bench/profile-summary.sh).
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth). Drops and recreates the databases
@@ -15,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-case "${1:-}" in -h|--help) sed -n '2,14p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,15p' "$0"; exit 0 ;; esac
 
 # Compile when a source file is newer than the classpath file (the harness is in the test sources).
 if [[ ! -f target/follower-bench.classpath ]] || [[ -n "$(find src routes pom.xml -newer target/follower-bench.classpath -print -quit)" ]]; then

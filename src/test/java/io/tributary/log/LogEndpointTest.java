@@ -78,6 +78,7 @@ class LogEndpointTest {
 
         CentralClient.Response r = client.get("/_api/tributary/log?from=" + before + "&limit=2");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
+        System.out.println("LOG page " + r.body());
         JsonNode page = r.json();
         assertThat(page.path("entries")).hasSize(2);
         JsonNode a = page.path("entries").get(0);
