@@ -3,7 +3,7 @@ package io.tributary.bench;
 import static io.tributary.bench.Benchmark.PG;
 import static io.tributary.bench.Benchmark.admin;
 import static io.tributary.bench.Benchmark.freePort;
-import static io.tributary.bench.Benchmark.scalar;
+import static io.tributary.bench.Benchmark.machine;
 import static io.tributary.bench.Benchmark.secs;
 import static io.tributary.bench.Benchmark.step;
 
@@ -394,15 +394,5 @@ public final class FollowerBench {
         System.out.println(sb);
         Files.writeString(out.resolve("results.md"), sb);
         System.out.println("Logs" + (profile ? ", JFR recordings" : "") + " and results.md: " + out);
-    }
-
-    static String machine() {
-        try {
-            String mem = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
-            return Runtime.getRuntime().availableProcessors() + " cores, " + mem + ", PostgreSQL "
-                    + scalar("postgres", "SHOW server_version");
-        } catch (Exception e) {
-            return "?";
-        }
     }
 }
