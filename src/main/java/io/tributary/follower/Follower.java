@@ -9,6 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -43,15 +46,26 @@ final class Follower {
     private volatile long applied = -1;
     private volatile long primaryLastTick = -1;
     private volatile Instant lastContact;
-    /** When this follower last had applied everything the primary had; lag in seconds is measured from it. */
+    /** When this follower last had applied everything the primary had (this node's clock). */
     private volatile Instant caughtUpAt;
+    /** The primary's commit time of the last entry applied here (the primary's clock); null before the first. */
+    private volatile Instant appliedTime;
     private final Instant started = Instant.now();
     private volatile boolean resync;
 
-    Follower(FollowerSpec spec, CollectionStore store, BooleanSupplier stopping) {
+    /** Reads the next page while the current one is applied (behind the primary only); null: no read ahead. */
+    private final ExecutorService readAhead;
+    /** The page after the one being applied, read ahead: its {@code from} and the answer. */
+    private volatile Prefetch prefetched;
+
+    private record Prefetch(long from, Future<PrimaryLog.Page> page) {
+    }
+
+    Follower(FollowerSpec spec, CollectionStore store, BooleanSupplier stopping, ExecutorService readAhead) {
         this.spec = spec;
         this.store = store;
         this.primary = new PrimaryLog(spec, stopping);
+        this.readAhead = readAhead;
     }
 
     /**
@@ -120,10 +134,16 @@ final class Follower {
                     new IllegalStateException("database '" + spec.database + "' has no completed initial sync"));
         }
         try {
-            PrimaryLog.Page page = primary.page(applied, spec.limit, spec.waitSeconds, store.changeLog().serverId());
+            PrimaryLog.Page page = next(applied);
             if (!page.serverId().equals(primaryServerId)) {
                 throw new IllegalStateException(spec.primaryUrl + " now answers with server id " + page.serverId()
                         + ", not the followed primary's " + primaryServerId + ": a different node or database is there");
+            }
+            if (readAhead != null && page.checkMore() && !page.entries().isEmpty()) {
+                // behind the primary: the next page travels while this one is applied. It is read without
+                // reporting a position (its from is not applied yet); the read after the last page reports it
+                long from = page.lastIncluded();
+                prefetched = new Prefetch(from, readAhead.submit(() -> primary.page(from, spec.limit, 0, null)));
             }
             return page;
         } catch (PrimaryLog.Gone gone) {
@@ -136,6 +156,29 @@ final class Follower {
         }
     }
 
+    /** The page after {@code from}: the one read ahead when it starts there, else read now, reporting {@code from}. */
+    private PrimaryLog.Page next(long from) {
+        Prefetch ahead = prefetched;
+        prefetched = null;
+        if (ahead != null && ahead.from() == from) {
+            try {
+                return ahead.page().get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading the primary's log", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+        if (ahead != null) {
+            ahead.page().cancel(true); // a failed apply or a resync: read again from the applied tick
+        }
+        return primary.page(from, spec.limit, spec.waitSeconds, store.changeLog().serverId());
+    }
+
     /** Applies a page in one transaction (the store skips what was applied before); how many entries. */
     int apply(PrimaryLog.Page page) {
         if (page == null) {
@@ -144,6 +187,10 @@ final class Follower {
         List<LogEntry> followed = page.entries().stream().filter(e -> spec.follows(e.collection())).toList();
         int count = page.lastIncluded() > applied
                 ? store.applyLog(spec.database, primaryServerId, followed, page.lastIncluded()) : 0;
+        if (!page.entries().isEmpty() && page.lastIncluded() > applied) {
+            Instant written = page.entries().get(page.entries().size() - 1).time();
+            appliedTime = written != null ? written : appliedTime;
+        }
         applied = Math.max(applied, page.lastIncluded());
         primaryLastTick = Math.max(page.lastTick(), applied);
         Instant now = Instant.now();
@@ -168,8 +215,10 @@ final class Follower {
     }
 
     /**
-     * 0 while in sync and the primary answered within the long poll's wait (plus a grace); otherwise the
-     * seconds since this follower last had everything the primary had (since its start, if never).
+     * 0 while in sync and the primary answered within the long poll's wait (plus a grace). Otherwise how old
+     * this follower's copy is: the seconds since the latest moment whose primary state it holds, that is the
+     * later of the primary's commit time of the last entry applied here and the last time it had applied
+     * everything the primary had (since its start, if neither).
      */
     double lagSeconds() {
         Instant now = Instant.now();
@@ -179,7 +228,11 @@ final class Follower {
             return 0;
         }
         Instant since = caughtUpAt != null ? caughtUpAt : started;
-        return Duration.between(since, now).toMillis() / 1000.0;
+        Instant committed = appliedTime;
+        if (committed != null && committed.isAfter(since)) {
+            since = committed;
+        }
+        return Math.max(0, Duration.between(since, now).toMillis() / 1000.0);
     }
 
     ObjectNode status() {
@@ -194,6 +247,8 @@ final class Follower {
         putTick(o, "appliedTick", applied);
         putTick(o, "primaryLastTick", primaryLastTick);
         putTick(o, "lagTicks", lagTicks());
+        Instant committed = appliedTime;
+        o.put("appliedTime", committed == null ? null : committed.toString());
         o.put("lagSeconds", lagSeconds());
         o.put("lastContact", lastContact == null ? null : lastContact.toString());
         o.put("lastError", lastError);

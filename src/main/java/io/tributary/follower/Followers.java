@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.central.CollectionName;
 import io.tributary.central.CollectionStore;
 import io.tributary.central.FollowerPosition;
 import io.tributary.http.ApiException;
@@ -15,10 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,12 +38,15 @@ public class Followers implements CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(Followers.class);
     /** The header set when a round runs an initial sync before it tails the log. */
     static final String SYNC_TICK = "tributaryFollowerInitialSync";
+    /** Parameters that mark a route made from the {@code tributary-follower} template (routes/follower-template.camel.yaml). */
+    private static final List<String> TEMPLATE_PARAMETERS = List.of("name", "primaryUrl", "waitSeconds", "retryDelayMs");
 
     private CollectionStore store;
     private CamelContext camelContext;
     private PeerNodes peers = new PeerNodes("");
     private boolean writable;
     private final Map<String, Follower> byName = new ConcurrentHashMap<>();
+    private final Map<String, ExecutorService> readAheads = new ConcurrentHashMap<>();
     /** Databases a follower row in the store marks as followed, by primary URL; read once. */
     private volatile Map<String, String> storedFollowed;
     private volatile boolean stopping;
@@ -134,12 +141,18 @@ public class Followers implements CamelContextAware {
                 }
             }
             peers.check("follower " + spec.name + " primaryUrl", spec.primaryUrl);
-            Follower created = new Follower(spec, store, () -> stopping);
+            Follower created = new Follower(spec, store, () -> stopping, readAhead(spec.name));
             Follower replaced = byName.put(spec.name, created);
             registerMetrics(created);
             registerHealth(created, replaced);
             return created;
         }
+    }
+
+    /** One thread per follower name, reading its next page while the current one is applied. */
+    private ExecutorService readAhead(String name) {
+        return camelContext == null ? null : readAheads.computeIfAbsent(name, n -> camelContext.getExecutorServiceManager()
+                .newSingleThreadExecutor(this, "tributary-follower-" + n + "-read-ahead"));
     }
 
     private Follower follower(String name) {
@@ -237,6 +250,10 @@ public class Followers implements CamelContextAware {
                 return Optional.of(f.spec.primaryUrl);
             }
         }
+        Optional<String> configured = configuredPrimary(database);
+        if (configured.isPresent()) {
+            return configured;
+        }
         Map<String, String> stored = storedFollowed;
         if (stored == null) {
             Map<String, String> read = new ConcurrentHashMap<>();
@@ -244,5 +261,30 @@ public class Followers implements CamelContextAware {
             storedFollowed = stored = read;
         }
         return Optional.ofNullable(stored.get(database));
+    }
+
+    /**
+     * The primary of {@code database} as a {@code tributary-follower} route declares it, known from the moment
+     * the route is defined, before its first round registers the follower: so a followed database refuses
+     * writes from start-up, not only once its follower has run.
+     */
+    private Optional<String> configuredPrimary(String database) {
+        Model model = camelContext == null ? null : camelContext.getCamelContextExtension().getContextPlugin(Model.class);
+        if (model == null) {
+            return Optional.empty();
+        }
+        for (RouteDefinition route : model.getRouteDefinitions()) {
+            Map<String, Object> p = route.getTemplateParameters();
+            if (!route.isCreatedFromTemplate() || p == null || !p.keySet().containsAll(TEMPLATE_PARAMETERS)) {
+                continue;
+            }
+            Object followed = p.get("database");
+            String resolved = followed == null ? "" : camelContext.resolvePropertyPlaceholders(String.valueOf(followed)).strip();
+            // as FollowerSpec reads it: blank is _system
+            if (database.equals(resolved.isEmpty() ? CollectionName.SYSTEM_DATABASE : resolved)) {
+                return Optional.of(camelContext.resolvePropertyPlaceholders(String.valueOf(p.get("primaryUrl"))));
+            }
+        }
+        return Optional.empty();
     }
 }

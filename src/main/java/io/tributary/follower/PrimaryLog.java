@@ -15,6 +15,8 @@ import java.math.BigInteger;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -71,10 +73,14 @@ final class PrimaryLog {
         return names;
     }
 
-    /** Entries after {@code from}; waits up to {@code waitSeconds} on the primary when there are none yet. */
+    /**
+     * Entries after {@code from}; waits up to {@code waitSeconds} on the primary when there are none yet. With a
+     * {@code followerServerId} the primary takes {@code from} as this follower's applied position (so only a
+     * tick applied and committed here may be sent with it); null reads without reporting.
+     */
     Page page(long from, int limit, int waitSeconds, String followerServerId) {
         String path = base + "/_api/tributary/log?from=" + from + "&limit=" + limit + "&wait=" + waitSeconds
-                + "&follower=" + URLEncoder.encode(followerServerId, StandardCharsets.UTF_8);
+                + (followerServerId == null ? "" : "&follower=" + URLEncoder.encode(followerServerId, StandardCharsets.UTF_8));
         JsonNode p;
         try {
             p = call(path, Duration.ofSeconds(waitSeconds).plus(POLL_MARGIN));
@@ -113,8 +119,15 @@ final class PrimaryLog {
         if (!op.equals(LogEntry.PUT) && !op.equals(LogEntry.DELETE)) {
             throw new IllegalStateException("log entry " + tick + " has the unknown op '" + ApiException.printable(op) + "'");
         }
+        JsonNode time = e.path("time");
+        Instant written;
+        try {
+            written = time.isTextual() ? Instant.parse(time.asText()) : null;
+        } catch (DateTimeParseException bad) {
+            throw new IllegalStateException("log entry " + tick + " has an unreadable time", bad);
+        }
         return new LogEntry(tick, collection, key, version.isMissingNode() || version.isNull() ? null
-                : new BigInteger(version.asText()), op, op.equals(LogEntry.PUT) ? doc.toString() : null);
+                : new BigInteger(version.asText()), op, op.equals(LogEntry.PUT) ? doc.toString() : null, written);
     }
 
     private String requireServerId(JsonNode answer) {

@@ -26,9 +26,6 @@ public class SyncReplicas {
     static final int DEFAULT_TIMEOUT_SECONDS = 10;
     static final int MAX_TIMEOUT_SECONDS = 300;
     static final int MAX_REPLICAS = 100;
-    /** How often a waiting write looks at the followers' positions (in memory: costs nothing). */
-    private static final long LOOK_MS = 2;
-
     private LogEndpoint logEndpoint;
 
     /** Where followers' positions are remembered: the log endpoint they read from. */
@@ -60,11 +57,9 @@ public class SyncReplicas {
         }
         String database = r.database();
         long deadline = System.nanoTime() + r.timeoutSeconds() * 1_000_000_000L;
-        while (holding(database, tick) < r.replicas()) {
-            if (System.nanoTime() >= deadline) {
-                throw timeout(database, tick, r);
-            }
-            Thread.sleep(LOOK_MS);
+        // woken by each position a follower reports (its next log request), not by polling
+        if (logEndpoint.awaitFollowers(database, tick, r.replicas(), deadline) < r.replicas()) {
+            throw timeout(database, tick, r);
         }
     }
 

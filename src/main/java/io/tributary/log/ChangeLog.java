@@ -365,12 +365,19 @@ public class ChangeLog {
             throw new LogExpired(from, state.oldestTick());
         }
         Jdbc j = jdbc();
-        List<LogEntry> entries = j.read(s -> j.template().query("SELECT tick, collection_name, doc_key, version, op, doc FROM "
-                + TABLE + " WHERE db = ? AND tick > ? ORDER BY tick LIMIT " + (limit + 1), (rs, i) -> {
+        // ticks have no gaps, so the next limit + 1 entries are exactly the ticks up to from + limit + 1: the
+        // range bound keeps the read to them whatever plan the database picks (with statistics older than a
+        // fast-growing log, PostgreSQL can pick a bitmap scan of every entry after from, then a sort)
+        long upTo = from + limit + 1;
+        List<LogEntry> entries = j.read(s -> j.template().query("SELECT tick, collection_name, doc_key, version, op, doc,"
+                + " written_at FROM " + TABLE + " WHERE db = ? AND tick > ? AND tick <= ? ORDER BY tick", (rs, i) -> {
                     BigDecimal version = rs.getBigDecimal(4);
+                    // written as UTC wall-clock time (see append), read back the same way
+                    Timestamp written = rs.getTimestamp(7);
                     return new LogEntry(rs.getLong(1), rs.getString(2), rs.getString(3),
-                            version == null ? null : version.toBigInteger(), rs.getString(5), rs.getString(6));
-                }, database, from));
+                            version == null ? null : version.toBigInteger(), rs.getString(5), rs.getString(6),
+                            written == null ? null : written.toLocalDateTime().toInstant(ZoneOffset.UTC));
+                }, database, from, upTo));
         // ticks are contiguous: a first entry after from + 1 means retention removed entries since the state was read
         if ((!entries.isEmpty() && entries.get(0).tick() != from + 1) || (entries.isEmpty() && from < state.lastTick())) {
             throw new LogExpired(from, state(database).oldestTick());

@@ -33,6 +33,9 @@ public class LogEndpoint {
 
     private ChangeLog changeLog;
     private final Map<List<String>, FollowerPosition> followers = new ConcurrentHashMap<>();
+    /** Bumped and notified whenever a follower reports a position, so waiting synchronous writes look again. */
+    private final Object reports = new Object();
+    private long reportGeneration;
 
     /** What a follower last said it applied: the {@code from} of its latest read, and when it asked. */
     public record FollowerPosition(String follower, String database, long tick, Instant time) {
@@ -72,6 +75,10 @@ public class LogEndpoint {
                         + ApiException.printable(follower) + " is this node's server id");
             }
             followers.put(List.of(database, follower), new FollowerPosition(follower, database, from, Instant.now()));
+            synchronized (reports) {
+                reportGeneration++;
+                reports.notifyAll();
+            }
         }
         LogPage page;
         try {
@@ -83,7 +90,8 @@ public class LogEndpoint {
         ArrayNode entries = body.putArray("entries");
         for (LogEntry e : page.entries()) {
             ObjectNode entry = entries.addObject().put("tick", e.tick()).put("collection", e.collection()).put("key", e.key())
-                    .put("version", e.version() == null ? null : e.version().toString()).put("op", e.op());
+                    .put("version", e.version() == null ? null : e.version().toString()).put("op", e.op())
+                    .put("time", e.time() == null ? null : e.time().toString());
             if (e.json() != null) {
                 // the stored JSON text as it is: parsed by the reader, not here
                 entry.putRawValue("doc", new RawValue(e.json()));
@@ -98,6 +106,29 @@ public class LogEndpoint {
     /** The positions followers reported for {@code database}, by follower server id. */
     public List<FollowerPosition> followers(String database) {
         return followers.values().stream().filter(p -> p.database().equals(database)).toList();
+    }
+
+    /**
+     * Waits until a follower of {@code database} reports a position at or past {@code tick} or the deadline
+     * ({@link System#nanoTime}) passes; how many followers of it report such a position then.
+     */
+    public long awaitFollowers(String database, long tick, int replicas, long deadlineNanos) throws InterruptedException {
+        while (true) {
+            long generation;
+            synchronized (reports) {
+                generation = reportGeneration;
+            }
+            long holding = followers(database).stream().filter(p -> p.tick() >= tick).count();
+            long left = deadlineNanos - System.nanoTime();
+            if (holding >= replicas || left <= 0) {
+                return holding;
+            }
+            synchronized (reports) {
+                if (generation == reportGeneration) {
+                    reports.wait(Math.max(1, left / 1_000_000));
+                }
+            }
+        }
     }
 
     private ChangeLog enabledLog() {

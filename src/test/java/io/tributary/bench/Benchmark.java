@@ -499,11 +499,11 @@ public final class Benchmark {
         System.out.println("Logs, GC logs" + (profile ? ", JFR recordings" : "") + " and results.md: " + out);
     }
 
-    String machine() {
+    static String machine() {
         try {
             String mem = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
             return Runtime.getRuntime().availableProcessors() + " cores, " + mem + ", "
-                    + scalar(SRC, "SHOW server_version") + " PostgreSQL";
+                    + scalar("postgres", "SHOW server_version") + " PostgreSQL";
         } catch (Exception e) {
             return "?";
         }

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -158,6 +159,10 @@ abstract class FollowerContract {
         assertThat(s.path("lagTicks").asLong()).isZero();
         assertThat(s.path("primary").asText()).isEqualTo(primaryUrl);
         assertThat(s.path("primaryServerId").asText()).isEqualTo(log(primary).serverId());
+        // the primary's commit time of the last applied entry, as the primary's log has it
+        long last = primaryLastTick();
+        assertThat(Instant.parse(s.path("appliedTime").asText()))
+                .isEqualTo(log(primary).read("_system", last - 1, 1, Duration.ZERO).entries().get(0).time());
         String metrics = toFollower.get("/observe/metrics").body();
         assertThat(metrics).contains("tributary_follower_lag_ticks{database=\"_system\",follower=\"main\"} 0.0")
                 .contains("tributary_follower_lag_seconds{database=\"_system\",follower=\"main\"} 0.0");

@@ -7,6 +7,7 @@ import io.tributary.central.CentralClient;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.TestDatabase;
 import io.tributary.testing.TributaryApp;
+import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -65,6 +66,7 @@ class LogEndpointTest {
     @Test
     void servesStateAndEntriesInTickOrderWithTheirMarkers() {
         long before = state().path("lastTick").asLong();
+        Instant writing = Instant.now();
         importDocs("orders", "[{\"_key\":\"a\",\"v\":12345678901234567890,\"x\":1},{\"_key\":\"b\",\"x\":2}]");
         client.method("DELETE", "/_api/document/orders/b");
 
@@ -76,6 +78,7 @@ class LogEndpointTest {
 
         CentralClient.Response r = client.get("/_api/tributary/log?from=" + before + "&limit=2");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
+        System.out.println("LOG page " + r.body());
         JsonNode page = r.json();
         assertThat(page.path("entries")).hasSize(2);
         JsonNode a = page.path("entries").get(0);
@@ -86,6 +89,10 @@ class LogEndpointTest {
         assertThat(a.path("version").asText()).isEqualTo("12345678901234567890");
         assertThat(a.path("doc").path("x").asInt()).isEqualTo(1);
         assertThat(page.path("entries").get(1).path("version").isNull()).isTrue();
+        // the primary's commit time of each entry, UTC (both entries committed together)
+        Instant time = Instant.parse(a.path("time").asText());
+        assertThat(time).isBetween(writing.minusSeconds(1), Instant.now());
+        assertThat(page.path("entries").get(1).path("time").asText()).isEqualTo(a.path("time").asText());
         assertThat(page.path("lastIncluded").asLong()).isEqualTo(before + 2);
         assertThat(page.path("checkMore").asBoolean()).isTrue();
         assertThat(r.raw().headers().firstValue("x-arango-replication-lastincluded")).hasValue("" + (before + 2));
@@ -94,6 +101,7 @@ class LogEndpointTest {
         JsonNode rest = client.get("/_api/tributary/log?from=" + (before + 2)).json();
         assertThat(rest.path("entries").get(0).path("op").asText()).isEqualTo("delete");
         assertThat(rest.path("entries").get(0).has("doc")).isFalse();
+        assertThat(Instant.parse(rest.path("entries").get(0).path("time").asText())).isAfterOrEqualTo(time);
         assertThat(rest.path("checkMore").asBoolean()).isFalse();
 
         JsonNode other = client.get("/_db/other/_api/tributary/log/state").json();
