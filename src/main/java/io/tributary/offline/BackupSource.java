@@ -46,6 +46,9 @@ interface BackupSource {
 
         /** Writes one row: {@code fields} writes the row's fields (names and values) between its braces. */
         void write(RowFields fields);
+
+        /** Writes {@code rows} whole JSON lines, encoded as the other two write them, each ending in {@code \n}. */
+        void writeLines(byte[] lines, int offset, int length, int rows);
     }
 
     /** The fields of one row, written to a generator inside the row's object. */

@@ -257,6 +257,17 @@ final class BackupWriter implements AutoCloseable {
             }
         }
 
+        @Override
+        public void writeLines(byte[] lines, int offset, int length, int count) {
+            try {
+                json.flush();
+                out.write(lines, offset, length);
+                rows += count;
+            } catch (IOException e) {
+                throw failed("cannot write " + file, e);
+            }
+        }
+
         long rows() {
             return rows;
         }

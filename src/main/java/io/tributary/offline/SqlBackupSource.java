@@ -115,10 +115,13 @@ final class SqlBackupSource implements BackupSource {
                 JsonNode position = position(c);
                 List<BackupPlan> plans = plan(c, control);
                 if (reader.planned(readAt, position, plans)) {
+                    PostgresCopyOut copyOut = jdbc.dialect() == Dialect.POSTGRESQL ? PostgresCopyOut.of(c, spec.table(), selected) : null;
                     for (BackupPlan plan : plans) {
                         control.check();
                         BackupSource.RowOutput out = reader.partition(plan);
-                        rows(c, plan, rs -> write(rs, out), control, true);
+                        if (copyOut == null || !copied(c, copyOut, plan, out, control)) {
+                            rows(c, plan, rs -> write(rs, out), control, true);
+                        }
                         reader.partitionDone(plan);
                     }
                 }
@@ -260,13 +263,46 @@ final class SqlBackupSource implements BackupSource {
                 .put("first", first).put("last", last), rows);
     }
 
+    /** The rows of a partition, without the selection's filter. */
+    private SqlPartitionWhere partition(BackupPlan plan) {
+        BackupManifest.Bounds bounds = Json.MAPPER.convertValue(plan.bounds(), BackupManifest.Bounds.class);
+        return SqlPartitionWhere.of(spec.by(), bounds, key.name(), tableColumns, jdbc, spec.table());
+    }
+
+    private String select(String where) {
+        return "SELECT " + String.join(", ", selected.stream().map(SqlColumn::name).toList()) + " FROM "
+                + spec.table() + where + " ORDER BY " + key.name();
+    }
+
+    /**
+     * A partition's rows through PostgreSQL's COPY, in this snapshot; false when its bounds cannot be
+     * written into the query (then JDBC reads it).
+     */
+    private boolean copied(Connection c, PostgresCopyOut copyOut, BackupPlan plan, BackupSource.RowOutput out,
+                           JobControl control) throws SQLException {
+        String inlined = copyOut.inline(partition(plan));
+        if (inlined == null) {
+            return false;
+        }
+        String where = new SqlPartitionWhere(inlined, List.of()).and(filter == null ? null : filter.sql()).sql();
+        long n = copyOut.copy(select(where), out, control);
+        control.addRowsDone(n % Jdbc.FETCH_SIZE);
+        requireCount(plan, n);
+        return true;
+    }
+
+    private void requireCount(BackupPlan plan, long n) {
+        if (n != plan.rows()) {
+            // cannot happen in one snapshot; if a database breaks that promise, the backup must not pretend
+            throw new IllegalStateException("partition " + plan.name() + " of " + spec.table() + " read " + n
+                    + " rows where the snapshot counted " + plan.rows() + ": the backup was not completed");
+        }
+    }
+
     /** {@code exact}: the plan was made in this snapshot, so the count must be the plan's. */
     private long rows(Connection c, BackupPlan plan, RowAction each, JobControl control, boolean exact) throws SQLException {
-        BackupManifest.Bounds bounds = Json.MAPPER.convertValue(plan.bounds(), BackupManifest.Bounds.class);
-        SqlPartitionWhere where = SqlPartitionWhere.of(spec.by(), bounds, key.name(), tableColumns, jdbc, spec.table())
-                .and(filter == null ? null : filter.sql());
-        String sql = "SELECT " + String.join(", ", selected.stream().map(SqlColumn::name).toList()) + " FROM "
-                + spec.table() + where.sql() + " ORDER BY " + key.name();
+        SqlPartitionWhere where = partition(plan).and(filter == null ? null : filter.sql());
+        String sql = select(where.sql());
         long[] n = {0};
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setFetchSize(Jdbc.FETCH_SIZE);
@@ -284,10 +320,8 @@ final class SqlBackupSource implements BackupSource {
             }
         }
         control.addRowsDone(n[0] % Jdbc.FETCH_SIZE);
-        if (exact && n[0] != plan.rows()) {
-            // cannot happen in one snapshot; if a database breaks that promise, the backup must not pretend
-            throw new IllegalStateException("partition " + plan.name() + " of " + spec.table() + " read " + n[0]
-                    + " rows where the snapshot counted " + plan.rows() + ": the backup was not completed");
+        if (exact) {
+            requireCount(plan, n[0]);
         }
         return n[0];
     }
