@@ -22,6 +22,14 @@ interface BackupSource {
     /** The manifest's {@code keyColumn}. */
     String keyColumn();
 
+    /**
+     * Whether each partition's rows all come before the next partition's (a table's); otherwise many
+     * partition files are open at once, and each must stay small in memory.
+     */
+    default boolean onePartitionAtATime() {
+        return true;
+    }
+
     /** Reads in one snapshot: first the plan, then each planned partition's rows, in the plan's order. */
     void read(Reader reader, JobControl control);
 

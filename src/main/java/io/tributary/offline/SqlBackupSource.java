@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -198,38 +199,38 @@ final class SqlBackupSource implements BackupSource {
                         });
             }
             case "day", "month" -> {
+                // one scan: rows by date (a cast is cheap where EXTRACT is not), folded into months here
                 String col = partitionColumn.name();
-                long nulls = count(c, "SELECT COUNT(*) FROM " + table + where() + (filter == null ? " WHERE " : " AND ")
-                        + col + " IS NULL");
-                if (nulls > 0) {
-                    throw ApiException.badParameter(nulls + " selected row(s) have no " + col
+                String date = "CAST(" + col + " AS DATE)";
+                boolean day = spec.by().equals("day");
+                long[] nulls = {0};
+                TreeMap<LocalDate, Long> counts = new TreeMap<>();
+                query(c, "SELECT " + date + ", COUNT(*) FROM " + table + where() + " GROUP BY " + date, rs -> {
+                    LocalDate d = rs.getObject(1, LocalDate.class);
+                    if (d == null) {
+                        nulls[0] += rs.getLong(2);
+                    } else {
+                        counts.merge(day ? d : d.withDayOfMonth(1), rs.getLong(2), Long::sum);
+                    }
+                });
+                if (nulls[0] > 0) {
+                    throw ApiException.badParameter(nulls[0] + " selected row(s) have no " + col
                             + ": they belong to no " + spec.by() + "; filter them out (" + col + " IS NOT NULL)"
                             + " or partition by value");
                 }
-                boolean day = spec.by().equals("day");
-                String parts = "EXTRACT(YEAR FROM " + col + "), EXTRACT(MONTH FROM " + col + ")"
-                        + (day ? ", EXTRACT(DAY FROM " + col + ")" : "");
-                query(c, "SELECT " + parts + ", COUNT(*) FROM " + table + where() + " GROUP BY " + parts + " ORDER BY "
-                        + parts, rs -> {
-                            int y = rs.getInt(1);
-                            int m = rs.getInt(2);
-                            String name;
-                            String from;
-                            String to;
-                            if (day) {
-                                LocalDate d = LocalDate.of(y, m, rs.getInt(3));
-                                name = d.toString();
-                                from = d + "T00:00:00";
-                                to = d.plusDays(1) + "T00:00:00";
-                            } else {
-                                YearMonth ym = YearMonth.of(y, m);
-                                name = ym.toString();
-                                from = ym.atDay(1) + "T00:00:00";
-                                to = ym.plusMonths(1).atDay(1) + "T00:00:00";
-                            }
-                            plans.add(new BackupPlan(name, Json.MAPPER.createObjectNode().put("column", col)
-                                    .put("from", from).put("to", to), rs.getLong(day ? 4 : 3)));
-                        });
+                counts.forEach((d, rows) -> {
+                    String name;
+                    String to;
+                    if (day) {
+                        name = d.toString();
+                        to = d.plusDays(1) + "T00:00:00";
+                    } else {
+                        name = YearMonth.from(d).toString();
+                        to = d.plusMonths(1) + "T00:00:00";
+                    }
+                    plans.add(new BackupPlan(name, Json.MAPPER.createObjectNode().put("column", col)
+                            .put("from", d + "T00:00:00").put("to", to), rows));
+                });
             }
             case "keys" -> {
                 String ordered = SqlPartitionWhere.keyOrder(jdbc, table, key);
