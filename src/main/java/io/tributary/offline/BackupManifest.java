@@ -93,7 +93,7 @@ public record BackupManifest(String format, int formatVersion, String name, Stri
             if (wrong != null) {
                 throw new IllegalArgumentException("backup manifest " + file + ": partition '"
                         + ApiException.printable(String.valueOf(p.name())) + "' (" + p.file() + ") has bounds "
-                        + ApiException.printable(String.valueOf(Json.MAPPER.valueToTree(p.bounds())))
+                        + ApiException.printable(shown(p.bounds()))
                         + " that do not fit partitioning by " + ApiException.printable(manifest.partitioning().by())
                         + ": " + wrong);
             }
@@ -157,6 +157,26 @@ public record BackupManifest(String format, int formatVersion, String name, Stri
                 return "unknown partitioning (none, value, day, month or keys)";
             }
         }
+    }
+
+    /** The bounds as the manifest holds them (the fields present). */
+    private static String shown(Bounds b) {
+        if (b == null) {
+            return "(none)";
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode o = Json.MAPPER.createObjectNode();
+        if (b.column() != null) {
+            o.put("column", b.column());
+        }
+        if (b.value() != null) {
+            o.set("value", b.value());
+        }
+        for (String[] f : new String[][] {{"from", b.from()}, {"to", b.to()}, {"first", b.first()}, {"last", b.last()}}) {
+            if (f[1] != null) {
+                o.put(f[0], f[1]);
+            }
+        }
+        return o.toString();
     }
 
     private static String sameColumn(Partitioning partitioning, Bounds b) {
