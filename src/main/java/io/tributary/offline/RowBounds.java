@@ -1,8 +1,17 @@
 package io.tributary.offline;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.tributary.http.ApiException;
 import io.tributary.sql.Dialect;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -26,6 +35,9 @@ final class RowBounds {
     private final String column;
     private final String describe;
     private final Predicate<JsonNode> inside;
+    /** Day and month bounds as {@code yyyy-mm-ddT00:00:00}, to compare ISO texts with; else null. */
+    private String fromText;
+    private String toText;
     private long rows;
 
     private RowBounds(String source, String partition, int index, String column, String describe, Predicate<JsonNode> inside) {
@@ -82,7 +94,7 @@ final class RowBounds {
                 }
                 LocalDateTime from = LocalDateTime.parse(b.from());
                 LocalDateTime to = LocalDateTime.parse(b.to());
-                yield new RowBounds(source, p.name(), index, shown, describe, v -> {
+                RowBounds days = new RowBounds(source, p.name(), index, shown, describe, v -> {
                     if (v == null || v.isNull()) {
                         return false;
                     }
@@ -90,6 +102,10 @@ final class RowBounds {
                     LocalDateTime time = t instanceof LocalDate d ? d.atStartOfDay() : (LocalDateTime) t;
                     return !time.isBefore(from) && time.isBefore(to);
                 });
+                // the manifest's check made them midnights
+                days.fromText = from.toLocalDate() + "T00:00:00";
+                days.toText = to.toLocalDate() + "T00:00:00";
+                yield days;
             }
             case "keys" -> {
                 String describe = shown + " from " + ApiException.printable(b.first()) + " to "
@@ -131,6 +147,52 @@ final class RowBounds {
         return describe;
     }
 
+    /**
+     * The next row's value of the bounds' column, the scalar the parser stands on (it stays on it); refuses
+     * a row outside. An ISO text of a day or month partition is compared as text (the restore reads a
+     * million of them): its order is the times' order.
+     */
+    void check(JsonParser p) throws IOException {
+        if (fromText != null && p.currentToken() == JsonToken.VALUE_STRING) {
+            String s = p.getText();
+            if (isoLocal(s)) {
+                String t = s.length() == 10 ? s + "T00:00:00" : s;
+                rows++;
+                if (t.compareTo(fromText) < 0 || t.compareTo(toText) >= 0) {
+                    refuse(TextNode.valueOf(s));
+                }
+                return;
+            }
+        }
+        // the value built here, not by the mapper, which would move the parser off it
+        check(switch (p.currentToken()) {
+            case VALUE_STRING -> TextNode.valueOf(p.getText());
+            case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                    ? JsonNodeFactory.instance.numberNode(p.getBigIntegerValue()) : LongNode.valueOf(p.getLongValue());
+            case VALUE_NUMBER_FLOAT -> DecimalNode.valueOf(p.getDecimalValue());
+            case VALUE_TRUE, VALUE_FALSE -> BooleanNode.valueOf(p.getBooleanValue());
+            default -> NullNode.getInstance();
+        });
+    }
+
+    /** {@code yyyy-mm-dd} or {@code yyyy-mm-ddThh:mm:ss[.fraction]}, without an offset. */
+    private static boolean isoLocal(String s) {
+        int n = s.length();
+        if (n != 10 && (n < 19 || n > 29 || s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':'
+                || (n > 19 && (n == 20 || s.charAt(19) != '.')))) {
+            return false;
+        }
+        if (s.charAt(4) != '-' || s.charAt(7) != '-') {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (i != 4 && i != 7 && i != 10 && i != 13 && i != 16 && i != 19 && (s.charAt(i) < '0' || s.charAt(i) > '9')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The next row's value of the bounds' column (null when the row has none); refuses a row outside. */
     void check(JsonNode value) {
         rows++;
@@ -141,9 +203,13 @@ final class RowBounds {
             in = false;
         }
         if (!in) {
-            String v = value == null ? "missing" : ApiException.printable(value.toString());
-            throw new IllegalArgumentException(source + " row " + rows + " lies outside partition '" + partition + "' ("
-                    + describe + "): its " + column + " is " + v + "; nothing of the partition was written");
+            refuse(value);
         }
+    }
+
+    private void refuse(JsonNode value) {
+        String v = value == null ? "missing" : ApiException.printable(value.toString());
+        throw new IllegalArgumentException(source + " row " + rows + " lies outside partition '" + partition + "' ("
+                + describe + "): its " + column + " is " + v + "; nothing of the partition was written");
     }
 }

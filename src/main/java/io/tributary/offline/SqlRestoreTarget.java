@@ -235,21 +235,28 @@ final class SqlRestoreTarget implements RestoreTarget {
                 boolean checked = bounds != null && bounds.exact();
                 file.readTokens(p -> {
                     Arrays.fill(fields, null);
-                    JsonNode bound = null;
+                    boolean seen = false;
                     for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
                         Integer i = index.get(name);
                         p.nextToken();
                         if (i == null) {
                             p.skipChildren();
                         } else if (checked && i == bounds.index()) {
-                            bound = p.readValueAsTree();
-                            fields[i] = PostgresCopy.field(columns.get(i), bound);
+                            seen = true;
+                            if (p.currentToken().isScalarValue()) {
+                                bounds.check(p);
+                                fields[i] = PostgresCopy.field(columns.get(i), p);
+                            } else {
+                                JsonNode value = p.readValueAsTree();
+                                bounds.check(value);
+                                fields[i] = PostgresCopy.field(columns.get(i), value);
+                            }
                         } else {
                             fields[i] = PostgresCopy.field(columns.get(i), p);
                         }
                     }
-                    if (checked) {
-                        bounds.check(bound);
+                    if (checked && !seen) {
+                        bounds.check((JsonNode) null);
                     }
                     try {
                         copy.row(fields);
