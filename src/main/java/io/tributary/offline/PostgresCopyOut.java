@@ -53,6 +53,7 @@ final class PostgresCopyOut {
     private final SqlColumn.Kind[] kinds;
     /** Each column's {@code "name":} as Jackson writes it, after a comma from the second on. */
     private final byte[][] names;
+    private final int namesLength;
 
     private PostgresCopyOut(BaseConnection connection, List<SqlColumn> columns) {
         this.connection = connection;
@@ -74,6 +75,7 @@ final class PostgresCopyOut {
                 throw new IllegalStateException(e);
             }
         }
+        this.namesLength = Arrays.stream(names).mapToInt(n -> n.length).sum();
     }
 
     /**
@@ -211,8 +213,8 @@ final class PostgresCopyOut {
         }
 
         private void row(byte[] b, int from, int to) throws SQLException {
-            // at most 6 bytes for one (a control character as \\u00XX), a name each and the braces
-            ensure(6 * (to - from) + 64);
+            // at most 6 bytes for one (a control character as \\u00XX), the names, quotes and braces
+            ensure(6 * (to - from) + namesLength + 2 * kinds.length + 64);
             put('{');
             int p = from;
             for (int i = 0; i < kinds.length; i++) {
@@ -223,7 +225,6 @@ final class PostgresCopyOut {
                 while (e < to && b[e] != '\t') {
                     e++;
                 }
-                ensure(names[i].length + 64);
                 System.arraycopy(names[i], 0, buf, len, names[i].length);
                 len += names[i].length;
                 if (e - p == 2 && b[p] == '\\' && b[p + 1] == 'N') {
