@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import javax.sql.DataSource;
 
 /**
@@ -26,6 +27,7 @@ public final class Backup {
     private final BackupSpec spec;
     private final BackupSource source;
     private final BackupWriter.Disk disk;
+    private OnlineCopy.Pools pools = OnlineCopy.Pools.OWNED;
 
     Backup(Path root, BackupSpec spec, BackupSource source) {
         this(root, spec, source, BackupWriter.LOCAL);
@@ -50,6 +52,11 @@ public final class Backup {
         return new Backup(root, spec, new SqlBackupSource(dataSource, spec));
     }
 
+    /** Where the compression of a table's partition files runs (one thread per core); a small owned pool by default. */
+    void pools(OnlineCopy.Pools pools) {
+        this.pools = pools;
+    }
+
     public BackupReport run(JobControl control) {
         Instant created = Instant.now();
         List<BackupReport.Partition> written = new ArrayList<>();
@@ -57,7 +64,9 @@ public final class Backup {
             source.read(new Reader(null, written), control);
             return new BackupReport(spec.name(), true, null, written);
         }
-        try (BackupWriter writer = new BackupWriter(root, spec.name(), spec.gzipLevel(), disk)) {
+        int threads = Runtime.getRuntime().availableProcessors();
+        ExecutorService compression = source.onePartitionAtATime() && threads > 1 ? pools.open(threads) : null;
+        try (BackupWriter writer = new BackupWriter(root, spec.name(), spec.gzipLevel(), disk, compression, threads)) {
             Reader reader = new Reader(writer, written);
             source.read(reader, control);
             ObjectNode manifest = Json.MAPPER.createObjectNode().put("format", BackupManifest.FORMAT)
@@ -78,6 +87,10 @@ public final class Backup {
             }
             Path dir = writer.complete(manifest);
             return new BackupReport(spec.name(), false, dir.toAbsolutePath().normalize().toString(), written);
+        } finally {
+            if (compression != null) {
+                pools.close(compression);
+            }
         }
     }
 

@@ -89,7 +89,98 @@ public record BackupManifest(String format, int formatVersion, String name, Stri
                 throw new IllegalArgumentException("backup manifest " + file + " names partition file '"
                         + ApiException.printable(String.valueOf(p.file())) + "': only partitions/p-NNNNNN.jsonl.gz is read");
             }
+            String wrong = wrongBounds(manifest.partitioning(), p.bounds());
+            if (wrong != null) {
+                throw new IllegalArgumentException("backup manifest " + file + ": partition '"
+                        + ApiException.printable(String.valueOf(p.name())) + "' (" + p.file() + ") has bounds "
+                        + ApiException.printable(shown(p.bounds()))
+                        + " that do not fit partitioning by " + ApiException.printable(manifest.partitioning().by())
+                        + ": " + wrong);
+            }
         }
         return manifest;
+    }
+
+    /**
+     * What is wrong with a partition's bounds for the backup's partitioning (docs/offline.md, {@code bounds}),
+     * or null: a restore replaces the target's rows in them, so they must say exactly which rows those are.
+     */
+    static String wrongBounds(Partitioning partitioning, Bounds b) {
+        String by = String.valueOf(partitioning.by());
+        boolean range = b != null && (b.from() != null || b.to() != null);
+        boolean keys = b != null && (b.first() != null || b.last() != null);
+        boolean value = b != null && b.value() != null;
+        boolean column = b != null && b.column() != null;
+        switch (by) {
+            case "none" -> {
+                return column || range || keys || value ? "the whole selection has no bounds ({})" : null;
+            }
+            case "value" -> {
+                if (!column || !value || range || keys) {
+                    return "needs exactly 'column' and 'value' (null for the rows without one)";
+                }
+                if (b.value().isContainerNode()) {
+                    return "'value' must be a single value";
+                }
+                return sameColumn(partitioning, b);
+            }
+            case "day", "month" -> {
+                if (!column || b.from() == null || b.to() == null || keys || value) {
+                    return "needs exactly 'column', 'from' and 'to'";
+                }
+                java.time.LocalDateTime from;
+                java.time.LocalDateTime to;
+                try {
+                    from = java.time.LocalDateTime.parse(b.from());
+                    to = java.time.LocalDateTime.parse(b.to());
+                } catch (java.time.format.DateTimeParseException e) {
+                    return "'from' and 'to' must be yyyy-mm-ddT00:00:00";
+                }
+                boolean day = by.equals("day");
+                if (!from.toLocalTime().equals(java.time.LocalTime.MIDNIGHT) || (!day && from.getDayOfMonth() != 1)
+                        || !to.equals(day ? from.plusDays(1) : from.plusMonths(1))) {
+                    return "'from' must start a " + by + " and 'to' the next";
+                }
+                return sameColumn(partitioning, b);
+            }
+            case "keys" -> {
+                if (b.first() == null || b.last() == null || range || value) {
+                    return "needs 'first' and 'last' (and the key 'column')";
+                }
+                if (java.util.Arrays.compareUnsigned(b.first().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        b.last().getBytes(java.nio.charset.StandardCharsets.UTF_8)) > 0) {
+                    return "'first' comes after 'last' in byte order";
+                }
+                return null;
+            }
+            default -> {
+                return "unknown partitioning (none, value, day, month or keys)";
+            }
+        }
+    }
+
+    /** The bounds as the manifest holds them (the fields present). */
+    private static String shown(Bounds b) {
+        if (b == null) {
+            return "(none)";
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode o = Json.MAPPER.createObjectNode();
+        if (b.column() != null) {
+            o.put("column", b.column());
+        }
+        if (b.value() != null) {
+            o.set("value", b.value());
+        }
+        for (String[] f : new String[][] {{"from", b.from()}, {"to", b.to()}, {"first", b.first()}, {"last", b.last()}}) {
+            if (f[1] != null) {
+                o.put(f[0], f[1]);
+            }
+        }
+        return o.toString();
+    }
+
+    private static String sameColumn(Partitioning partitioning, Bounds b) {
+        return partitioning.column() == null || partitioning.column().equalsIgnoreCase(b.column()) ? null
+                : "'column' is not the partitioning's column " + partitioning.column();
     }
 }

@@ -22,6 +22,14 @@ interface BackupSource {
     /** The manifest's {@code keyColumn}. */
     String keyColumn();
 
+    /**
+     * Whether each partition's rows all come before the next partition's (a table's); otherwise many
+     * partition files are open at once, and each must stay small in memory.
+     */
+    default boolean onePartitionAtATime() {
+        return true;
+    }
+
     /** Reads in one snapshot: first the plan, then each planned partition's rows, in the plan's order. */
     void read(Reader reader, JobControl control);
 
@@ -46,6 +54,9 @@ interface BackupSource {
 
         /** Writes one row: {@code fields} writes the row's fields (names and values) between its braces. */
         void write(RowFields fields);
+
+        /** Writes {@code rows} whole JSON lines, encoded as the other two write them, each ending in {@code \n}. */
+        void writeLines(byte[] lines, int offset, int length, int rows);
     }
 
     /** The fields of one row, written to a generator inside the row's object. */

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
@@ -54,12 +55,21 @@ final class BackupWriter implements AutoCloseable {
     private final Path partial;
     private final Disk disk;
     private final int gzipLevel;
+    /** Where partition files are compressed, {@code threads} at once; null: on the writing thread. */
+    private final ExecutorService compression;
+    private final int threads;
     private final FileChannel lockFile;
     private final ArrayNode partitions = Json.MAPPER.createArrayNode();
     private final List<PartitionOutput> outputs = new ArrayList<>();
     private boolean completed;
 
     BackupWriter(Path root, String name, int gzipLevel, Disk disk) {
+        this(root, name, gzipLevel, disk, null, 1);
+    }
+
+    BackupWriter(Path root, String name, int gzipLevel, Disk disk, ExecutorService compression, int threads) {
+        this.compression = compression;
+        this.threads = threads;
         this.root = root;
         this.name = name;
         this.gzipLevel = gzipLevel;
@@ -215,6 +225,7 @@ final class BackupWriter implements AutoCloseable {
         private final ObjectNode entry;
         private final MessageDigest sha256 = PartitionFile.sha256();
         private final Counting counted;
+        private final OutputStream gzip;
         private final OutputStream out;
         /** One generator for the file: a new one per row (writeValueAsBytes) cost more than the row's encoding. */
         private final JsonGenerator json;
@@ -224,11 +235,12 @@ final class BackupWriter implements AutoCloseable {
             this.file = file;
             this.entry = entry;
             this.counted = new Counting(new DigestOutputStream(disk.create(file), sha256));
-            this.out = new BufferedOutputStream(new GZIPOutputStream(counted, 65536) {
+            this.gzip = compression == null ? new GZIPOutputStream(counted, 65536) {
                 {
                     def.setLevel(gzipLevel);
                 }
-            }, 65536);
+            } : new ParallelGzipOutputStream(counted, compression, threads, gzipLevel);
+            this.out = new BufferedOutputStream(gzip, 65536);
             this.json = Json.MAPPER.createGenerator(out, JsonEncoding.UTF8);
             json.setRootValueSeparator(null); // rows are separated by '\n', written below, not by Jackson's space
         }
@@ -257,6 +269,17 @@ final class BackupWriter implements AutoCloseable {
             }
         }
 
+        @Override
+        public void writeLines(byte[] lines, int offset, int length, int count) {
+            try {
+                json.flush();
+                out.write(lines, offset, length);
+                rows += count;
+            } catch (IOException e) {
+                throw failed("cannot write " + file, e);
+            }
+        }
+
         long rows() {
             return rows;
         }
@@ -264,6 +287,10 @@ final class BackupWriter implements AutoCloseable {
         /** Closes the file of a backup that will not complete; its content no longer matters. */
         void abandon() {
             try {
+                if (gzip instanceof ParallelGzipOutputStream parallel) {
+                    parallel.abandon();
+                    return;
+                }
                 json.flush();
                 out.close();
             } catch (IOException | RuntimeException e) {

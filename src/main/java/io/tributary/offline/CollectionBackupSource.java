@@ -44,6 +44,12 @@ final class CollectionBackupSource implements BackupSource {
         this.identity = identity;
     }
 
+    /** Documents come in key order, each to its partition's file: all files are open at once. */
+    @Override
+    public boolean onePartitionAtATime() {
+        return false;
+    }
+
     @Override
     public ObjectNode describe() {
         ObjectNode o = Json.MAPPER.createObjectNode().put("kind", "collection").put("database", spec.database())

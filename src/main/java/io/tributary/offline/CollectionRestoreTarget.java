@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionStore;
 import io.tributary.central.StoredCollection;
+import io.tributary.http.ApiException;
 import io.tributary.json.Json;
 import io.tributary.keyrange.DocumentHash;
 import io.tributary.keyrange.VersionedDocument;
@@ -141,9 +142,18 @@ final class CollectionRestoreTarget implements RestoreTarget {
         StoredCollection stored = store.collection(database, collection, true);
         StoredCollection target = stagingArea == null ? stored : stored.staging(stagingArea);
         target.createStaging();
+        // the swap replaces the documents in the bounds: a row outside them would stay behind the next one
+        Predicate<JsonNode> inPartition = DocumentBounds.of(manifest, partition);
+        long[] rows = {0};
         try {
             List<VersionedDocument> chunk = new ArrayList<>(CHUNK);
             file.read(row -> {
+                rows[0]++;
+                if (!inPartition.test(row)) {
+                    throw new IllegalArgumentException((file instanceof PartitionFile f ? "backup file " + f.file()
+                            : "the rows of partition " + partition.name()) + " row " + rows[0] + " lies outside partition '"
+                            + ApiException.printable(partition.name()) + "'; nothing of the partition was written");
+                }
                 chunk.add(document(row));
                 if (chunk.size() == CHUNK) {
                     target.stage(chunk);

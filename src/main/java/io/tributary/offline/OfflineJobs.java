@@ -89,7 +89,10 @@ public class OfflineJobs implements CamelContextAware {
         return backupTask(Backup.ofTable(directory, spec, dataSource(spec.dataSource())), spec);
     }
 
-    private static JobWork backupTask(Backup backup, BackupSpec spec) {
+    private JobWork backupTask(Backup backup, BackupSpec spec) {
+        if (camelContext != null) {
+            backup.pools(OnlineCopy.Pools.of(camelContext.getExecutorServiceManager(), this, "tributary-backup-gzip"));
+        }
         return new OfflineTask("backup", "backup " + spec.name(), spec.toJson(), c -> backup.run(c).toJson());
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.apache.camel.spi.ExecutorServiceManager;
 
 /**
  * An online copy by partition (docs/collection-sync.md, "Online copy by partition"): a backup's reader
@@ -32,11 +33,29 @@ public final class OnlineCopy {
     public record Copied(String name, long read, long written, long deleted, long keptNewer, long unchanged) {
     }
 
-    /** Where the partitions run when {@code parallel > 1}: opened per copy, closed at its end. */
+    /**
+     * Thread pools opened per run and closed at its end: the partitions of a copy with {@code parallel > 1},
+     * the compression of a backup's files.
+     */
     public interface Pools {
         ExecutorService open(int threads);
 
         void close(ExecutorService pool);
+
+        /** Camel's pools, named {@code name}: they show and stop with the context. */
+        static Pools of(ExecutorServiceManager manager, Object owner, String name) {
+            return new Pools() {
+                @Override
+                public ExecutorService open(int threads) {
+                    return manager.newFixedThreadPool(owner, name, threads);
+                }
+
+                @Override
+                public void close(ExecutorService pool) {
+                    manager.shutdownNow(pool);
+                }
+            };
+        }
 
         /** A small fixed pool owned by the copy, for callers without a CamelContext (the command line). */
         Pools OWNED = new Pools() {

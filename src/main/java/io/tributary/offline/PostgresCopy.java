@@ -3,6 +3,7 @@ package io.tributary.offline;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.json.Json;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -93,6 +94,14 @@ final class PostgresCopy implements AutoCloseable {
         }
         JsonNode value = p.readValueAsTree();
         return text(column.parameter(value));
+    }
+
+    /** As {@link #field(SqlColumn, JsonParser)}, for a value read already. */
+    static String field(SqlColumn column, JsonNode value) throws IOException {
+        try (JsonParser p = value.traverse(Json.MAPPER)) {
+            p.nextToken();
+            return field(column, p);
+        }
     }
 
     /**

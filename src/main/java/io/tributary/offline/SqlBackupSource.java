@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -115,10 +116,13 @@ final class SqlBackupSource implements BackupSource {
                 JsonNode position = position(c);
                 List<BackupPlan> plans = plan(c, control);
                 if (reader.planned(readAt, position, plans)) {
+                    PostgresCopyOut copyOut = jdbc.dialect() == Dialect.POSTGRESQL ? PostgresCopyOut.of(c, spec.table(), selected) : null;
                     for (BackupPlan plan : plans) {
                         control.check();
                         BackupSource.RowOutput out = reader.partition(plan);
-                        rows(c, plan, rs -> write(rs, out), control, true);
+                        if (copyOut == null || !copied(c, copyOut, plan, out, control)) {
+                            rows(c, plan, rs -> write(rs, out), control, true);
+                        }
                         reader.partitionDone(plan);
                     }
                 }
@@ -195,38 +199,38 @@ final class SqlBackupSource implements BackupSource {
                         });
             }
             case "day", "month" -> {
+                // one scan: rows by date (a cast is cheap where EXTRACT is not), folded into months here
                 String col = partitionColumn.name();
-                long nulls = count(c, "SELECT COUNT(*) FROM " + table + where() + (filter == null ? " WHERE " : " AND ")
-                        + col + " IS NULL");
-                if (nulls > 0) {
-                    throw ApiException.badParameter(nulls + " selected row(s) have no " + col
+                String date = "CAST(" + col + " AS DATE)";
+                boolean day = spec.by().equals("day");
+                long[] nulls = {0};
+                TreeMap<LocalDate, Long> counts = new TreeMap<>();
+                query(c, "SELECT " + date + ", COUNT(*) FROM " + table + where() + " GROUP BY " + date, rs -> {
+                    LocalDate d = rs.getObject(1, LocalDate.class);
+                    if (d == null) {
+                        nulls[0] += rs.getLong(2);
+                    } else {
+                        counts.merge(day ? d : d.withDayOfMonth(1), rs.getLong(2), Long::sum);
+                    }
+                });
+                if (nulls[0] > 0) {
+                    throw ApiException.badParameter(nulls[0] + " selected row(s) have no " + col
                             + ": they belong to no " + spec.by() + "; filter them out (" + col + " IS NOT NULL)"
                             + " or partition by value");
                 }
-                boolean day = spec.by().equals("day");
-                String parts = "EXTRACT(YEAR FROM " + col + "), EXTRACT(MONTH FROM " + col + ")"
-                        + (day ? ", EXTRACT(DAY FROM " + col + ")" : "");
-                query(c, "SELECT " + parts + ", COUNT(*) FROM " + table + where() + " GROUP BY " + parts + " ORDER BY "
-                        + parts, rs -> {
-                            int y = rs.getInt(1);
-                            int m = rs.getInt(2);
-                            String name;
-                            String from;
-                            String to;
-                            if (day) {
-                                LocalDate d = LocalDate.of(y, m, rs.getInt(3));
-                                name = d.toString();
-                                from = d + "T00:00:00";
-                                to = d.plusDays(1) + "T00:00:00";
-                            } else {
-                                YearMonth ym = YearMonth.of(y, m);
-                                name = ym.toString();
-                                from = ym.atDay(1) + "T00:00:00";
-                                to = ym.plusMonths(1).atDay(1) + "T00:00:00";
-                            }
-                            plans.add(new BackupPlan(name, Json.MAPPER.createObjectNode().put("column", col)
-                                    .put("from", from).put("to", to), rs.getLong(day ? 4 : 3)));
-                        });
+                counts.forEach((d, rows) -> {
+                    String name;
+                    String to;
+                    if (day) {
+                        name = d.toString();
+                        to = d.plusDays(1) + "T00:00:00";
+                    } else {
+                        name = YearMonth.from(d).toString();
+                        to = d.plusMonths(1) + "T00:00:00";
+                    }
+                    plans.add(new BackupPlan(name, Json.MAPPER.createObjectNode().put("column", col)
+                            .put("from", d + "T00:00:00").put("to", to), rows));
+                });
             }
             case "keys" -> {
                 String ordered = SqlPartitionWhere.keyOrder(jdbc, table, key);
@@ -260,13 +264,46 @@ final class SqlBackupSource implements BackupSource {
                 .put("first", first).put("last", last), rows);
     }
 
+    /** The rows of a partition, without the selection's filter. */
+    private SqlPartitionWhere partition(BackupPlan plan) {
+        BackupManifest.Bounds bounds = Json.MAPPER.convertValue(plan.bounds(), BackupManifest.Bounds.class);
+        return SqlPartitionWhere.of(spec.by(), bounds, key.name(), tableColumns, jdbc, spec.table());
+    }
+
+    private String select(String where) {
+        return "SELECT " + String.join(", ", selected.stream().map(SqlColumn::name).toList()) + " FROM "
+                + spec.table() + where + " ORDER BY " + key.name();
+    }
+
+    /**
+     * A partition's rows through PostgreSQL's COPY, in this snapshot; false when its bounds cannot be
+     * written into the query (then JDBC reads it).
+     */
+    private boolean copied(Connection c, PostgresCopyOut copyOut, BackupPlan plan, BackupSource.RowOutput out,
+                           JobControl control) throws SQLException {
+        String inlined = copyOut.inline(partition(plan));
+        if (inlined == null) {
+            return false;
+        }
+        String where = new SqlPartitionWhere(inlined, List.of()).and(filter == null ? null : filter.sql()).sql();
+        long n = copyOut.copy(select(where), out, control);
+        control.addRowsDone(n % Jdbc.FETCH_SIZE);
+        requireCount(plan, n);
+        return true;
+    }
+
+    private void requireCount(BackupPlan plan, long n) {
+        if (n != plan.rows()) {
+            // cannot happen in one snapshot; if a database breaks that promise, the backup must not pretend
+            throw new IllegalStateException("partition " + plan.name() + " of " + spec.table() + " read " + n
+                    + " rows where the snapshot counted " + plan.rows() + ": the backup was not completed");
+        }
+    }
+
     /** {@code exact}: the plan was made in this snapshot, so the count must be the plan's. */
     private long rows(Connection c, BackupPlan plan, RowAction each, JobControl control, boolean exact) throws SQLException {
-        BackupManifest.Bounds bounds = Json.MAPPER.convertValue(plan.bounds(), BackupManifest.Bounds.class);
-        SqlPartitionWhere where = SqlPartitionWhere.of(spec.by(), bounds, key.name(), tableColumns, jdbc, spec.table())
-                .and(filter == null ? null : filter.sql());
-        String sql = "SELECT " + String.join(", ", selected.stream().map(SqlColumn::name).toList()) + " FROM "
-                + spec.table() + where.sql() + " ORDER BY " + key.name();
+        SqlPartitionWhere where = partition(plan).and(filter == null ? null : filter.sql());
+        String sql = select(where.sql());
         long[] n = {0};
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setFetchSize(Jdbc.FETCH_SIZE);
@@ -284,10 +321,8 @@ final class SqlBackupSource implements BackupSource {
             }
         }
         control.addRowsDone(n[0] % Jdbc.FETCH_SIZE);
-        if (exact && n[0] != plan.rows()) {
-            // cannot happen in one snapshot; if a database breaks that promise, the backup must not pretend
-            throw new IllegalStateException("partition " + plan.name() + " of " + spec.table() + " read " + n[0]
-                    + " rows where the snapshot counted " + plan.rows() + ": the backup was not completed");
+        if (exact) {
+            requireCount(plan, n[0]);
         }
         return n[0];
     }

@@ -1,5 +1,6 @@
 package io.tributary.offline;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.job.JobControl;
 import io.tributary.sql.Dialect;
@@ -169,16 +170,22 @@ final class SqlRestoreTarget implements RestoreTarget {
     @Override
     public Replaced replace(PartitionRows file, BackupManifest.Partition partition, long present, JobControl control) {
         SqlPartitionWhere where = where(partition);
+        RowBounds bounds = RowBounds.of(partition, manifest, columns, jdbc.dialect(), file);
         Insert insert = new Insert(Math.max(1, Math.min(ROWS_PER_INSERT, MAX_PARAMETERS / columns.size())));
         return failing("write", () -> jdbc.transaction("the restore of partition " + partition.name() + " into " + table,
                 s -> {
                     long deleted = jdbc.template().update("DELETE FROM " + table + where.sql(), where.args().toArray());
                     if (jdbc.dialect() == Dialect.POSTGRESQL) {
-                        return new Replaced(copy(file, control), deleted - present, 0, 0);
+                        long copied = copy(file, bounds, control);
+                        requireInBounds(bounds, partition, where, copied);
+                        return new Replaced(copied, deleted - present, 0, 0);
                     }
                     List<Object[]> batch = new ArrayList<>(BATCH_SIZE);
                     long[] written = {0};
                     file.read(row -> {
+                        if (bounds != null && bounds.exact()) {
+                            bounds.check(row.get(manifestName(bounds.index())));
+                        }
                         Object[] values = new Object[columns.size()];
                         for (int i = 0; i < values.length; i++) {
                             values[i] = columns.get(i).parameter(row.get(manifestName(i)));
@@ -190,6 +197,7 @@ final class SqlRestoreTarget implements RestoreTarget {
                         }
                     });
                     written[0] += insert.flush(batch);
+                    requireInBounds(bounds, partition, where, written[0]);
                     // every row of the partition went; those the backup has came back
                     return new Replaced(written[0], deleted - present, 0, 0);
                 }));
@@ -199,7 +207,23 @@ final class SqlRestoreTarget implements RestoreTarget {
      * The partition's rows through PostgreSQL's COPY, on the transaction's connection; how many. Each row's
      * tokens become its CSV fields directly (a row's fields may come in any order; others are ignored).
      */
-    private long copy(PartitionRows file, JobControl control) {
+    /**
+     * Where Java cannot judge the bounds as the database does (text by a collation), the database counts the
+     * partition's rows once written: all of them must be in it, or the transaction rolls back.
+     */
+    private void requireInBounds(RowBounds bounds, BackupManifest.Partition partition, SqlPartitionWhere where, long written) {
+        if (bounds == null || bounds.exact()) {
+            return;
+        }
+        long in = jdbc.template().queryForObject("SELECT COUNT(*) FROM " + table + where.sql(), Long.class, where.args().toArray());
+        if (in != written) {
+            throw new IllegalArgumentException(bounds.file() + ": " + (written - in) + " of its " + written
+                    + " row(s) lie outside partition '" + partition.name() + "' (" + bounds.describe()
+                    + (filter == null ? "" : ", filter " + filter.text()) + "); nothing of the partition was written");
+        }
+    }
+
+    private long copy(PartitionRows file, RowBounds bounds, JobControl control) {
         Map<String, Integer> index = new java.util.HashMap<>();
         for (int i = 0; i < columns.size(); i++) {
             index.put(manifestName(i), i);
@@ -208,16 +232,31 @@ final class SqlRestoreTarget implements RestoreTarget {
             try (PostgresCopy copy = new PostgresCopy(c, table, columns)) {
                 long[] n = {0};
                 String[] fields = new String[columns.size()];
+                boolean checked = bounds != null && bounds.exact();
                 file.readTokens(p -> {
                     Arrays.fill(fields, null);
+                    boolean seen = false;
                     for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
                         Integer i = index.get(name);
                         p.nextToken();
                         if (i == null) {
                             p.skipChildren();
+                        } else if (checked && i == bounds.index()) {
+                            seen = true;
+                            if (p.currentToken().isScalarValue()) {
+                                bounds.check(p);
+                                fields[i] = PostgresCopy.field(columns.get(i), p);
+                            } else {
+                                JsonNode value = p.readValueAsTree();
+                                bounds.check(value);
+                                fields[i] = PostgresCopy.field(columns.get(i), value);
+                            }
                         } else {
                             fields[i] = PostgresCopy.field(columns.get(i), p);
                         }
+                    }
+                    if (checked && !seen) {
+                        bounds.check((JsonNode) null);
                     }
                     try {
                         copy.row(fields);

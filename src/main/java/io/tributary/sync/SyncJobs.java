@@ -6,11 +6,9 @@ import io.tributary.job.Jobs;
 import io.tributary.sql.ListedTables;
 import io.tributary.offline.OnlineCopy;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
-import org.apache.camel.spi.ExecutorServiceManager;
 
 /**
  * Starts sync jobs on the node's {@link Jobs}, after the checks only this node's settings can make: which
@@ -110,18 +108,7 @@ public class SyncJobs implements CamelContextAware {
 
     /** The pools of an online copy with parallel > 1: Camel's, so they show and stop with the context. */
     private OnlineCopy.Pools camelPools() {
-        ExecutorServiceManager manager = camelContext.getExecutorServiceManager();
-        return new OnlineCopy.Pools() {
-            @Override
-            public ExecutorService open(int threads) {
-                return manager.newFixedThreadPool(SyncJobs.this, "tributary-online-copy", threads);
-            }
-
-            @Override
-            public void close(ExecutorService pool) {
-                manager.shutdownNow(pool);
-            }
-        };
+        return OnlineCopy.Pools.of(camelContext.getExecutorServiceManager(), this, "tributary-online-copy");
     }
 
     private DataSource dataSource(String name) {

@@ -339,6 +339,84 @@ abstract class RestoreContract {
                 .containsExactlyInAnyOrder("a=1", "c=1", "m=1", "B=9", "zz=9");
     }
 
+    @Test
+    void boundsThatDoNotFitThePartitioningAreRefusedNamingTheFile() {
+        String table = table();
+        db.execute("INSERT INTO " + table + " (id, region) VALUES (1000, 'kept')");
+        List<Map<String, Object>> before = all(table);
+        ObjectNode noTo = Json.MAPPER.createObjectNode().put("column", "ts").put("from", "2026-11-30T00:00:00");
+        ObjectNode twoDays = Json.MAPPER.createObjectNode().put("column", "ts").put("from", "2026-11-30T00:00:00")
+                .put("to", "2026-12-02T00:00:00");
+        ObjectNode noValue = Json.MAPPER.createObjectNode().put("column", "region");
+        ObjectNode keysBackwards = Json.MAPPER.createObjectNode().put("column", "id").put("first", "9").put("last", "10");
+        ObjectNode wholeWithBounds = BackupFixture.dayBounds("ts", "2026-11-30");
+        Map<String, Object[]> cases = new java.util.LinkedHashMap<>();
+        cases.put("b-noto", new Object[] {"day", "ts", noTo, "needs exactly 'column', 'from' and 'to'"});
+        cases.put("b-twodays", new Object[] {"day", "ts", twoDays, "'from' must start a day and 'to' the next"});
+        cases.put("b-month", new Object[] {"month", "ts", BackupFixture.dayBounds("ts", "2026-11-30"),
+                "'from' must start a month and 'to' the next"});
+        cases.put("b-novalue", new Object[] {"value", "region", noValue, "needs exactly 'column' and 'value'"});
+        cases.put("b-keys", new Object[] {"keys", null, keysBackwards, "'first' comes after 'last' in byte order"});
+        cases.put("b-none", new Object[] {"none", null, wholeWithBounds, "the whole selection has no bounds"});
+        cases.put("b-othercolumn", new Object[] {"day", "ts", BackupFixture.dayBounds("amount", "2026-11-30"),
+                "'column' is not the partitioning's column ts"});
+        cases.forEach((name, c) -> {
+            BackupFixture.table(name, ELSEWHERE, "id", (String) c[0], (String) c[1], "id", "BIGINT", "ts", "TIMESTAMP",
+                    "region", "VARCHAR", "amount", "DECIMAL").write(root, List.of(
+                    new BackupFixture.Part("p", (ObjectNode) c[2], List.of(row(1, "2026-11-30", 1, "1.00")))));
+            assertThatThrownBy(() -> restore(table, name, "%", true, false))
+                    .as(name).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(root.resolve(name).resolve("manifest.json").toString())
+                    .hasMessageContaining("partition 'p' (partitions/p-000001.jsonl.gz) has bounds")
+                    .hasMessageContaining("that do not fit partitioning by " + c[0] + ": " + c[3]);
+        });
+        assertThat(all(table)).isEqualTo(before);
+    }
+
+    @Test
+    void aRowOutsideItsPartitionIsRefusedWhileStreamingAndThePartitionRollsBack() {
+        // by day: a row of another day in the file of 2026-11-29
+        String table = table();
+        db.execute("INSERT INTO " + table + " (id, ts, region) VALUES (900, TIMESTAMP '2026-11-29 05:00:00', 'kept')");
+        List<Map<String, Object>> before = all(table);
+        BackupFixture.table("stray-day", ELSEWHERE, "id", "day", "ts", "id", "BIGINT", "ts", "TIMESTAMP", "region",
+                "VARCHAR", "amount", "DECIMAL").write(root, List.of(new BackupFixture.Part("2026-11-29",
+                BackupFixture.dayBounds("ts", "2026-11-29"), List.of(row(1, "2026-11-29", 1, "1.00"),
+                row(2, "2026-11-29", 23, "2.00"), row(3, "2026-12-03", 10, "3.00"), row(4, "2026-11-29", 2, "4.00")))));
+        assertThatThrownBy(() -> restore(table, "stray-day", "%", true, false))
+                .hasMessageContaining("backup file partitions/p-000001.jsonl.gz row 3 lies outside partition '2026-11-29'"
+                        + " (ts from 2026-11-29T00:00:00 to 2026-11-30T00:00:00): its ts is \"2026-12-03T10:00:00\"")
+                .hasMessageContaining("nothing of the partition was written");
+        assertThat(all(table)).isEqualTo(before);
+
+        // by value: an "us" row in the file of "eu" (MariaDB's collation compares text: the database counts)
+        String byRegion = table();
+        db.execute("INSERT INTO " + byRegion + " (id, region) VALUES (900, 'eu')");
+        List<Map<String, Object>> regionBefore = all(byRegion);
+        BackupFixture.table("stray-value", ELSEWHERE, "id", "value", "region", "id", "BIGINT", "ts", "TIMESTAMP",
+                "region", "VARCHAR", "amount", "DECIMAL").write(root, List.of(new BackupFixture.Part("eu",
+                Json.MAPPER.createObjectNode().put("column", "region").put("value", "eu"),
+                List.of(row(2, "2026-11-29", 1, "1.00"), row(3, "2026-11-29", 2, "2.00")))));
+        assertThatThrownBy(() -> restore(byRegion, "stray-value", "%", true, false))
+                .hasMessageContaining("partitions/p-000001.jsonl.gz")
+                .hasMessageContaining("outside partition 'eu' (region = \"eu\")")
+                .hasMessageContaining("nothing of the partition was written");
+        assertThat(all(byRegion)).isEqualTo(regionBefore);
+
+        // by keys: key 25 is past "2" in byte order ("10" and "19" are inside)
+        String keyed = "keyed_" + TABLES.incrementAndGet();
+        db.execute("CREATE TABLE " + keyed + " (id BIGINT PRIMARY KEY, x INTEGER)");
+        BackupFixture.table("stray-key", ELSEWHERE, "id", "keys", "id", "id", "BIGINT", "x", "INTEGER").write(root,
+                List.of(new BackupFixture.Part("keys-000001", Json.MAPPER.createObjectNode().put("column", "id")
+                        .put("first", "1").put("last", "2"), List.of(Json.MAPPER.createObjectNode().put("id", 10).put("x", 1),
+                        Json.MAPPER.createObjectNode().put("id", 19).put("x", 1),
+                        Json.MAPPER.createObjectNode().put("id", 25).put("x", 1)))));
+        assertThatThrownBy(() -> restore(keyed, "stray-key", "%", false, false))
+                .hasMessageContaining("backup file partitions/p-000001.jsonl.gz row 3 lies outside partition 'keys-000001'"
+                        + " (id from 1 to 2 in byte order): its id is 25");
+        assertThat(db.count("SELECT COUNT(*) FROM " + keyed)).isZero();
+    }
+
     private static ObjectNode keyed(String code, int x) {
         return Json.MAPPER.createObjectNode().put("code", code).put("x", x);
     }
