@@ -61,6 +61,22 @@ class CentralSecurityTest extends ImportEndpointTestBase {
         assertThat(authorized().get("/_api/tributary/positions").status()).isEqualTo(200);
     }
 
+    /** A page on another site can make a logged-in browser POST with its stored credentials: refused. */
+    @Test
+    void stateChangingRequestsFromAnotherSiteAre403() {
+        String url = "/_api/import?collection=forged&type=documents&createCollection=true";
+        for (String[] browser : new String[][] {{"Sec-Fetch-Site", "cross-site"}, {"Origin", "http://evil.example"}}) {
+            var r = authorized().post(url, "{\"_key\":\"a\"}", browser[0], browser[1]);
+            assertError(r, 403, 11, "refusing");
+        }
+        assertThat(rows("forged")).as("no collection created by refused requests").isEqualTo(-1);
+        assertThat(authorized().get("/_api/tributary/positions", "Sec-Fetch-Site", "cross-site").status()).isEqualTo(200);
+        var same = authorized().post(url, "{\"_key\":\"a\"}", "Sec-Fetch-Site", "same-origin",
+                "Origin", "http://127.0.0.1:" + port);
+        assertThat(same.status()).as(same.body()).isEqualTo(201);
+        assertCounts(same, 1, 0, 0, 0, 0);
+    }
+
     @Test
     void secretsNeverReachTheLog() {
         authorized().post("/_api/import?collection=logged&type=documents&createCollection=true", "{\"_key\":\"a\"}");

@@ -169,7 +169,20 @@ class SourceStatusTest {
             manual.put("poll", "timer:tributary-manual?period=600000&delay=600000"); // never polls by itself
             try (TributaryApp app = start(List.of(source("pause", "pause_changes", central), manual))) {
                 CentralClient client = new CentralClient(port(app));
-                CentralClient.Response paused = client.post("/api/sources/pause/pause", "");
+                String self = "http://127.0.0.1:" + port(app);
+                for (String[] browser : new String[][] {{"Sec-Fetch-Site", "cross-site"}, {"Sec-Fetch-Site", "same-site"},
+                        {"Origin", "http://evil.example"}, {"Origin", "null"}}) {
+                    CentralClient.Response forged = client.post("/api/sources/pause/pause", "a=b", browser[0], browser[1],
+                            "Content-Type", "application/x-www-form-urlencoded");
+                    assertThat(forged.status()).as(browser[1] + " " + forged.body()).isEqualTo(403);
+                    assertThat(forged.json().path("errorNum").asInt()).isEqualTo(11);
+                    assertThat(forged.json().path("errorMessage").asText()).contains("refusing", browser[1]);
+                }
+                assertThat(status(client, "pause").path("state").asText()).as("refused requests paused nothing").isNotEqualTo("paused");
+                assertThat(client.get("/api/sources/pause", "Sec-Fetch-Site", "cross-site").status()).as("reads pass").isEqualTo(200);
+                // as status.js's fetch: same origin
+                CentralClient.Response paused = client.post("/api/sources/pause/pause", "", "Sec-Fetch-Site", "same-origin",
+                        "Origin", self);
                 assertThat(paused.status()).isEqualTo(200);
                 assertThat(paused.json().path("state").asText()).isEqualTo("paused");
                 insert("pause_changes", 3);
@@ -183,7 +196,9 @@ class SourceStatusTest {
                 assertThat(client.post("/api/sources/pause/run", "").status()).as("no run while paused").isEqualTo(409);
                 assertThat(client.get("/observe/health/ready").status()).as("a paused source leaves the node ready").isEqualTo(200);
 
-                assertThat(client.post("/api/sources/pause/resume", "").status()).isEqualTo(200);
+                assertThat(client.post("/api/sources/pause/resume", "", "Origin", "http://127.0.0.1:1").status())
+                        .as("another port is another origin").isEqualTo(403);
+                assertThat(client.post("/api/sources/pause/resume", "").status()).as("curl: no browser headers").isEqualTo(200);
                 Await.until("the 3 rows sent after resume", WAIT, () -> central.documentCount() == 3,
                         () -> status(client, "pause").toString() + " route " + app.context().getRouteController().getRouteStatus("pause")
                                 + " consumer " + ((org.apache.camel.StatefulService) app.context().getRoute("pause").getConsumer()).getStatus());
