@@ -102,6 +102,8 @@ class SourceStatusTest {
             assertThat(m).containsEntry("tributary_source_rows_sent_total{source=\"st\"}", 10.0)
                     .containsEntry("tributary_source_batches_sent_total{source=\"st\"}", 1.0)
                     .containsEntry("tributary_source_batches_failed_total{source=\"st\"}", 0.0)
+                    .containsEntry("tributary_source_failed_runs_total{source=\"st\"}", 0.0)
+                    .containsEntry("tributary_source_consecutive_failures{source=\"st\"}", 0.0)
                     .containsKeys("tributary_source_run_duration_seconds_count{source=\"st\"}",
                             "tributary_source_run_duration_seconds_sum{source=\"st\"}",
                             "tributary_source_lag_seconds{source=\"st\"}", "tributary_source_backlog_rows{source=\"st\"}");
@@ -128,6 +130,10 @@ class SourceStatusTest {
             assertThat(status(client, "st").path("lagSeconds").asDouble()).as("still the oldest change's age").isGreaterThan(lag + 1);
             assertThat(metrics(client).get("tributary_source_backlog_rows{source=\"st\"}")).isEqualTo(8.0);
             assertThat(metrics(client).get("tributary_source_batches_failed_total{source=\"st\"}")).isPositive();
+            Map<String, Double> failingMetrics = metrics(client);
+            assertThat(failingMetrics.get("tributary_source_consecutive_failures{source=\"st\"}")).isPositive();
+            assertThat(failingMetrics.get("tributary_source_failed_runs_total{source=\"st\"}"))
+                    .isGreaterThanOrEqualTo(failingMetrics.get("tributary_source_consecutive_failures{source=\"st\"}"));
             // a failing source leaves the probes UP and the node's own central endpoint serving
             assertThat(client.get("/observe/health/live").status()).isEqualTo(200);
             assertThat(client.get("/observe/health/ready").status()).isEqualTo(200);
@@ -149,6 +155,8 @@ class SourceStatusTest {
             assertThat(recovered.path("centralPosition").asText()).isEqualTo(recovered.path("position").asText());
             assertThat(metrics(client).get("tributary_source_rows_sent_total{source=\"st\"}")).isEqualTo(18.0);
             assertThat(metrics(client).get("tributary_source_lag_seconds{source=\"st\"}")).isLessThan(5.0);
+            assertThat(metrics(client).get("tributary_source_consecutive_failures{source=\"st\"}")).isZero();
+            assertThat(metrics(client).get("tributary_source_failed_runs_total{source=\"st\"}")).isPositive();
 
             central.behave(TestCentral.Behaviour.FAIL_409, -1);
             insert("st_changes", 1);
