@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.central.CentralClient;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.Await;
+import io.tributary.testing.CapturedLogs;
 import io.tributary.testing.SourceApp;
 import io.tributary.testing.TestCentral;
 import io.tributary.testing.TestDatabase;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The source status API, metrics and probes against a real PostgreSQL source and a central node that is
@@ -34,6 +36,8 @@ import org.junit.jupiter.api.TestInstance;
 class SourceStatusTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
     private TestDatabase db;
     private Path dir;
 
@@ -112,6 +116,7 @@ class SourceStatusTest {
             assertThat(status(client, "st").path("lagSource").asText()).isEqualTo("lastEmptyRun");
 
             central.down();
+            int logged = logs.events().size();
             insert("st_changes", 5);
             Await.until("state failing", WAIT, () -> status(client, "st").path("state").asText().equals("failing"));
             JsonNode failing = status(client, "st");
@@ -140,6 +145,14 @@ class SourceStatusTest {
             assertThat(client.get("/observe/health").status()).isEqualTo(200);
             assertThat(client.get("/_api/version").status()).isEqualTo(200);
             assertThat(db.count("SELECT COUNT(*) FROM st_changes")).isEqualTo(8);
+
+            // one line per failed run: its attempts (retries) are not logged at INFO
+            var events = logs.events();
+            List<String> runLines = events.subList(logged, events.size()).stream()
+                    .filter(e -> (e.getLoggerName().startsWith("io.tributary.source") || e.getLoggerName().startsWith("org.apache.camel.processor"))
+                            && e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO))
+                    .map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+            assertThat(runLines).isNotEmpty().allMatch(line -> line.startsWith("WARN source=st run failed ("), runLines.toString());
 
             central.up();
             Await.until("18 rows at the central node", WAIT, () -> central.documentCount() == 18);
