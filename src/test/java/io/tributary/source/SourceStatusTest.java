@@ -307,6 +307,37 @@ class SourceStatusTest {
         }
     }
 
+    /** A central database that stops answering makes the node not ready (503, with the reason), yet live. */
+    @Test
+    void anUnreachableCentralStoreIsNotReadyButLive() {
+        TestDatabase central = TestDatabase.create(Dialect.POSTGRESQL, "unready");
+        try (TributaryApp app = TributaryApp.builder().routes("file:routes/central-import.camel.yaml")
+                .properties(central.beanProperties("centralDb")).property("camel.beans.centralDb.connectionTimeout", "1000")
+                .property("camel.server.port", Integer.toString(TributaryApp.freePort())).start()) {
+            CentralClient client = new CentralClient(port(app));
+            Await.until("ready", WAIT, () -> client.get("/observe/health/ready").status() == 200);
+            central.close(); // drops the database, ending its connections: nothing answers for it any more
+            Await.until("not ready", WAIT, () -> client.get("/observe/health/ready").status() == 503);
+            assertThat(client.get("/observe/health/ready").json().path("status").asText()).isEqualTo("DOWN");
+            CentralClient.Response details = client.get("/observe/health/ready?exposureLevel=full&data=true");
+            assertThat(details.status()).isEqualTo(503);
+            JsonNode store = null;
+            for (JsonNode check : details.json().path("checks")) {
+                if (check.path("name").asText().equals("central-store")) {
+                    store = check;
+                }
+            }
+            assertThat(store).as(details.body()).isNotNull();
+            assertThat(store.path("status").asText()).isEqualTo("DOWN");
+            assertThat(store.path("message").asText()).as(details.body()).startsWith("cannot reach the central database");
+            CentralClient.Response live = client.get("/observe/health/live");
+            assertThat(live.status()).as("a node whose central database is down is not restarted").isEqualTo(200);
+            assertThat(live.json().path("status").asText()).isEqualTo("UP");
+        } finally {
+            central.close();
+        }
+    }
+
     /** The same credentials as the central endpoint, and its error body. */
     @Test
     void theApiNeedsTheCentralCredentials() {
