@@ -18,8 +18,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.camel.model.ModelCamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -370,14 +368,7 @@ class SourceStatusTest {
         return r.json();
     }
 
-    private static final Pattern SAMPLE = Pattern.compile("^(tributary_\\S+) (\\S+)$", Pattern.MULTILINE);
-
     private static Map<String, Double> metrics(CentralClient client) {
-        Map<String, Double> values = new java.util.HashMap<>();
-        Matcher m = SAMPLE.matcher(client.get("/observe/metrics").body());
-        while (m.find()) {
-            values.put(m.group(1), Double.parseDouble(m.group(2)));
-        }
-        return values;
+        return client.metrics();
     }
 }
