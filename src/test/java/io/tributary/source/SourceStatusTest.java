@@ -327,7 +327,9 @@ class SourceStatusTest {
             }
             assertThat(store).as(details.body()).isNotNull();
             assertThat(store.path("status").asText()).isEqualTo("DOWN");
-            assertThat(store.path("message").asText()).as(details.body()).startsWith("cannot reach the central database");
+            // a dropped pooled connection fails its validation; a new one cannot be opened
+            assertThat(store.path("message").asText()).as(store.toString())
+                    .matches("(cannot reach the central database: |the central database did not answer within 2 s).*");
             CentralClient.Response live = client.get("/observe/health/live");
             assertThat(live.status()).as("a node whose central database is down is not restarted").isEqualTo(200);
             assertThat(live.json().path("status").asText()).isEqualTo("UP");
