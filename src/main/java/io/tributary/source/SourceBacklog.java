@@ -95,8 +95,13 @@ public final class SourceBacklog {
                 String timeColumn = source.settings().mode() == CaptureMode.INCREMENTING || source.settings().timestampColumn().isEmpty()
                         ? null : source.settings().timestampColumn();
                 queries.incrementAndGet();
+                Instant countStart = Instant.now();
                 ChangeFeed.Waiting waiting = source.feed().countAfter(source.keyOrder(), after, limit, timeColumn);
                 rows = waiting.rows();
+                if (waiting.rows() == 0) {
+                    // as good as a run that found nothing: everything committed before the count was sent
+                    source.runs().caughtUp(countStart);
+                }
                 if (waiting.oldest() != null) {
                     // its age by the database's own clock, so the clocks of the two machines need not agree
                     Duration age = Duration.between(source.clock().fromColumnTime(waiting.oldest(), waiting.clock()),

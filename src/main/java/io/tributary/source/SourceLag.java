@@ -7,7 +7,8 @@ import java.time.Instant;
  * How far a source is behind, and how that was measured (docs/operations.md#backlog-and-lag): the age of the
  * oldest waiting change where the backlog count knows it ({@code oldestChange}), otherwise the time since
  * the source was last seen with nothing waiting ({@code lastEmptyRun}): the last read of a successful run
- * that found no more changes, or a backlog count of 0, whichever is later.
+ * that found no more changes, or the last backlog count of 0, whichever is later ({@link SourceRuns#caughtUp}),
+ * also when counts after it found rows.
  *
  * @param seconds    NaN when neither is known yet (no successful run, no count)
  * @param measuredBy {@code oldestChange}, {@code lastEmptyRun}, or null with NaN
@@ -21,10 +22,6 @@ record SourceLag(double seconds, String measuredBy) {
         Instant caughtUp = runs.caughtUpAt();
         if (backlog != null && backlog.oldestChange() != null && (caughtUp == null || caughtUp.isBefore(backlog.at()))) {
             return new SourceLag(secondsSince(backlog.oldestChange(), now), OLDEST_CHANGE);
-        }
-        // a count that found nothing waiting is as good as a run that found nothing: everything before it was sent
-        if (backlog != null && backlog.rows() != null && backlog.rows() == 0 && (caughtUp == null || caughtUp.isBefore(backlog.at()))) {
-            caughtUp = backlog.at();
         }
         return caughtUp == null ? new SourceLag(Double.NaN, null) : new SourceLag(secondsSince(caughtUp, now), LAST_EMPTY_RUN);
     }

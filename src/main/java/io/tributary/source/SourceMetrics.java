@@ -12,7 +12,7 @@ import org.apache.camel.CamelContext;
 /**
  * A source's numbers on {@code /observe/metrics} (Prometheus), each labelled {@code source}:
  * {@code tributary_source_rows_sent_total}, {@code _batches_sent_total}, {@code _batches_failed_total},
- * {@code _run_duration_seconds} (count and sum of finished runs), {@code _backlog_rows},
+ * {@code _failed_runs_total}, {@code _consecutive_failures}, {@code _run_duration_seconds} (count and sum of finished runs), {@code _backlog_rows},
  * {@code _lag_seconds}, {@code _last_success_timestamp_seconds} and, for an incrementing source,
  * {@code _key_gaps_open} and {@code _key_gaps_given_up}. They read the source's {@link SourceRuns}, so a
  * scrape costs nothing but the backlog count when that is due ({@link SourceBacklog}). Nothing is
@@ -49,6 +49,12 @@ final class SourceMetrics {
                         .description("Age of the oldest waiting change where the mode knows it, else seconds since the source"
                                 + " last had nothing waiting")
                         .tag("source", id).register(registry),
+                FunctionCounter.builder(PREFIX + "failed.runs", runs, r -> r.snapshot().failedRuns())
+                        .description("Runs that failed (a run retries a batch before it fails)").tag("source", id)
+                        .register(registry),
+                // unlike the time since the last success, known for a source that never succeeded
+                Gauge.builder(PREFIX + "consecutive.failures", runs, r -> r.snapshot().consecutiveFailures())
+                        .description("Runs that failed since the last successful one").tag("source", id).register(registry),
                 Gauge.builder(PREFIX + "last.success.timestamp.seconds", runs, SourceMetrics::lastSuccess)
                         .description("End of the last successful run, seconds since 1970").tag("source", id).register(registry));
         if (source.settings().mode() == CaptureMode.INCREMENTING) {

@@ -22,8 +22,10 @@ public final class SourceRuns {
     private long lastRunRows;
     private Instant lastSuccess;
     /**
-     * Start of the last read that found no more than it returned (a page that was not full) in a run that then
-     * succeeded: everything committed before it was sent.
+     * When the source was last seen with nothing waiting: the start of the last read that found no more than it
+     * returned (a page that was not full) in a run that then succeeded, or the start of a backlog count that
+     * found no rows, whichever is later. Everything committed before it was sent; later counts that find rows
+     * leave it, so the lag keeps growing while a source fails.
      */
     private Instant caughtUpAt;
     /** The same read of the run in progress, until the run succeeds. */
@@ -75,7 +77,14 @@ public final class SourceRuns {
         consecutiveFailures = 0;
         lastSuccess = runEnd;
         if (readToEnd != null) {
-            caughtUpAt = readToEnd;
+            caughtUp(readToEnd);
+        }
+    }
+
+    /** Nothing was waiting at {@code at} (a backlog count found no rows); an earlier time is ignored. */
+    synchronized void caughtUp(Instant at) {
+        if (caughtUpAt == null || at.isAfter(caughtUpAt)) {
+            caughtUpAt = at;
         }
     }
 

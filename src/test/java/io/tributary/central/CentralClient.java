@@ -55,6 +55,19 @@ public final class CentralClient {
         return send(HttpRequest.newBuilder(URI.create(base + path)).method(method, HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    private static final java.util.regex.Pattern SAMPLE = java.util.regex.Pattern.compile("^(tributary_\\S+) (\\S+)$",
+            java.util.regex.Pattern.MULTILINE);
+
+    /** Tributary's own series of {@code /observe/metrics}, by name with labels, e.g. {@code tributary_jobs_running{kind="sync"}}. */
+    public java.util.Map<String, Double> metrics() {
+        java.util.Map<String, Double> values = new java.util.HashMap<>();
+        java.util.regex.Matcher m = SAMPLE.matcher(get("/observe/metrics").body());
+        while (m.find()) {
+            values.put(m.group(1), Double.parseDouble(m.group(2)));
+        }
+        return values;
+    }
+
     public Response method(String method, String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).method(method, HttpRequest.BodyPublishers.noBody()));
     }

@@ -9,6 +9,8 @@ import ch.qos.logback.core.read.ListAppender;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.TributaryApp;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Credentials, body limit, methods and content types, on a small body limit and with a password set. */
@@ -26,7 +28,9 @@ class CentralSecurityTest extends ImportEndpointTestBase {
     @Override
     void configure(TributaryApp.Builder builder) {
         logs = captureLogs(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        builder.property("tributary.central.username", "sync").property("tributary.central.password", PASSWORD)
+        builder.routes("file:routes/central-import.camel.yaml", "file:routes/sources.camel.yaml", "file:routes/status-page.camel.yaml",
+                        "file:routes/followers.camel.yaml", "file:routes/jobs.camel.yaml")
+                .property("tributary.central.username", "sync").property("tributary.central.password", PASSWORD)
                 .property("tributary.central.max-body-bytes", "4096");
     }
 
@@ -59,6 +63,44 @@ class CentralSecurityTest extends ImportEndpointTestBase {
         assertThat(ok.raw().headers().map().keySet()).noneMatch(h -> h.equalsIgnoreCase("Authorization"));
         assertThat(authorized().get("/_api/collection/guarded/count").json().get("count").asInt()).isEqualTo(1);
         assertThat(authorized().get("/_api/tributary/positions").status()).isEqualTo(200);
+    }
+
+    /** The status page, its files and every API route of the node: 401 without credentials, served with them. */
+    @Test
+    void thePageAndEveryApiNeedCredentials() {
+        Map<String, Integer> served = new LinkedHashMap<>();
+        served.put("/", 302);
+        served.put("/ui", 200);
+        served.put("/ui/status.js", 200);
+        served.put("/api/sources", 200);
+        served.put("/api/sources/nope/history", 404);
+        served.put("/api/followers", 200);
+        served.put("/api/jobs", 200);
+        served.forEach((path, status) -> {
+            var refused = anonymous().get(path);
+            assertThat(refused.status()).as(path + " " + refused.body()).isEqualTo(401);
+            assertThat(refused.raw().headers().firstValue("WWW-Authenticate")).as(path).hasValue("Basic realm=\"tributary\"");
+            assertThat(new CentralClient(port).credentials("sync", "wrong").get(path).status()).as(path).isEqualTo(401);
+            assertThat(authorized().get(path).status()).as("served with credentials: " + path).isEqualTo(status);
+        });
+        assertThat(anonymous().method("DELETE", "/api/jobs/nope").status()).isEqualTo(401);
+        assertThat(anonymous().post("/api/sources/nope/pause", "").status()).isEqualTo(401);
+    }
+
+    /** A page on another site can make a logged-in browser POST with its stored credentials: refused. */
+    @Test
+    void stateChangingRequestsFromAnotherSiteAre403() {
+        String url = "/_api/import?collection=forged&type=documents&createCollection=true";
+        for (String[] browser : new String[][] {{"Sec-Fetch-Site", "cross-site"}, {"Origin", "http://evil.example"}}) {
+            var r = authorized().post(url, "{\"_key\":\"a\"}", browser[0], browser[1]);
+            assertError(r, 403, 11, "refusing");
+        }
+        assertThat(rows("forged")).as("no collection created by refused requests").isEqualTo(-1);
+        assertThat(authorized().get("/_api/tributary/positions", "Sec-Fetch-Site", "cross-site").status()).isEqualTo(200);
+        var same = authorized().post(url, "{\"_key\":\"a\"}", "Sec-Fetch-Site", "same-origin",
+                "Origin", "http://127.0.0.1:" + port);
+        assertThat(same.status()).as(same.body()).isEqualTo(201);
+        assertCounts(same, 1, 0, 0, 0, 0);
     }
 
     @Test

@@ -43,7 +43,7 @@ class CentralOutageTest {
                                 .as("change rows written while central is down and already deleted").isZero();
                         Thread.sleep(500); // the outage lasts OUTAGE, checked twice a second: the fault's length, not a synchronisation
                     }
-                    assertThat(source.logText()).as("the source reports the failed POSTs").contains("Failed delivery");
+                    assertThat(source.logText()).as("the source reports the failed runs").contains("run failed (");
                     central = h.startCentral();
                     central.awaitStarted(Duration.ofMinutes(1));
                 }

@@ -2,6 +2,8 @@ package io.tributary.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.json.Json;
 import io.tributary.testing.Await;
 import io.tributary.testing.TributaryApp;
 import io.tributary.testing.TributaryProcess;
@@ -10,6 +12,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +43,31 @@ class StartupLogTest {
             String stopped = p.logText().substring(started.length());
             assertThat(stopped).contains("Received SIGINT (Ctrl-C): stopping").doesNotContain("SIGTERM")
                     .doesNotContain("%7B");
+        }
+    }
+
+    /** With {@code -Dtributary.log.format=json} every log line is one JSON object, the start-up summary too. */
+    @Test
+    void logsOneJsonObjectPerLineWhenAskedTo() throws Exception {
+        int port = TributaryApp.freePort();
+        LaunchDirectory launch = new LaunchDirectory(dir).settings("camel.server.port = " + port);
+        try (TributaryProcess p = TributaryProcess.builder("json-log").workDir(launch.dir).logDir(dir)
+                .property("tributary.log.format", "json").start()) {
+            p.awaitStarted(Duration.ofSeconds(60));
+            Await.until("the listening line", Duration.ofSeconds(10), () -> p.logText().contains("Tributary is listening"), p::logText);
+            List<JsonNode> lines = new ArrayList<>();
+            for (String line : p.logText().split("\n")) {
+                assertThat(line).as("a text line among the JSON ones").doesNotMatch("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*");
+                if (line.startsWith("{")) {
+                    lines.add(Json.MAPPER.readTree(line));
+                }
+            }
+            JsonNode listening = lines.stream().filter(l -> l.path("formattedMessage").asText().contains("Tributary is listening"))
+                    .findFirst().orElseThrow();
+            assertThat(listening.path("level").asText()).isEqualTo("INFO");
+            assertThat(listening.path("loggerName").asText()).startsWith("io.tributary");
+            assertThat(listening.path("formattedMessage").asText()).contains("http://127.0.0.1:" + port);
+            assertThat(listening.path("timestamp").asLong()).isGreaterThan(1_700_000_000_000L);
         }
     }
 

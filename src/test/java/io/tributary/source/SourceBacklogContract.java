@@ -54,7 +54,8 @@ abstract class SourceBacklogContract {
         db.execute("CREATE TABLE bl_changes (id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(20), changed_at " + dialect().timestampType() + ")",
                 "CREATE TABLE bl_plain (id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(20))",
                 "CREATE TABLE bl_log (id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(20))",
-                "CREATE TABLE bl_items (id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(20), updated_at " + dialect().timestampType() + ")");
+                "CREATE TABLE bl_items (id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(20), updated_at " + dialect().timestampType() + ")",
+                "CREATE TABLE bl_late (id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(20))");
         for (int i = 1; i <= 3; i++) {
             db.execute("INSERT INTO bl_changes (id, v, changed_at) VALUES (" + i + ", 'c', " + past + ")",
                     "INSERT INTO bl_plain (id, v) VALUES (" + i + ", 'p')",
@@ -67,7 +68,8 @@ abstract class SourceBacklogContract {
                     source("changes", "bl_changes", central, Map.of("timestampColumn", "changed_at")),
                     source("plain", "bl_plain", central, Map.of()),
                     source("log", "bl_log", central, Map.of("mode", "incrementing")),
-                    source("items", "bl_items", central, Map.of("mode", "timestamp", "timestampColumn", "updated_at")));
+                    source("items", "bl_items", central, Map.of("mode", "timestamp", "timestampColumn", "updated_at")),
+                    source("late", "bl_late", central, Map.of()));
             try (TributaryApp app = SourceStatusTest.start(db, dir, sources)) {
                 CentralClient client = new CentralClient(SourceStatusTest.port(app));
                 for (String id : List.of("changes", "plain", "log", "items")) {
@@ -85,8 +87,26 @@ abstract class SourceBacklogContract {
                     assertThat(s.path("lagSeconds").isNull()).as(s.toString()).isTrue();
                 }
 
+                // empty at start-up, then rows arrive while every run fails: the lag runs from the last count
+                // that found nothing, and keeps growing after counts find rows
+                Await.until("late: an empty table counted", WAIT,
+                        () -> "lastEmptyRun".equals(SourceStatusTest.status(client, "late").path("lagSource").asText()),
+                        () -> SourceStatusTest.status(client, "late").toString());
+                db.execute("INSERT INTO bl_late (id, v) VALUES (1, 'x')", "INSERT INTO bl_late (id, v) VALUES (2, 'x')");
+                Await.until("late: 2 rows counted waiting", WAIT,
+                        () -> SourceStatusTest.status(client, "late").path("backlog").path("rows").asLong() == 2);
+                JsonNode late = SourceStatusTest.status(client, "late");
+                assertThat(late.path("state").asText()).as(late.toString()).isEqualTo("failing");
+                assertThat(late.path("lagSource").asText()).as(late.toString()).isEqualTo("lastEmptyRun");
+                double lateLag = late.path("lagSeconds").asDouble(-1);
+                assertThat(lateLag).as(late.toString()).isNotNegative();
+                Await.until("late: lag growing while it fails", WAIT,
+                        () -> SourceStatusTest.status(client, "late").path("lagSeconds").asDouble(-1) > lateLag + 1,
+                        () -> SourceStatusTest.status(client, "late").toString());
+                assertThat(SourceStatusTest.status(client, "late").path("backlog").path("rows").asLong()).isEqualTo(2);
+
                 central.up();
-                Await.until("12 rows at the central node", WAIT, () -> central.documentCount() == 12);
+                Await.until("14 rows at the central node", WAIT, () -> central.documentCount() == 14);
                 for (String id : List.of("changes", "plain", "log", "items")) {
                     Await.until(id + ": backlog 0 and lag measured since the last empty run", WAIT, () -> {
                         JsonNode s = SourceStatusTest.status(client, id);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.central.CentralClient;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.Await;
+import io.tributary.testing.CapturedLogs;
 import io.tributary.testing.SourceApp;
 import io.tributary.testing.TestCentral;
 import io.tributary.testing.TestDatabase;
@@ -17,13 +18,12 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.camel.model.ModelCamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The source status API, metrics and probes against a real PostgreSQL source and a central node that is
@@ -34,6 +34,8 @@ import org.junit.jupiter.api.TestInstance;
 class SourceStatusTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
     private TestDatabase db;
     private Path dir;
 
@@ -102,6 +104,8 @@ class SourceStatusTest {
             assertThat(m).containsEntry("tributary_source_rows_sent_total{source=\"st\"}", 10.0)
                     .containsEntry("tributary_source_batches_sent_total{source=\"st\"}", 1.0)
                     .containsEntry("tributary_source_batches_failed_total{source=\"st\"}", 0.0)
+                    .containsEntry("tributary_source_failed_runs_total{source=\"st\"}", 0.0)
+                    .containsEntry("tributary_source_consecutive_failures{source=\"st\"}", 0.0)
                     .containsKeys("tributary_source_run_duration_seconds_count{source=\"st\"}",
                             "tributary_source_run_duration_seconds_sum{source=\"st\"}",
                             "tributary_source_lag_seconds{source=\"st\"}", "tributary_source_backlog_rows{source=\"st\"}");
@@ -110,6 +114,7 @@ class SourceStatusTest {
             assertThat(status(client, "st").path("lagSource").asText()).isEqualTo("lastEmptyRun");
 
             central.down();
+            int logged = logs.events().size();
             insert("st_changes", 5);
             Await.until("state failing", WAIT, () -> status(client, "st").path("state").asText().equals("failing"));
             JsonNode failing = status(client, "st");
@@ -128,12 +133,24 @@ class SourceStatusTest {
             assertThat(status(client, "st").path("lagSeconds").asDouble()).as("still the oldest change's age").isGreaterThan(lag + 1);
             assertThat(metrics(client).get("tributary_source_backlog_rows{source=\"st\"}")).isEqualTo(8.0);
             assertThat(metrics(client).get("tributary_source_batches_failed_total{source=\"st\"}")).isPositive();
+            Map<String, Double> failingMetrics = metrics(client);
+            assertThat(failingMetrics.get("tributary_source_consecutive_failures{source=\"st\"}")).isPositive();
+            assertThat(failingMetrics.get("tributary_source_failed_runs_total{source=\"st\"}"))
+                    .isGreaterThanOrEqualTo(failingMetrics.get("tributary_source_consecutive_failures{source=\"st\"}"));
             // a failing source leaves the probes UP and the node's own central endpoint serving
             assertThat(client.get("/observe/health/live").status()).isEqualTo(200);
             assertThat(client.get("/observe/health/ready").status()).isEqualTo(200);
             assertThat(client.get("/observe/health").status()).isEqualTo(200);
             assertThat(client.get("/_api/version").status()).isEqualTo(200);
             assertThat(db.count("SELECT COUNT(*) FROM st_changes")).isEqualTo(8);
+
+            // one line per failed run: its attempts (retries) are not logged at INFO
+            var events = logs.events();
+            List<String> runLines = events.subList(logged, events.size()).stream()
+                    .filter(e -> (e.getLoggerName().startsWith("io.tributary.source") || e.getLoggerName().startsWith("org.apache.camel.processor"))
+                            && e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO))
+                    .map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+            assertThat(runLines).isNotEmpty().allMatch(line -> line.startsWith("WARN source=st run failed ("), runLines.toString());
 
             central.up();
             Await.until("18 rows at the central node", WAIT, () -> central.documentCount() == 18);
@@ -149,6 +166,8 @@ class SourceStatusTest {
             assertThat(recovered.path("centralPosition").asText()).isEqualTo(recovered.path("position").asText());
             assertThat(metrics(client).get("tributary_source_rows_sent_total{source=\"st\"}")).isEqualTo(18.0);
             assertThat(metrics(client).get("tributary_source_lag_seconds{source=\"st\"}")).isLessThan(5.0);
+            assertThat(metrics(client).get("tributary_source_consecutive_failures{source=\"st\"}")).isZero();
+            assertThat(metrics(client).get("tributary_source_failed_runs_total{source=\"st\"}")).isPositive();
 
             central.behave(TestCentral.Behaviour.FAIL_409, -1);
             insert("st_changes", 1);
@@ -169,7 +188,20 @@ class SourceStatusTest {
             manual.put("poll", "timer:tributary-manual?period=600000&delay=600000"); // never polls by itself
             try (TributaryApp app = start(List.of(source("pause", "pause_changes", central), manual))) {
                 CentralClient client = new CentralClient(port(app));
-                CentralClient.Response paused = client.post("/api/sources/pause/pause", "");
+                String self = "http://127.0.0.1:" + port(app);
+                for (String[] browser : new String[][] {{"Sec-Fetch-Site", "cross-site"}, {"Sec-Fetch-Site", "same-site"},
+                        {"Origin", "http://evil.example"}, {"Origin", "null"}}) {
+                    CentralClient.Response forged = client.post("/api/sources/pause/pause", "a=b", browser[0], browser[1],
+                            "Content-Type", "application/x-www-form-urlencoded");
+                    assertThat(forged.status()).as(browser[1] + " " + forged.body()).isEqualTo(403);
+                    assertThat(forged.json().path("errorNum").asInt()).isEqualTo(11);
+                    assertThat(forged.json().path("errorMessage").asText()).contains("refusing", browser[1]);
+                }
+                assertThat(status(client, "pause").path("state").asText()).as("refused requests paused nothing").isNotEqualTo("paused");
+                assertThat(client.get("/api/sources/pause", "Sec-Fetch-Site", "cross-site").status()).as("reads pass").isEqualTo(200);
+                // as status.js's fetch: same origin
+                CentralClient.Response paused = client.post("/api/sources/pause/pause", "", "Sec-Fetch-Site", "same-origin",
+                        "Origin", self);
                 assertThat(paused.status()).isEqualTo(200);
                 assertThat(paused.json().path("state").asText()).isEqualTo("paused");
                 insert("pause_changes", 3);
@@ -183,7 +215,9 @@ class SourceStatusTest {
                 assertThat(client.post("/api/sources/pause/run", "").status()).as("no run while paused").isEqualTo(409);
                 assertThat(client.get("/observe/health/ready").status()).as("a paused source leaves the node ready").isEqualTo(200);
 
-                assertThat(client.post("/api/sources/pause/resume", "").status()).isEqualTo(200);
+                assertThat(client.post("/api/sources/pause/resume", "", "Origin", "http://127.0.0.1:1").status())
+                        .as("another port is another origin").isEqualTo(403);
+                assertThat(client.post("/api/sources/pause/resume", "").status()).as("curl: no browser headers").isEqualTo(200);
                 Await.until("the 3 rows sent after resume", WAIT, () -> central.documentCount() == 3,
                         () -> status(client, "pause").toString() + " route " + app.context().getRouteController().getRouteStatus("pause")
                                 + " consumer " + ((org.apache.camel.StatefulService) app.context().getRoute("pause").getConsumer()).getStatus());
@@ -271,6 +305,39 @@ class SourceStatusTest {
         }
     }
 
+    /** A central database that stops answering makes the node not ready (503, with the reason), yet live. */
+    @Test
+    void anUnreachableCentralStoreIsNotReadyButLive() {
+        TestDatabase central = TestDatabase.create(Dialect.POSTGRESQL, "unready");
+        try (TributaryApp app = TributaryApp.builder().routes("file:routes/central-import.camel.yaml")
+                .properties(central.beanProperties("centralDb")).property("camel.beans.centralDb.connectionTimeout", "1000")
+                .property("camel.server.port", Integer.toString(TributaryApp.freePort())).start()) {
+            CentralClient client = new CentralClient(port(app));
+            Await.until("ready", WAIT, () -> client.get("/observe/health/ready").status() == 200);
+            central.close(); // drops the database, ending its connections: nothing answers for it any more
+            Await.until("not ready", WAIT, () -> client.get("/observe/health/ready").status() == 503);
+            assertThat(client.get("/observe/health/ready").json().path("status").asText()).isEqualTo("DOWN");
+            CentralClient.Response details = client.get("/observe/health/ready?exposureLevel=full&data=true");
+            assertThat(details.status()).isEqualTo(503);
+            JsonNode store = null;
+            for (JsonNode check : details.json().path("checks")) {
+                if (check.path("name").asText().equals("central-store")) {
+                    store = check;
+                }
+            }
+            assertThat(store).as(details.body()).isNotNull();
+            assertThat(store.path("status").asText()).isEqualTo("DOWN");
+            // a dropped pooled connection fails its validation; a new one cannot be opened
+            assertThat(store.path("message").asText()).as(store.toString())
+                    .matches("(cannot reach the central database: |the central database did not answer within 2 s).*");
+            CentralClient.Response live = client.get("/observe/health/live");
+            assertThat(live.status()).as("a node whose central database is down is not restarted").isEqualTo(200);
+            assertThat(live.json().path("status").asText()).isEqualTo("UP");
+        } finally {
+            central.close();
+        }
+    }
+
     /** The same credentials as the central endpoint, and its error body. */
     @Test
     void theApiNeedsTheCentralCredentials() {
@@ -303,14 +370,7 @@ class SourceStatusTest {
         return r.json();
     }
 
-    private static final Pattern SAMPLE = Pattern.compile("^(tributary_\\S+) (\\S+)$", Pattern.MULTILINE);
-
     private static Map<String, Double> metrics(CentralClient client) {
-        Map<String, Double> values = new java.util.HashMap<>();
-        Matcher m = SAMPLE.matcher(client.get("/observe/metrics").body());
-        while (m.find()) {
-            values.put(m.group(1), Double.parseDouble(m.group(2)));
-        }
-        return values;
+        return client.metrics();
     }
 }

@@ -240,6 +240,9 @@ class StatusPageBrowserTest {
         wait.until(d -> !d.findElements(progress).isEmpty() && "1000".equals(d.findElement(progress).getAttribute("value")));
         String max = wait.until(d -> d.findElement(progress).getAttribute("max"));
         assertThat(max).isEqualTo(Integer.toString(DOCUMENTS));
+        Map<String, Double> held = client.metrics();
+        assertThat(held.get("tributary_jobs_running{kind=\"sync\"}")).as("the held job").isEqualTo(1.0);
+        assertThat(held.get("tributary_job_rows_total{kind=\"sync\"}")).as("its first page, while it runs").isGreaterThanOrEqualTo(1000.0);
 
         // pause from the page: the row and the API say paused
         click("orders", "pause");
@@ -261,5 +264,8 @@ class StatusPageBrowserTest {
         By done = By.cssSelector("#jobs tr[data-job='" + jobId + "'][data-status='succeeded'] progress");
         wait.until(d -> !d.findElements(done).isEmpty()
                 && Integer.toString(DOCUMENTS).equals(d.findElement(done).getAttribute("value")));
+        Map<String, Double> after = client.metrics();
+        assertThat(after.get("tributary_jobs_running{kind=\"sync\"}")).isZero();
+        assertThat(after.get("tributary_job_rows_total{kind=\"sync\"}")).isEqualTo((double) DOCUMENTS);
     }
 }
