@@ -380,7 +380,8 @@ public class JdbcCollectionStore implements CollectionStore, Service {
     }
 
     /** Separates the documents of one merge; JSON text cannot contain it unescaped. */
-    private static final char DOCUMENT_SEPARATOR = '\u001e';
+    /** Cuts a run of JSON documents sent as one text (chr(30) on the server): JSON text never holds it unescaped. */
+    static final char DOCUMENT_SEPARATOR = '\u001e';
 
     /**
      * The common case of a source's batch (replace, distinct valid keys) as ONE set-based statement:

@@ -97,7 +97,10 @@ final class LogApply {
                     LogEntry e = puts.get(i);
                     keys[i] = e.key();
                     versions[i] = DocumentJson.column(e.version());
-                    documents.append(i > 0 ? "\u001e" : "").append(e.json());
+                    if (i > 0) {
+                        documents.append(JdbcCollectionStore.DOCUMENT_SEPARATOR);
+                    }
+                    documents.append(e.json());
                 }
                 // the primary's document and version as they are: no version rule (the primary is the truth)
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + quoted + " (\"_key\", \"_version\", doc)"

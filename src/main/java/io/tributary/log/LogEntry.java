@@ -11,8 +11,4 @@ public record LogEntry(long tick, String collection, String key, BigInteger vers
 
     public static final String PUT = "put";
     public static final String DELETE = "delete";
-
-    public LogEntry(long tick, String collection, String key, BigInteger version, String op, String json) {
-        this(tick, collection, key, version, op, json, null);
-    }
 }

@@ -2,13 +2,19 @@ package io.tributary.offline;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.http.ApiException;
 import io.tributary.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -128,16 +134,16 @@ public record BackupManifest(String format, int formatVersion, String name, Stri
                 if (!column || b.from() == null || b.to() == null || keys || value) {
                     return "needs exactly 'column', 'from' and 'to'";
                 }
-                java.time.LocalDateTime from;
-                java.time.LocalDateTime to;
+                LocalDateTime from;
+                LocalDateTime to;
                 try {
-                    from = java.time.LocalDateTime.parse(b.from());
-                    to = java.time.LocalDateTime.parse(b.to());
-                } catch (java.time.format.DateTimeParseException e) {
+                    from = LocalDateTime.parse(b.from());
+                    to = LocalDateTime.parse(b.to());
+                } catch (DateTimeParseException e) {
                     return "'from' and 'to' must be yyyy-mm-ddT00:00:00";
                 }
                 boolean day = by.equals("day");
-                if (!from.toLocalTime().equals(java.time.LocalTime.MIDNIGHT) || (!day && from.getDayOfMonth() != 1)
+                if (!from.toLocalTime().equals(LocalTime.MIDNIGHT) || (!day && from.getDayOfMonth() != 1)
                         || !to.equals(day ? from.plusDays(1) : from.plusMonths(1))) {
                     return "'from' must start a " + by + " and 'to' the next";
                 }
@@ -147,8 +153,8 @@ public record BackupManifest(String format, int formatVersion, String name, Stri
                 if (b.first() == null || b.last() == null || range || value) {
                     return "needs 'first' and 'last' (and the key 'column')";
                 }
-                if (java.util.Arrays.compareUnsigned(b.first().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        b.last().getBytes(java.nio.charset.StandardCharsets.UTF_8)) > 0) {
+                if (Arrays.compareUnsigned(b.first().getBytes(StandardCharsets.UTF_8),
+                        b.last().getBytes(StandardCharsets.UTF_8)) > 0) {
                     return "'first' comes after 'last' in byte order";
                 }
                 return null;
@@ -164,7 +170,7 @@ public record BackupManifest(String format, int formatVersion, String name, Stri
         if (b == null) {
             return "(none)";
         }
-        com.fasterxml.jackson.databind.node.ObjectNode o = Json.MAPPER.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         if (b.column() != null) {
             o.put("column", b.column());
         }

@@ -33,9 +33,7 @@ final class SourcePause {
     Optional<Instant> stored() {
         Optional<Instant> at = pausedAt;
         if (at == null) {
-            at = inTable("read whether source '" + sourceId + "' is paused from", () -> jdbc.template().query(
-                    "SELECT paused_at_ms FROM " + table + " WHERE source_id = ?", (rs, n) -> Instant.ofEpochMilli(rs.getLong(1)),
-                    sourceId).stream().findFirst());
+            at = inTable("read whether source '" + sourceId + "' is paused from", this::read);
             pausedAt = at;
         }
         return at;
@@ -52,8 +50,7 @@ final class SourcePause {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // as stored
         pausedAt = Optional.of(inTable("store the pause of source '" + sourceId + "' in", () -> jdbc.transaction(
                 "pause source " + sourceId, tx -> {
-                    Optional<Instant> stored = jdbc.template().query("SELECT paused_at_ms FROM " + table + " WHERE source_id = ?",
-                            (rs, n) -> Instant.ofEpochMilli(rs.getLong(1)), sourceId).stream().findFirst();
+                    Optional<Instant> stored = read();
                     if (stored.isEmpty()) {
                         jdbc.template().update("INSERT INTO " + table + " (source_id, paused_at_ms) VALUES (?, ?)", sourceId,
                                 now.toEpochMilli());
@@ -67,6 +64,11 @@ final class SourcePause {
         inTable("remove the pause of source '" + sourceId + "' from",
                 () -> jdbc.template().update("DELETE FROM " + table + " WHERE source_id = ?", sourceId));
         pausedAt = Optional.empty();
+    }
+
+    private Optional<Instant> read() {
+        return jdbc.template().query("SELECT paused_at_ms FROM " + table + " WHERE source_id = ?",
+                (rs, n) -> Instant.ofEpochMilli(rs.getLong(1)), sourceId).stream().findFirst();
     }
 
     /** {@code work} on the table, created when missing; a failure says what could not be done and why. */

@@ -48,11 +48,11 @@ abstract class LogApplyContract {
         if (version != null) {
             doc.put("_version", new BigInteger(version));
         }
-        return new LogEntry(tick, collection, key, version == null ? null : new BigInteger(version), LogEntry.PUT, doc.toString());
+        return new LogEntry(tick, collection, key, version == null ? null : new BigInteger(version), LogEntry.PUT, doc.toString(), null);
     }
 
     private static LogEntry delete(long tick, String collection, String key) {
-        return new LogEntry(tick, collection, key, null, LogEntry.DELETE, null);
+        return new LogEntry(tick, collection, key, null, LogEntry.DELETE, null, null);
     }
 
     /** key -> "version|value" of a collection, read from its table (the version column as stored). */
