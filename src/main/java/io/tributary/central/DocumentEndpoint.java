@@ -167,8 +167,7 @@ public class DocumentEndpoint {
 
         Map<Integer, ImportItem> failures = new HashMap<>();
         result.failures().forEach(f -> failures.put(f.position(), f));
-        List<String> written = parsed.items().stream().filter(ImportItem::isValid).map(ImportItem::key).toList();
-        Map<String, ObjectNode> stored = store().documents(database, collection, written);
+        Map<String, ObjectNode> stored = result.stored();
         boolean silent = ImportRequest.bool(params, "silent");
         boolean returnNew = ImportRequest.bool(params, "returnNew");
         ArrayNode answers = Json.MAPPER.createArrayNode();

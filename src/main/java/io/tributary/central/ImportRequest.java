@@ -13,7 +13,7 @@ import java.util.Set;
  */
 public record ImportRequest(String collection, Type type, boolean createCollection, boolean complete,
                             OnDuplicate onDuplicate, boolean details, boolean overwrite, boolean ignoreMissing,
-                            String fromPrefix, String toPrefix, String versionAttribute) {
+                            String fromPrefix, String toPrefix, String versionAttribute, boolean readBack) {
 
     public enum Type { DOCUMENTS, ARRAY, AUTO, HEADERS_AND_VALUES }
 
@@ -47,16 +47,18 @@ public record ImportRequest(String collection, Type type, boolean createCollecti
         }
         return new ImportRequest(collection, type, createCollection, complete, onDuplicate, details, overwrite,
                 ignoreMissing, prefix(params, "fromPrefix"), prefix(params, "toPrefix"),
-                versionAttribute(params.get("versionAttribute")));
+                versionAttribute(params.get("versionAttribute")), false);
     }
 
     /**
      * A write of the document API as an import of an array: no collection is created, every failure is
      * reported, and an existing key is handled as {@code onDuplicate} says (ArangoDB's {@code overwriteMode}).
+     * The written documents are read back in the write's transaction ({@link ImportResult#stored}): a concurrent
+     * delete right after the commit cannot take away what the answer shows.
      */
     static ImportRequest forDocuments(String collection, OnDuplicate onDuplicate, String versionAttribute) {
         return new ImportRequest(CollectionName.requireCollection(collection, "it in the path"), Type.ARRAY, false, false,
-                onDuplicate, true, false, false, null, null, versionAttribute(versionAttribute));
+                onDuplicate, true, false, false, null, null, versionAttribute(versionAttribute), true);
     }
 
     /** The {@code versionAttribute} parameter: absent, or an attribute name of 1 to 254 characters. */

@@ -1,7 +1,10 @@
 package io.tributary.central;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The counters ArangoDB answers an import with, plus the per-document error texts ({@code details}). */
 public final class ImportResult {
@@ -15,6 +18,9 @@ public final class ImportResult {
      * with {@code complete=true} the first decides the status (409 or 400).
      */
     final List<ImportItem> failures = new ArrayList<>();
+
+    /** With {@link ImportRequest#readBack}: the written documents by key, as the write's transaction left them. */
+    final Map<String, ObjectNode> stored = new HashMap<>();
 
     void fail(ImportItem item) {
         failures.add(item);
@@ -42,6 +48,10 @@ public final class ImportResult {
 
     public List<ImportItem> failures() {
         return failures;
+    }
+
+    public Map<String, ObjectNode> stored() {
+        return stored;
     }
 
     public List<String> details() {

@@ -274,6 +274,10 @@ public class JdbcCollectionStore implements CollectionStore, Service {
             // thrown inside the transaction: rolled back, nothing is imported
             throw new ApiException(failure.status(), failure.errorNum(), failure.error() + " (complete=true: nothing was imported)");
         }
+        if (request.readBack()) {
+            List<String> written = body.items().stream().filter(ImportItem::isValid).map(ImportItem::key).distinct().toList();
+            read(table, written, true, false).forEach((key, row) -> result.stored.put(key, row.document()));
+        }
         // a batch with errors is not applied in full, so its source position must not advance
         if (position != null && result.errors() == 0) {
             positions.advance(position);

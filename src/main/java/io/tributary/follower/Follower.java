@@ -94,8 +94,15 @@ final class Follower {
         primaryLastTick = s.lastTick();
         lastContact = Instant.now();
         if (stored.isPresent() && stored.get().synced() && !resync) {
-            applied = stored.get().appliedTick();
-            state = State.FOLLOWING;
+            long storedTick = stored.get().appliedTick();
+            // restarted with everything the primary has: in sync at once, not after the first long poll
+            if (storedTick >= primaryLastTick) {
+                caughtUpAt = lastContact;
+                state = State.IN_SYNC;
+            } else {
+                state = State.FOLLOWING;
+            }
+            applied = storedTick;
             return null;
         }
         store.beginFollowing(spec.database, primaryServerId, spec.primaryUrl);
@@ -191,17 +198,19 @@ final class Follower {
             Instant written = page.entries().get(page.entries().size() - 1).time();
             appliedTime = written != null ? written : appliedTime;
         }
-        applied = Math.max(applied, page.lastIncluded());
-        primaryLastTick = Math.max(page.lastTick(), applied);
+        long nowApplied = Math.max(applied, page.lastIncluded());
+        primaryLastTick = Math.max(page.lastTick(), nowApplied);
         Instant now = Instant.now();
         lastContact = now;
-        if (applied >= primaryLastTick) {
+        // the state before the tick: whoever sees the new applied tick sees the state that goes with it
+        if (nowApplied >= primaryLastTick) {
             caughtUpAt = now;
             state = State.IN_SYNC;
         } else {
             state = State.FOLLOWING;
         }
         lastError = null;
+        applied = nowApplied;
         return count;
     }
 
@@ -236,6 +245,8 @@ final class Follower {
     }
 
     ObjectNode status() {
+        // the tick before the state (set in the other order): a new tick comes with its state
+        long appliedTick = applied;
         ObjectNode o = Json.MAPPER.createObjectNode().put("name", spec.name).put("primary", spec.primaryUrl)
                 .put("database", spec.database);
         if (spec.collections.isEmpty()) {
@@ -244,7 +255,7 @@ final class Follower {
             spec.collections.forEach(o.putArray("collections")::add);
         }
         o.put("primaryServerId", primaryServerId).put("state", state.shown);
-        putTick(o, "appliedTick", applied);
+        putTick(o, "appliedTick", appliedTick);
         putTick(o, "primaryLastTick", primaryLastTick);
         putTick(o, "lagTicks", lagTicks());
         Instant committed = appliedTime;

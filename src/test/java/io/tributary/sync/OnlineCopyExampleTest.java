@@ -40,8 +40,11 @@ class OnlineCopyExampleTest {
                         "{\"_key\":\"old-1\",\"ts\":\"2026-01-01T00:00:00\"}").status()).isEqualTo(201);
                 Await.until("today's 120 orders in the collection", Duration.ofMinutes(1),
                         () -> client.get("/_api/collection/orders/count").json().path("count").asLong() == 121);
-                assertThat(client.get("/api/jobs?kind=sync").json().path("jobs").findValuesAsText("status"))
-                        .contains("succeeded");
+                // the rows are committed before the job records its result
+                Await.until("a succeeded copy job", Duration.ofMinutes(1),
+                        () -> client.get("/api/jobs?kind=sync").json().path("jobs").findValuesAsText("status")
+                                .contains("succeeded"));
+                assertThat(client.get("/_api/collection/orders/count").json().path("count").asLong()).isEqualTo(121);
                 assertThat(client.get("/_api/document/orders/old-1").status()).isEqualTo(200);
                 assertThat(client.get("/_api/document/orders/130").status()).as("two days ago: not today's").isEqualTo(404);
             }
