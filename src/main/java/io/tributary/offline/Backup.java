@@ -65,8 +65,11 @@ public final class Backup {
             return new BackupReport(spec.name(), true, null, written);
         }
         int threads = Runtime.getRuntime().availableProcessors();
-        ExecutorService compression = source.onePartitionAtATime() && threads > 1 ? pools.open(threads) : null;
-        try (BackupWriter writer = new BackupWriter(root, spec.name(), spec.gzipLevel(), disk, compression, threads)) {
+        // gzip's chunks are compressed on a pool of Camel's; zstd runs its own workers
+        ExecutorService compression = spec.compression() == PartitionCompression.GZIP && source.onePartitionAtATime()
+                && threads > 1 ? pools.open(threads) : null;
+        try (BackupWriter writer = new BackupWriter(root, spec.name(), spec.compression(), spec.compressionLevel(), disk,
+                compression, source.onePartitionAtATime() ? threads : 1)) {
             Reader reader = new Reader(writer, written);
             source.read(reader, control);
             ObjectNode manifest = Json.MAPPER.createObjectNode().put("format", BackupManifest.FORMAT)

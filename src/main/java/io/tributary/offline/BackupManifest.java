@@ -30,7 +30,7 @@ public record BackupManifest(String format, int formatVersion, String name, Stri
     public static final String FORMAT = "tributary-backup";
     public static final int FORMAT_VERSION = 1;
     public static final String FILE = "manifest.json";
-    private static final Pattern PARTITION_FILE = Pattern.compile("partitions/p-[0-9]{6}\\.jsonl\\.gz");
+    private static final Pattern PARTITION_FILE = Pattern.compile("partitions/p-[0-9]{6}\\.jsonl\\.(zst|gz)");
 
     /** {@code kind} "table" (dataSource, table, keyColumn, product) or "collection" (database, collection). */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -93,7 +93,7 @@ public record BackupManifest(String format, int formatVersion, String name, Stri
             // a manifest is data from another site: it names files inside the backup, nothing else
             if (p.file() == null || !PARTITION_FILE.matcher(p.file()).matches()) {
                 throw new IllegalArgumentException("backup manifest " + file + " names partition file '"
-                        + ApiException.printable(String.valueOf(p.file())) + "': only partitions/p-NNNNNN.jsonl.gz is read");
+                        + ApiException.printable(String.valueOf(p.file())) + "': only partitions/p-NNNNNN.jsonl.zst or .jsonl.gz is read");
             }
             String wrong = wrongBounds(manifest.partitioning(), p.bounds());
             if (wrong != null) {

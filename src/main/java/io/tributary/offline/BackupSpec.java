@@ -24,10 +24,8 @@ import java.util.function.Supplier;
  */
 public final class BackupSpec {
 
-    private static final Set<String> FIELDS = Set.of("source", "name", "filter", "columns", "partitionBy", "gzipLevel",
-            "dryRun");
-    /** gzip's fastest level: the default, see docs/offline.md for its size and speed against the others. */
-    static final int DEFAULT_GZIP_LEVEL = 1;
+    private static final Set<String> FIELDS = Set.of("source", "name", "filter", "columns", "partitionBy", "compression",
+            "compressionLevel", "dryRun");
     private static final Set<String> SOURCE_FIELDS = Set.of("dataSource", "table", "keyColumn", "database", "collection");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
@@ -38,7 +36,8 @@ public final class BackupSpec {
     private String collection;
     private String name;
     private Selection selection = Selection.ALL;
-    private int gzipLevel = DEFAULT_GZIP_LEVEL;
+    private PartitionCompression compression = PartitionCompression.DEFAULT;
+    private int compressionLevel = PartitionCompression.DEFAULT.defaultLevel;
     private boolean dryRun;
 
     public static BackupSpec parse(String json) {
@@ -76,13 +75,22 @@ public final class BackupSpec {
                     + " digit, at most 128, no '..'), got '" + ApiException.printable(s.name) + "'");
         }
         s.selection = Selection.parse(root, s.isTable());
-        JsonNode level = root.path("gzipLevel");
-        if (!level.isMissingNode() && !level.isNull()) {
-            if (!level.isIntegralNumber() || level.asInt() < 0 || level.asInt() > 9) {
-                throw ApiException.badParameter("'gzipLevel' must be an integer from 0 (stored, no compression) to 9, got "
-                        + ApiException.printable(level.toString()));
+        JsonNode compression = root.path("compression");
+        if (!compression.isMissingNode() && !compression.isNull()) {
+            if (!compression.isTextual()) {
+                throw ApiException.badParameter("'compression' must be \"zstd\" or \"gzip\"");
             }
-            s.gzipLevel = level.asInt();
+            s.compression = PartitionCompression.named(compression.asText());
+            s.compressionLevel = s.compression.defaultLevel;
+        }
+        JsonNode level = root.path("compressionLevel");
+        if (!level.isMissingNode() && !level.isNull()) {
+            PartitionCompression c = s.compression;
+            if (!level.isIntegralNumber() || level.asInt() < c.minLevel || level.asInt() > c.maxLevel) {
+                throw ApiException.badParameter("'compressionLevel' of " + c.shown + " must be an integer from " + c.levels()
+                        + ", got " + ApiException.printable(level.toString()));
+            }
+            s.compressionLevel = level.asInt();
         }
         JsonNode dry = root.path("dryRun");
         if (!dry.isMissingNode() && !dry.isNull() && !dry.isBoolean()) {
@@ -178,9 +186,14 @@ public final class BackupSpec {
         return dryRun;
     }
 
-    /** The partition files' gzip (deflate) level, 0 to 9. */
-    public int gzipLevel() {
-        return gzipLevel;
+    /** How the partition files are compressed. */
+    PartitionCompression compression() {
+        return compression;
+    }
+
+    /** The compression's level (zstd 1 to 19, gzip 0 to 9). */
+    public int compressionLevel() {
+        return compressionLevel;
     }
 
     public ObjectNode toJson() {
@@ -193,7 +206,7 @@ public final class BackupSpec {
         }
         o.put("name", name);
         selection.write(o);
-        return o.put("gzipLevel", gzipLevel).put("dryRun", dryRun);
+        return o.put("compression", compression.shown).put("compressionLevel", compressionLevel).put("dryRun", dryRun);
     }
 
     /** The filter as the manifest records it; null when there is none. */

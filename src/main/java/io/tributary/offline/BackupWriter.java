@@ -29,7 +29,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Writes one backup (docs/offline.md): partition files into {@code <root>/.<name>.partial/}, then the
@@ -54,8 +53,9 @@ final class BackupWriter implements AutoCloseable {
     private final String name;
     private final Path partial;
     private final Disk disk;
-    private final int gzipLevel;
-    /** Where partition files are compressed, {@code threads} at once; null: on the writing thread. */
+    private final PartitionCompression compressor;
+    private final int level;
+    /** Where gzip'd partition files are compressed, {@code threads} at once; null: on the writing thread. */
     private final ExecutorService compression;
     private final int threads;
     private final FileChannel lockFile;
@@ -63,16 +63,15 @@ final class BackupWriter implements AutoCloseable {
     private final List<PartitionOutput> outputs = new ArrayList<>();
     private boolean completed;
 
-    BackupWriter(Path root, String name, int gzipLevel, Disk disk) {
-        this(root, name, gzipLevel, disk, null, 1);
-    }
-
-    BackupWriter(Path root, String name, int gzipLevel, Disk disk, ExecutorService compression, int threads) {
+    /** {@code threads}: the cores one partition file's compression may use. */
+    BackupWriter(Path root, String name, PartitionCompression compressor, int level, Disk disk, ExecutorService compression,
+                 int threads) {
         this.compression = compression;
         this.threads = threads;
         this.root = root;
         this.name = name;
-        this.gzipLevel = gzipLevel;
+        this.compressor = compressor;
+        this.level = level;
         this.partial = root.resolve("." + name + ".partial");
         this.disk = disk;
         if (!Files.isDirectory(root)) {
@@ -138,7 +137,7 @@ final class BackupWriter implements AutoCloseable {
 
     /** The next partition's file; its rows are written with {@link PartitionOutput#write}, then it is closed. */
     PartitionOutput partition(String partitionName, JsonNode bounds) {
-        String file = String.format("partitions/p-%06d.jsonl.gz", partitions.size() + 1);
+        String file = String.format("partitions/p-%06d", partitions.size() + 1) + compressor.suffix;
         ObjectNode entry = partitions.addObject().put("name", partitionName).put("file", file);
         entry.set("bounds", bounds);
         try {
@@ -218,14 +217,14 @@ final class BackupWriter implements AutoCloseable {
         }
     }
 
-    /** One partition file: gzip'd JSON Lines, its rows, bytes and SHA-256 counted as written. */
+    /** One partition file: compressed JSON Lines, its rows, bytes and SHA-256 counted as written. */
     final class PartitionOutput implements BackupSource.RowOutput, AutoCloseable {
 
         private final Path file;
         private final ObjectNode entry;
         private final MessageDigest sha256 = PartitionFile.sha256();
         private final Counting counted;
-        private final OutputStream gzip;
+        private final OutputStream compressed;
         private final OutputStream out;
         /** One generator for the file: a new one per row (writeValueAsBytes) cost more than the row's encoding. */
         private final JsonGenerator json;
@@ -235,12 +234,8 @@ final class BackupWriter implements AutoCloseable {
             this.file = file;
             this.entry = entry;
             this.counted = new Counting(new DigestOutputStream(disk.create(file), sha256));
-            this.gzip = compression == null ? new GZIPOutputStream(counted, 65536) {
-                {
-                    def.setLevel(gzipLevel);
-                }
-            } : new ParallelGzipOutputStream(counted, compression, threads, gzipLevel);
-            this.out = new BufferedOutputStream(gzip, 65536);
+            this.compressed = compressor.compress(counted, level, compression, threads);
+            this.out = new BufferedOutputStream(compressed, 65536);
             this.json = Json.MAPPER.createGenerator(out, JsonEncoding.UTF8);
             json.setRootValueSeparator(null); // rows are separated by '\n', written below, not by Jackson's space
         }
@@ -287,7 +282,7 @@ final class BackupWriter implements AutoCloseable {
         /** Closes the file of a backup that will not complete; its content no longer matters. */
         void abandon() {
             try {
-                if (gzip instanceof ParallelGzipOutputStream parallel) {
+                if (compressed instanceof ParallelGzipOutputStream parallel) {
                     parallel.abandon();
                     return;
                 }

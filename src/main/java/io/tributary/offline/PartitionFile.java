@@ -17,7 +17,6 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.zip.GZIPInputStream;
 
 /**
  * One partition file of a backup, checked against its manifest entry: present, of the manifest's byte
@@ -150,14 +149,14 @@ final class PartitionFile implements PartitionRows {
         try (InputStream raw = Files.newInputStream(path);
              DigestInputStream digesting = new DigestInputStream(raw, digest)) {
             try {
-                rows = reading.read(new GZIPInputStream(digesting, 1 << 16));
+                rows = reading.read(PartitionCompression.ofFile(file).decompress(digesting));
             } catch (IOException e) {
                 drain(digesting);
                 requireChecksum(digest);
-                throw new IllegalArgumentException("backup file " + file + " is not readable gzip'd JSON Lines: "
+                throw new IllegalArgumentException("backup file " + file + " is not readable compressed JSON Lines: "
                         + e.getMessage(), e);
             }
-            drain(digesting); // the digest covers every byte, also after the gzip trailer
+            drain(digesting); // the digest covers every byte, also after the compressed stream's end
         } catch (IOException e) {
             throw new IllegalArgumentException("backup file " + file + " cannot be read: " + e.getMessage(), e);
         }

@@ -3,7 +3,7 @@ package io.tributary.transfer;
 import java.nio.file.Path;
 
 /**
- * One file of a complete backup: its path inside the backup directory ({@code partitions/p-000001.jsonl.gz},
+ * One file of a complete backup: its path inside the backup directory ({@code partitions/p-000001.jsonl.zst},
  * {@code manifest.json}), where it is on this disk, and what the manifest says it holds.
  */
 public record BackupFile(String path, Path source, long bytes, String sha256, boolean partition) {

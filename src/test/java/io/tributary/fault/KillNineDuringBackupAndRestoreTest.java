@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.json.Json;
 import io.tributary.offline.BackupManifest;
+import io.tributary.offline.PartitionCompression;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.CentralCollection;
 import io.tributary.testing.TestDatabase;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -302,7 +302,7 @@ class KillNineDuringBackupAndRestoreTest {
             MessageDigest sha = sha256();
             long rows = 0;
             try (InputStream raw = new DigestInputStream(Files.newInputStream(file), sha);
-                 BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(raw), StandardCharsets.UTF_8))) {
+                 BufferedReader in = new BufferedReader(new InputStreamReader(PartitionCompression.decompress(file, raw), StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     JsonNode r = Json.MAPPER.readTree(line);
                     add(d, r.path("grp").asText(), row(r.path("id").asText(), r.path("grp").asText(), r.path("payload").asText()));

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,7 +88,7 @@ abstract class BackupContract {
 
     private static List<ObjectNode> lines(Path file) throws IOException {
         List<ObjectNode> rows = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(file)),
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(PartitionCompression.open(file),
                 StandardCharsets.UTF_8))) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 rows.add((ObjectNode) Json.MAPPER.readTree(line));
@@ -169,27 +168,37 @@ abstract class BackupContract {
     }
 
     @Test
-    void everyGzipLevelWritesTheSameRowsAndLevelZeroStoresThemUncompressed() throws Exception {
+    void everyCompressionAndLevelWritesTheSameRows() throws Exception {
         String spec = "{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":\"id\"},\"name\":\"";
-        String stored = name();
         String fast = name();
         String small = name();
-        backup(spec + stored + "\",\"gzipLevel\":0}");
+        String gzip = name();
+        String stored = name();
         backup(spec + fast + "\"}");
-        backup(spec + small + "\",\"gzipLevel\":9}");
-        Path file = Path.of("partitions", "p-000001.jsonl.gz");
-        List<ObjectNode> rows = lines(root.resolve(fast).resolve(file));
+        backup(spec + small + "\",\"compressionLevel\":19}");
+        backup(spec + gzip + "\",\"compression\":\"gzip\"}");
+        backup(spec + stored + "\",\"compression\":\"gzip\",\"compressionLevel\":0}");
+        Path zst = Path.of("partitions", "p-000001.jsonl.zst");
+        Path gz = Path.of("partitions", "p-000001.jsonl.gz");
+        List<ObjectNode> rows = lines(root.resolve(fast).resolve(zst));
         assertThat(rows).hasSize(ROWS);
-        assertThat(lines(root.resolve(stored).resolve(file))).isEqualTo(rows);
-        assertThat(lines(root.resolve(small).resolve(file))).isEqualTo(rows);
-        long uncompressed = 0;
-        try (var in = new GZIPInputStream(Files.newInputStream(root.resolve(fast).resolve(file)))) {
+        assertThat(lines(root.resolve(small).resolve(zst))).isEqualTo(rows);
+        assertThat(lines(root.resolve(gzip).resolve(gz))).isEqualTo(rows);
+        assertThat(lines(root.resolve(stored).resolve(gz))).isEqualTo(rows);
+        long uncompressed;
+        try (var in = PartitionCompression.open(root.resolve(fast).resolve(zst))) {
             uncompressed = in.transferTo(OutputStream.nullOutputStream());
         }
-        assertThat(Files.size(root.resolve(stored).resolve(file))).isGreaterThan(uncompressed);
-        assertThat(Files.size(root.resolve(fast).resolve(file))).isLessThan(uncompressed / 2);
-        assertThatThrownBy(() -> backup(spec + name() + "\",\"gzipLevel\":10}"))
-                .hasMessageContaining("'gzipLevel' must be an integer from 0 (stored, no compression) to 9, got 10");
+        assertThat(Files.size(root.resolve(stored).resolve(gz))).isGreaterThan(uncompressed);
+        assertThat(Files.size(root.resolve(fast).resolve(zst))).isLessThan(uncompressed / 2);
+        assertThat(Files.size(root.resolve(gzip).resolve(gz))).isLessThan(uncompressed / 2);
+        assertThat(BackupManifest.read(root.resolve(gzip)).partitions().get(0).file()).isEqualTo("partitions/p-000001.jsonl.gz");
+        assertThatThrownBy(() -> backup(spec + name() + "\",\"compression\":\"gzip\",\"compressionLevel\":10}"))
+                .hasMessageContaining("'compressionLevel' of gzip must be an integer from 0 (stored, no compression) to 9, got 10");
+        assertThatThrownBy(() -> backup(spec + name() + "\",\"compressionLevel\":0}"))
+                .hasMessageContaining("'compressionLevel' of zstd must be an integer from 1 to 19, got 0");
+        assertThatThrownBy(() -> backup(spec + name() + "\",\"compression\":\"lz4\"}"))
+                .hasMessageContaining("'compression' must be one of [zstd, gzip], got 'lz4'");
     }
 
     @Test
@@ -229,9 +238,9 @@ abstract class BackupContract {
         String name = name();
         backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":\"id\"},\"name\":\"" + name + "\"}");
         Path manifest = root.resolve(name).resolve(BackupManifest.FILE);
-        Files.writeString(manifest, Files.readString(manifest).replace("partitions/p-000001.jsonl.gz", "../../../etc/passwd"));
+        Files.writeString(manifest, Files.readString(manifest).replace("partitions/p-000001.jsonl.zst", "../../../etc/passwd"));
         assertThatThrownBy(() -> BackupManifest.read(root.resolve(name)))
-                .hasMessageContaining("names partition file '../../../etc/passwd': only partitions/p-NNNNNN.jsonl.gz is read");
+                .hasMessageContaining("names partition file '../../../etc/passwd': only partitions/p-NNNNNN.jsonl.zst or .jsonl.gz is read");
     }
 
     @Test
@@ -274,7 +283,8 @@ abstract class BackupContract {
     @Test
     void aSecondWriterOfTheSameNameIsRefusedWhileTheFirstWrites() {
         String name = name();
-        try (BackupWriter first = new BackupWriter(root, name, BackupSpec.DEFAULT_GZIP_LEVEL, BackupWriter.LOCAL)) {
+        try (BackupWriter first = new BackupWriter(root, name, PartitionCompression.DEFAULT,
+                PartitionCompression.DEFAULT.defaultLevel, BackupWriter.LOCAL, null, 1)) {
             assertThatThrownBy(() -> backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":"
                     + "\"id\"},\"name\":\"" + name + "\"}")).hasMessageContaining("is being written");
             assertThat(root.resolve("." + name + ".partial")).exists();
@@ -321,7 +331,7 @@ abstract class BackupContract {
         String amountBefore = new java.math.BigDecimal(String.valueOf(decemberRows.get(0).values().toArray()[1])).toPlainString();
         // while the first partition is being written, another connection adds a December row and changes one
         BackupWriter.Disk meanwhile = file -> {
-            if (file.toString().endsWith("p-000001.jsonl.gz")) {
+            if (file.toString().endsWith("p-000001.jsonl.zst")) {
                 db.execute("INSERT INTO orders (id, ts, region, amount, note) VALUES (100001, TIMESTAMP '2026-12-01 12:00:00',"
                         + " 'eu', 1.00, 'late')");
                 db.execute("UPDATE orders SET amount = amount + 1000 WHERE id = " + changedId);
@@ -408,7 +418,7 @@ abstract class BackupContract {
         String name = name();
         Path leftover = root.resolve("." + name + ".partial");
         Files.createDirectories(leftover.resolve("partitions"));
-        Files.writeString(leftover.resolve("partitions/p-000001.jsonl.gz"), "half");
+        Files.writeString(leftover.resolve("partitions/p-000001.jsonl.zst"), "half");
         BackupSpec spec = BackupSpec.parse("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"orders\",\"keyColumn\":"
                 + "\"id\"},\"name\":\"" + name + "\",\"partitionBy\":{\"by\":\"month\",\"column\":\"ts\"}}");
         // a disk that fills up after 4 KiB

@@ -18,7 +18,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,7 +97,7 @@ class BackupPostgresTest extends BackupContract {
     private static List<String> backedUp(Path backup) throws IOException {
         List<String> lines = new ArrayList<>();
         for (BackupManifest.Partition p : BackupManifest.read(backup).partitions()) {
-            try (var in = new GZIPInputStream(Files.newInputStream(backup.resolve(p.file())))) {
+            try (var in = PartitionCompression.open(backup.resolve(p.file()))) {
                 String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 assertThat(text).endsWith("\n");
                 lines.addAll(List.of(text.substring(0, text.length() - 1).split("\n", -1)));
