@@ -3,7 +3,10 @@
 # next to pg_dump --data-only, its psql restore and COPY FROM of the same rows, in the same run.
 # Prints one table (figure | seconds | rows/s | ratio | notes) and the targets. See docs/performance.md.
 #
-#   bench/offline-bench.sh [--rows 1000000] [--xmx 256m] [--jvm-args "-XX:+UseParallelGC"]
+#   bench/offline-bench.sh [--rows 1000000] [--xmx 256m] [--jvm-args "-XX:+UseParallelGC"] [--profile]
+#
+# --profile: a JFR recording of each Tributary process (backup.jfr, backup-gzip.jfr, restore.jfr; summarise
+# with bench/profile-summary.sh).
 #
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth) with psql/pg_dump on PATH, and gzip.
 # Drops and recreates the databases bench_offline_src and bench_offline_dst (dropped again at the end).

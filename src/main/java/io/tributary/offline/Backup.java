@@ -123,6 +123,18 @@ public final class Backup {
         }
 
         @Override
+        public boolean writes() {
+            return writer != null;
+        }
+
+        @Override
+        public void restart() {
+            open.clear();
+            written.clear();
+            writer.discardPartitions();
+        }
+
+        @Override
         public BackupSource.RowOutput partition(BackupPlan plan) {
             BackupWriter.PartitionOutput out = writer.partition(plan.name(), plan.bounds());
             open.put(plan.name(), out);

@@ -35,8 +35,17 @@ interface BackupSource {
 
     /** Receives what {@link #read} finds. */
     interface Reader {
-        /** The snapshot's clock and position; the partitions it holds. Returns false to read no rows (a dry run). */
+        /**
+         * The snapshot's clock and position; the partitions it holds (none yet, when they are found as the rows
+         * come). Returns false to read no rows (a dry run).
+         */
         boolean planned(String readAt, JsonNode position, List<BackupPlan> partitions);
+
+        /** False for a dry run: only the partitions and their rows are wanted. */
+        boolean writes();
+
+        /** Forgets the partitions written so far: the source reads them again another way. */
+        void restart();
 
         /** The rows of one planned partition are about to come; they go to the returned output. */
         RowOutput partition(BackupPlan plan);

@@ -137,8 +137,9 @@ final class BackupWriter implements AutoCloseable {
 
     /** The next partition's file; its rows are written with {@link PartitionOutput#write}, then it is closed. */
     PartitionOutput partition(String partitionName, JsonNode bounds) {
-        String file = String.format("partitions/p-%06d", partitions.size() + 1) + compressor.suffix;
-        ObjectNode entry = partitions.addObject().put("name", partitionName).put("file", file);
+        String file = String.format("partitions/p-%06d", outputs.size() + 1) + compressor.suffix;
+        // listed in the manifest when complete (PartitionOutput#close), in the order they are completed
+        ObjectNode entry = Json.MAPPER.createObjectNode().put("name", partitionName).put("file", file);
         entry.set("bounds", bounds);
         try {
             PartitionOutput out = new PartitionOutput(partial.resolve(file), entry, disk);
@@ -146,6 +147,21 @@ final class BackupWriter implements AutoCloseable {
             return out;
         } catch (IOException e) {
             throw failed("cannot create " + partial.resolve(file), e);
+        }
+    }
+
+    /** Drops every partition file opened so far, written or not: the backup starts its partitions again. */
+    void discardPartitions() {
+        for (PartitionOutput out : outputs) {
+            out.abandon();
+        }
+        outputs.clear();
+        partitions.removeAll();
+        try {
+            deleteTree(partial.resolve("partitions"));
+            Files.createDirectories(partial.resolve("partitions"));
+        } catch (IOException e) {
+            throw failed("cannot empty " + partial.resolve("partitions"), e);
         }
     }
 
@@ -302,6 +318,7 @@ final class BackupWriter implements AutoCloseable {
                 throw failed("cannot write " + file, e);
             }
             entry.put("rows", rows).put("bytes", counted.count).put("sha256", HexFormat.of().formatHex(sha256.digest()));
+            partitions.add(entry);
         }
 
         /** The file as it stands in the manifest. */

@@ -1,6 +1,7 @@
 package io.tributary.offline;
 
 import io.tributary.job.JobControl;
+import io.tributary.job.JobStopped;
 import io.tributary.json.Json;
 import io.tributary.sql.Jdbc;
 import java.io.IOException;
@@ -17,6 +18,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 import org.postgresql.copy.CopyOut;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.Utils;
@@ -139,14 +142,36 @@ final class PostgresCopyOut {
      * cancelled job or a failure stops the COPY; the caller's transaction then rolls back.
      */
     long copy(String select, BackupSource.RowOutput out, JobControl control) throws SQLException {
+        return copy(select, new Lines(out, null, control));
+    }
+
+    /**
+     * Like {@link #copy(String, BackupSource.RowOutput, JobControl)}, for a {@code select} of the columns and,
+     * last, one more: the row's partition label (its text, null for NULL), which is not written; each row
+     * goes to the output {@code route} gives for its label (asked when the label differs from the row before).
+     */
+    long copyRouted(String select, Function<String, BackupSource.RowOutput> route, JobControl control)
+            throws SQLException {
+        return copy(select, new Lines(null, route, control));
+    }
+
+    private long copy(String select, Lines lines) throws SQLException {
         CopyOut copy = connection.getCopyAPI().copyOut("COPY (" + select + ") TO STDOUT");
-        Lines lines = new Lines(out, control);
         try {
             for (byte[] data = copy.readFromCopy(); data != null; data = copy.readFromCopy()) {
                 lines.feed(data);
             }
             lines.end();
             return lines.rows;
+        } catch (RuntimeException e) {
+            if (!(e instanceof JobStopped)) {
+                // a failed file (full disk) or a one-pass read given up: the rest of the COPY is read and dropped,
+                // as a cancelled COPY can leave the connection out of step with the server
+                while (copy.isActive() && copy.readFromCopy() != null) {
+                    // dropped
+                }
+            }
+            throw e;
         } finally {
             if (copy.isActive()) {
                 copy.cancelCopy();
@@ -156,7 +181,10 @@ final class PostgresCopyOut {
 
     /** COPY's messages cut into rows (one message per row, in practice), each written as a JSON line. */
     private final class Lines {
-        private final BackupSource.RowOutput out;
+        /** Null when rows are routed by their label. */
+        private BackupSource.RowOutput out;
+        private final Function<String, BackupSource.RowOutput> route;
+        private String label;
         private final JobControl control;
         private byte[] buf = new byte[FLUSH_BYTES + 8192];
         private int len;
@@ -165,8 +193,10 @@ final class PostgresCopyOut {
         private int pendingLength;
         long rows;
 
-        Lines(BackupSource.RowOutput out, JobControl control) {
+        Lines(BackupSource.RowOutput out, Function<String, BackupSource.RowOutput> route,
+              JobControl control) {
             this.out = out;
+            this.route = route;
             this.control = control;
         }
 
@@ -215,6 +245,7 @@ final class PostgresCopyOut {
         private void row(byte[] b, int from, int to) throws SQLException {
             // at most 6 bytes for one (a control character as \\u00XX), the names, quotes and braces
             ensure(6 * (to - from) + namesLength + 2 * kinds.length + 64);
+            int rowStart = len;
             put('{');
             int p = from;
             for (int i = 0; i < kinds.length; i++) {
@@ -233,6 +264,24 @@ final class PostgresCopyOut {
                     value(i, b, p, e);
                 }
                 p = e + 1;
+            }
+            if (route != null) {
+                if (p > to) {
+                    throw new IllegalStateException("COPY gave a row without its partition label");
+                }
+                String rowLabel = to - p == 2 && b[p] == '\\' && b[p + 1] == 'N' ? null
+                        : new String(b, p, to - p, StandardCharsets.UTF_8);
+                p = to + 1;
+                if (out == null || !Objects.equals(rowLabel, label)) {
+                    // the lines before this row go to the previous output, this one starts the next one's
+                    byte[] started = Arrays.copyOfRange(buf, rowStart, len);
+                    len = rowStart;
+                    flush();
+                    out = route.apply(rowLabel);
+                    label = rowLabel;
+                    System.arraycopy(started, 0, buf, 0, started.length);
+                    len = started.length;
+                }
             }
             if (p <= to) {
                 throw new IllegalStateException("COPY gave a row of more than " + kinds.length + " columns");

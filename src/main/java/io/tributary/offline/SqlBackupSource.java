@@ -15,7 +15,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.YearMonth;
+import java.sql.Savepoint;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -114,9 +117,12 @@ final class SqlBackupSource implements BackupSource {
         snapshot(c -> {
                 String readAt = readAt(c);
                 JsonNode position = position(c);
+                PostgresCopyOut copyOut = jdbc.dialect() == Dialect.POSTGRESQL ? PostgresCopyOut.of(c, spec.table(), selected) : null;
+                if (copyOut != null && reader.writes() && inOnePass(c, copyOut, reader, readAt, position, control)) {
+                    return null;
+                }
                 List<BackupPlan> plans = plan(c, control);
                 if (reader.planned(readAt, position, plans)) {
-                    PostgresCopyOut copyOut = jdbc.dialect() == Dialect.POSTGRESQL ? PostgresCopyOut.of(c, spec.table(), selected) : null;
                     for (BackupPlan plan : plans) {
                         control.check();
                         BackupSource.RowOutput out = reader.partition(plan);
@@ -128,6 +134,89 @@ final class SqlBackupSource implements BackupSource {
                 }
                 return null;
         });
+    }
+
+    /** At most this many partition files are open at once in a backup read in one pass. */
+    static final int ONE_PASS_FILES = 16;
+
+    /** Why a backup read in one pass gives up: the partitions are then found first and read one by one. */
+    private static final class OnePassDeclined extends RuntimeException {
+        OnePassDeclined() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * PostgreSQL, whole table or by day or month: the selection read with ONE {@code COPY} in the table's own
+     * order (no scan to find the partitions first, no sort), each row routed by its partition label to its
+     * file, files opened as their first row comes. Gives up (false, nothing written, the snapshot unchanged)
+     * on a row that belongs to no partition, a date this way cannot name, or more than
+     * {@link #ONE_PASS_FILES} partitions: the partitions are then found first and read one by one, as elsewhere.
+     */
+    private boolean inOnePass(Connection c, PostgresCopyOut copyOut, Reader reader, String readAt, JsonNode position,
+                              JobControl control) throws SQLException {
+        String label = switch (spec.by()) {
+            case "none" -> "''";
+            case "day" -> "CAST(" + partitionColumn.name() + " AS DATE)";
+            case "month" -> "to_char(" + partitionColumn.name() + ", 'YYYY-MM')";
+            default -> null;
+        };
+        if (label == null) {
+            return false;
+        }
+        reader.planned(readAt, position, List.of());
+        Map<String, BackupPlan> plans = new TreeMap<>();
+        Map<String, BackupSource.RowOutput> outputs = new HashMap<>();
+        String select = "SELECT " + String.join(", ", selected.stream().map(SqlColumn::name).toList()) + ", " + label
+                + " FROM " + spec.table() + where();
+        Savepoint before = c.setSavepoint();
+        long rows;
+        try {
+            rows = copyOut.copyRouted(select, partitionLabel -> {
+                BackupSource.RowOutput out = partitionLabel == null ? null : outputs.get(partitionLabel);
+                if (out == null) {
+                    if (partitionLabel == null || outputs.size() == ONE_PASS_FILES) {
+                        throw new OnePassDeclined();
+                    }
+                    BackupPlan plan = onePassPlan(partitionLabel);
+                    plans.put(partitionLabel, plan);
+                    out = reader.partition(plan);
+                    outputs.put(partitionLabel, out);
+                }
+                return out;
+            }, control);
+        } catch (OnePassDeclined e) {
+            // the cancelled COPY failed the transaction; back to before it, in the same snapshot
+            c.rollback(before);
+            reader.restart();
+            control.setRowsDone(0);
+            return false;
+        }
+        c.releaseSavepoint(before);
+        control.addRowsDone(rows % Jdbc.FETCH_SIZE);
+        control.setRowsTotal(rows);
+        plans.values().forEach(reader::partitionDone);
+        return true;
+    }
+
+    /** The partition a one-pass read's label names; rows unknown until read. */
+    private BackupPlan onePassPlan(String partitionLabel) {
+        try {
+            return switch (spec.by()) {
+                case "none" -> new BackupPlan("all", Json.MAPPER.createObjectNode(), -1);
+                case "day" -> timePlan(LocalDate.parse(partitionLabel), true, -1);
+                default -> timePlan(YearMonth.parse(partitionLabel).atDay(1), false, -1);
+            };
+        } catch (DateTimeParseException e) {
+            throw new OnePassDeclined(); // a BC or five-digit year: read the way that handles them
+        }
+    }
+
+    /** The partition of the day (or month) starting at {@code d}. */
+    private BackupPlan timePlan(LocalDate d, boolean day, long rows) {
+        String to = (day ? d.plusDays(1) : d.plusMonths(1)) + "T00:00:00";
+        return new BackupPlan(day ? d.toString() : YearMonth.from(d).toString(), Json.MAPPER.createObjectNode()
+                .put("column", partitionColumn.name()).put("from", d + "T00:00:00").put("to", to), rows);
     }
 
     /** The partitions of the selection as found in one snapshot; an online copy then reads each in its own. */
@@ -218,19 +307,7 @@ final class SqlBackupSource implements BackupSource {
                             + ": they belong to no " + spec.by() + "; filter them out (" + col + " IS NOT NULL)"
                             + " or partition by value");
                 }
-                counts.forEach((d, rows) -> {
-                    String name;
-                    String to;
-                    if (day) {
-                        name = d.toString();
-                        to = d.plusDays(1) + "T00:00:00";
-                    } else {
-                        name = YearMonth.from(d).toString();
-                        to = d.plusMonths(1) + "T00:00:00";
-                    }
-                    plans.add(new BackupPlan(name, Json.MAPPER.createObjectNode().put("column", col)
-                            .put("from", d + "T00:00:00").put("to", to), rows));
-                });
+                counts.forEach((d, rows) -> plans.add(timePlan(d, day, rows)));
             }
             case "keys" -> {
                 String ordered = SqlPartitionWhere.keyOrder(jdbc, table, key);
@@ -270,9 +347,14 @@ final class SqlBackupSource implements BackupSource {
         return SqlPartitionWhere.of(spec.by(), bounds, key.name(), tableColumns, jdbc, spec.table());
     }
 
+    /**
+     * A partition's rows. Key order where it is the table's own (InnoDB's clustered key, H2's primary key);
+     * PostgreSQL's heap has none, and a file's order matters to nothing (restore compares partitions as sets):
+     * it reads in the table's order, without a sort or an index walk.
+     */
     private String select(String where) {
         return "SELECT " + String.join(", ", selected.stream().map(SqlColumn::name).toList()) + " FROM "
-                + spec.table() + where + " ORDER BY " + key.name();
+                + spec.table() + where + (jdbc.dialect() == Dialect.POSTGRESQL ? "" : " ORDER BY " + key.name());
     }
 
     /**

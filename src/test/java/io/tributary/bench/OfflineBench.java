@@ -46,6 +46,8 @@ public final class OfflineBench {
     long rows = 1_000_000;
     String xmx = "256m";
     String jvmArgs = "-XX:+UseParallelGC";
+    /** A JFR recording of each Tributary process, {@code <what>.jfr} next to its log (bench/profile-summary.sh). */
+    boolean profile;
     Path out;
 
     private final List<String[]> table = new ArrayList<>();
@@ -63,6 +65,7 @@ public final class OfflineBench {
                 case "--rows" -> { b.rows = Long.parseLong(v.replace("_", "")); i++; }
                 case "--xmx" -> { b.xmx = v; i++; }
                 case "--jvm-args" -> { b.jvmArgs = v; i++; }
+                case "--profile" -> b.profile = true;
                 default -> throw new IllegalArgumentException("Unknown option " + args[i] + " (see bench/offline-bench.sh --help)");
             }
         }
@@ -168,6 +171,9 @@ public final class OfflineBench {
                 "-Xmx" + xmx, "-Duser.timezone=UTC", "-Xlog:gc:file=" + gcLog));
         for (String arg : jvmArgs.isBlank() ? new String[0] : jvmArgs.trim().split("\\s+")) {
             cmd.add(arg);
+        }
+        if (profile) {
+            cmd.add("-XX:StartFlightRecording=filename=" + out.resolve(what + ".jfr") + ",settings=profile");
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), OfflineBench.class.getName(), "child", what,
                 out.resolve("backups").toString()));

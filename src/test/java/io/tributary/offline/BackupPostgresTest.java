@@ -61,7 +61,7 @@ class BackupPostgresTest extends BackupContract {
             // one partition, then partitions by a value with a quote and a question mark in it
             String spec = "{\"source\":{\"dataSource\":\"pg\",\"table\":\"kinds\",\"keyColumn\":\"id\"},\"name\":\"";
             Backup.ofTable(dir, BackupSpec.parse(spec + "all\"}"), pg.dataSource()).run(new JobControl(0));
-            assertThat(backedUp(dir.resolve("all"))).isEqualTo(jdbc);
+            assertThat(backedUp(dir.resolve("all"))).containsExactlyInAnyOrderElementsOf(jdbc);
             Backup.ofTable(dir, BackupSpec.parse(spec + "byv\",\"partitionBy\":{\"by\":\"value\",\"column\":\"v\"}}"),
                     pg.dataSource()).run(new JobControl(0));
             assertThat(BackupManifest.read(dir.resolve("byv")).partitions()).extracting(BackupManifest.Partition::name)
@@ -92,6 +92,72 @@ class BackupPostgresTest extends BackupContract {
             }
         }
         return lines;
+    }
+
+    /**
+     * By day, the rows are read in one pass while there are at most {@link SqlBackupSource#ONE_PASS_FILES}
+     * days whose dates have ISO names; otherwise (more days, a BC date, a NULL) the days are found first. Both
+     * give each day its own rows, whatever order the table holds them in.
+     */
+    @Test
+    void dayPartitionsReadInOnePassOrFoundFirstHoldEachDaysRows(@TempDir Path dir) throws Exception {
+        try (TestDatabase pg = TestDatabase.create(Dialect.POSTGRESQL, "onepass")) {
+            // ids cycle through the days, so consecutive rows of the table belong to different days
+            pg.execute("CREATE TABLE ev (id int8 PRIMARY KEY, at timestamp, note text)",
+                    "INSERT INTO ev SELECT g, TIMESTAMP '2026-11-01 12:00:00' + (g % 3) * INTERVAL '1 day', 'n' || g"
+                            + " FROM generate_series(1, 3000) g");
+            String spec = "{\"source\":{\"dataSource\":\"pg\",\"table\":\"ev\",\"keyColumn\":\"id\"},"
+                    + "\"partitionBy\":{\"by\":\"day\",\"column\":\"at\"},\"name\":\"";
+            JobControl control = new JobControl(0);
+            Backup.ofTable(dir, BackupSpec.parse(spec + "three\"}"), pg.dataSource()).run(control);
+            assertDays(pg, dir.resolve("three"), 3);
+            assertThat(control.rowsDone()).isEqualTo(3000);
+            assertThat(control.rowsTotal()).isEqualTo(3000);
+
+            // more days than files open at once: found first, and nothing of the abandoned pass is left
+            int days = SqlBackupSource.ONE_PASS_FILES + 4;
+            pg.execute("INSERT INTO ev SELECT g, TIMESTAMP '2026-11-01 12:00:00' + (g % " + days + ") * INTERVAL '1 day', 'm'"
+                    + " FROM generate_series(3001, 6000) g");
+            Backup.ofTable(dir, BackupSpec.parse(spec + "many\"}"), pg.dataSource()).run(new JobControl(0));
+            assertDays(pg, dir.resolve("many"), days);
+
+            // a BC date has no ISO name: found first too
+            pg.execute("INSERT INTO ev VALUES (7000, TIMESTAMP '0044-03-15 12:00:00 BC', 'bc')");
+            Backup.ofTable(dir, BackupSpec.parse(spec + "bc\"}"), pg.dataSource()).run(new JobControl(0));
+            assertDays(pg, dir.resolve("bc"), days + 1);
+
+            // a row of no day: refused with the count, as when the days are found first
+            pg.execute("INSERT INTO ev VALUES (7001, NULL, 'none'), (7002, NULL, 'none')");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Backup.ofTable(dir, BackupSpec.parse(spec + "nulls\"}"),
+                    pg.dataSource()).run(new JobControl(0))).hasMessageContaining("2 selected row(s) have no at");
+            assertThat(dir.resolve("nulls")).doesNotExist();
+            assertThat(dir.resolve(".nulls.partial")).doesNotExist();
+        }
+    }
+
+    private static void assertDays(TestDatabase pg, Path backup, int days) throws IOException {
+        BackupManifest manifest = BackupManifest.read(backup);
+        assertThat(manifest.partitions()).hasSize(days);
+        try (var files = Files.list(backup.resolve("partitions"))) {
+            assertThat(files.count()).as("files in " + backup).isEqualTo(days);
+        }
+        long total = 0;
+        for (BackupManifest.Partition p : manifest.partitions()) {
+            List<String> ids = new ArrayList<>();
+            try (var in = PartitionCompression.open(backup.resolve(p.file()))) {
+                for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                    ids.add(Json.MAPPER.readTree(line).path("id").asText());
+                }
+            }
+            // an ISO date before year 1 (a BC one) starts with '-'
+            String where = p.bounds().from().startsWith("-") ? "at < DATE '0001-01-01'"
+                    : "CAST(at AS DATE) = DATE '" + p.bounds().from().substring(0, 10) + "'";
+            List<String> expected = pg.query("SELECT id FROM ev WHERE " + where).stream()
+                    .map(r -> String.valueOf(r.values().iterator().next())).toList();
+            assertThat(ids).as(p.name()).hasSize((int) p.rows()).containsExactlyInAnyOrderElementsOf(expected);
+            total += p.rows();
+        }
+        assertThat(total).isEqualTo(pg.query("SELECT id FROM ev WHERE at IS NOT NULL").size());
     }
 
     private static List<String> backedUp(Path backup) throws IOException {
