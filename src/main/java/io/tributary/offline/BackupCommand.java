@@ -26,7 +26,7 @@ public final class BackupCommand {
     private static final Set<String> OPTIONS = Set.of("directory", "name", "source-jdbc-url", "source-jdbc-user",
             "source-jdbc-password-env", "source-table", "key-column", "central-jdbc-url", "central-jdbc-user",
             "central-jdbc-password-env", "source-collection", "source-database", "where", "key-from", "key-to", "columns",
-            "partition-by");
+            "partition-by", "compression", "compression-level");
 
     private BackupCommand() {
     }
@@ -91,6 +91,17 @@ public final class BackupCommand {
             spec.put("name", o.get("name"));
         }
         Selection.putOptions(o, spec);
+        if (o.containsKey("compression")) {
+            spec.put("compression", o.get("compression"));
+        }
+        if (o.containsKey("compression-level")) {
+            try {
+                spec.put("compressionLevel", Integer.parseInt(o.get("compression-level")));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--compression-level must be an integer, got '"
+                        + ApiException.printable(o.get("compression-level")) + "'");
+            }
+        }
         return spec.put("dryRun", o.containsKey("dry-run"));
     }
 
@@ -101,7 +112,8 @@ public final class BackupCommand {
                       --source-table TABLE --key-column COLUMN [--where CONDITION] \\
                   | --central-jdbc-url URL [--central-jdbc-user U] [--central-jdbc-password-env VAR] \\
                       --source-collection NAME [--source-database DB] [--key-from KEY] [--key-to KEY] ) \\
-                  [--columns A,B,...] [--partition-by day:COLUMN|month:COLUMN|value:COLUMN|keys:ROWS] [--dry-run]
+                  [--columns A,B,...] [--partition-by day:COLUMN|month:COLUMN|value:COLUMN|keys:ROWS] \\
+                  [--compression zstd|gzip] [--compression-level N] [--dry-run]
                 exit code: 0 complete, 1 failed (no backup is left), 2 usage error""";
     }
 }

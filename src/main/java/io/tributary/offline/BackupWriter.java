@@ -253,6 +253,9 @@ final class BackupWriter implements AutoCloseable {
             this.compressed = compressor.compress(counted, level, compression, threads);
             this.out = new BufferedOutputStream(compressed, 65536);
             this.json = Json.MAPPER.createGenerator(out, JsonEncoding.UTF8);
+            // the generator's flush (before raw lines) empties its buffer only: a flush of the compressor
+            // would end its block, and zstd's workers would wait for it every 64 KiB
+            json.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
             json.setRootValueSeparator(null); // rows are separated by '\n', written below, not by Jackson's space
         }
 

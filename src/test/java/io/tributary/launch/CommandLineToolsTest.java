@@ -80,9 +80,10 @@ class CommandLineToolsTest {
         Files.createDirectories(dir.resolve("backups-a"));
         Run backup = run("io.tributary.offline.BackupCommand", "--directory", "backups-a", "--name", "mt-1130",
                 "--source-jdbc-url", h2("site-a"), "--source-jdbc-user", "sa", "--source-table", "mt", "--key-column", "id",
-                "--where", "ts >= TIMESTAMP '2026-11-30 00:00:00'", "--partition-by", "day:ts");
+                "--where", "ts >= TIMESTAMP '2026-11-30 00:00:00'", "--partition-by", "day:ts", "--compression", "gzip");
         assertThat(backup.exit()).as(backup.err()).isZero();
         assertThat(JSON.readTree(backup.out()).path("result").path("totals").path("rows").asInt()).isEqualTo(2);
+        assertThat(dir.resolve("backups-a/mt-1130/partitions/p-000001.jsonl.gz")).exists();
 
         Run transfer = run("io.tributary.transfer.TransferCommand", "--directory", "backups-a", "--name", "mt-1130",
                 "--destination", "file:" + dir.resolve("backups-b").toAbsolutePath());
@@ -107,6 +108,10 @@ class CommandLineToolsTest {
                 h2("site-a"), "--source-table", "mt", "--key-column", "id", "--partition-by", "week:ts");
         assertThat(badPartitioning.exit()).isEqualTo(2);
         assertThat(badPartitioning.err()).contains("'partitionBy.by' must be one of");
+        Run badLevel = run("io.tributary.offline.BackupCommand", "--directory", "backups-a", "--source-jdbc-url",
+                h2("site-a"), "--source-table", "mt", "--key-column", "id", "--compression-level", "20");
+        assertThat(badLevel.exit()).isEqualTo(2);
+        assertThat(badLevel.err()).contains("'compressionLevel' of zstd must be an integer from 1 to 19, got 20");
         Run missing = run("io.tributary.offline.RestoreCommand", "--directory", "backups-b", "--name", "nope",
                 "--target-jdbc-url", h2("site-b"), "--target-jdbc-user", "sa", "--target-table", "mt");
         assertThat(missing.exit()).isEqualTo(1);
