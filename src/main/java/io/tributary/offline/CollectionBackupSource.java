@@ -15,9 +15,11 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
@@ -96,13 +98,19 @@ final class CollectionBackupSource implements BackupSource {
                 }
             });
             List<BackupPlan> plans = new ArrayList<>();
-            found.forEach((name, f) -> plans.add(new BackupPlan(name, f.bounds(spec.by()), f.rows)));
+            Map<String, BackupPlan> byKey = new LinkedHashMap<>();
+            Set<String> names = new HashSet<>();
+            found.forEach((key, f) -> {
+                BackupPlan plan = new BackupPlan(BackupPlan.unique(name(key, f), names), f.bounds(spec.by()), f.rows);
+                plans.add(plan);
+                byKey.put(key, plan);
+            });
             control.setRowsTotal(plans.stream().mapToLong(BackupPlan::rows).sum());
             if (!reader.planned(Instant.now().toString(), Json.MAPPER.nullNode(), plans)) {
                 return null;
             }
             Map<String, RowOutput> outputs = new LinkedHashMap<>();
-            plans.forEach(p -> outputs.put(p.name(), reader.partition(p)));
+            byKey.forEach((key, plan) -> outputs.put(key, reader.partition(plan)));
             scan(ranges, control, (doc, position) -> {
                 outputs.get(partition(doc, position)).write(selected(doc));
                 control.addRowsDone(1);
@@ -168,13 +176,17 @@ final class CollectionBackupSource implements BackupSource {
         return kept;
     }
 
+    /**
+     * Which partition the document belongs to: its name, or by value the value's JSON text (the number 1 and
+     * the text "1" are two partitions).
+     */
     private String partition(ObjectNode doc, long position) {
         return switch (spec.by()) {
             case "none" -> "all";
             case "keys" -> String.format("keys-%06d", position / spec.rowsPerPartition() + 1);
             case "value" -> {
                 JsonNode v = doc.get(spec.partitionColumn());
-                yield v == null || v.isNull() ? "null" : v.asText();
+                yield v == null || v.isNull() ? "null" : v.toString();
             }
             default -> {
                 LocalDate day = day(doc);
@@ -196,6 +208,15 @@ final class CollectionBackupSource implements BackupSource {
     }
 
     /** The bounds of the partition a document is in, as far as one document tells (keys: completed at the end). */
+    /** The partition's name: by value the value as text ({@code null} for none), otherwise its key. */
+    private String name(String key, Found f) {
+        if (!spec.by().equals("value")) {
+            return key;
+        }
+        JsonNode v = f.bounds.get("value");
+        return v.isNull() ? "null" : v.asText();
+    }
+
     private ObjectNode bounds(ObjectNode doc, String name) {
         ObjectNode b = Json.MAPPER.createObjectNode();
         switch (spec.by()) {

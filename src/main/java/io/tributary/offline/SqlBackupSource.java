@@ -19,6 +19,7 @@ import java.sql.Savepoint;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -279,12 +280,14 @@ final class SqlBackupSource implements BackupSource {
                     count(c, "SELECT COUNT(*) FROM " + table + where())));
             case "value" -> {
                 String col = partitionColumn.name();
+                Set<String> names = new HashSet<>();
                 query(c, "SELECT " + col + ", COUNT(*) FROM " + table + where() + " GROUP BY " + col + " ORDER BY " + col,
                         rs -> {
                             JsonNode value = partitionColumn.json(partitionColumn.read(rs, 1));
                             ObjectNode bounds = Json.MAPPER.createObjectNode().put("column", col);
                             bounds.set("value", value);
-                            plans.add(new BackupPlan(value.isNull() ? "null" : value.asText(), bounds, rs.getLong(2)));
+                            plans.add(new BackupPlan(BackupPlan.unique(value.isNull() ? "null" : value.asText(), names),
+                                    bounds, rs.getLong(2)));
                         });
             }
             case "day", "month" -> {

@@ -537,4 +537,44 @@ abstract class BackupContract {
         assertThatThrownBy(() -> BackupSpec.parse("{\"source\":{\"collection\":\"ranged\"},\"filter\":{\"from\":1}}"))
                 .hasMessageContaining("'filter.from' and 'filter.to' go with 'filter.attribute'");
     }
+
+    /** Values that print alike are still partitions of their own, with names kept apart. */
+    @Test
+    void valuesThatPrintAlikeArePartitionsOfTheirOwn() throws Exception {
+        String table = "alike_" + NAMES.incrementAndGet();
+        db.execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, tag VARCHAR(10))",
+                "INSERT INTO " + table + " VALUES (1, NULL), (2, 'null'), (3, 'null'), (4, 'x')");
+        String name = name();
+        backup("{\"source\":{\"dataSource\":\"ordersDb\",\"table\":\"" + table + "\",\"keyColumn\":\"id\"},\"name\":\""
+                + name + "\",\"partitionBy\":{\"by\":\"value\",\"column\":\"tag\"}}");
+        Map<String, Long> rows = new java.util.TreeMap<>();
+        Map<String, String> values = new java.util.TreeMap<>();
+        for (BackupManifest.Partition p : BackupManifest.read(root.resolve(name)).partitions()) {
+            rows.put(p.name(), p.rows());
+            values.put(p.name(), p.bounds().value().toString());
+        }
+        assertThat(rows).hasSize(3).containsEntry("x", 1L);
+        // NULL and the text 'null': one is "null", the other "null~2", each with its own value
+        assertThat(rows.keySet()).contains("null", "null~2");
+        assertThat(Map.of(values.get("null"), rows.get("null"), values.get("null~2"), rows.get("null~2")))
+                .isEqualTo(Map.of("null", 1L, "\"null\"", 2L));
+
+        io.tributary.central.CollectionStore store = io.tributary.central.CollectionStore.onJdbc(db.dataSource());
+        store.collection("_system", "alike", true).upsert(List.of(
+                new io.tributary.keyrange.VersionedDocument("a", null, "{\"_key\":\"a\",\"v\":1}"),
+                new io.tributary.keyrange.VersionedDocument("b", null, "{\"_key\":\"b\",\"v\":\"1\"}"),
+                new io.tributary.keyrange.VersionedDocument("c", null, "{\"_key\":\"c\",\"v\":\"1\"}"),
+                new io.tributary.keyrange.VersionedDocument("d", null, "{\"_key\":\"d\"}")));
+        String docs = name();
+        Backup.ofCollection(root, BackupSpec.parse("{\"source\":{\"collection\":\"alike\"},\"name\":\"" + docs + "\","
+                + "\"partitionBy\":{\"by\":\"value\",\"column\":\"v\"}}"), store, db.dataSource()).run(new JobControl(0));
+        Map<String, String> byValue = new java.util.TreeMap<>();
+        for (BackupManifest.Partition p : BackupManifest.read(root.resolve(docs)).partitions()) {
+            byValue.put(p.bounds().value().toString(), p.name() + ":" + p.rows());
+        }
+        // the number 1 and the text "1" are two partitions; which of the two is "1~2" follows their order
+        assertThat(byValue).hasSize(3).containsEntry("null", "null:1");
+        assertThat(java.util.Set.of(byValue.get("1"), byValue.get("\"1\"")))
+                .isIn(java.util.Set.of("1:1", "1~2:2"), java.util.Set.of("1~2:1", "1:2"));
+    }
 }
