@@ -275,6 +275,20 @@ class SourceStatusTest {
             insert("kept_changes", 2);
             try (TributaryApp app = start(List.of(kept))) {
                 Await.until("a resumed source runs after a restart", WAIT, () -> central.documentCount() == 6);
+                // a pause the status database cannot store is refused (503) and changes nothing
+                db.execute("ALTER TABLE tributary_status_paused ADD CONSTRAINT no_pause CHECK (source_id <> 'kept')");
+                try {
+                    CentralClient client = new CentralClient(port(app));
+                    CentralClient.Response refused = client.post("/api/sources/kept/pause", "");
+                    assertThat(refused.status()).isEqualTo(503);
+                    assertThat(refused.json().path("errorMessage").asText()).contains("store the pause of source 'kept'");
+                    assertThat(status(client, "kept").path("state").asText()).isNotEqualTo("paused");
+                    assertThat(app.context().getRouteController().getRouteStatus("kept").isStarted()).isTrue();
+                    insert("kept_changes", 1);
+                    Await.until("the source still sends", WAIT, () -> central.documentCount() == 7);
+                } finally {
+                    db.execute("ALTER TABLE tributary_status_paused DROP CONSTRAINT no_pause");
+                }
             }
         }
     }
