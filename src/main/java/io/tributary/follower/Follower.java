@@ -13,6 +13,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One followed database: its parameters, the handshake with its primary, and what status and metrics show
@@ -31,6 +33,7 @@ final class Follower {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(Follower.class);
     /** Beyond a long poll's wait, how long without an answer before an in-sync follower counts as lagging. */
     private static final Duration CONTACT_GRACE = Duration.ofSeconds(5);
 
@@ -141,7 +144,12 @@ final class Follower {
                     new IllegalStateException("database '" + spec.database + "' has no completed initial sync"));
         }
         try {
+            long asked = System.nanoTime();
+            boolean hit = prefetched != null;
             PrimaryLog.Page page = next(applied);
+            // per page, where a slow catch-up spends its time: waiting for the primary here, or applying (below)
+            LOG.debug("Follower {}: page after tick {} of {} entries (checkMore {}, read ahead {}) after {} ms", spec.name,
+                    applied, page.entries().size(), page.checkMore(), hit, (System.nanoTime() - asked) / 1_000_000);
             if (!page.serverId().equals(primaryServerId)) {
                 throw new IllegalStateException(spec.primaryUrl + " now answers with server id " + page.serverId()
                         + ", not the followed primary's " + primaryServerId + ": a different node or database is there");
@@ -192,8 +200,11 @@ final class Follower {
             return 0;
         }
         List<LogEntry> followed = page.entries().stream().filter(e -> spec.follows(e.collection())).toList();
+        long start = System.nanoTime();
         int count = page.lastIncluded() > applied
                 ? store.applyLog(spec.database, primaryServerId, followed, page.lastIncluded()) : 0;
+        LOG.debug("Follower {}: applied {} entries up to tick {} in {} ms", spec.name, count, page.lastIncluded(),
+                (System.nanoTime() - start) / 1_000_000);
         if (!page.entries().isEmpty() && page.lastIncluded() > applied) {
             Instant written = page.entries().get(page.entries().size() - 1).time();
             appliedTime = written != null ? written : appliedTime;
