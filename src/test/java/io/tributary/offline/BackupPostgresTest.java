@@ -135,6 +135,34 @@ class BackupPostgresTest extends BackupContract {
         }
     }
 
+    /** Review: a BC month must not be filed as the AD month of the same number (plan-first names it -0043-03). */
+    @Test
+    void reviewMonthOfBcDateIsNotFiledAsAdMonth(@TempDir Path dir) throws Exception {
+        try (TestDatabase pg = TestDatabase.create(Dialect.POSTGRESQL, "onepassbc")) {
+            pg.execute("CREATE TABLE evm (id int8 PRIMARY KEY, at timestamp)",
+                    "INSERT INTO evm VALUES (1, TIMESTAMP '0044-03-15 12:00:00 BC'), (2, TIMESTAMP '0044-03-20 12:00:00')");
+            String spec = "{\"source\":{\"dataSource\":\"pg\",\"table\":\"evm\",\"keyColumn\":\"id\"},"
+                    + "\"partitionBy\":{\"by\":\"month\",\"column\":\"at\"},\"name\":\"m\"}";
+            Backup.ofTable(dir, BackupSpec.parse(spec), pg.dataSource()).run(new JobControl(0));
+            assertThat(BackupManifest.read(dir.resolve("m")).partitions()).as("one partition per month, BC apart")
+                    .hasSize(2);
+        }
+    }
+
+    /** Review: an empty table backed up whole keeps its one (empty) partition "all", as the plan-first path and a dry run give. */
+    @Test
+    void reviewEmptyTableWholeHasItsPartition(@TempDir Path dir) throws Exception {
+        try (TestDatabase pg = TestDatabase.create(Dialect.POSTGRESQL, "onepassempty")) {
+            pg.execute("CREATE TABLE e (id int8 PRIMARY KEY, v text)");
+            String spec = "{\"source\":{\"dataSource\":\"pg\",\"table\":\"e\",\"keyColumn\":\"id\"},\"name\":\"";
+            BackupReport dry = Backup.ofTable(dir, BackupSpec.parse(spec + "d\",\"dryRun\":true}"), pg.dataSource())
+                    .run(new JobControl(0));
+            Backup.ofTable(dir, BackupSpec.parse(spec + "e\"}"), pg.dataSource()).run(new JobControl(0));
+            assertThat(BackupManifest.read(dir.resolve("e")).partitions()).extracting(BackupManifest.Partition::name)
+                    .containsExactly("all");
+        }
+    }
+
     private static void assertDays(TestDatabase pg, Path backup, int days) throws IOException {
         BackupManifest manifest = BackupManifest.read(backup);
         assertThat(manifest.partitions()).hasSize(days);
