@@ -207,7 +207,6 @@ final class CollectionBackupSource implements BackupSource {
         }
     }
 
-    /** The bounds of the partition a document is in, as far as one document tells (keys: completed at the end). */
     /** The partition's name: by value the value as text ({@code null} for none), otherwise its key. */
     private String name(String key, Found f) {
         if (!spec.by().equals("value")) {
@@ -217,6 +216,7 @@ final class CollectionBackupSource implements BackupSource {
         return v.isNull() ? "null" : v.asText();
     }
 
+    /** The bounds of the partition a document is in, as far as one document tells (keys: completed at the end). */
     private ObjectNode bounds(ObjectNode doc, String name) {
         ObjectNode b = Json.MAPPER.createObjectNode();
         switch (spec.by()) {

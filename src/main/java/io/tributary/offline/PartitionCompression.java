@@ -25,9 +25,12 @@ public enum PartitionCompression {
         @Override
         OutputStream compress(OutputStream out, int level, ExecutorService pool, int threads) throws IOException {
             ZstdOutputStreamNoFinalizer zstd = new ZstdOutputStreamNoFinalizer(out, level);
-            // zstd's own worker threads, as the command line's -T: memory holds a few jobs, whatever the file's size
+            // zstd's own worker threads, as the command line's -T: memory holds a few jobs, whatever the file's
+            // size. Two keep up with the one thread that encodes the rows (at level 1, each compresses several
+            // times faster than the rows are encoded); more would only multiply threads and memory when a
+            // backup has many files open at once
             if (threads > 1) {
-                zstd.setWorkers(threads);
+                zstd.setWorkers(Math.min(threads, 2));
             }
             zstd.setChecksum(true);
             return zstd;

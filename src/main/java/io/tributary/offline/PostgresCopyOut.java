@@ -167,8 +167,10 @@ final class PostgresCopyOut {
             if (!(e instanceof JobStopped)) {
                 // a failed file (full disk) or a one-pass read given up: the rest of the COPY is read and dropped,
                 // as a cancelled COPY can leave the connection out of step with the server
-                while (copy.isActive() && copy.readFromCopy() != null) {
-                    // dropped
+                for (long dropped = 0; copy.isActive() && copy.readFromCopy() != null; dropped++) {
+                    if (dropped % 10_000 == 0) {
+                        lines.control.check(); // a cancelled job stops here (the COPY is then cancelled)
+                    }
                 }
             }
             throw e;

@@ -159,7 +159,8 @@ final class SqlBackupSource implements BackupSource {
         String label = switch (spec.by()) {
             case "none" -> "''";
             case "day" -> "CAST(" + partitionColumn.name() + " AS DATE)";
-            case "month" -> "to_char(" + partitionColumn.name() + ", 'YYYY-MM')";
+            // the month's first day: its text ends in " BC" before year 1, which no ISO name parses
+            case "month" -> "CAST(date_trunc('month', " + partitionColumn.name() + ") AS DATE)";
             default -> null;
         };
         if (label == null) {
@@ -187,13 +188,19 @@ final class SqlBackupSource implements BackupSource {
                 return out;
             }, control);
         } catch (OnePassDeclined e) {
-            // the cancelled COPY failed the transaction; back to before it, in the same snapshot
+            // back to before the COPY (read to its end and dropped), in the same snapshot
             c.rollback(before);
             reader.restart();
             control.setRowsDone(0);
             return false;
         }
         c.releaseSavepoint(before);
+        if (plans.isEmpty() && spec.by().equals("none")) {
+            // no row selected: the one partition "all", empty, as when the partitions are found first
+            BackupPlan all = onePassPlan("");
+            plans.put("", all);
+            reader.partition(all);
+        }
         control.addRowsDone(rows % Jdbc.FETCH_SIZE);
         control.setRowsTotal(rows);
         plans.values().forEach(reader::partitionDone);
@@ -206,7 +213,7 @@ final class SqlBackupSource implements BackupSource {
             return switch (spec.by()) {
                 case "none" -> new BackupPlan("all", Json.MAPPER.createObjectNode(), -1);
                 case "day" -> timePlan(LocalDate.parse(partitionLabel), true, -1);
-                default -> timePlan(YearMonth.parse(partitionLabel).atDay(1), false, -1);
+                default -> timePlan(LocalDate.parse(partitionLabel), false, -1);
             };
         } catch (DateTimeParseException e) {
             throw new OnePassDeclined(); // a BC or five-digit year: read the way that handles them

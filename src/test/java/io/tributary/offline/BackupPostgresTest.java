@@ -135,9 +135,9 @@ class BackupPostgresTest extends BackupContract {
         }
     }
 
-    /** Review: a BC month must not be filed as the AD month of the same number (plan-first names it -0043-03). */
+    /** A BC month is not filed as the AD month of the same number (its ISO name is -0043-03). */
     @Test
-    void reviewMonthOfBcDateIsNotFiledAsAdMonth(@TempDir Path dir) throws Exception {
+    void aBcMonthIsAPartitionApartFromTheAdMonthOfTheSameNumber(@TempDir Path dir) throws Exception {
         try (TestDatabase pg = TestDatabase.create(Dialect.POSTGRESQL, "onepassbc")) {
             pg.execute("CREATE TABLE evm (id int8 PRIMARY KEY, at timestamp)",
                     "INSERT INTO evm VALUES (1, TIMESTAMP '0044-03-15 12:00:00 BC'), (2, TIMESTAMP '0044-03-20 12:00:00')");
@@ -149,9 +149,9 @@ class BackupPostgresTest extends BackupContract {
         }
     }
 
-    /** Review: an empty table backed up whole keeps its one (empty) partition "all", as the plan-first path and a dry run give. */
+    /** An empty table backed up whole keeps its one (empty) partition "all", as the plan-first path and a dry run give. */
     @Test
-    void reviewEmptyTableWholeHasItsPartition(@TempDir Path dir) throws Exception {
+    void anEmptyTableBackedUpWholeHasItsEmptyPartitionAndRestores(@TempDir Path dir) throws Exception {
         try (TestDatabase pg = TestDatabase.create(Dialect.POSTGRESQL, "onepassempty")) {
             pg.execute("CREATE TABLE e (id int8 PRIMARY KEY, v text)");
             String spec = "{\"source\":{\"dataSource\":\"pg\",\"table\":\"e\",\"keyColumn\":\"id\"},\"name\":\"";
