@@ -119,7 +119,9 @@ public final class BatchGate implements Processor {
         int index = exchange.getProperty(Exchange.SPLIT_INDEX, 0, Integer.class);
         String held;
         synchronized (this) {
-            while (failedForGood > index && mustWait(index) && !exchange.getContext().isStopping()) {
+            // also while Tributary stops: the page in flight is finished while the batches before this one are
+            // still on their way (they end soon: no retries while stopping); only with none in flight is it held back
+            while (failedForGood > index && mustWait(index) && (!exchange.getContext().isStopping() || !inFlight.isEmpty())) {
                 wait(RECHECK_MS);
             }
             held = failedForGood < index ? "batch " + (index + 1) + " held back because batch " + (failedForGood + 1)
