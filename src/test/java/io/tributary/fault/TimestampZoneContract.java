@@ -13,6 +13,7 @@ import io.tributary.testing.TributaryApp;
 import io.tributary.testing.TributaryProcess;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Tag;
@@ -74,11 +75,21 @@ abstract class TimestampZoneContract {
                     truth.put("zone-" + row.get("id"), row.get("writer") + "|" + row.get("rev"));
                 }
                 Await.until("every row's last version in the central collection", Duration.ofSeconds(60),
-                        () -> arrived(central).equals(truth), () -> "log: " + tributary.log());
+                        () -> arrived(central).equals(truth), () -> differences(truth, arrived(central)) + "; log: " + tributary.log());
                 assertThat(tributary.logText()).contains("timestamps in");
             }
             assertThat(arrived(central)).as("central documents against the source rows").isEqualTo(truth);
         }
+    }
+
+    /** What the central collection lacks or holds in another version than the source, a few of each. */
+    private static String differences(Map<String, String> truth, Map<String, String> arrived) {
+        List<String> missing = truth.keySet().stream().filter(k -> !arrived.containsKey(k)).toList();
+        List<String> stale = truth.keySet().stream().filter(k -> arrived.containsKey(k) && !truth.get(k).equals(arrived.get(k)))
+                .map(k -> k + " " + arrived.get(k) + " instead of " + truth.get(k)).toList();
+        return truth.size() + " source rows, " + arrived.size() + " documents; missing " + missing.size() + " "
+                + missing.subList(0, Math.min(5, missing.size())) + ", stale " + stale.size() + " "
+                + stale.subList(0, Math.min(5, stale.size()));
     }
 
     private static Map<String, String> arrived(TestDatabase central) {
