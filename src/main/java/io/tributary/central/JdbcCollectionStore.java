@@ -383,7 +383,6 @@ public class JdbcCollectionStore implements CollectionStore, Service {
         return true;
     }
 
-    /** Separates the documents of one merge; JSON text cannot contain it unescaped. */
     /** Cuts a run of JSON documents sent as one text (chr(30) on the server): JSON text never holds it unescaped. */
     static final char DOCUMENT_SEPARATOR = '\u001e';
 

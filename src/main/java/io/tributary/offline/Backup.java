@@ -65,9 +65,8 @@ public final class Backup {
             return new BackupReport(spec.name(), true, null, written);
         }
         int threads = Runtime.getRuntime().availableProcessors();
-        // gzip's chunks are compressed on a pool of Camel's; zstd runs its own workers
-        ExecutorService compression = spec.compression() == PartitionCompression.GZIP && source.onePartitionAtATime()
-                && threads > 1 ? pools.open(threads) : null;
+        ExecutorService compression = spec.compression().pooled && source.onePartitionAtATime() && threads > 1
+                ? pools.open(threads) : null;
         try (BackupWriter writer = new BackupWriter(root, spec.name(), spec.compression(), spec.compressionLevel(), disk,
                 compression, source.onePartitionAtATime() ? threads : 1)) {
             Reader reader = new Reader(writer, written);

@@ -97,14 +97,11 @@ final class CollectionBackupSource implements BackupSource {
                             + " writes them all at once; choose a coarser partitioning (month, or keys with more rows)");
                 }
             });
-            List<BackupPlan> plans = new ArrayList<>();
             Map<String, BackupPlan> byKey = new LinkedHashMap<>();
             Set<String> names = new HashSet<>();
-            found.forEach((key, f) -> {
-                BackupPlan plan = new BackupPlan(BackupPlan.unique(name(key, f), names), f.bounds(spec.by()), f.rows);
-                plans.add(plan);
-                byKey.put(key, plan);
-            });
+            found.forEach((key, f) -> byKey.put(key,
+                    new BackupPlan(BackupPlan.unique(name(key, f), names), f.bounds(spec.by()), f.rows)));
+            List<BackupPlan> plans = new ArrayList<>(byKey.values());
             control.setRowsTotal(plans.stream().mapToLong(BackupPlan::rows).sum());
             if (!reader.planned(Instant.now().toString(), Json.MAPPER.nullNode(), plans)) {
                 return null;

@@ -21,7 +21,7 @@ import java.util.zip.GZIPOutputStream;
  */
 public enum PartitionCompression {
 
-    ZSTD("zstd", ".jsonl.zst", 1, 19, 1) {
+    ZSTD("zstd", ".jsonl.zst", 1, 19, 1, false) {
         @Override
         OutputStream compress(OutputStream out, int level, ExecutorService pool, int threads) throws IOException {
             ZstdOutputStreamNoFinalizer zstd = new ZstdOutputStreamNoFinalizer(out, level);
@@ -42,7 +42,7 @@ public enum PartitionCompression {
         }
     },
 
-    GZIP("gzip", ".jsonl.gz", 0, 9, 1) {
+    GZIP("gzip", ".jsonl.gz", 0, 9, 1, true) {
         @Override
         OutputStream compress(OutputStream out, int level, ExecutorService pool, int threads) throws IOException {
             if (pool == null) {
@@ -68,13 +68,16 @@ public enum PartitionCompression {
     final int minLevel;
     final int maxLevel;
     final int defaultLevel;
+    /** Whether {@link #compress} works on a pool of the caller's (gzip's chunks); zstd runs workers of its own. */
+    final boolean pooled;
 
-    PartitionCompression(String shown, String suffix, int minLevel, int maxLevel, int defaultLevel) {
+    PartitionCompression(String shown, String suffix, int minLevel, int maxLevel, int defaultLevel, boolean pooled) {
         this.shown = shown;
         this.suffix = suffix;
         this.minLevel = minLevel;
         this.maxLevel = maxLevel;
         this.defaultLevel = defaultLevel;
+        this.pooled = pooled;
     }
 
     /**
@@ -97,7 +100,7 @@ public enum PartitionCompression {
     }
 
     /** The compression of a partition file, by its name's suffix; null if it has neither. */
-    static PartitionCompression ofFile(String file) {
+    private static PartitionCompression ofFile(String file) {
         for (PartitionCompression c : values()) {
             if (file.endsWith(c.suffix)) {
                 return c;

@@ -149,7 +149,7 @@ final class PartitionFile implements PartitionRows {
         try (InputStream raw = Files.newInputStream(path);
              DigestInputStream digesting = new DigestInputStream(raw, digest)) {
             try {
-                rows = reading.read(PartitionCompression.ofFile(file).decompress(digesting));
+                rows = reading.read(PartitionCompression.decompress(path, digesting));
             } catch (IOException e) {
                 drain(digesting);
                 requireChecksum(digest);

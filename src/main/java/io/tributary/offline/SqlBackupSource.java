@@ -13,9 +13,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.LocalDate;
 import java.time.YearMonth;
-import java.sql.Savepoint;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -169,8 +169,7 @@ final class SqlBackupSource implements BackupSource {
         reader.planned(readAt, position, List.of());
         Map<String, BackupPlan> plans = new TreeMap<>();
         Map<String, BackupSource.RowOutput> outputs = new HashMap<>();
-        String select = "SELECT " + String.join(", ", selected.stream().map(SqlColumn::name).toList()) + ", " + label
-                + " FROM " + spec.table() + where();
+        String select = "SELECT " + columnList() + ", " + label + " FROM " + spec.table() + where();
         Savepoint before = c.setSavepoint();
         long rows;
         try {
@@ -210,11 +209,8 @@ final class SqlBackupSource implements BackupSource {
     /** The partition a one-pass read's label names; rows unknown until read. */
     private BackupPlan onePassPlan(String partitionLabel) {
         try {
-            return switch (spec.by()) {
-                case "none" -> new BackupPlan("all", Json.MAPPER.createObjectNode(), -1);
-                case "day" -> timePlan(LocalDate.parse(partitionLabel), true, -1);
-                default -> timePlan(LocalDate.parse(partitionLabel), false, -1);
-            };
+            return spec.by().equals("none") ? new BackupPlan("all", Json.MAPPER.createObjectNode(), -1)
+                    : timePlan(LocalDate.parse(partitionLabel), spec.by().equals("day"), -1);
         } catch (DateTimeParseException e) {
             throw new OnePassDeclined(); // a BC or five-digit year: read the way that handles them
         }
@@ -363,8 +359,12 @@ final class SqlBackupSource implements BackupSource {
      * it reads in the table's order, without a sort or an index walk.
      */
     private String select(String where) {
-        return "SELECT " + String.join(", ", selected.stream().map(SqlColumn::name).toList()) + " FROM "
-                + spec.table() + where + (jdbc.dialect() == Dialect.POSTGRESQL ? "" : " ORDER BY " + key.name());
+        return "SELECT " + columnList() + " FROM " + spec.table() + where
+                + (jdbc.dialect() == Dialect.POSTGRESQL ? "" : " ORDER BY " + key.name());
+    }
+
+    private String columnList() {
+        return String.join(", ", selected.stream().map(SqlColumn::name).toList());
     }
 
     /**
