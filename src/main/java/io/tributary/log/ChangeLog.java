@@ -2,7 +2,6 @@ package io.tributary.log;
 
 import io.tributary.sql.Dialect;
 import io.tributary.sql.Jdbc;
-import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,17 +23,27 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * The change log of the central store: one log per database, each committed change to a collection at a
- * position (tick). Writers {@link #record} the rows they changed inside their transaction; just before it
- * commits, as its last step, the transaction locks the database's counter row ({@code tributary_log_state}),
- * takes the next ticks and inserts its entries. The lock is held until that commit, so a database's ticks
- * are taken in commit order: whoever sees tick T in one read sees every tick below it, since those
- * transactions committed before T's took the lock. Ticks are contiguous (a rolled-back transaction gives its
- * ticks back with the counter), persisted, and shared by every process writing the same central database.
+ * position (tick). Writers {@link #record} the rows they changed inside their transaction. Just before it
+ * commits, the transaction inserts its entries under a transaction number of its own (no lock), and then, as
+ * its last step, locks the database's counter row ({@code tributary_log_state}), takes the next ticks and
+ * records them for that number in one small row ({@code tributary_log_commits}). The lock is held until that
+ * commit, so a database's ticks are taken in commit order: whoever sees tick T in one read sees every tick
+ * below it, since those transactions committed before T's took the lock. Only the small row is written under
+ * the lock, so concurrent writers wait for each other's commit only, not for each other's entries. Ticks are
+ * contiguous (a rolled-back transaction gives its ticks back with the counter), persisted, and shared by every
+ * process writing the same central database.
  */
 public class ChangeLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeLog.class);
-    static final String TABLE = "tributary_log";
+    /** The entries, under the number of the transaction that made them, packed a part per row ({@link EntryPart}). */
+    static final String ENTRIES = "tributary_log_entries";
+    /** One row per committed transaction and database: its first tick, how many, and its transaction number. */
+    static final String COMMITS = "tributary_log_commits";
+    /** The transaction numbers (a sequence: taking one locks nothing). */
+    static final String NUMBERS = "tributary_log_txn";
+    /** The single table of an earlier layout, with the tick on each entry; replaced at start ({@link #replaceOldLayout}). */
+    static final String OLD_TABLE = "tributary_log";
     static final String STATE = "tributary_log_state";
     static final String SERVER = "tributary_server";
     /** Rows deleted per statement by retention, so a large backlog never becomes one huge transaction. */
@@ -93,20 +102,53 @@ public class ChangeLog {
     private Jdbc createTables(Jdbc j) {
         Dialect d = j.dialect();
         try {
-            j.create("CREATE TABLE IF NOT EXISTS " + TABLE + " (db " + d.asciiKeyType(64) + " NOT NULL, tick BIGINT NOT NULL,"
-                    + " collection_name " + d.asciiKeyType(256) + " NOT NULL, doc_key " + d.asciiKeyType(254) + " NOT NULL,"
-                    + " version DECIMAL(38,0), op VARCHAR(6) NOT NULL, doc " + d.textType() + ", written_at "
-                    + d.timestampType() + " NOT NULL, PRIMARY KEY (db, tick))" + d.tableOptions());
+            j.create("CREATE TABLE IF NOT EXISTS " + ENTRIES + " (txn BIGINT NOT NULL, first_n INT NOT NULL,"
+                    + " entries INT NOT NULL, packed " + d.binaryType() + " NOT NULL, PRIMARY KEY (txn, first_n))"
+                    + d.tableOptions());
+            if (d == Dialect.POSTGRESQL && !"e".equals(j.template().queryForObject("SELECT attstorage::text FROM pg_attribute"
+                    + " WHERE attrelid = '" + ENTRIES + "'::regclass AND attname = 'packed'", String.class))) {
+                // the parts are compressed already: stored out of line as they are, with no second compression
+                j.template().execute("ALTER TABLE " + ENTRIES + " ALTER COLUMN packed SET STORAGE EXTERNAL");
+            }
+            j.create("CREATE TABLE IF NOT EXISTS " + COMMITS + " (db " + d.asciiKeyType(64) + " NOT NULL,"
+                    + " first_tick BIGINT NOT NULL, entries INT NOT NULL, txn BIGINT NOT NULL, written_at "
+                    + d.timestampType() + " NOT NULL, PRIMARY KEY (db, first_tick))" + d.tableOptions());
+            j.create("CREATE SEQUENCE IF NOT EXISTS " + NUMBERS);
             j.create("CREATE TABLE IF NOT EXISTS " + STATE + " (db " + d.asciiKeyType(64) + " NOT NULL PRIMARY KEY,"
                     + " last_tick BIGINT NOT NULL, floor_tick BIGINT NOT NULL)" + d.tableOptions());
             j.create("CREATE TABLE IF NOT EXISTS " + SERVER + " (name " + d.asciiKeyType(32) + " NOT NULL PRIMARY KEY,"
                     + " val VARCHAR(64) NOT NULL)" + d.tableOptions());
             serverId = setting(j, "server-id", UUID.randomUUID().toString());
+            replaceOldLayout(j);
             markGap(j);
         } catch (DataAccessException e) {
             throw new IllegalStateException("Cannot create the change log tables: " + Jdbc.reason(e), e);
         }
         return j;
+    }
+
+    /**
+     * A central database whose log is still in the earlier single-table layout: its entries are not carried
+     * over; the log continues after a gap ({@link #markGap}), so its followers copy afresh once.
+     */
+    private static void replaceOldLayout(Jdbc j) {
+        // looked up in the catalog: a failed probe would abort the transaction a first write opened on PostgreSQL
+        boolean old = Boolean.TRUE.equals(j.template().execute((org.springframework.jdbc.core.ConnectionCallback<Boolean>) c -> {
+            for (String name : new String[] {OLD_TABLE, OLD_TABLE.toUpperCase(java.util.Locale.ROOT)}) {
+                try (java.sql.ResultSet rs = c.getMetaData().getTables(c.getCatalog(), c.getSchema(), name,
+                        new String[] {"TABLE"})) {
+                    if (rs.next()) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }));
+        if (old) {
+            setting(j, "log-gap", "true");
+            j.template().execute("DROP TABLE IF EXISTS " + OLD_TABLE);
+            LOG.warn("The change log's table {} of an earlier layout was replaced by {} and {}", OLD_TABLE, ENTRIES, COMMITS);
+        }
     }
 
     /** A value of {@code tributary_server}, stored as {@code initial} by whoever asks first. */
@@ -153,7 +195,8 @@ public class ChangeLog {
 
     /** Whether {@code table} is one of the log's own tables. */
     public static boolean ownsTable(String table) {
-        return table.equals(TABLE) || table.equals(STATE) || table.equals(SERVER);
+        return table.equals(ENTRIES) || table.equals(COMMITS) || table.equals(STATE) || table.equals(SERVER)
+                || table.equals(OLD_TABLE) || table.equals(NUMBERS);
     }
 
     // ---- writing -----------------------------------------------------------------------------
@@ -225,89 +268,47 @@ public class ChangeLog {
         }
     }
 
-    /** Takes the next ticks under the counter row's lock (held until commit) and inserts the entries; the last tick. */
+    /**
+     * Inserts the entries under a new transaction number, then takes the next ticks under the counter row's
+     * lock (held until commit) and records them for that number; the last tick.
+     */
     private long append(String database, List<LogChange> changes) {
         Jdbc j = jdbc();
-        Dialect d = j.dialect();
         int n = changes.size();
-        if (d == Dialect.POSTGRESQL && appendOnPostgres(j, database, changes)) {
-            // the counter row is locked by this transaction: its value is this append's last tick
-            return j.template().queryForObject("SELECT last_tick FROM " + STATE + " WHERE db = ?", Long.class, database);
+        long txn = insert(j, changes);
+        Timestamp now = Timestamp.valueOf(LocalDateTime.now(ZoneOffset.UTC));
+        if (j.dialect() == Dialect.POSTGRESQL) {
+            // the counter's update and the commit row in one statement, which returns the last tick
+            List<Long> last = j.template().queryForList("WITH counter AS (UPDATE " + STATE + " SET last_tick = last_tick + ?"
+                    + " WHERE db = ? RETURNING last_tick) INSERT INTO " + COMMITS + " (db, first_tick, entries, txn, written_at)"
+                    + " SELECT ?, counter.last_tick - ? + 1, ?, ?, ? FROM counter RETURNING first_tick + entries - 1",
+                    Long.class, n, database, database, n, n, txn, now);
+            if (!last.isEmpty()) {
+                return last.get(0);
+            }
         }
         if (j.template().update("UPDATE " + STATE + " SET last_tick = last_tick + ? WHERE db = ?", n, database) == 0) {
             // the database's first entries; two first writers collide on the key and one runs again
             j.template().update("INSERT INTO " + STATE + " (db, last_tick, floor_tick) VALUES (?, ?, 0)", database, n);
         }
         long last = j.template().queryForObject("SELECT last_tick FROM " + STATE + " WHERE db = ?", Long.class, database);
-        long first = last - n + 1;
-        Timestamp now = Timestamp.valueOf(LocalDateTime.now(ZoneOffset.UTC));
-        List<Integer> positions = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            positions.add(i);
-        }
-        j.template().batchUpdate("INSERT INTO " + TABLE + " (db, tick, collection_name, doc_key, version, op, doc, written_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", positions, 1000, (ps, i) -> {
-                    LogChange c = changes.get(i);
-                    ps.setString(1, database);
-                    ps.setLong(2, first + i);
-                    ps.setString(3, c.collection());
-                    ps.setString(4, c.key());
-                    ps.setBigDecimal(5, c.version() == null ? null : new BigDecimal(c.version()));
-                    ps.setString(6, c.op());
-                    ps.setString(7, c.json());
-                    ps.setTimestamp(8, now);
-                });
+        j.template().update("INSERT INTO " + COMMITS + " (db, first_tick, entries, txn, written_at) VALUES (?, ?, ?, ?, ?)",
+                database, last - n + 1, n, txn, now);
         return last;
     }
 
-    /**
-     * PostgreSQL: the counter's update and the insert of every entry as ONE statement, the entries bound as
-     * arrays: the counter row stays locked only for that statement and the commit (a JDBC batch of single-row
-     * inserts held it several times longer, and every writer of the database waits for it). False when the
-     * database has no counter row yet.
-     */
-    private static boolean appendOnPostgres(Jdbc j, String database, List<LogChange> changes) {
-        int n = changes.size();
-        String[] collections = new String[n];
-        String[] keys = new String[n];
-        BigDecimal[] versions = new BigDecimal[n];
-        // the documents as one text cut at a character JSON text cannot hold unescaped (as the import's merge
-        // sends them): a text[] parameter is escaped character by character by the driver; a delete is empty
-        StringBuilder docs = new StringBuilder(n * 256);
-        for (int i = 0; i < n; i++) {
-            LogChange c = changes.get(i);
-            collections[i] = c.collection();
-            keys[i] = c.key();
-            versions[i] = c.version() == null ? null : new BigDecimal(c.version());
-            if (i > 0) {
-                docs.append('\u001e');
-            }
-            if (c.json() != null) {
-                docs.append(c.json());
-            }
+    /** The entries packed in parts under a new transaction number (taking one locks nothing); the number. */
+    private static long insert(Jdbc j, List<LogChange> changes) {
+        long txn = j.template().queryForObject(j.dialect() == Dialect.POSTGRESQL ? "SELECT nextval('" + NUMBERS + "')"
+                : "SELECT NEXT VALUE FOR " + NUMBERS, Long.class);
+        List<Object[]> parts = new ArrayList<>();
+        for (int from = 0; from < changes.size(); ) {
+            EntryPart part = EntryPart.pack(changes, from);
+            parts.add(new Object[] {txn, from + 1, part.size(), part.packed()});
+            from += part.size();
         }
-        String sql = "WITH counter AS (UPDATE " + STATE + " SET last_tick = last_tick + ? WHERE db = ? RETURNING last_tick)"
-                + " INSERT INTO " + TABLE + " (db, tick, collection_name, doc_key, version, op, doc, written_at)"
-                + " SELECT ?, counter.last_tick - ? + s.n, s.c, s.k, s.v, CASE WHEN s.d IS NULL THEN '" + LogEntry.DELETE
-                + "' ELSE '" + LogEntry.PUT + "' END, s.d, ?"
-                + " FROM counter, unnest(?::text[], ?::text[], ?::numeric[], string_to_array(?, chr(30), ''))"
-                + " WITH ORDINALITY AS s(c, k, v, d, n)";
-        Timestamp now = Timestamp.valueOf(LocalDateTime.now(ZoneOffset.UTC));
-        Integer inserted = j.template().execute((org.springframework.jdbc.core.ConnectionCallback<Integer>) c -> {
-            try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setInt(1, n);
-                ps.setString(2, database);
-                ps.setString(3, database);
-                ps.setInt(4, n);
-                ps.setTimestamp(5, now);
-                ps.setArray(6, c.createArrayOf("text", collections));
-                ps.setArray(7, c.createArrayOf("text", keys));
-                ps.setArray(8, c.createArrayOf("numeric", versions));
-                ps.setString(9, docs.toString());
-                return ps.executeUpdate();
-            }
-        });
-        return inserted != null && inserted == n;
+        j.template().batchUpdate("INSERT INTO " + ENTRIES + " (txn, first_n, entries, packed) VALUES (?, ?, ?, ?)", parts);
+        return txn;
     }
 
     // ---- reading -----------------------------------------------------------------------------
@@ -317,7 +318,8 @@ public class ChangeLog {
         Jdbc j = jdbc();
         return j.read(s -> {
             long[] counter = counter(j, database);
-            Long min = j.template().queryForObject("SELECT MIN(tick) FROM " + TABLE + " WHERE db = ?", Long.class, database);
+            Long min = j.template().queryForObject("SELECT MIN(first_tick) FROM " + COMMITS + " WHERE db = ?", Long.class,
+                    database);
             long oldest = Math.max(counter[1], min == null ? counter[0] + 1 : min);
             return new LogState(serverId, database, counter[0], oldest, Instant.now());
         });
@@ -362,17 +364,16 @@ public class ChangeLog {
 
     private LogPage readOnce(String database, long from, int limit) {
         Jdbc j = jdbc();
-        // the counter row only, not state()'s MIN(tick): a pooled connection keeps the plan it cached for that
-        // while the log was small, and without fresh statistics it read for about 350 ms a page on a log of a
-        // million entries (planned afresh: 0.1 ms). The oldest entry matters only when the entry after from is
-        // missing, below.
+        // the counter row only, not state()'s oldest tick: the oldest entry matters only when the entry after
+        // from is missing, below
         long[] counter = j.read(s -> counter(j, database));
         long last = counter[0];
         if (from > last) {
             // H2 can show a committing transaction's entries a moment before its counter row: a reader that has
             // already read tick from is not ahead of the log
-            Long seen = j.template().queryForObject("SELECT MAX(tick) FROM " + TABLE + " WHERE db = ? AND tick >= ?",
-                    Long.class, database, from);
+            Long seen = j.template().query("SELECT first_tick + entries - 1 FROM " + COMMITS + " WHERE db = ?"
+                    + " ORDER BY first_tick DESC LIMIT 1", rs -> rs.next() ? rs.getLong(1) : null, database);
+            seen = seen == null || seen < from ? null : seen;
             if (seen == null) {
                 throw new IllegalArgumentException("from " + from + " is after the last tick " + last);
             }
@@ -382,18 +383,23 @@ public class ChangeLog {
             throw new LogExpired(from, state(database).oldestTick());
         }
         // ticks have no gaps, so the next limit + 1 entries are exactly the ticks up to from + limit + 1: the
-        // range bound keeps the read to them whatever plan the database picks (with statistics older than a
-        // fast-growing log, PostgreSQL can pick a bitmap scan of every entry after from, then a sort)
+        // range bounds keep the read to them whatever plan the database picks. A transaction's entries are
+        // numbered 1..n from its first tick, so a part's first tick is first_tick + first_n - 1.
         long upTo = from + limit + 1;
-        List<LogEntry> entries = j.read(s -> j.template().query("SELECT tick, collection_name, doc_key, version, op, doc,"
-                + " written_at FROM " + TABLE + " WHERE db = ? AND tick > ? AND tick <= ? ORDER BY tick", (rs, i) -> {
-                    BigDecimal version = rs.getBigDecimal(4);
-                    // written as UTC wall-clock time (see append), read back the same way
-                    Timestamp written = rs.getTimestamp(7);
-                    return new LogEntry(rs.getLong(1), rs.getString(2), rs.getString(3),
-                            version == null ? null : version.toBigInteger(), rs.getString(5), rs.getString(6),
-                            written == null ? null : written.toLocalDateTime().toInstant(ZoneOffset.UTC));
-                }, database, from, upTo));
+        List<LogEntry> entries = new ArrayList<>();
+        j.read(s -> {
+            j.template().query("SELECT c.first_tick + p.first_n - 1, p.entries, p.packed, c.written_at FROM " + COMMITS
+                    + " c JOIN " + ENTRIES + " p ON p.txn = c.txn WHERE c.db = ? AND c.first_tick >= COALESCE((SELECT"
+                    + " MAX(first_tick) FROM " + COMMITS + " WHERE db = ? AND first_tick <= ?), 0) AND c.first_tick <= ?"
+                    + " AND c.first_tick + p.first_n + p.entries - 2 > ? AND c.first_tick + p.first_n - 1 <= ?"
+                    + " ORDER BY c.first_tick, p.first_n", rs -> {
+                        // written as UTC wall-clock time (see append), read back the same way
+                        Timestamp written = rs.getTimestamp(4);
+                        entries.addAll(EntryPart.unpack(rs.getBytes(3), rs.getLong(1), rs.getInt(2), from, upTo,
+                                written == null ? null : written.toLocalDateTime().toInstant(ZoneOffset.UTC)));
+                    }, database, database, from + 1, upTo, from, upTo);
+            return null;
+        });
         // ticks are contiguous, so only the run of entries from from + 1 on without a hole is served
         int contiguous = 0;
         while (contiguous < entries.size() && entries.get(contiguous).tick() == from + 1 + contiguous) {
@@ -414,35 +420,55 @@ public class ChangeLog {
 
     // ---- retention ---------------------------------------------------------------------------
 
-    /** Removes what retention no longer keeps, in every database's log; how many entries went. */
+    /**
+     * Removes what retention no longer keeps, in every database's log; how many entries went. A transaction's
+     * entries go together: one that still has an entry to keep stays whole.
+     */
     public long prune() {
         if (!enabled || (retentionSeconds == 0 && retentionEntries == 0)) {
             return 0;
         }
         Jdbc j = jdbc();
         Timestamp cutoff = Timestamp.valueOf(LocalDateTime.now(ZoneOffset.UTC).minusSeconds(retentionSeconds));
+        String old = "(" + (retentionEntries == 0 ? "1 = 0" : "first_tick + entries - 1 < ?") + " OR "
+                + (retentionSeconds == 0 ? "1 = 0" : "written_at < ?") + ")";
         long removed = 0;
         for (Map<String, Object> counter : j.template().queryForList("SELECT db, last_tick FROM " + STATE)) {
             String database = (String) counter.get("db");
             long last = ((Number) counter.get("last_tick")).longValue();
-            // entries below keepFrom go by count (with no count limit, none)
-            long keepFrom = retentionEntries == 0 ? Long.MIN_VALUE : last - retentionEntries + 1;
+            List<Object> args = new ArrayList<>(List.of(database));
+            if (retentionEntries > 0) {
+                args.add(last - retentionEntries + 1);
+            }
+            if (retentionSeconds > 0) {
+                args.add(cutoff);
+            }
             while (true) {
-                Long oldest = j.template().queryForObject("SELECT MIN(tick) FROM " + TABLE + " WHERE db = ?", Long.class,
-                        database);
-                if (oldest == null) {
+                // the oldest transactions to go, up to about PRUNE_BATCH entries
+                List<long[]> going = j.template().query("SELECT first_tick, entries FROM " + COMMITS + " WHERE db = ? AND "
+                        + old + " ORDER BY first_tick LIMIT " + PRUNE_BATCH, (rs, i) -> new long[] {rs.getLong(1),
+                            rs.getLong(2)}, args.toArray());
+                if (going.isEmpty()) {
                     break;
                 }
-                long upTo = oldest + PRUNE_BATCH - 1;
-                int byCount = oldest < keepFrom ? j.template().update("DELETE FROM " + TABLE
-                        + " WHERE db = ? AND tick >= ? AND tick <= ?", database, oldest, Math.min(upTo, keepFrom - 1)) : 0;
-                int byAge = retentionSeconds == 0 ? 0 : j.template().update("DELETE FROM " + TABLE
-                        + " WHERE db = ? AND tick >= ? AND tick <= ? AND written_at < ?", database, oldest, upTo, cutoff);
-                removed += byCount + byAge;
-                // entries are written in tick order, so the first batch that keeps a row ends the old ones
-                if (byCount + byAge < PRUNE_BATCH) {
-                    break;
+                long entries = 0;
+                long upTo = 0;
+                for (long[] commit : going) {
+                    entries += commit[1];
+                    upTo = commit[0];
+                    if (entries >= PRUNE_BATCH) {
+                        break;
+                    }
                 }
+                removed += entries;
+                List<Object> batch = new ArrayList<>(args);
+                batch.add(upTo);
+                String which = " WHERE db = ? AND " + old + " AND first_tick <= ?";
+                j.transaction("removing change log entries retention no longer keeps", s -> {
+                    j.template().update("DELETE FROM " + ENTRIES + " WHERE txn IN (SELECT txn FROM " + COMMITS + which + ")",
+                            batch.toArray());
+                    return j.template().update("DELETE FROM " + COMMITS + which, batch.toArray());
+                });
             }
         }
         if (removed > 0) {

@@ -65,6 +65,15 @@ public enum Dialect {
         };
     }
 
+    /** Column type for binary values of any size. */
+    public String binaryType() {
+        return switch (this) {
+            case POSTGRESQL -> "BYTEA";
+            case MARIADB -> "LONGBLOB";
+            case H2 -> "VARBINARY";
+        };
+    }
+
     /** Column type for a local date-time with microseconds (MariaDB's TIMESTAMP would update itself, so DATETIME). */
     public String timestampType() {
         return this == MARIADB ? "DATETIME(6)" : "TIMESTAMP(6)";

@@ -14,11 +14,6 @@ import io.tributary.testing.CentralCollection;
 import io.tributary.testing.TributaryProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -172,7 +167,7 @@ public final class FollowerBench {
         double seconds = secs(start);
         long toTick = lastTick(toPrimary);
         awaitApplied(toPrimary, toFollower, Duration.ofMinutes(5));
-        double[] lags = lags(fromTick, toTick);
+        double[] lags = lags(toPrimary, toFollower, fromTick, toTick);
         Arrays.sort(lags);
         table.add(new String[] {String.format(Locale.ROOT, "follower lag under %,.0f writes/s for %.0f s", written / seconds, seconds),
                 String.format(Locale.ROOT, "p50 %.3f s, p99 %.3f s, max %.3f s", pct(lags, 50), pct(lags, 99),
@@ -207,7 +202,7 @@ public final class FollowerBench {
             awaitApplied(toPrimary, toFollower, Duration.ofHours(2));
             double seconds = secs(started);
             double rate = (toTick - Math.min(appliedAtStart, fromTick)) / seconds;
-            double[] applySpan = applySpan(fromTick);
+            double[] applySpan = applySpan(toFollower);
             table.add(new String[] {"follower catch-up of the backlog",
                     String.format(Locale.ROOT, "%,.0f entries/s (%.1f s)", rate, seconds),
                     String.format(Locale.ROOT, "%.2f × import (target ≥ 0.5)", rate / importRate),
@@ -261,15 +256,13 @@ public final class FollowerBench {
      * Per entry of the primary's ticks {@code (fromTick, toTick]}: seconds from its {@code written_at} on the
      * primary to the {@code written_at} of the follower's own log entry that applied it (same {@code w}).
      */
-    double[] lags(long fromTick, long toTick) throws SQLException {
+    double[] lags(CentralClient toPrimary, CentralClient toFollower, long fromTick, long toTick) {
         Map<Long, Long> primaryMicros = new HashMap<>();
-        String query = "SELECT (doc::json->>'w')::bigint, (extract(epoch FROM written_at) * 1000000)::bigint FROM tributary_log"
-                + " WHERE db = '_system' AND tick > ? AND tick <= ? AND doc IS NOT NULL";
-        scan(PRIMARY_DB, query, fromTick, toTick, (w, micros) -> primaryMicros.put(w, micros));
+        logEntries(toPrimary, fromTick, toTick, (w, micros) -> primaryMicros.put(w, micros));
         List<Double> lags = new ArrayList<>();
         // per follower page (one apply transaction: one written_at), the newest primary commit it holds
         Map<Long, Long> pages = new HashMap<>();
-        scan(FOLLOWER_DB, query, 0, Long.MAX_VALUE, (w, micros) -> {
+        logEntries(toFollower, 0, Long.MAX_VALUE, (w, micros) -> {
             Long committed = primaryMicros.get(w);
             if (committed != null) {
                 lags.add((micros - committed) / 1e6);
@@ -284,28 +277,60 @@ public final class FollowerBench {
     }
 
     /** The backlog's entries in the follower's log: their count and the seconds between the first and last. */
-    static double[] applySpan(long fromTick) throws SQLException {
-        Map<String, String> r = Benchmark.one(FOLLOWER_DB, "SELECT count(*) AS n, extract(epoch FROM max(written_at) - min(written_at))"
-                + " AS s FROM tributary_log WHERE db = '_system' AND doc_key LIKE 'b%'");
-        return new double[] {Double.parseDouble(r.get("n")), Double.parseDouble(r.get("s"))};
+    static double[] applySpan(CentralClient toFollower) {
+        long[] span = {0, Long.MAX_VALUE, Long.MIN_VALUE};
+        logEntries(toFollower, 0, Long.MAX_VALUE, (w, micros) -> {
+            span[0]++;
+            span[1] = Math.min(span[1], micros);
+            span[2] = Math.max(span[2], micros);
+        }, "b");
+        return new double[] {span[0], (span[2] - span[1]) / 1e6};
+    }
+
+    private static void logEntries(CentralClient node, long from, long to, Row row) {
+        logEntries(node, from, to, row, null);
+    }
+
+    /**
+     * The puts of a node's log with ticks in {@code (from, to]} (whose key starts with {@code keyPrefix}, when
+     * given), read page by page over the log API: each document's {@code w} and the entry's time in microseconds.
+     */
+    private static void logEntries(CentralClient node, long from, long to, Row row, String keyPrefix) {
+        long after = from;
+        while (after < to) {
+            var r = node.get("/_api/tributary/log?from=" + after + "&limit=10000");
+            if (r.status() != 200) {
+                throw new IllegalStateException("log read answered " + r.status() + ": " + r.body());
+            }
+            long last = Long.parseLong(r.raw().headers().firstValue("x-arango-replication-lastincluded").orElseThrow());
+            for (String line : r.body().split("\n")) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode e = json(line);
+                if (e.path("tick").asLong() > to || !"put".equals(e.path("op").asText())
+                        || (keyPrefix != null && !e.path("key").asText().startsWith(keyPrefix))) {
+                    continue;
+                }
+                java.time.Instant t = java.time.Instant.parse(e.path("time").asText());
+                row.accept(e.path("doc").path("w").asLong(), t.getEpochSecond() * 1_000_000 + t.getNano() / 1000);
+            }
+            if (last == after || !"true".equals(r.raw().headers().firstValue("x-arango-replication-checkmore").orElse("false"))) {
+                break;
+            }
+            after = last;
+        }
     }
 
     private interface Row {
         void accept(long w, long micros);
     }
 
-    private static void scan(String db, String query, long from, long to, Row row) throws SQLException {
-        try (Connection c = DriverManager.getConnection(PG + db, "postgres", "");
-             PreparedStatement ps = c.prepareStatement(query)) {
-            c.setAutoCommit(false);
-            ps.setFetchSize(10_000);
-            ps.setLong(1, from);
-            ps.setLong(2, to);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    row.accept(rs.getLong(1), rs.getLong(2));
-                }
-            }
+    private static JsonNode json(String line) {
+        try {
+            return io.tributary.json.Json.MAPPER.readTree(line);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("not a log entry: " + line, e);
         }
     }
 

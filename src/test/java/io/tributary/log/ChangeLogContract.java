@@ -337,4 +337,75 @@ public abstract class ChangeLogContract {
         again.setDataSource(db.dataSource());
         assertThat(again.serverId()).isEqualTo(id).isNotBlank();
     }
+
+    /**
+     * One transaction of more entries than a stored part holds (a part: at most 1,000 entries): read in pages
+     * whose bounds fall anywhere inside and across parts, every tick comes once, in order, with its document.
+     */
+    @Test
+    void aLargeTransactionIsReadInAnyPagesAcrossItsParts() {
+        int n = EntryPart.MAX_ENTRIES * 2 + 537;
+        StringBuilder body = new StringBuilder("[");
+        for (int i = 0; i < n; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"_key\":\"k").append(i).append("\",\"x\":\"\u00e9").append(i).append("\"}");
+        }
+        long before = lastTick();
+        importJson("onDuplicate=replace", body.append("]").toString());
+        assertThat(lastTick()).isEqualTo(before + n);
+        Random random = seed.random();
+        List<LogEntry> read = new ArrayList<>();
+        long from = before;
+        while (from < before + n) {
+            LogPage page = log.read("_system", from, 1 + random.nextInt(1500), Duration.ZERO);
+            assertThat(page.entries()).as("a page after %d", from).isNotEmpty();
+            read.addAll(page.entries());
+            from = page.lastIncluded();
+        }
+        assertThat(read).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            LogEntry e = read.get(i);
+            assertThat(e.tick()).isEqualTo(before + 1 + i);
+            assertThat(e.time()).isEqualTo(read.get(0).time());
+        }
+        Map<String, String> x = new HashMap<>();
+        read.forEach(e -> x.put(e.key(), json(e.json()).path("x").asText()));
+        assertThat(x).hasSize(n).containsEntry("k0", "\u00e90").containsEntry("k" + (n - 1), "\u00e9" + (n - 1));
+    }
+
+    /** Retention takes a transaction's entries together: one still kept keeps the whole transaction. */
+    @Test
+    void retentionKeepsATransactionWhole() {
+        importJson("onDuplicate=replace", "[{\"_key\":\"a\",\"x\":\"a\"},{\"_key\":\"b\",\"x\":\"b\"},"
+                + "{\"_key\":\"c\",\"x\":\"c\"}]");
+        importJson("onDuplicate=replace", "[{\"_key\":\"d\",\"x\":\"d\"}]");
+        log.setRetentionSeconds(0);
+        log.setRetentionEntries(2);
+        assertThat(log.prune()).as("the 3-entry transaction holds tick 3, which is kept").isZero();
+        assertThat(log.state("_system").oldestTick()).isEqualTo(1);
+        log.setRetentionEntries(1);
+        assertThat(log.prune()).isEqualTo(3);
+        assertThat(log.state("_system").oldestTick()).isEqualTo(4);
+        assertThat(entriesAfter(3)).containsExactly("put c/d null d");
+    }
+
+    /**
+     * A central database whose log is in the earlier one-table layout: a node's start drops that table and
+     * the log goes on after a gap, so a follower that read the old entries copies afresh instead of missing any.
+     */
+    @Test
+    void aLogOfTheEarlierLayoutIsReplacedAndEarlierReadersGet410() {
+        importJson("onDuplicate=replace", "[{\"_key\":\"before\",\"x\":\"1\"}]");
+        long before = lastTick();
+        db.execute("CREATE TABLE tributary_log (db VARCHAR(64) NOT NULL, tick BIGINT NOT NULL, doc_key VARCHAR(254),"
+                + " PRIMARY KEY (db, tick))");
+        db.update("INSERT INTO tributary_log (db, tick, doc_key) VALUES ('_system', 1, 'old')");
+        ChangeLog restarted = new ChangeLog();
+        restarted.setDataSource(db.dataSource());
+        restarted.start();
+        assertThatThrownBy(() -> db.query("SELECT COUNT(*) FROM tributary_log")).as("the old table is gone")
+                .isInstanceOf(Exception.class);
+        LogState state = restarted.state("_system");
+        assertThat(state.lastTick()).isEqualTo(before + 1);
+        assertThatThrownBy(() -> restarted.read("_system", before, 10, Duration.ZERO)).isInstanceOf(LogExpired.class);
+    }
 }
