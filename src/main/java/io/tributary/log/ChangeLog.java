@@ -46,7 +46,7 @@ public class ChangeLog {
     static final String OLD_TABLE = "tributary_log";
     static final String STATE = "tributary_log_state";
     static final String SERVER = "tributary_server";
-    /** Rows deleted per statement by retention, so a large backlog never becomes one huge transaction. */
+    /** Entries removed per transaction by retention, about: a large backlog never becomes one huge transaction. */
     private static final int PRUNE_BATCH = 10_000;
     /** How long a waiting reader sleeps at most before it looks again: writes by other processes wake nobody here. */
     private static final Duration RECHECK = Duration.ofSeconds(1);
