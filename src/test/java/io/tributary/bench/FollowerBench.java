@@ -302,12 +302,9 @@ public final class FollowerBench {
             if (r.status() != 200) {
                 throw new IllegalStateException("log read answered " + r.status() + ": " + r.body());
             }
-            long last = Long.parseLong(r.raw().headers().firstValue("x-arango-replication-lastincluded").orElseThrow());
-            for (String line : r.body().split("\n")) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode e = json(line);
+            JsonNode page = json(r.body());
+            long last = page.path("lastIncluded").asLong();
+            for (JsonNode e : page.path("entries")) {
                 if (e.path("tick").asLong() > to || !"put".equals(e.path("op").asText())
                         || (keyPrefix != null && !e.path("key").asText().startsWith(keyPrefix))) {
                     continue;
@@ -315,7 +312,7 @@ public final class FollowerBench {
                 java.time.Instant t = java.time.Instant.parse(e.path("time").asText());
                 row.accept(e.path("doc").path("w").asLong(), t.getEpochSecond() * 1_000_000 + t.getNano() / 1000);
             }
-            if (last == after || !"true".equals(r.raw().headers().firstValue("x-arango-replication-checkmore").orElse("false"))) {
+            if (last == after || !page.path("checkMore").asBoolean()) {
                 break;
             }
             after = last;
