@@ -13,8 +13,17 @@ final class DocumentBounds {
     }
 
     static Predicate<JsonNode> of(BackupManifest manifest, BackupManifest.Partition p) {
-        AttributeRange range = AttributeRange.of(manifest.filter());
-        return inBounds(manifest, p).and(inKeyRange(manifest.filter())).and(doc -> range == null || range.test(doc));
+        return of(manifest.filter(), manifest.partitioning().by(), manifest.keyColumn(), manifest.name(), p.bounds());
+    }
+
+    /**
+     * @param filter     the selection's filter as a manifest records it (key range, attribute range)
+     * @param keyColumn  the attribute partitions by value, day, month or keys name when their bounds do not
+     * @param name       what an error names: the backup, or an online copy's source
+     */
+    static Predicate<JsonNode> of(JsonNode filter, String by, String keyColumn, String name, BackupManifest.Bounds b) {
+        AttributeRange range = AttributeRange.of(filter);
+        return inBounds(by, keyColumn, name, b).and(inKeyRange(filter)).and(doc -> range == null || range.test(doc));
     }
 
     /** A collection backup's key filter (and attribute range): only documents in it belong to its partitions. */
@@ -27,13 +36,11 @@ final class DocumentBounds {
         };
     }
 
-    private static Predicate<JsonNode> inBounds(BackupManifest manifest, BackupManifest.Partition p) {
-        BackupManifest.Bounds b = p.bounds();
-        String by = manifest.partitioning().by();
+    private static Predicate<JsonNode> inBounds(String by, String keyColumn, String name, BackupManifest.Bounds b) {
         if (b == null || by == null || by.equals("none")) {
             return doc -> true;
         }
-        String attribute = b.column() != null ? b.column() : manifest.keyColumn();
+        String attribute = b.column() != null ? b.column() : keyColumn;
         return switch (by) {
             case "value" -> doc -> sameValue(doc.get(attribute), b.value());
             case "day", "month" -> doc -> {
@@ -53,7 +60,7 @@ final class DocumentBounds {
                 String key = v.asText();
                 return key.compareTo(b.first()) >= 0 && key.compareTo(b.last()) <= 0;
             };
-            default -> throw new IllegalArgumentException("backup '" + manifest.name() + "' has unknown partitioning '"
+            default -> throw new IllegalArgumentException("backup '" + name + "' has unknown partitioning '"
                     + by + "'");
         };
     }

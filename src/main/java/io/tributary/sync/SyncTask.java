@@ -5,6 +5,7 @@ import io.tributary.central.StoredCollection;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.http.ApiException;
 import io.tributary.job.JobControl;
+import io.tributary.json.Json;
 import io.tributary.job.JobWork;
 import io.tributary.keyrange.JdbcKeyRanges;
 import io.tributary.keyrange.KeyRanges;
@@ -147,8 +148,18 @@ public final class SyncTask implements JobWork {
         SyncReport report = new SyncReport();
         report.partitions = new ArrayList<>();
         copyReport = report;
-        OnlineCopy copy = new OnlineCopy(dataSource(), spec.dataSource, spec.table, spec.keyColumn, spec.selection,
-                store, spec.targetDatabase, spec.targetCollection, spec.parallel, pools);
+        OnlineCopy copy;
+        if (spec.isRemote()) {
+            RemoteCentralSource source = new RemoteCentralSource(spec.url, spec.sourceDatabase, spec.sourceCollection,
+                    spec.username, spec.password, control);
+            ObjectNode described = Json.MAPPER.createObjectNode().put("kind", "collection")
+                    .put("database", spec.sourceDatabase).put("collection", spec.sourceCollection).put("identity", spec.url);
+            copy = new OnlineCopy(source.partitions(spec.selection), described, spec.selection, store,
+                    spec.targetDatabase, spec.targetCollection, spec.parallel, pools);
+        } else {
+            copy = new OnlineCopy(dataSource(), spec.dataSource, spec.table, spec.keyColumn, spec.selection,
+                    store, spec.targetDatabase, spec.targetCollection, spec.parallel, pools);
+        }
         copy.run(control, report::add);
         report.durationMillis = (System.nanoTime() - start) / 1_000_000;
         return report;
