@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.json.Json;
 import java.io.IOException;
+import java.io.FilterInputStream;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -90,8 +92,10 @@ public final class NodeClient {
     }
 
     /**
-     * As {@link #send}, but the answer's body is returned as it arrives, once its 2xx status came (within
-     * {@code timeout}); the caller reads and closes it. An error answer's body is read whole, as it is short.
+     * As {@link #send}, but the answer's body is returned as it arrives, once its 2xx status came; the caller
+     * reads and closes it. An error answer's body is read whole, as it is short. Once {@code timeout} from the
+     * start of the request has passed or {@code cancelled} turned true, the body is closed, so a read waiting
+     * for a node that stopped sending fails (an {@link IOException}) instead of waiting on.
      */
     public InputStream stream(String method, String path, byte[] json, Duration timeout, BooleanSupplier cancelled) {
         HttpResponse<InputStream> response = exchange(method, path, json, timeout, cancelled,
@@ -105,7 +109,36 @@ public final class NodeClient {
             }
             throw new NodeErrorAnswer(method, shown(response.uri()), response.statusCode(), body);
         }
-        return response.body();
+        InputStream body = response.body();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        AtomicBoolean closed = new AtomicBoolean();
+        Runnable[] watch = new Runnable[1];
+        watch[0] = () -> {
+            if (closed.get()) {
+                return;
+            }
+            if (cancelled.getAsBoolean() || System.nanoTime() > deadline) {
+                close(body);
+            } else {
+                CompletableFuture.runAsync(watch[0], CompletableFuture.delayedExecutor(CANCEL_CHECK_MS, TimeUnit.MILLISECONDS));
+            }
+        };
+        watch[0].run();
+        return new FilterInputStream(body) {
+            @Override
+            public void close() throws IOException {
+                closed.set(true);
+                super.close();
+            }
+        };
+    }
+
+    private static void close(InputStream body) {
+        try {
+            body.close();
+        } catch (IOException e) {
+            // closed to end a read: nothing more to do
+        }
     }
 
     private <T> HttpResponse<T> exchange(String method, String path, byte[] json, Duration timeout,

@@ -1,7 +1,10 @@
 package io.tributary.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.RuntimeJsonMappingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.http.ApiException;
 import io.tributary.job.JobControl;
 import io.tributary.json.Json;
 import io.tributary.keyrange.KeyChunk;
@@ -12,9 +15,6 @@ import io.tributary.node.NodeClient;
 import io.tributary.node.NodeCredentials;
 import io.tributary.node.NodeErrorAnswer;
 import io.tributary.node.NodeUnreachable;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.RuntimeJsonMappingException;
-import io.tributary.http.ApiException;
 import io.tributary.offline.BackupPlan;
 import io.tributary.offline.OnlineCopy;
 import io.tributary.offline.Selection;
@@ -151,9 +151,10 @@ public final class RemoteCentralSource implements KeyRanges {
     public OnlineCopy.Source partitions(Selection selection) {
         ObjectNode asked = Json.MAPPER.createObjectNode();
         selection.write(asked);
+        // every request is bounded by this source's control: the job's, as the copy's
         return new OnlineCopy.Source() {
             @Override
-            public List<BackupPlan> plan(JobControl ignored) {
+            public List<BackupPlan> plan(JobControl job) {
                 JsonNode answer = send("POST", base + "/plan", NodeClient.json(asked), true);
                 return each(answer.path("partitions"), p -> new BackupPlan(p.path("name").asText(),
                         p.path("bounds").isObject() ? (ObjectNode) p.get("bounds") : Json.MAPPER.createObjectNode(),
@@ -161,7 +162,7 @@ public final class RemoteCentralSource implements KeyRanges {
             }
 
             @Override
-            public long read(BackupPlan plan, Consumer<ObjectNode> out, JobControl ignored) {
+            public long read(BackupPlan plan, Consumer<ObjectNode> out, JobControl job) {
                 ObjectNode body = asked.deepCopy();
                 body.set("partition", Json.MAPPER.valueToTree(plan));
                 return partition(plan.name(), NodeClient.json(body), out);
@@ -195,6 +196,7 @@ public final class RemoteCentralSource implements KeyRanges {
         } catch (NodeErrorAnswer | NodeUnreachable | CancellationException e) {
             throw failure(path, body, e, false);
         } catch (IOException | RuntimeJsonMappingException e) {
+            control.check(); // a cancel or the job's time limit closed the answer
             throw new IllegalStateException(cut);
         }
     }

@@ -102,7 +102,9 @@ public final class SyncTask implements JobWork {
 
     @Override
     public String timeoutHint() {
-        return "use incremental: true to transfer less";
+        // an online copy by partition has no incremental mode
+        return spec.partitioned() ? "narrow the filter, or copy more partitions at once with parallel"
+                : "use incremental: true to transfer less";
     }
 
     @Override

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -271,31 +273,83 @@ abstract class RemotePartitionedSyncContract {
     }
 
     @Test
-    void aPartitionCutShortLeavesTheTargetAsItWas() throws Exception {
+    void aPartitionCutShortOrStalledLeavesTheTargetAsItWas() throws Exception {
         String into = "cut" + NAMES.incrementAndGet();
         target.load(into, List.of("{\"_key\":\"a\",\"v\":1}", "{\"_key\":\"b\",\"v\":2}"));
         Map<String, JsonNode> before = documents(target, into);
-        // a source planning one partition of three documents, then sending two and no closing line
+        // a source planning one partition of three documents, then sending two and no closing line; asked
+        // for the collection "stalled", it sends one and then nothing until the test ends
+        CountDownLatch testEnd = new CountDownLatch(1);
         HttpServer fake = HttpServer.create(new InetSocketAddress("127.0.0.1", cutPort), 0);
+        fake.setExecutor(Executors.newCachedThreadPool());
         fake.createContext("/", exchange -> {
             exchange.getRequestBody().readAllBytes();
-            boolean plan = exchange.getRequestURI().getPath().endsWith("/plan");
+            String path = exchange.getRequestURI().getPath();
+            boolean plan = path.endsWith("/plan");
+            boolean stalled = path.contains("/stalled/");
             byte[] body = (plan ? "{\"error\":false,\"partitions\":[{\"name\":\"all\",\"bounds\":{},\"rows\":3}]}"
-                    : "{\"_key\":\"a\",\"v\":10}\n{\"_key\":\"c\",\"v\":30}\n").getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
+                    : "{\"_key\":\"a\",\"v\":10}\n" + (stalled ? "" : "{\"_key\":\"c\",\"v\":30}\n"))
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, plan || !stalled ? body.length : 0);
             exchange.getResponseBody().write(body);
+            exchange.getResponseBody().flush();
+            if (!plan && stalled) {
+                try {
+                    testEnd.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             exchange.close();
         });
         fake.start();
         try {
-            JsonNode job = target.syncAndWait(target.remoteSpec(source, "trades", into, "\"partitionBy\":{\"by\":\"none\"}")
-                    .replace(source.url(), "http://127.0.0.1:" + cutPort));
+            String cut = target.remoteSpec(source, "trades", into, "\"partitionBy\":{\"by\":\"none\"}")
+                    .replace(source.url(), "http://127.0.0.1:" + cutPort);
+            JsonNode job = target.syncAndWait(cut);
             assertThat(job.path("status").asText()).isEqualTo("failed");
             assertThat(job.path("error").asText()).isEqualTo("Source http://127.0.0.1:" + cutPort + " ended partition"
                     + " 'all' before its end (the source failed, or the connection broke); nothing of the partition was written");
             assertThat(documents(target, into)).isEqualTo(before);
+
+            // the job's time limit ends the wait for a source that stopped sending
+            JsonNode stalled = target.syncAndWait(cut.replace("\"trades\"", "\"stalled\"").replace("\"partitionBy\"",
+                    "\"maxWaitSeconds\":2,\"partitionBy\""));
+            assertThat(stalled.path("status").asText()).isEqualTo("failed");
+            assertThat(stalled.path("error").asText()).isEqualTo("timed out: the job did not finish within maxWaitSeconds=2"
+                    + " (raise maxWaitSeconds, or narrow the filter, or copy more partitions at once with parallel)");
+            assertThat(documents(target, into)).isEqualTo(before);
         } finally {
+            testEnd.countDown();
             fake.stop(0);
         }
+    }
+
+    @Test
+    void theSourceAnswersAPlanAndStreamsAPartitionAsDocumented() {
+        String collection = sourceCollection(seed.random());
+        String selection = "\"filter\":{\"keyFrom\":\"t0001\",\"keyTo\":\"t0004\"},\"columns\":[\"region\"],"
+                + "\"partitionBy\":{\"by\":\"value\",\"column\":\"region\"}";
+        var plan = source.client().post("/_api/tributary/sync/" + collection + "/plan", "{" + selection + "}");
+        assertThat(plan.status()).as(plan.body()).isEqualTo(200);
+        assertThat(plan.body()).isEqualTo("{\"error\":false,\"partitions\":[{\"name\":\"eu\",\"bounds\":{\"column\":"
+                + "\"region\",\"value\":\"eu\"},\"rows\":2},{\"name\":\"us\",\"bounds\":{\"column\":\"region\","
+                + "\"value\":\"us\"},\"rows\":2}]}");
+
+        var eu = source.client().post("/_api/tributary/sync/" + collection + "/partition", "{" + selection
+                + ",\"partition\":{\"name\":\"eu\",\"bounds\":{\"column\":\"region\",\"value\":\"eu\"},\"rows\":2}}");
+        assertThat(eu.status()).as(eu.body()).isEqualTo(200);
+        assertThat(eu.body()).isEqualTo("{\"_key\":\"t0001\",\"region\":\"eu\"}\n{\"_key\":\"t0003\",\"region\":\"eu\"}\n"
+                + "{\"end\":true,\"rows\":2}\n");
+
+        var other = source.client().post("/_api/tributary/sync/" + collection + "/partition", "{" + selection
+                + ",\"partition\":{\"name\":\"eu\",\"bounds\":{\"column\":\"note\",\"value\":\"n1\"},\"rows\":1}}");
+        assertThat(other.status()).isEqualTo(400);
+        assertThat(other.json().path("errorMessage").asText()).isEqualTo("'partition.bounds.column' must be 'region',"
+                + " the partitionBy's");
+
+        var anonymous = new io.tributary.central.CentralClient(source.port).post("/_api/tributary/sync/" + collection
+                + "/plan", "{" + selection + "}");
+        assertThat(anonymous.status()).isEqualTo(401);
     }
 }
