@@ -208,6 +208,25 @@ abstract class RemotePartitionedSyncContract {
     }
 
     @Test
+    void theCommandLineCopiesASelectionOfANodesCollection() {
+        String collection = sourceCollection(seed.random());
+        String into = "cli" + NAMES.incrementAndGet();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = SyncCommand.run(new String[] {"--source-url", source.url(), "--source-collection", collection,
+                "--source-user", SyncNode.USER, "--source-password-env", "SRC_PW", "--target-jdbc-url", target.db.jdbcUrl(),
+                "--target-jdbc-user", target.db.user(), "--target-collection", into, "--key-from", "t0021", "--key-to", "t0060",
+                "--columns", "region,note", "--partition-by", "value:region", "--parallel", "2"},
+                Map.of("SRC_PW", source.password), new java.io.PrintStream(out), new java.io.PrintStream(err));
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode result = json(out.toString()).path("result");
+        assertThat(result.findValuesAsText("name")).containsExactly("eu", "us");
+        assertThat(result.path("rowsTransferred").asLong()).isEqualTo(40);
+        assertThat(documents(target, into)).isEqualTo(expected(collection,
+                e -> e.getKey().compareTo("t0021") >= 0 && e.getKey().compareTo("t0060") <= 0, List.of("region", "note")));
+    }
+
+    @Test
     void copiesByKeysWholeDocumentsAsTheSourceHasThem() {
         String collection = "big" + NAMES.incrementAndGet();
         // about 300 kB: each partition's answer is streamed in several chunks
