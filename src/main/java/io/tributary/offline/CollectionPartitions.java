@@ -225,13 +225,29 @@ public final class CollectionPartitions {
 
     private LocalDate day(ObjectNode doc) {
         JsonNode v = doc.get(selection.partitionColumn());
-        String text = v == null || !v.isTextual() ? "" : v.textValue();
-        try {
-            return LocalDate.parse(text.length() >= 10 ? text.substring(0, 10) : text);
-        } catch (DateTimeParseException e) {
+        LocalDate day = date(v);
+        if (day == null) {
             throw ApiException.badParameter("document '" + ApiException.printable(doc.path("_key").asText()) + "' has no ISO"
                     + " date in '" + selection.partitionColumn() + "' (" + ApiException.printable(String.valueOf(v))
                     + "): it belongs to no " + selection.by() + "; partition by value or keys");
+        }
+        return day;
+    }
+
+    /**
+     * The day of an attribute's value: the ISO date its text starts with ({@code 2026-11-28},
+     * {@code 2026-11-28T10:00:00}, {@code 2026-11-28 10:00:00+01:00}); null for anything else. Which day and
+     * month partition a document is in, here and where a restore or copy judges a partition's bounds.
+     */
+    static LocalDate date(JsonNode value) {
+        return value == null || !value.isTextual() ? null : date(value.textValue());
+    }
+
+    static LocalDate date(String text) {
+        try {
+            return text == null ? null : LocalDate.parse(text.length() >= 10 ? text.substring(0, 10) : text);
+        } catch (DateTimeParseException e) {
+            return null;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.tributary.offline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.LocalDate;
 import java.util.function.Predicate;
 
 /**
@@ -43,14 +44,23 @@ final class DocumentBounds {
         String attribute = b.column() != null ? b.column() : keyColumn;
         return switch (by) {
             case "value" -> doc -> sameValue(doc.get(attribute), b.value());
-            case "day", "month" -> doc -> {
-                JsonNode v = doc.get(attribute);
-                if (v == null || !v.isTextual()) {
-                    return false;
+            // the day a document belongs to, as the partitions were found by it (CollectionPartitions.date)
+            case "day", "month" -> {
+                LocalDate from = CollectionPartitions.date(b.from());
+                LocalDate to = CollectionPartitions.date(b.to());
+                if (from == null || to == null) {
+                    // bounds that are no ISO dates (a SQL table's date before the year 0): compared as text
+                    yield doc -> {
+                        JsonNode v = doc.get(attribute);
+                        return v != null && v.isTextual() && v.textValue().compareTo(b.from()) >= 0
+                                && v.textValue().compareTo(b.to()) < 0;
+                    };
                 }
-                String t = time(v.textValue());
-                return t.compareTo(time(b.from())) >= 0 && t.compareTo(time(b.to())) < 0;
-            };
+                yield doc -> {
+                    LocalDate d = CollectionPartitions.date(doc.get(attribute));
+                    return d != null && !d.isBefore(from) && d.isBefore(to);
+                };
+            }
             // keys compare in byte order, which String.compareTo is for the ASCII keys the store admits
             case "keys" -> doc -> {
                 JsonNode v = doc.get(attribute);
@@ -77,10 +87,5 @@ final class DocumentBounds {
             return stored.decimalValue().compareTo(bound.decimalValue()) == 0;
         }
         return stored.asText().equals(bound.asText());
-    }
-
-    /** A date alone is the start of its day, so {@code 2026-11-30} is inside {@code [2026-11-30T00:00:00, ...)}. */
-    private static String time(String text) {
-        return text.length() == 10 ? text + "T00:00:00" : text;
     }
 }

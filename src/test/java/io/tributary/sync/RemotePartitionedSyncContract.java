@@ -190,6 +190,22 @@ abstract class RemotePartitionedSyncContract {
     }
 
     @Test
+    void aDayIsTheIsoDateATextStartsWithWhateverFollows() {
+        String collection = "days" + NAMES.incrementAndGet();
+        source.load(collection, List.of("{\"_key\":\"d1\",\"ts\":\"2026-11-28 10:00:00\"}",
+                "{\"_key\":\"d2\",\"ts\":\"2026-11-28\"}", "{\"_key\":\"d3\",\"ts\":\"2026-11-29T01:00:00+01:00\"}",
+                "{\"_key\":\"d4\",\"ts\":\"2026-11-29T23:59:59.999Z\"}"));
+        String into = "days" + NAMES.incrementAndGet();
+        JsonNode job = copy(collection, into, "\"partitionBy\":{\"by\":\"day\",\"column\":\"ts\"}");
+        assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("succeeded");
+        JsonNode partitions = job.at("/result/partitions");
+        assertThat(partitions.findValuesAsText("name")).containsExactly("2026-11-28", "2026-11-29");
+        assertThat(partitions.get(0).path("rowsWritten").asLong()).isEqualTo(2);
+        assertThat(partitions.get(1).path("rowsWritten").asLong()).isEqualTo(2);
+        assertThat(documents(target, into)).isEqualTo(documents(source, collection));
+    }
+
+    @Test
     void copiesByValueOneAtATime() {
         String collection = sourceCollection(seed.random());
         String into = "byvalue" + NAMES.incrementAndGet();
