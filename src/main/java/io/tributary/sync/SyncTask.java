@@ -1,12 +1,12 @@
 package io.tributary.sync;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionStore;
 import io.tributary.central.StoredCollection;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.http.ApiException;
 import io.tributary.job.JobControl;
-import io.tributary.json.Json;
 import io.tributary.job.JobWork;
+import io.tributary.json.Json;
 import io.tributary.keyrange.JdbcKeyRanges;
 import io.tributary.keyrange.KeyRanges;
 import io.tributary.offline.OnlineCopy;
