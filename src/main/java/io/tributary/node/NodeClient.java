@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.json.Json;
 import java.io.IOException;
+import java.io.FilterInputStream;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -80,6 +83,66 @@ public final class NodeClient {
      * @throws CancellationException {@code cancelled} turned true, or the thread was interrupted (its flag stays set)
      */
     public Answer send(String method, String path, byte[] json, Duration timeout, BooleanSupplier cancelled) {
+        HttpResponse<byte[]> response = exchange(method, path, json, timeout, cancelled, HttpResponse.BodyHandlers.ofByteArray());
+        Answer answer = new Answer(response.statusCode(), response.body());
+        if (answer.status() / 100 != 2) {
+            throw new NodeErrorAnswer(method, shown(response.uri()), answer.status(), answer.body());
+        }
+        return answer;
+    }
+
+    /**
+     * As {@link #send}, but the answer's body is returned as it arrives, once its 2xx status came; the caller
+     * reads and closes it. An error answer's body is read whole, as it is short. Once {@code timeout} from the
+     * start of the request has passed or {@code cancelled} turned true, the body is closed, so a read waiting
+     * for a node that stopped sending fails (an {@link IOException}) instead of waiting on.
+     */
+    public InputStream stream(String method, String path, byte[] json, Duration timeout, BooleanSupplier cancelled) {
+        HttpResponse<InputStream> response = exchange(method, path, json, timeout, cancelled,
+                HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() / 100 != 2) {
+            byte[] body;
+            try (InputStream in = response.body()) {
+                body = in.readNBytes(64 * 1024);
+            } catch (IOException e) {
+                body = new byte[0];
+            }
+            throw new NodeErrorAnswer(method, shown(response.uri()), response.statusCode(), body);
+        }
+        InputStream body = response.body();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        AtomicBoolean closed = new AtomicBoolean();
+        Runnable[] watch = new Runnable[1];
+        watch[0] = () -> {
+            if (closed.get()) {
+                return;
+            }
+            if (cancelled.getAsBoolean() || System.nanoTime() > deadline) {
+                close(body);
+            } else {
+                CompletableFuture.runAsync(watch[0], CompletableFuture.delayedExecutor(CANCEL_CHECK_MS, TimeUnit.MILLISECONDS));
+            }
+        };
+        watch[0].run();
+        return new FilterInputStream(body) {
+            @Override
+            public void close() throws IOException {
+                closed.set(true);
+                super.close();
+            }
+        };
+    }
+
+    private static void close(InputStream body) {
+        try {
+            body.close();
+        } catch (IOException e) {
+            // closed to end a read: nothing more to do
+        }
+    }
+
+    private <T> HttpResponse<T> exchange(String method, String path, byte[] json, Duration timeout,
+                                         BooleanSupplier cancelled, HttpResponse.BodyHandler<T> handler) {
         URI uri = URI.create(url + path);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).method(method,
                 json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(json));
@@ -88,12 +151,10 @@ public final class NodeClient {
         }
         credentials.authorization().ifPresent(value -> request.header("Authorization", value));
         // asynchronous, so a cancel ends the wait without interrupting the thread (H2 closes files on interrupt)
-        CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        HttpResponse<byte[]> response;
+        CompletableFuture<HttpResponse<T>> pending = http.sendAsync(request.build(), handler);
         while (true) {
             try {
-                response = pending.get(CANCEL_CHECK_MS, TimeUnit.MILLISECONDS);
-                break;
+                return pending.get(CANCEL_CHECK_MS, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 if (cancelled.getAsBoolean()) {
                     pending.cancel(true);
@@ -107,11 +168,6 @@ public final class NodeClient {
                 throw new CancellationException(method + " " + shown(uri) + " interrupted");
             }
         }
-        Answer answer = new Answer(response.statusCode(), response.body());
-        if (answer.status() / 100 != 2) {
-            throw new NodeErrorAnswer(method, shown(uri), answer.status(), answer.body());
-        }
-        return answer;
     }
 
     /** The URI as errors show it: without user info, so no password can appear there. */

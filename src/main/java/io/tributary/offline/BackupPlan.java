@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Set;
 
 /**
- * One partition a backup will write, as found in the source's snapshot: its name, its bounds as the
- * manifest records them, and its row count.
+ * One partition a backup will write (or an online copy copy), as found in the source's snapshot: its name,
+ * its bounds as the manifest records them, and its row count.
  */
-record BackupPlan(String name, ObjectNode bounds, long rows) {
+public record BackupPlan(String name, ObjectNode bounds, long rows) {
 
     /**
      * {@code name}, or when an earlier partition has it already (two values that print alike: NULL and the

@@ -1,6 +1,7 @@
 package io.tributary.offline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.LocalDate;
 import java.util.function.Predicate;
 
 /**
@@ -13,8 +14,17 @@ final class DocumentBounds {
     }
 
     static Predicate<JsonNode> of(BackupManifest manifest, BackupManifest.Partition p) {
-        AttributeRange range = AttributeRange.of(manifest.filter());
-        return inBounds(manifest, p).and(inKeyRange(manifest.filter())).and(doc -> range == null || range.test(doc));
+        return of(manifest.filter(), manifest.partitioning().by(), manifest.keyColumn(), manifest.name(), p.bounds());
+    }
+
+    /**
+     * @param filter     the selection's filter as a manifest records it (key range, attribute range)
+     * @param keyColumn  the attribute partitions by value, day, month or keys name when their bounds do not
+     * @param name       what an error names: the backup, or an online copy's source
+     */
+    static Predicate<JsonNode> of(JsonNode filter, String by, String keyColumn, String name, BackupManifest.Bounds b) {
+        AttributeRange range = AttributeRange.of(filter);
+        return inBounds(by, keyColumn, name, b).and(inKeyRange(filter)).and(doc -> range == null || range.test(doc));
     }
 
     /** A collection backup's key filter (and attribute range): only documents in it belong to its partitions. */
@@ -27,23 +37,30 @@ final class DocumentBounds {
         };
     }
 
-    private static Predicate<JsonNode> inBounds(BackupManifest manifest, BackupManifest.Partition p) {
-        BackupManifest.Bounds b = p.bounds();
-        String by = manifest.partitioning().by();
+    private static Predicate<JsonNode> inBounds(String by, String keyColumn, String name, BackupManifest.Bounds b) {
         if (b == null || by == null || by.equals("none")) {
             return doc -> true;
         }
-        String attribute = b.column() != null ? b.column() : manifest.keyColumn();
+        String attribute = b.column() != null ? b.column() : keyColumn;
         return switch (by) {
             case "value" -> doc -> sameValue(doc.get(attribute), b.value());
-            case "day", "month" -> doc -> {
-                JsonNode v = doc.get(attribute);
-                if (v == null || !v.isTextual()) {
-                    return false;
+            // the day a document belongs to, as the partitions were found by it (CollectionPartitions.date)
+            case "day", "month" -> {
+                LocalDate from = CollectionPartitions.date(b.from());
+                LocalDate to = CollectionPartitions.date(b.to());
+                if (from == null || to == null) {
+                    // bounds that are no ISO dates (a SQL table's date before the year 0): compared as text
+                    yield doc -> {
+                        JsonNode v = doc.get(attribute);
+                        return v != null && v.isTextual() && v.textValue().compareTo(b.from()) >= 0
+                                && v.textValue().compareTo(b.to()) < 0;
+                    };
                 }
-                String t = time(v.textValue());
-                return t.compareTo(time(b.from())) >= 0 && t.compareTo(time(b.to())) < 0;
-            };
+                yield doc -> {
+                    LocalDate d = CollectionPartitions.date(doc.get(attribute));
+                    return d != null && !d.isBefore(from) && d.isBefore(to);
+                };
+            }
             // keys compare in byte order, which String.compareTo is for the ASCII keys the store admits
             case "keys" -> doc -> {
                 JsonNode v = doc.get(attribute);
@@ -53,7 +70,7 @@ final class DocumentBounds {
                 String key = v.asText();
                 return key.compareTo(b.first()) >= 0 && key.compareTo(b.last()) <= 0;
             };
-            default -> throw new IllegalArgumentException("backup '" + manifest.name() + "' has unknown partitioning '"
+            default -> throw new IllegalArgumentException("backup '" + name + "' has unknown partitioning '"
                     + by + "'");
         };
     }
@@ -70,10 +87,5 @@ final class DocumentBounds {
             return stored.decimalValue().compareTo(bound.decimalValue()) == 0;
         }
         return stored.asText().equals(bound.asText());
-    }
-
-    /** A date alone is the start of its day, so {@code 2026-11-30} is inside {@code [2026-11-30T00:00:00, ...)}. */
-    private static String time(String text) {
-        return text.length() == 10 ? text + "T00:00:00" : text;
     }
 }

@@ -21,7 +21,8 @@ import org.apache.camel.spi.ExecutorServiceManager;
 /**
  * An online copy by partition (docs/collection-sync.md, "Online copy by partition"): a backup's reader
  * piped into a restore's writer, partition by partition, without files. The partitions are planned as a
- * backup plans them ({@link SqlBackupSource}, one snapshot); each partition's rows are then read in a
+ * backup plans them (a SQL table's by {@link SqlBackupSource}, a collection's by {@link CollectionPartitions},
+ * here or on the node holding it; one snapshot); each partition's rows are then read in a
  * snapshot of their own and replace that partition of the target collection as a restore with force does
  * ({@link CollectionRestoreTarget}: staged, then swapped in one transaction by the version rule). Rows
  * stream in chunks, so memory holds a chunk per partition being copied, whatever the sizes. Target rows
@@ -71,20 +72,76 @@ public final class OnlineCopy {
         };
     }
 
-    private final SqlBackupSource source;
+    /**
+     * Where an online copy reads: the partitions of its selection, found in one snapshot, then each planned
+     * partition's rows, streamed in a snapshot of their own.
+     */
+    public interface Source {
+        List<BackupPlan> plan(JobControl control);
+
+        /** Streams the partition's rows to {@code out}; returns how many were read. */
+        long read(BackupPlan plan, Consumer<ObjectNode> out, JobControl control);
+    }
+
+    private final Source source;
     private final CollectionRestoreTarget target;
-    private final BackupSpec spec;
+    private final Selection selection;
+    /** The source as the manifest describes it, its key column, and its columns (a JSON null for documents). */
+    private final JsonNode described;
+    private final String keyColumn;
+    private final JsonNode columns;
+    private final JsonNode filter;
+    private final String name;
     private final int parallel;
     private final Pools pools;
 
     /**
+     * A SQL table's selected rows.
+     *
      * @param dataSourceName the source's bean name, as the source is described
      * @param parallel       partitions copied at once; 1: one after the other (the seed's advice when memory is short)
      */
     public OnlineCopy(DataSource source, String dataSourceName, String table, String keyColumn, Selection selection,
                       CollectionStore store, String database, String collection, int parallel, Pools pools) {
-        this.spec = BackupSpec.ofTable(dataSourceName, table, keyColumn, selection);
-        this.source = new SqlBackupSource(source, spec);
+        BackupSpec spec = BackupSpec.ofTable(dataSourceName, table, keyColumn, selection);
+        SqlBackupSource sql = new SqlBackupSource(source, spec);
+        this.source = new Source() {
+            @Override
+            public List<BackupPlan> plan(JobControl control) {
+                return sql.plan(control);
+            }
+
+            @Override
+            public long read(BackupPlan plan, Consumer<ObjectNode> out, JobControl control) {
+                return sql.read(plan, out, control);
+            }
+        };
+        this.selection = selection;
+        this.described = sql.describe();
+        this.keyColumn = sql.keyColumn();
+        this.columns = sql.columns();
+        this.filter = sql.filter();
+        this.name = spec.name();
+        this.target = new CollectionRestoreTarget(store, database + "/" + collection, database, collection);
+        this.parallel = parallel;
+        this.pools = pools;
+    }
+
+    /**
+     * A collection's selected documents ({@link CollectionPartitions}'s plan and partitions, here or on another
+     * node): keyed by {@code _key}, carrying their {@code _version}.
+     *
+     * @param described the source as a job shows it ({@code kind}, where, which collection)
+     */
+    public OnlineCopy(Source source, ObjectNode described, Selection selection, CollectionStore store, String database,
+                      String collection, int parallel, Pools pools) {
+        this.source = source;
+        this.selection = selection;
+        this.described = described;
+        this.keyColumn = "_key";
+        this.columns = Json.MAPPER.nullNode();
+        this.filter = selection.filterJson();
+        this.name = described.path("collection").asText(collection);
         this.target = new CollectionRestoreTarget(store, database + "/" + collection, database, collection);
         this.parallel = parallel;
         this.pools = pools;
@@ -164,18 +221,17 @@ public final class OnlineCopy {
 
     /** What the target needs to know of the rows it gets: a backup's manifest, held in memory only. */
     private BackupManifest manifest(List<BackupPlan> plans) {
-        BackupManifest.Source described = Json.MAPPER.convertValue(source.describe(), BackupManifest.Source.class);
-        List<BackupManifest.Column> columns = new ArrayList<>();
-        for (JsonNode c : source.columns()) {
-            columns.add(new BackupManifest.Column(c.path("name").asText(), c.path("type").asText()));
+        BackupManifest.Source source = Json.MAPPER.convertValue(described, BackupManifest.Source.class);
+        List<BackupManifest.Column> columnList = new ArrayList<>();
+        for (JsonNode c : columns) {
+            columnList.add(new BackupManifest.Column(c.path("name").asText(), c.path("type").asText()));
         }
         List<BackupManifest.Partition> partitions = plans.stream().map(p -> new BackupManifest.Partition(p.name(), null,
                 p.rows(), 0, null, Json.MAPPER.convertValue(p.bounds(), BackupManifest.Bounds.class))).toList();
-        ObjectNode filter = source.filter().isObject() ? (ObjectNode) source.filter() : null;
-        return new BackupManifest(BackupManifest.FORMAT, BackupManifest.FORMAT_VERSION, spec.name(), null, null,
-                described, null, null, filter, columns, source.keyColumn(),
-                new BackupManifest.Partitioning(spec.by(), spec.partitionColumn(),
-                        spec.by().equals("keys") ? spec.rowsPerPartition() : null),
+        return new BackupManifest(BackupManifest.FORMAT, BackupManifest.FORMAT_VERSION, name, null, null,
+                source, null, null, filter.isObject() ? (ObjectNode) filter : null, columnList, keyColumn,
+                new BackupManifest.Partitioning(selection.by(), selection.partitionColumn(),
+                        selection.by().equals("keys") ? selection.rowsPerPartition() : null),
                 partitions);
     }
 }

@@ -55,6 +55,11 @@ public record Selection(String where, String keyFrom, String keyTo, AttributeRan
                 p == null || !p.has("rowsPerPartition") ? DEFAULT_ROWS_PER_PARTITION : p.get("rowsPerPartition").asLong());
     }
 
+    /** The attribute of a collection's attribute filter; null when there is none. */
+    public String filterAttribute() {
+        return attributeRange == null ? null : attributeRange.attribute();
+    }
+
     /** Whether any of the fields is present in {@code root}. */
     public static boolean given(JsonNode root) {
         return FIELDS.stream().anyMatch(f -> root.hasNonNull(f));

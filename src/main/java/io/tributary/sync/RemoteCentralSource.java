@@ -1,7 +1,10 @@
 package io.tributary.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.RuntimeJsonMappingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.http.ApiException;
 import io.tributary.job.JobControl;
 import io.tributary.json.Json;
 import io.tributary.keyrange.KeyChunk;
@@ -12,6 +15,11 @@ import io.tributary.node.NodeClient;
 import io.tributary.node.NodeCredentials;
 import io.tributary.node.NodeErrorAnswer;
 import io.tributary.node.NodeUnreachable;
+import io.tributary.offline.BackupPlan;
+import io.tributary.offline.OnlineCopy;
+import io.tributary.offline.Selection;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URLEncoder;
@@ -21,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
@@ -135,6 +144,63 @@ public final class RemoteCentralSource implements KeyRanges {
         return sent.get();
     }
 
+    /**
+     * The source collection's {@code selection}, read partition by partition for an online copy
+     * ({@code .../plan}, then {@code .../partition} per partition, served by {@link SyncSourceEndpoint}).
+     */
+    public OnlineCopy.Source partitions(Selection selection) {
+        ObjectNode asked = Json.MAPPER.createObjectNode();
+        selection.write(asked);
+        // every request is bounded by this source's control: the job's, as the copy's
+        return new OnlineCopy.Source() {
+            @Override
+            public List<BackupPlan> plan(JobControl job) {
+                JsonNode answer = send("POST", base + "/plan", NodeClient.json(asked), true);
+                return each(answer.path("partitions"), p -> new BackupPlan(p.path("name").asText(),
+                        p.path("bounds").isObject() ? (ObjectNode) p.get("bounds") : Json.MAPPER.createObjectNode(),
+                        p.path("rows").asLong()));
+            }
+
+            @Override
+            public long read(BackupPlan plan, Consumer<ObjectNode> out, JobControl job) {
+                ObjectNode body = asked.deepCopy();
+                body.set("partition", Json.MAPPER.valueToTree(plan));
+                return partition(plan.name(), NodeClient.json(body), out);
+            }
+        };
+    }
+
+    /** Streams one partition's documents to {@code out}; throws unless the source's closing line came. */
+    private long partition(String name, byte[] body, Consumer<ObjectNode> out) {
+        control.check();
+        String path = base + "/partition";
+        String cut = "Source " + origin + " ended partition '" + ApiException.printable(name) + "' before its end (the"
+                + " source failed, or the connection broke); nothing of the partition was written";
+        long rows = 0;
+        try (InputStream in = node.stream("POST", path, body, control.remaining(), control::isCancelled);
+             MappingIterator<ObjectNode> lines = Json.MAPPER.readerFor(ObjectNode.class).readValues(in)) {
+            count(path, body, 0);
+            while (lines.hasNextValue()) {
+                ObjectNode line = lines.nextValue();
+                if (!line.has("_key")) {
+                    if (!line.path("end").asBoolean(false) || line.path("rows").asLong(-1) != rows) {
+                        throw new IllegalStateException(cut);
+                    }
+                    return rows;
+                }
+                control.check();
+                out.accept(line);
+                rows++;
+            }
+            throw new IllegalStateException(cut);
+        } catch (NodeErrorAnswer | NodeUnreachable | CancellationException e) {
+            throw failure(path, body, e, false);
+        } catch (IOException | RuntimeJsonMappingException e) {
+            control.check(); // a cancel or the job's time limit closed the answer
+            throw new IllegalStateException(cut);
+        }
+    }
+
     private static List<VersionedDocument> read(JsonNode answer) {
         return each(answer.path("documents"), d -> {
             JsonNode version = d.path("_version");
@@ -160,23 +226,17 @@ public final class RemoteCentralSource implements KeyRanges {
     }
 
     private JsonNode send(String method, String path, byte[] body) {
+        return send(method, path, body, false);
+    }
+
+    /** @param quoteRefusal a 400 answer's message is the job's error (the source judged the selection) */
+    private JsonNode send(String method, String path, byte[] body, boolean quoteRefusal) {
         control.check();
         NodeClient.Answer answer;
         try {
             answer = node.send(method, path, body, control.remaining(), control::isCancelled);
-        } catch (NodeErrorAnswer e) {
-            count(path, body, e.bodyBytes());
-            throw new IllegalStateException("Source " + origin + " answered HTTP " + e.status() + ": " + meaning(e.status()));
-        } catch (NodeUnreachable e) {
-            if (e.timedOut()) {
-                throw control.isCancelled() ? control.stopped() : control.timeout();
-            }
-            // the cause's message may quote what the other side sent (a database's greeting): not shown
-            throw new IllegalStateException("Source " + origin + (e.getCause() instanceof ConnectException
-                    ? " cannot be reached (connection failed)" : e.getCause() instanceof SSLException
-                    ? " failed the TLS handshake" : " did not answer as a Tributary node over HTTP"));
-        } catch (CancellationException e) {
-            throw control.stopped();
+        } catch (NodeErrorAnswer | NodeUnreachable | CancellationException e) {
+            throw failure(path, body, e, quoteRefusal);
         }
         count(path, body, answer.body().length);
         try {
@@ -185,6 +245,30 @@ public final class RemoteCentralSource implements KeyRanges {
             throw new IllegalStateException("Source " + origin + " answered HTTP 200 with a body that is not JSON"
                     + " (not a Tributary node?)");
         }
+    }
+
+    /** What a failed request ends the job with. */
+    private RuntimeException failure(String path, byte[] body, RuntimeException e, boolean quoteRefusal) {
+        if (e instanceof NodeErrorAnswer answer) {
+            count(path, body, answer.bodyBytes());
+            if (quoteRefusal && answer.status() == 400 && !answer.errorMessage().isEmpty()) {
+                // the source's judgement of the selection (an attribute no document has, a date that is none)
+                return new IllegalStateException("Source " + origin + " refused the selection: "
+                        + ApiException.printable(answer.errorMessage(), 300));
+            }
+            return new IllegalStateException("Source " + origin + " answered HTTP " + answer.status() + ": "
+                    + meaning(answer.status()));
+        }
+        if (e instanceof NodeUnreachable unreachable) {
+            if (unreachable.timedOut()) {
+                return control.isCancelled() ? control.stopped() : control.timeout();
+            }
+            // the cause's message may quote what the other side sent (a database's greeting): not shown
+            return new IllegalStateException("Source " + origin + (unreachable.getCause() instanceof ConnectException
+                    ? " cannot be reached (connection failed)" : unreachable.getCause() instanceof SSLException
+                    ? " failed the TLS handshake" : " did not answer as a Tributary node over HTTP"));
+        }
+        return control.stopped();
     }
 
     private void count(String path, byte[] body, int answerBytes) {

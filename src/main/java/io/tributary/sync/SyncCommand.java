@@ -32,7 +32,7 @@ public final class SyncCommand {
             "source-user", "source-password-env", "source-jdbc-url", "source-jdbc-user", "source-jdbc-password-env",
             "source-table", "key-column", "target-jdbc-url", "target-jdbc-user", "target-jdbc-password-env",
             "target-database", "target-collection", "max-wait-seconds", "chunk-size", "max-delete-fraction",
-            "where", "columns", "partition-by", "parallel");
+            "where", "key-from", "key-to", "columns", "partition-by", "parallel");
 
     private SyncCommand() {
     }
@@ -95,6 +95,8 @@ public final class SyncCommand {
         // an online copy by partition: the same JSON as over HTTP, so the same checks and error texts
         if (o.containsKey("where")) {
             spec.putObject("filter").put("where", o.get("where"));
+        } else if (o.containsKey("key-from") || o.containsKey("key-to")) {
+            spec.putObject("filter").put("keyFrom", o.get("key-from")).put("keyTo", o.get("key-to"));
         }
         Selection.putOptions(o, spec);
         if (o.containsKey("parallel")) {
@@ -114,8 +116,8 @@ public final class SyncCommand {
                       --source-table TABLE --key-column COLUMN ) \\
                   [--incremental] [--dry-run] [--max-wait-seconds N] [--chunk-size N] \\
                   [--max-delete-fraction F] [--allow-mass-delete] \\
-                  [--where CONDITION] [--columns A,B] \\
-                  [--partition-by day:COL|month:COL|value:COL|keys:N] [--parallel N]   (SQL source only)
+                  [--where CONDITION (SQL source) | --key-from KEY --key-to KEY (node URL source)] \\
+                  [--columns A,B] [--partition-by day:COL|month:COL|value:COL|keys:N] [--parallel N]
                 exit code: 0 succeeded, 1 failed, 2 usage error""";
     }
 }

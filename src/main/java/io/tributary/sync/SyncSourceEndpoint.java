@@ -1,6 +1,7 @@
 package io.tributary.sync;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.central.CollectionName;
 import io.tributary.central.CollectionStore;
@@ -8,26 +9,39 @@ import io.tributary.central.DocumentKey;
 import io.tributary.http.ApiException;
 import io.tributary.http.JsonResponse;
 import io.tributary.http.QueryString;
+import io.tributary.http.RequestFields;
 import io.tributary.http.RequestPath;
+import io.tributary.http.StreamedBody;
+import io.tributary.job.JobControl;
 import io.tributary.json.Json;
 import io.tributary.keyrange.JdbcKeyRanges;
 import io.tributary.keyrange.KeyChunk;
 import io.tributary.keyrange.KeyHash;
 import io.tributary.keyrange.VersionedDocument;
+import io.tributary.offline.BackupPlan;
+import io.tributary.offline.CollectionPartitions;
+import io.tributary.offline.Selection;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
  * The source side of collection sync, served next to the import endpoint with the same credentials
  * (routes in {@code routes/collection-sync.camel.yaml}): key ranges with hashes, per-key hashes and
- * documents by key or by page. Every request is one bounded read; the caller paginates by key.
+ * documents by key or by page; for an online copy by partition, a selection's partitions and one partition's
+ * documents. Every request is one bounded read (the caller paginates by key), but a partition: its
+ * documents stream, a chunk in memory at a time.
  */
-public class SyncSourceEndpoint {
+public class SyncSourceEndpoint implements CamelContextAware {
 
     /** Upper bounds per request, so one request cannot make the node read or hold unbounded data. */
     static final int MAX_KEYS = 10_000;
@@ -39,10 +53,90 @@ public class SyncSourceEndpoint {
      */
     static final long MAX_ANSWER_CHARS = 16L * 1024 * 1024;
 
+    /** Partitions streamed at once, at most (each holds a snapshot of the store); more wait their turn. */
+    static final int MAX_STREAMS = SyncSpec.MAX_PARALLEL;
+    /** How long a partition's stream waits for a client that stopped reading before it lets go of its snapshot. */
+    static final long STALL_MILLIS = 120_000;
+    private static final Set<String> SELECTION_FIELDS = Set.of("filter", "columns", "partitionBy");
+    private static final Set<String> PARTITION_FIELDS = Set.of("filter", "columns", "partitionBy", "partition");
+
     private CollectionStore store;
+    private CamelContext camelContext;
+    private ExecutorService streams;
 
     public void setStore(CollectionStore store) {
         this.store = store;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    /**
+     * {@code POST .../_api/tributary/sync/{collection}/plan} with {@code {filter, columns, partitionBy}} (as a
+     * backup of the collection takes them): the selection's partitions, each {@code {name, bounds, rows}},
+     * found in one snapshot (docs/collection-sync.md, "Online copy by partition").
+     */
+    public void plan(Exchange exchange) {
+        Message in = exchange.getMessage();
+        JsonNode body = RequestFields.object(in.getBody(String.class), "plan body", "'filter', 'columns', 'partitionBy'",
+                SELECTION_FIELDS);
+        CollectionPartitions partitions = partitions(in, body);
+        List<BackupPlan> plans = partitions.plan(new JobControl(0));
+        respond(in, g -> g.writeObjectField("partitions", plans)); // {name, bounds, rows} each
+    }
+
+    /**
+     * {@code POST .../_api/tributary/sync/{collection}/partition} with the plan's selection and one of its
+     * {@code partition}s: the partition's documents as JSON Lines, read in a snapshot of their own and sent
+     * while read, then the line {@code {"end":true,"rows":n}}; a body without it was cut short.
+     */
+    public void partition(Exchange exchange) {
+        Message in = exchange.getMessage();
+        JsonNode body = RequestFields.object(in.getBody(String.class), "partition body", "'partition'", PARTITION_FIELDS);
+        CollectionPartitions partitions = partitions(in, body);
+        BackupPlan plan = partitions.requested(body.get("partition"));
+        JobControl control = new JobControl(0);
+        StreamedBody answer = StreamedBody.start(streams(), STALL_MILLIS, out -> {
+            try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+                g.setRootValueSeparator(new SerializedString("\n"));
+                long rows = partitions.read(plan, doc -> write(g, doc), control);
+                g.writeObject(Json.MAPPER.createObjectNode().put("end", true).put("rows", rows));
+                g.writeRaw('\n');
+            }
+        });
+        in.getHeaders().clear();
+        in.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        in.setHeader(Exchange.CONTENT_TYPE, "application/x-ndjson");
+        in.setBody(answer);
+    }
+
+    private static void write(JsonGenerator g, JsonNode doc) {
+        try {
+            g.writeTree(doc);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The collection's selection as the request's body gives it; a missing collection is a 404. */
+    private CollectionPartitions partitions(Message in, JsonNode body) {
+        Selection selection = Selection.parse(body, false);
+        String collection = CollectionName.requireCollection(RequestPath.parameter(in, "collection"), "it in the path");
+        return new CollectionPartitions(store.collection(RequestPath.database(in), collection, false), selection);
+    }
+
+    private synchronized ExecutorService streams() {
+        if (streams == null) {
+            streams = camelContext.getExecutorServiceManager().newFixedThreadPool(this, "tributary-sync-partition", MAX_STREAMS);
+        }
+        return streams;
     }
 
     /** {@code GET .../_api/tributary/sync/{collection}/ranges?after=&upTo=&chunkSize=&chunks=}. */

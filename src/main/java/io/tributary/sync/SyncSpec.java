@@ -107,17 +107,13 @@ public final class SyncSpec {
 
     /** The fields of an online copy by partition (docs/collection-sync.md, "Online copy by partition"). */
     private static void partitioned(JsonNode root, SyncSpec s) {
-        if (s.isRemote()) {
-            throw ApiException.badParameter("'filter', 'columns', 'partitionBy' and 'parallel' need a SQL table as the"
-                    + " source (source.dataSource); a node URL source is copied whole: use a plain sync, or"
-                    + " backup, transfer and restore to copy a selection of a collection");
-        }
         if (s.incremental || s.dryRun) {
             throw ApiException.badParameter("'incremental' and 'dryRun' do not go with 'filter', 'columns', 'partitionBy'"
                     + " or 'parallel': an online copy by partition compares each partition as it writes it"
                     + " (a second run reports its rows unchanged); for a dry run, back up with dryRun: true");
         }
-        s.selection = Selection.parse(root, true);
+        // a node URL source is a collection: its filter is a key and attribute range, its columns attributes
+        s.selection = Selection.parse(root, !s.isRemote());
         JsonNode parallel = root.path("parallel");
         if (!parallel.isMissingNode() && (!parallel.canConvertToInt() || !parallel.isIntegralNumber()
                 || parallel.asInt() < 1 || parallel.asInt() > MAX_PARALLEL)) {
@@ -130,6 +126,11 @@ public final class SyncSpec {
                 && s.selection.columns().stream().noneMatch(c -> c.equalsIgnoreCase(column))) {
             throw ApiException.badParameter("'columns' must include the partitionBy.column '" + column + "': the target"
                     + " finds a partition's documents by it");
+        }
+        String attribute = s.selection.filterAttribute();
+        if (attribute != null && s.selection.columns() != null && !s.selection.columns().contains(attribute)) {
+            throw ApiException.badParameter("'columns' must include the filter.attribute '" + attribute + "': the target"
+                    + " finds the selected documents by it");
         }
     }
 

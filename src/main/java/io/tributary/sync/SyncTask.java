@@ -1,11 +1,12 @@
 package io.tributary.sync;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionStore;
 import io.tributary.central.StoredCollection;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.http.ApiException;
 import io.tributary.job.JobControl;
 import io.tributary.job.JobWork;
+import io.tributary.json.Json;
 import io.tributary.keyrange.JdbcKeyRanges;
 import io.tributary.keyrange.KeyRanges;
 import io.tributary.offline.OnlineCopy;
@@ -101,7 +102,9 @@ public final class SyncTask implements JobWork {
 
     @Override
     public String timeoutHint() {
-        return "use incremental: true to transfer less";
+        // an online copy by partition has no incremental mode
+        return spec.partitioned() ? "narrow the filter, or copy more partitions at once with parallel"
+                : "use incremental: true to transfer less";
     }
 
     @Override
@@ -147,8 +150,18 @@ public final class SyncTask implements JobWork {
         SyncReport report = new SyncReport();
         report.partitions = new ArrayList<>();
         copyReport = report;
-        OnlineCopy copy = new OnlineCopy(dataSource(), spec.dataSource, spec.table, spec.keyColumn, spec.selection,
-                store, spec.targetDatabase, spec.targetCollection, spec.parallel, pools);
+        OnlineCopy copy;
+        if (spec.isRemote()) {
+            RemoteCentralSource source = new RemoteCentralSource(spec.url, spec.sourceDatabase, spec.sourceCollection,
+                    spec.username, spec.password, control);
+            ObjectNode described = Json.MAPPER.createObjectNode().put("kind", "collection")
+                    .put("database", spec.sourceDatabase).put("collection", spec.sourceCollection).put("identity", spec.url);
+            copy = new OnlineCopy(source.partitions(spec.selection), described, spec.selection, store,
+                    spec.targetDatabase, spec.targetCollection, spec.parallel, pools);
+        } else {
+            copy = new OnlineCopy(dataSource(), spec.dataSource, spec.table, spec.keyColumn, spec.selection,
+                    store, spec.targetDatabase, spec.targetCollection, spec.parallel, pools);
+        }
         copy.run(control, report::add);
         report.durationMillis = (System.nanoTime() - start) / 1_000_000;
         return report;

@@ -256,13 +256,15 @@ abstract class PartitionedSyncContract {
     }
 
     @Test
-    void aNodeUrlSourceWithAPartitioningIsRefused() {
-        assertThatThrownBy(() -> SyncSpec.parse("{\"source\":{\"url\":\"http://127.0.0.1:8529\",\"collection\":\"orders\"},"
-                + "\"target\":{\"collection\":\"orders\"},\"partitionBy\":{\"by\":\"day\",\"column\":\"ts\"}}"))
-                .isInstanceOf(ApiException.class)
-                .hasMessage("'filter', 'columns', 'partitionBy' and 'parallel' need a SQL table as the source"
-                        + " (source.dataSource); a node URL source is copied whole: use a plain sync, or backup,"
-                        + " transfer and restore to copy a selection of a collection");
+    void aNodeUrlSourceTakesACollectionsSelectionAndBadFieldsAreRefused() {
+        String url = "{\"source\":{\"url\":\"http://127.0.0.1:8529\",\"collection\":\"orders\"},\"target\":{\"collection\":\"orders\"},";
+        assertThat(SyncSpec.parse(url + "\"partitionBy\":{\"by\":\"day\",\"column\":\"ts\"}}").partitioned()).isTrue();
+        // a node URL source is a collection: its filter is a key and attribute range, never SQL
+        assertThatThrownBy(() -> SyncSpec.parse(url + "\"filter\":{\"where\":\"ts > 0\"}}"))
+                .isInstanceOf(ApiException.class).hasMessage("unknown field 'filter.where'");
+        assertThatThrownBy(() -> SyncSpec.parse("{\"source\":{\"dataSource\":\"tradesDb\",\"table\":\"t\",\"keyColumn\":\"id\"},"
+                + "\"target\":{\"collection\":\"orders\"},\"filter\":{\"keyFrom\":\"a\"}}"))
+                .hasMessage("unknown field 'filter.keyFrom'");
         assertThatThrownBy(() -> SyncSpec.parse("{\"source\":{\"dataSource\":\"tradesDb\",\"table\":\"t\",\"keyColumn\":\"id\"},"
                 + "\"target\":{\"collection\":\"orders\"},\"partitionBy\":{\"by\":\"week\"}}"))
                 .hasMessage("'partitionBy.by' must be one of none, value, day, month, keys, not 'week'");
