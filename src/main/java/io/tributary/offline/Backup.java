@@ -13,10 +13,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
- * Backs up a selection of a table or collection into {@code <root>/<name>} (docs/offline.md): one gzip'd
+ * Backs up a selection of a table or collection (this node's or another's) into {@code <root>/<name>} (docs/offline.md): one gzip'd
  * JSON Lines file per partition, then the manifest; the directory appears under its name only when
  * complete ({@link BackupWriter}). Rows stream from the source's snapshot to the files: memory does not
  * grow with the table. A dry run reports the partitions and their rows and writes nothing.
@@ -45,6 +46,14 @@ public final class Backup {
         StoredCollection collection = store.collection(spec.database(), spec.collection(), false);
         return new Backup(root, spec, new CollectionBackupSource(collection,
                 SourceIdentity.ofCollection(storeDataSource, spec.database(), spec.collection()), spec));
+    }
+
+    /**
+     * A backup of another node's collection ({@link BackupSpec#isRemote}), whose partitions {@code connect}
+     * reads under the job's control.
+     */
+    public static Backup ofNode(Path root, BackupSpec spec, Function<JobControl, OnlineCopy.Source> connect) {
+        return new Backup(root, spec, new NodeBackupSource(spec, connect));
     }
 
     /** A SQL table's backup. */
