@@ -9,6 +9,7 @@ import io.tributary.json.Json;
 import io.tributary.offline.SourceIdentity;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.TestSeed;
+import io.tributary.testing.TributaryProcess;
 import io.tributary.testing.TributaryApp;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -212,6 +213,35 @@ abstract class RemoteBackupContract {
         assertThat(restored.path("status").asText()).as(restored.toString()).isEqualTo("succeeded");
         assertThat(node.content(into)).isEqualTo(source.content(collection));
         assertThat(node.documents(into)).isEqualTo(source.documents(collection));
+    }
+
+    @Test
+    void theCommandLineBacksUpASelectionOfANodesCollection() throws Exception {
+        String collection = sourceCollection(seed.random());
+        String name = "remote-cli-" + NAMES.incrementAndGet();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", TributaryProcess.productClasspath(), "io.tributary.offline.BackupCommand", "--directory",
+                directory.toString(), "--name", name, "--source-url", source.url(), "--source-user", SyncNode.USER,
+                "--source-password-env", "SRC_PW", "--source-collection", collection, "--key-from", "t0021", "--key-to",
+                "t0060", "--columns", "region,note", "--partition-by", "value:region"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
+        builder.environment().put("SRC_PW", source.password);
+        Process p = builder.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        byte[] err = p.getErrorStream().readAllBytes();
+        assertThat(p.waitFor()).as(new String(err, StandardCharsets.UTF_8)).isZero();
+        String printed = new String(out, StandardCharsets.UTF_8);
+        assertThat(printed).doesNotContain(source.password);
+        JsonNode job = Json.MAPPER.readTree(printed);
+        assertThat(job.path("status").asText()).isEqualTo("succeeded");
+        assertThat(job.at("/result/partitions").findValuesAsText("name")).containsExactly("eu", "us");
+        assertThat(job.at("/result/partitions").findValuesAsText("rows")).containsExactly("20", "20");
+
+        String into = "restoredcli" + NAMES.incrementAndGet();
+        JsonNode restored = restore(node, name, into);
+        assertThat(restored.path("status").asText()).as(restored.toString()).isEqualTo("succeeded");
+        assertThat(node.documents(into)).isEqualTo(expected(collection,
+                e -> e.getKey().compareTo("t0021") >= 0 && e.getKey().compareTo("t0060") <= 0, List.of("region", "note")));
     }
 
     @Test
