@@ -343,6 +343,13 @@ abstract class RemoteBackupContract {
         assertThat(where.status()).isEqualTo(400);
         assertThat(where.json().path("errorMessage").asText()).isEqualTo("unknown field 'filter.where'");
 
+        JsonNode unknown = backup(source.url(), sourceCollection(seed.random()), source.password, "nosuch"
+                + NAMES.incrementAndGet(), "\"partitionBy\":{\"by\":\"value\",\"column\":\"nosuch\"}");
+        assertThat(unknown.path("status").asText()).isEqualTo("failed");
+        assertThat(unknown.path("error").asText()).isEqualTo("Source " + source.url() + " refused the selection:"
+                + " 'partitionBy.column' 'nosuch' is an attribute of no document in the selection");
+        assertNoBackup(unknown.at("/name").asText());
+
         var listed = node.client().get("/api/backups");
         assertThat(listed.status()).isEqualTo(200);
         assertThat(listed.body()).doesNotContain(source.password).doesNotContain("not-the-password");
