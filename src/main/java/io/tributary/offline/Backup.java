@@ -6,6 +6,7 @@ import io.tributary.central.CollectionStore;
 import io.tributary.central.StoredCollection;
 import io.tributary.job.JobControl;
 import io.tributary.json.Json;
+import io.tributary.sync.RemoteCentralSource;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -49,11 +49,12 @@ public final class Backup {
     }
 
     /**
-     * A backup of another node's collection ({@link BackupSpec#isRemote}), whose partitions {@code connect}
-     * reads under the job's control.
+     * A backup of another node's collection ({@link BackupSpec#isRemote}), read over its sync API with the
+     * spec's credentials, every request under the job's control.
      */
-    public static Backup ofNode(Path root, BackupSpec spec, Function<JobControl, OnlineCopy.Source> connect) {
-        return new Backup(root, spec, new NodeBackupSource(spec, connect));
+    public static Backup ofNode(Path root, BackupSpec spec) {
+        return new Backup(root, spec, new NodeBackupSource(spec, control -> new RemoteCentralSource(spec.url(),
+                spec.database(), spec.collection(), spec.username(), spec.password(), control).partitions(spec.selection())));
     }
 
     /** A SQL table's backup. */

@@ -8,7 +8,6 @@ import io.tributary.cli.CommandLineTool;
 import io.tributary.http.ApiException;
 import io.tributary.job.JobControl;
 import io.tributary.json.Json;
-import io.tributary.sync.RemoteCentralSource;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,10 +17,10 @@ import javax.sql.DataSource;
 
 /**
  * Backs up one table or collection (of a central store, or of a Tributary node over HTTP) from the command
- * line and exits: 0 when the backup is complete, 1 when
- * it failed (no backup directory is left), 2 on a usage error. The report is printed as JSON, alone on
- * stdout. Starts no Camel and no HTTP server; only the source database is opened. The operator holds the
- * source's credentials, so the node's allow-lists of tables and peers do not apply; system catalogs stay refused.
+ * line and exits: 0 when the backup is complete, 1 when it failed (no backup directory is left), 2 on a
+ * usage error. The report is printed as JSON, alone on stdout. Starts no Camel and no HTTP server; only the
+ * source is opened. The operator holds the source's credentials, so the node's allow-lists of tables and
+ * peers do not apply; system catalogs stay refused.
  */
 public final class BackupCommand {
 
@@ -58,8 +57,7 @@ public final class BackupCommand {
             Path directory = Path.of(o.get("directory"));
             Backup backup;
             if (spec.isRemote()) {
-                backup = Backup.ofNode(directory, spec, control -> new RemoteCentralSource(spec.url(), spec.database(),
-                        spec.collection(), spec.username(), spec.password(), control).partitions(spec.selection()));
+                backup = Backup.ofNode(directory, spec);
             } else if (spec.isTable()) {
                 DataSource db = databases.open(o.get("source-jdbc-url"), o.get("source-jdbc-user"),
                         o.get("source-jdbc-password-env"));

@@ -6,7 +6,6 @@ import io.tributary.job.JobWork;
 import io.tributary.job.Jobs;
 import io.tributary.sql.ListedTables;
 import io.tributary.sync.PeerNodes;
-import io.tributary.sync.RemoteCentralSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.sql.DataSource;
@@ -15,10 +14,10 @@ import org.apache.camel.CamelContextAware;
 
 /**
  * Starts backup and restore jobs on the node's {@link Jobs}, after the checks only this node's settings can
- * make: the one backup directory ({@code tributary.backup.directory}), the SQL tables a backup may read
- * ({@code tributary.sync.sql-sources.<bean>.tables}), the other nodes it may read ({@code tributary.sync.peers}) and those a restore may write
- * ({@code tributary.restore.sql-targets.<bean>.tables}). Called by the HTTP routes ({@link OfflineEndpoint})
- * and by YAML routes ({@link #runRestore(String)}).
+ * make: the one backup directory ({@code tributary.backup.directory}), the SQL tables and other nodes a
+ * backup may read ({@code tributary.sync.sql-sources.<bean>.tables}, {@code tributary.sync.peers}) and the
+ * tables a restore may write ({@code tributary.restore.sql-targets.<bean>.tables}). Called by the HTTP
+ * routes ({@link OfflineEndpoint}) and by YAML routes ({@link #runRestore(String)}).
  */
 public class OfflineJobs implements CamelContextAware {
 
@@ -83,8 +82,7 @@ public class OfflineJobs implements CamelContextAware {
         if (spec.isRemote()) {
             // credentials go only to configured nodes, and a job cannot probe other hosts: before any connection
             peers().check("source.url", spec.url());
-            return backupTask(Backup.ofNode(directory, spec, control -> new RemoteCentralSource(spec.url(), spec.database(),
-                    spec.collection(), spec.username(), spec.password(), control).partitions(spec.selection())), spec);
+            return backupTask(Backup.ofNode(directory, spec), spec);
         }
         if (!spec.isTable()) {
             return backupTask(Backup.ofCollection(directory, spec, store, storeDataSource), spec);
