@@ -6,6 +6,7 @@ import io.tributary.central.CollectionStore;
 import io.tributary.central.StoredCollection;
 import io.tributary.job.JobControl;
 import io.tributary.json.Json;
+import io.tributary.sync.RemoteCentralSource;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import java.util.concurrent.ExecutorService;
 import javax.sql.DataSource;
 
 /**
- * Backs up a selection of a table or collection into {@code <root>/<name>} (docs/offline.md): one gzip'd
+ * Backs up a selection of a table or collection (this node's or another's) into {@code <root>/<name>} (docs/offline.md): one gzip'd
  * JSON Lines file per partition, then the manifest; the directory appears under its name only when
  * complete ({@link BackupWriter}). Rows stream from the source's snapshot to the files: memory does not
  * grow with the table. A dry run reports the partitions and their rows and writes nothing.
@@ -45,6 +46,15 @@ public final class Backup {
         StoredCollection collection = store.collection(spec.database(), spec.collection(), false);
         return new Backup(root, spec, new CollectionBackupSource(collection,
                 SourceIdentity.ofCollection(storeDataSource, spec.database(), spec.collection()), spec));
+    }
+
+    /**
+     * A backup of another node's collection ({@link BackupSpec#isRemote}), read over its sync API with the
+     * spec's credentials, every request under the job's control.
+     */
+    public static Backup ofNode(Path root, BackupSpec spec) {
+        return new Backup(root, spec, new NodeBackupSource(spec, control -> new RemoteCentralSource(spec.url(),
+                spec.database(), spec.collection(), spec.username(), spec.password(), control).partitions(spec.selection())));
     }
 
     /** A SQL table's backup. */

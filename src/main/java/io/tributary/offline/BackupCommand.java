@@ -12,13 +12,15 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
- * Backs up one table or collection from the command line and exits: 0 when the backup is complete, 1 when
- * it failed (no backup directory is left), 2 on a usage error. The report is printed as JSON, alone on
- * stdout. Starts no Camel and no HTTP server; only the source database is opened. The operator holds the
- * source's credentials, so the node's allow-list of tables does not apply; system catalogs stay refused.
+ * Backs up one table or collection (of a central store, or of a Tributary node over HTTP) from the command
+ * line and exits: 0 when the backup is complete, 1 when it failed (no backup directory is left), 2 on a
+ * usage error. The report is printed as JSON, alone on stdout. Starts no Camel and no HTTP server; only the
+ * source is opened. The operator holds the source's credentials, so the node's allow-lists of tables and
+ * peers do not apply; system catalogs stay refused.
  */
 public final class BackupCommand {
 
@@ -26,7 +28,7 @@ public final class BackupCommand {
     private static final Set<String> OPTIONS = Set.of("directory", "name", "source-jdbc-url", "source-jdbc-user",
             "source-jdbc-password-env", "source-table", "key-column", "central-jdbc-url", "central-jdbc-user",
             "central-jdbc-password-env", "source-collection", "source-database", "where", "key-from", "key-to", "columns",
-            "partition-by", "compression", "compression-level");
+            "partition-by", "compression", "compression-level", "source-url", "source-user", "source-password-env");
 
     private BackupCommand() {
     }
@@ -43,18 +45,20 @@ public final class BackupCommand {
             if (!o.containsKey("directory")) {
                 throw new IllegalArgumentException("--directory is required");
             }
-            if (o.containsKey("source-jdbc-url") == o.containsKey("central-jdbc-url")) {
-                throw new IllegalArgumentException("give one source: --source-jdbc-url (a table) or --central-jdbc-url"
-                        + " (a collection of a central store)");
+            if (Stream.of("source-jdbc-url", "central-jdbc-url", "source-url").filter(o::containsKey).count() != 1) {
+                throw new IllegalArgumentException("give one source: --source-jdbc-url (a table), --central-jdbc-url"
+                        + " (a collection of a central store) or --source-url (a collection of a Tributary node)");
             }
-            spec = BackupSpec.parse(spec(o).toString());
+            spec = BackupSpec.parse(spec(o, env).toString());
         } catch (IllegalArgumentException | ApiException e) {
             return CommandLineTool.usageError(err, "backup", e.getMessage(), usage());
         }
         try (CommandLineDatabases databases = new CommandLineDatabases(env)) {
             Path directory = Path.of(o.get("directory"));
             Backup backup;
-            if (spec.isTable()) {
+            if (spec.isRemote()) {
+                backup = Backup.ofNode(directory, spec);
+            } else if (spec.isTable()) {
                 DataSource db = databases.open(o.get("source-jdbc-url"), o.get("source-jdbc-user"),
                         o.get("source-jdbc-password-env"));
                 backup = Backup.ofTable(directory, spec, db);
@@ -73,7 +77,7 @@ public final class BackupCommand {
         }
     }
 
-    private static ObjectNode spec(Map<String, String> o) {
+    private static ObjectNode spec(Map<String, String> o, Map<String, String> env) {
         ObjectNode spec = Json.MAPPER.createObjectNode();
         ObjectNode source = spec.putObject("source");
         if (o.containsKey("source-jdbc-url")) {
@@ -82,6 +86,11 @@ public final class BackupCommand {
                 spec.putObject("filter").put("where", o.get("where"));
             }
         } else {
+            if (o.containsKey("source-url")) {
+                // the password from the environment variable named, never from an argument
+                source.put("url", o.get("source-url")).put("username", o.get("source-user"))
+                        .put("password", CommandLineTool.secret(env, o.get("source-password-env")));
+            }
             source.put("collection", o.get("source-collection")).put("database", o.get("source-database"));
             if (o.containsKey("key-from") || o.containsKey("key-to")) {
                 spec.putObject("filter").put("keyFrom", o.get("key-from")).put("keyTo", o.get("key-to"));
@@ -111,6 +120,8 @@ public final class BackupCommand {
                   ( --source-jdbc-url URL [--source-jdbc-user U] [--source-jdbc-password-env VAR] \\
                       --source-table TABLE --key-column COLUMN [--where CONDITION] \\
                   | --central-jdbc-url URL [--central-jdbc-user U] [--central-jdbc-password-env VAR] \\
+                      --source-collection NAME [--source-database DB] [--key-from KEY] [--key-to KEY] \\
+                  | --source-url http://host:8529 [--source-user U] [--source-password-env VAR] \\
                       --source-collection NAME [--source-database DB] [--key-from KEY] [--key-to KEY] ) \\
                   [--columns A,B,...] [--partition-by day:COLUMN|month:COLUMN|value:COLUMN|keys:ROWS] \\
                   [--compression zstd|gzip] [--compression-level N] [--dry-run]

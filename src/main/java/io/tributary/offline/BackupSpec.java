@@ -10,6 +10,7 @@ import io.tributary.http.ApiException;
 import io.tributary.http.RequestFields;
 import io.tributary.json.Json;
 import io.tributary.sql.SqlIdentifier;
+import io.tributary.sync.PeerNodes;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -18,15 +19,19 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * What to back up, validated: the source (a SQL table through a DataSource bean, or a collection of this
- * node), the backup's name, the rows (a filter), the columns, and how the rows are cut into partition files.
+ * What to back up, validated: the source (a SQL table through a DataSource bean, a collection of this
+ * node, or another node's collection read over HTTP), the backup's name, the rows (a filter), the columns, and how the rows are cut into partition files.
  * The SQL filter is checked against the table's columns when the backup opens it ({@link RowFilter}).
+ * A node's password is kept for the run only; {@link #toJson()} leaves it out.
  */
 public final class BackupSpec {
 
     private static final Set<String> FIELDS = Set.of("source", "name", "filter", "columns", "partitionBy", "compression",
             "compressionLevel", "dryRun");
-    private static final Set<String> SOURCE_FIELDS = Set.of("dataSource", "table", "keyColumn", "database", "collection");
+    private static final Set<String> SOURCE_FIELDS = Set.of("dataSource", "table", "keyColumn", "database", "collection",
+            "url", "username", "password");
+    private static final String SOURCES = "{dataSource, table, keyColumn} (a SQL table), {database, collection} (a"
+            + " collection of this node) or {url, database, collection, username, password} (another node's collection)";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
     private String dataSource;
@@ -34,6 +39,9 @@ public final class BackupSpec {
     private String keyColumn;
     private String database = CollectionName.SYSTEM_DATABASE;
     private String collection;
+    private String url;
+    private String username;
+    private String password;
     private String name;
     private Selection selection = Selection.ALL;
     private PartitionCompression compression = PartitionCompression.DEFAULT;
@@ -45,26 +53,33 @@ public final class BackupSpec {
         BackupSpec s = new BackupSpec();
         JsonNode source = root.path("source");
         if (!source.isObject()) {
-            throw ApiException.badParameter("'source' is required: {dataSource, table, keyColumn} (a SQL table) or"
-                    + " {database, collection} (a collection of this node)");
+            throw ApiException.badParameter("'source' is required: " + SOURCES);
         }
         requireKnown(source, SOURCE_FIELDS, "source.");
         if (source.hasNonNull("dataSource")) {
-            if (source.has("collection") || source.has("database")) {
-                throw ApiException.badParameter("'source' is either {dataSource, table, keyColumn} or {database, collection}, not both");
+            if (source.has("collection") || source.has("database") || source.has("url")) {
+                throw ApiException.badParameter("'source' is one of " + SOURCES + ", not several");
             }
             s.dataSource = identifier(() -> SqlIdentifier.require("source.dataSource", text(source, "dataSource")));
             s.table = identifier(() -> SqlIdentifier.requireQualified("source.table", text(source, "table")));
             s.keyColumn = identifier(() -> SqlIdentifier.require("source.keyColumn", text(source, "keyColumn")));
         } else if (source.hasNonNull("collection")) {
             if (source.has("table") || source.has("keyColumn")) {
-                throw ApiException.badParameter("'source' is either {dataSource, table, keyColumn} or {database, collection}, not both");
+                throw ApiException.badParameter("'source' is one of " + SOURCES + ", not several");
+            }
+            if (source.hasNonNull("url")) {
+                s.url = PeerNodes.requireUrl(source.get("url").asText());
+                s.username = text(source, "username");
+                s.password = text(source, "password");
+            } else if (source.has("username") || source.has("password")) {
+                throw ApiException.badParameter("'source.username' and 'source.password' go with 'source.url' (another"
+                        + " node's collection); a collection of this node needs none");
             }
             s.collection = CollectionName.requireCollection(text(source, "collection"), "'source.collection'");
             s.database = CollectionName.requireDatabase(text(source, "database"));
         } else {
-            throw ApiException.badParameter("'source' needs 'dataSource', 'table' and 'keyColumn' (a SQL table) or"
-                    + " 'collection' (a collection of this node)");
+            throw ApiException.badParameter("'source' needs 'dataSource', 'table' and 'keyColumn' (a SQL table),"
+                    + " 'collection' (a collection of this node) or 'url' and 'collection' (another node's collection)");
         }
         s.name = text(root, "name");
         if (s.name == null) {
@@ -142,6 +157,24 @@ public final class BackupSpec {
         return collection;
     }
 
+    /** Another node's collection: its URL, as a sync job's node source gives it; null: this node's or a table. */
+    public String url() {
+        return url;
+    }
+
+    public boolean isRemote() {
+        return url != null;
+    }
+
+    public String username() {
+        return username;
+    }
+
+    /** For the run only: never shown, stored or written to the manifest. */
+    public String password() {
+        return password;
+    }
+
     public String name() {
         return name;
     }
@@ -202,7 +235,13 @@ public final class BackupSpec {
         if (isTable()) {
             source.put("dataSource", dataSource).put("table", table).put("keyColumn", keyColumn);
         } else {
+            if (url != null) {
+                source.put("url", url);
+            }
             source.put("database", database).put("collection", collection);
+            if (username != null) {
+                source.put("username", username);
+            }
         }
         o.put("name", name);
         selection.write(o);

@@ -5,6 +5,7 @@ import io.tributary.http.ApiException;
 import io.tributary.job.JobWork;
 import io.tributary.job.Jobs;
 import io.tributary.sql.ListedTables;
+import io.tributary.sync.PeerNodes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.sql.DataSource;
@@ -13,10 +14,10 @@ import org.apache.camel.CamelContextAware;
 
 /**
  * Starts backup and restore jobs on the node's {@link Jobs}, after the checks only this node's settings can
- * make: the one backup directory ({@code tributary.backup.directory}), the SQL tables a backup may read
- * ({@code tributary.sync.sql-sources.<bean>.tables}) and those a restore may write
- * ({@code tributary.restore.sql-targets.<bean>.tables}). Called by the HTTP routes ({@link OfflineEndpoint})
- * and by YAML routes ({@link #runRestore(String)}).
+ * make: the one backup directory ({@code tributary.backup.directory}), the SQL tables and other nodes a
+ * backup may read ({@code tributary.sync.sql-sources.<bean>.tables}, {@code tributary.sync.peers}) and the
+ * tables a restore may write ({@code tributary.restore.sql-targets.<bean>.tables}). Called by the HTTP
+ * routes ({@link OfflineEndpoint}) and by YAML routes ({@link #runRestore(String)}).
  */
 public class OfflineJobs implements CamelContextAware {
 
@@ -78,6 +79,11 @@ public class OfflineJobs implements CamelContextAware {
 
     /** The backup as a job, once this node allows it: its source is checked before any row is read. */
     public JobWork backup(BackupSpec spec) {
+        if (spec.isRemote()) {
+            // credentials go only to configured nodes, and a job cannot probe other hosts: before any connection
+            peers().check("source.url", spec.url());
+            return backupTask(Backup.ofNode(directory, spec), spec);
+        }
         if (!spec.isTable()) {
             return backupTask(Backup.ofCollection(directory, spec, store, storeDataSource), spec);
         }
@@ -113,6 +119,12 @@ public class OfflineJobs implements CamelContextAware {
         String writes = spec.isTable() ? "table " + target.identity() : "collection " + spec.database() + "/" + spec.collection();
         Restore restore = new Restore(directory, spec, target);
         return new OfflineTask("restore", writes, spec.toJson(), c -> restore.run(c).toJson());
+    }
+
+    /** {@code tributary.sync.peers}: the nodes a backup may read, as for a sync. */
+    private PeerNodes peers() {
+        return new PeerNodes(camelContext == null ? ""
+                : camelContext.getPropertiesComponent().resolveProperty(PeerNodes.PROPERTY).orElse(""));
     }
 
     private DataSource dataSource(String name) {

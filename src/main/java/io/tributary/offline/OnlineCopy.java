@@ -81,6 +81,14 @@ public final class OnlineCopy {
 
         /** Streams the partition's rows to {@code out}; returns how many were read. */
         long read(BackupPlan plan, Consumer<ObjectNode> out, JobControl control);
+
+        /**
+         * After {@link #plan}: the source as {@link SourceIdentity} names it where it is kept, or null when
+         * the source does not say.
+         */
+        default String identity() {
+            return null;
+        }
     }
 
     private final Source source;

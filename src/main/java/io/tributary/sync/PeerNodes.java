@@ -31,6 +31,25 @@ public final class PeerNodes {
         }
     }
 
+    /**
+     * {@code source.url} of a job reading another node (a sync's, a backup's), checked for its form: a 400
+     * unless it is an http(s) URL without credentials. Whether it is a configured peer, {@link #check} says.
+     */
+    public static String requireUrl(String url) {
+        try {
+            URI uri = URI.create(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && uri.getRawQuery() == null
+                    && uri.getUserInfo() == null) {
+                return url;
+            }
+        } catch (IllegalArgumentException e) {
+            // answered below
+        }
+        throw ApiException.badParameter("'source.url' must be an http(s) URL of a Tributary node, e.g. http://host:8529,"
+                + " without credentials (give source.username and source.password)");
+    }
+
     /** 403 unless the URL names a configured peer. */
     void check(String url) {
         check("source.url", url);

@@ -153,9 +153,12 @@ public final class RemoteCentralSource implements KeyRanges {
         selection.write(asked);
         // every request is bounded by this source's control: the job's, as the copy's
         return new OnlineCopy.Source() {
+            private String identity;
+
             @Override
             public List<BackupPlan> plan(JobControl job) {
                 JsonNode answer = send("POST", base + "/plan", NodeClient.json(asked), true);
+                identity = answer.path("identity").isTextual() ? answer.get("identity").asText() : null;
                 return each(answer.path("partitions"), p -> new BackupPlan(p.path("name").asText(),
                         p.path("bounds").isObject() ? (ObjectNode) p.get("bounds") : Json.MAPPER.createObjectNode(),
                         p.path("rows").asLong()));
@@ -166,6 +169,11 @@ public final class RemoteCentralSource implements KeyRanges {
                 ObjectNode body = asked.deepCopy();
                 body.set("partition", Json.MAPPER.valueToTree(plan));
                 return partition(plan.name(), NodeClient.json(body), out);
+            }
+
+            @Override
+            public String identity() {
+                return identity;
             }
         };
     }

@@ -21,6 +21,7 @@ import io.tributary.keyrange.VersionedDocument;
 import io.tributary.offline.BackupPlan;
 import io.tributary.offline.CollectionPartitions;
 import io.tributary.offline.Selection;
+import io.tributary.offline.SourceIdentity;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -61,11 +63,17 @@ public class SyncSourceEndpoint implements CamelContextAware {
     private static final Set<String> PARTITION_FIELDS = Set.of("filter", "columns", "partitionBy", "partition");
 
     private CollectionStore store;
+    private DataSource storeDataSource;
     private CamelContext camelContext;
     private ExecutorService streams;
 
     public void setStore(CollectionStore store) {
         this.store = store;
+    }
+
+    /** The central store's database: names the collection in a plan's {@code identity}, as a backup records it. */
+    public void setStoreDataSource(DataSource storeDataSource) {
+        this.storeDataSource = storeDataSource;
     }
 
     @Override
@@ -81,7 +89,8 @@ public class SyncSourceEndpoint implements CamelContextAware {
     /**
      * {@code POST .../_api/tributary/sync/{collection}/plan} with {@code {filter, columns, partitionBy}} (as a
      * backup of the collection takes them): the selection's partitions, each {@code {name, bounds, rows}},
-     * found in one snapshot (docs/collection-sync.md, "Online copy by partition").
+     * found in one snapshot (docs/collection-sync.md, "Online copy by partition"), and the collection's
+     * {@code identity} ({@link SourceIdentity}).
      */
     public void plan(Exchange exchange) {
         Message in = exchange.getMessage();
@@ -89,7 +98,16 @@ public class SyncSourceEndpoint implements CamelContextAware {
                 SELECTION_FIELDS);
         CollectionPartitions partitions = partitions(in, body);
         List<BackupPlan> plans = partitions.plan(new JobControl(0));
-        respond(in, g -> g.writeObjectField("partitions", plans)); // {name, bounds, rows} each
+        // the collection as this node's backup of it would name it, so a backup made by another node is
+        // refused when restored onto this very collection
+        String identity = storeDataSource == null ? null : SourceIdentity.ofCollection(storeDataSource,
+                RequestPath.database(in), RequestPath.parameter(in, "collection"));
+        respond(in, g -> {
+            g.writeObjectField("partitions", plans); // {name, bounds, rows} each
+            if (identity != null) {
+                g.writeStringField("identity", identity);
+            }
+        });
     }
 
     /**

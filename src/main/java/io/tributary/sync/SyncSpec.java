@@ -11,8 +11,6 @@ import io.tributary.http.RequestFields;
 import io.tributary.json.Json;
 import io.tributary.offline.Selection;
 import io.tributary.sql.SqlIdentifier;
-import java.net.URI;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -65,7 +63,7 @@ public final class SyncSpec {
         }
         requireKnown(source, SOURCE_FIELDS, "source.");
         if (source.hasNonNull("url")) {
-            s.url = requireUrl(source.get("url").asText());
+            s.url = PeerNodes.requireUrl(source.get("url").asText());
             s.sourceDatabase = CollectionName.requireDatabase(text(source, "database"));
             s.sourceCollection = CollectionName.requireCollection(text(source, "collection"), "'source.collection'");
             s.username = text(source, "username");
@@ -146,21 +144,6 @@ public final class SyncSpec {
         } catch (IllegalArgumentException e) {
             throw ApiException.badParameter(e.getMessage());
         }
-    }
-
-    private static String requireUrl(String url) {
-        try {
-            URI uri = URI.create(url);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && uri.getRawQuery() == null
-                    && uri.getUserInfo() == null) {
-                return url;
-            }
-        } catch (IllegalArgumentException e) {
-            // answered below
-        }
-        throw ApiException.badParameter("'source.url' must be an http(s) URL of a Tributary node, e.g. http://host:8529,"
-                + " without credentials (give source.username and source.password)");
     }
 
     public boolean isRemote() {

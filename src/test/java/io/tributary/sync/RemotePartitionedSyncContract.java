@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
-import io.tributary.central.CollectionStore;
 import io.tributary.json.Json;
-import io.tributary.keyrange.VersionedDocument;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.TestSeed;
 import io.tributary.testing.TributaryApp;
@@ -84,22 +82,8 @@ abstract class RemotePartitionedSyncContract {
         return target.syncAndWait(target.remoteSpec(source, collection, into, selection));
     }
 
-    /** A node's documents by key: their attributes (no _key), and the version when they have one. */
     private static Map<String, JsonNode> documents(SyncNode node, String collection) {
-        Map<String, JsonNode> docs = new TreeMap<>();
-        CollectionStore store = CollectionStore.onJdbc(node.db.dataSource());
-        if (!store.collections("_system").contains(collection)) {
-            return docs;
-        }
-        for (VersionedDocument d : store.collection("_system", collection, false).ranges().page(null, 10_000)) {
-            ObjectNode doc = (ObjectNode) json(d.json());
-            doc.remove("_key");
-            if (d.version() != null) {
-                doc.put("_version", d.version());
-            }
-            docs.put(d.key(), doc);
-        }
-        return docs;
+        return node.documents(collection);
     }
 
     /** The source's documents {@code selected} takes, with only {@code attributes} (all: null). */
@@ -367,9 +351,11 @@ abstract class RemotePartitionedSyncContract {
                 + "\"partitionBy\":{\"by\":\"value\",\"column\":\"region\"}";
         var plan = source.client().post("/_api/tributary/sync/" + collection + "/plan", "{" + selection + "}");
         assertThat(plan.status()).as(plan.body()).isEqualTo(200);
+        // the collection as a backup on the source node would name it
+        String identity = io.tributary.offline.SourceIdentity.ofCollection(source.db.dataSource(), "_system", collection);
         assertThat(plan.body()).isEqualTo("{\"error\":false,\"partitions\":[{\"name\":\"eu\",\"bounds\":{\"column\":"
                 + "\"region\",\"value\":\"eu\"},\"rows\":2},{\"name\":\"us\",\"bounds\":{\"column\":\"region\","
-                + "\"value\":\"us\"},\"rows\":2}]}");
+                + "\"value\":\"us\"},\"rows\":2}],\"identity\":" + Json.MAPPER.valueToTree(identity) + "}");
 
         var eu = source.client().post("/_api/tributary/sync/" + collection + "/partition", "{" + selection
                 + ",\"partition\":{\"name\":\"eu\",\"bounds\":{\"column\":\"region\",\"value\":\"eu\"},\"rows\":2}}");

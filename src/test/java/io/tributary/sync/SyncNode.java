@@ -5,6 +5,9 @@ import io.tributary.keyrange.KeyHash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.json.Json;
+import io.tributary.keyrange.VersionedDocument;
 import io.tributary.central.CentralClient;
 import io.tributary.central.CollectionStore;
 import io.tributary.central.JdbcCollectionStore;
@@ -26,12 +29,15 @@ final class SyncNode implements AutoCloseable {
     final TestDatabase db;
     final int port;
     final String password;
+    /** Routes loaded besides the central import, sync and job routes. */
+    private final String[] moreRoutes;
     TributaryApp app;
 
-    SyncNode(Dialect dialect, String label, String password, Map<String, String> extra) {
+    SyncNode(Dialect dialect, String label, String password, Map<String, String> extra, String... moreRoutes) {
         this.db = TestDatabase.create(dialect, label);
         this.port = TributaryApp.freePort();
         this.password = password;
+        this.moreRoutes = moreRoutes;
         start(extra);
     }
 
@@ -46,7 +52,9 @@ final class SyncNode implements AutoCloseable {
                 .property("tributary.central.username", USER).property("tributary.central.password", password)
                 .properties(extra)
                 .property(PEERS, peers)
-                .routes("file:routes/central-import.camel.yaml", "file:routes/collection-sync.camel.yaml", "file:routes/jobs.camel.yaml")
+                .routes(java.util.stream.Stream.concat(java.util.stream.Stream.of("file:routes/central-import.camel.yaml",
+                        "file:routes/collection-sync.camel.yaml", "file:routes/jobs.camel.yaml"),
+                        java.util.Arrays.stream(moreRoutes)).toArray(String[]::new))
                 .start();
     }
 
@@ -120,6 +128,29 @@ final class SyncNode implements AutoCloseable {
             }
             after = page.get(page.size() - 1).key();
         }
+    }
+
+    /** The collection's documents by key: their attributes (no _key), and the version when they have one. */
+    Map<String, JsonNode> documents(String collection) {
+        Map<String, JsonNode> docs = new java.util.TreeMap<>();
+        CollectionStore store = CollectionStore.onJdbc(db.dataSource());
+        if (!store.collections("_system").contains(collection)) {
+            return docs;
+        }
+        for (VersionedDocument d : store.collection("_system", collection, false).ranges().page(null, 10_000)) {
+            ObjectNode doc;
+            try {
+                doc = (ObjectNode) Json.MAPPER.readTree(d.json());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            doc.remove("_key");
+            if (d.version() != null) {
+                doc.put("_version", d.version());
+            }
+            docs.put(d.key(), doc);
+        }
+        return docs;
     }
 
     /** Starts a job and waits for it to end (blocking mode); the final job view. */
