@@ -251,8 +251,12 @@ public class ChangeLog {
 
         @Override
         public void beforeCommit(boolean readOnly) {
-            // databases in name order, so two transactions writing the same two databases lock them alike
-            byDatabase.forEach((database, rows) -> lastTick = Math.max(lastTick, append(database, new ArrayList<>(rows.values()))));
+            // every database's entries before the first counter lock, so no lock is held over an insert of
+            // entries; the counters in name order, so two transactions writing the same two databases lock them alike
+            Jdbc j = jdbc();
+            Map<String, Long> txns = new TreeMap<>();
+            byDatabase.forEach((database, rows) -> txns.put(database, insert(j, new ArrayList<>(rows.values()))));
+            byDatabase.forEach((database, rows) -> lastTick = Math.max(lastTick, tick(j, database, rows.size(), txns.get(database))));
         }
 
         @Override
@@ -269,13 +273,10 @@ public class ChangeLog {
     }
 
     /**
-     * Inserts the entries under a new transaction number, then takes the next ticks under the counter row's
-     * lock (held until commit) and records them for that number; the last tick.
+     * Takes the next {@code n} ticks of {@code database} under its counter row's lock (held until commit) and
+     * records them for the entries inserted under {@code txn}; the last tick.
      */
-    private long append(String database, List<LogChange> changes) {
-        Jdbc j = jdbc();
-        int n = changes.size();
-        long txn = insert(j, changes);
+    private static long tick(Jdbc j, String database, int n, long txn) {
         Timestamp now = Timestamp.valueOf(LocalDateTime.now(ZoneOffset.UTC));
         if (j.dialect() == Dialect.POSTGRESQL) {
             // the counter's update and the commit row in one statement, which returns the last tick

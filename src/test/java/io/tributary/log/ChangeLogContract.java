@@ -449,6 +449,52 @@ public abstract class ChangeLogContract {
         assertThat(entriesAfter(2)).containsExactly("put c/c null c", "put c/d null d");
     }
 
+    /**
+     * A transaction writing two databases inserts both databases' entries before it takes either counter's
+     * lock: while its second insert waits (here for a row another transaction holds), a writer of the first
+     * database commits.
+     */
+    @Test
+    void aWriteOfTwoDatabasesHoldsNoCounterLockWhileItInsertsEntries() throws Exception {
+        importJson("onDuplicate=replace", "[{\"_key\":\"a\",\"x\":\"a\"}]");
+        // the numbers are taken one after the other: "_system"'s entries get the next, "other"'s the one after
+        long otherTxn = db.count(dialect() == Dialect.POSTGRESQL ? "SELECT nextval('tributary_log_txn')"
+                : "SELECT NEXT VALUE FOR tributary_log_txn") + 2;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (java.sql.Connection holder = db.dataSource().getConnection()) {
+            holder.setAutoCommit(false);
+            try (var ps = holder.prepareStatement("INSERT INTO tributary_log_entries (txn, first_n, entries, packed)"
+                    + " VALUES (?, 1, 1, ?)")) {
+                ps.setLong(1, otherTxn);
+                ps.setBytes(2, new byte[] {0});
+                ps.executeUpdate();
+            }
+            Future<?> both = pool.submit(() -> new org.springframework.transaction.support.TransactionTemplate(
+                    new org.springframework.jdbc.support.JdbcTransactionManager(db.dataSource())).executeWithoutResult(s -> {
+                        log.record("_system", List.of(LogChange.put("c", "both", null, "{\"x\":\"both\"}")));
+                        log.record("other", List.of(LogChange.put("c", "both", null, "{\"x\":\"both\"}")));
+                    }));
+            while (lockWaits() == 0 && !both.isDone()) {
+                pause();
+            }
+            // H2 shows no session waiting for another's uncommitted key; its insert fails at its lock timeout
+            org.junit.jupiter.api.Assumptions.assumeFalse(both.isDone(), "the insert waits for the held row as a lock wait");
+            Future<?> writer = pool.submit(() -> importJson("onDuplicate=replace", "[{\"_key\":\"w\",\"x\":\"w\"}]"));
+            // the writer commits, or waits too (for the counter lock of "_system")
+            while (!writer.isDone() && lockWaits() < 2) {
+                pause();
+            }
+            assertThat(writer.isDone()).as("the writer of _system committed while the other transaction inserted").isTrue();
+            writer.get();
+            holder.rollback();
+            both.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(entriesAfter(1)).containsExactly("put c/w null w", "put c/both null both");
+        assertThat(log.read("other", 0, 10, Duration.ZERO).entries()).extracting(LogEntry::key).containsExactly("both");
+    }
+
     private static void pause() {
         try {
             Thread.sleep(200);
@@ -458,16 +504,20 @@ public abstract class ChangeLogContract {
         }
     }
 
-    /** Whether a session of this test's database waits for a lock. */
     private boolean waitsForALock() {
+        return lockWaits() > 0;
+    }
+
+    /** How many sessions of this test's database wait for a lock. */
+    private long lockWaits() {
         String sql = switch (dialect()) {
             case MARIADB -> "SELECT COUNT(*) FROM information_schema.innodb_trx t JOIN information_schema.processlist p"
                     + " ON p.id = t.trx_mysql_thread_id WHERE t.trx_state = 'LOCK WAIT' AND p.db = DATABASE()";
-            case POSTGRESQL -> "SELECT COUNT(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+            case POSTGRESQL -> "SELECT COUNT(DISTINCT l.pid) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
                     + " WHERE NOT l.granted AND a.datname = current_database()";
             case H2 -> "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL";
         };
-        return db.count(sql) > 0;
+        return db.count(sql);
     }
 
     /**
