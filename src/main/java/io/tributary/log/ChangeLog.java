@@ -251,8 +251,12 @@ public class ChangeLog {
 
         @Override
         public void beforeCommit(boolean readOnly) {
-            // databases in name order, so two transactions writing the same two databases lock them alike
-            byDatabase.forEach((database, rows) -> lastTick = Math.max(lastTick, append(database, new ArrayList<>(rows.values()))));
+            // every database's entries before the first counter lock, so no lock is held over an insert of
+            // entries; the counters in name order, so two transactions writing the same two databases lock them alike
+            Jdbc j = jdbc();
+            Map<String, Long> txns = new TreeMap<>();
+            byDatabase.forEach((database, rows) -> txns.put(database, insert(j, new ArrayList<>(rows.values()))));
+            byDatabase.forEach((database, rows) -> lastTick = Math.max(lastTick, tick(j, database, rows.size(), txns.get(database))));
         }
 
         @Override
@@ -269,13 +273,10 @@ public class ChangeLog {
     }
 
     /**
-     * Inserts the entries under a new transaction number, then takes the next ticks under the counter row's
-     * lock (held until commit) and records them for that number; the last tick.
+     * Takes the next {@code n} ticks of {@code database} under its counter row's lock (held until commit) and
+     * records them for the entries inserted under {@code txn}; the last tick.
      */
-    private long append(String database, List<LogChange> changes) {
-        Jdbc j = jdbc();
-        int n = changes.size();
-        long txn = insert(j, changes);
+    private static long tick(Jdbc j, String database, int n, long txn) {
         Timestamp now = Timestamp.valueOf(LocalDateTime.now(ZoneOffset.UTC));
         if (j.dialect() == Dialect.POSTGRESQL) {
             // the counter's update and the commit row in one statement, which returns the last tick
@@ -421,8 +422,11 @@ public class ChangeLog {
     // ---- retention ---------------------------------------------------------------------------
 
     /**
-     * Removes what retention no longer keeps, in every database's log; how many entries went. A transaction's
-     * entries go together: one that still has an entry to keep stays whole.
+     * Removes what retention no longer keeps, in every database's log; how many entries went. Only the oldest
+     * ticks go, up to the first transaction retention keeps: commit times are not in tick order (a writer takes
+     * its time before it waits for the counter's lock, and processes' clocks differ), and a transaction removed
+     * above a kept one would leave a hole readers stop at. A transaction's entries go together: one that still
+     * has an entry to keep stays whole.
      */
     public long prune() {
         if (!enabled || (retentionSeconds == 0 && retentionEntries == 0)) {
@@ -430,8 +434,8 @@ public class ChangeLog {
         }
         Jdbc j = jdbc();
         Timestamp cutoff = Timestamp.valueOf(LocalDateTime.now(ZoneOffset.UTC).minusSeconds(retentionSeconds));
-        String old = "(" + (retentionEntries == 0 ? "1 = 0" : "first_tick + entries - 1 < ?") + " OR "
-                + (retentionSeconds == 0 ? "1 = 0" : "written_at < ?") + ")";
+        String kept = (retentionEntries == 0 ? "1 = 1" : "first_tick + entries - 1 >= ?") + " AND "
+                + (retentionSeconds == 0 ? "1 = 1" : "written_at >= ?");
         long removed = 0;
         for (Map<String, Object> counter : j.template().queryForList("SELECT db, last_tick FROM " + STATE)) {
             String database = (String) counter.get("db");
@@ -443,31 +447,35 @@ public class ChangeLog {
             if (retentionSeconds > 0) {
                 args.add(cutoff);
             }
+            // the oldest transaction retention keeps; none: every commit up to now goes
+            Long keptFrom = j.template().query("SELECT first_tick FROM " + COMMITS + " WHERE db = ? AND " + kept
+                    + " ORDER BY first_tick LIMIT 1", rs -> rs.next() ? rs.getLong(1) : null, args.toArray());
+            long below = keptFrom == null ? last + 1 : keptFrom;
             while (true) {
                 // the oldest transactions to go, up to about PRUNE_BATCH entries
-                List<long[]> going = j.template().query("SELECT first_tick, entries FROM " + COMMITS + " WHERE db = ? AND "
-                        + old + " ORDER BY first_tick LIMIT " + PRUNE_BATCH, (rs, i) -> new long[] {rs.getLong(1),
-                            rs.getLong(2)}, args.toArray());
+                List<long[]> going = j.template().query("SELECT first_tick, entries, txn FROM " + COMMITS
+                        + " WHERE db = ? AND first_tick < ? ORDER BY first_tick LIMIT " + PRUNE_BATCH,
+                        (rs, i) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}, database, below);
                 if (going.isEmpty()) {
                     break;
                 }
                 long entries = 0;
-                long upTo = 0;
+                List<Long> txns = new ArrayList<>();
                 for (long[] commit : going) {
                     entries += commit[1];
-                    upTo = commit[0];
+                    txns.add(commit[2]);
                     if (entries >= PRUNE_BATCH) {
                         break;
                     }
                 }
                 removed += entries;
-                List<Object> batch = new ArrayList<>(args);
-                batch.add(upTo);
-                String which = " WHERE db = ? AND " + old + " AND first_tick <= ?";
+                long upTo = going.get(txns.size() - 1)[0];
                 j.transaction("removing change log entries retention no longer keeps", s -> {
-                    j.template().update("DELETE FROM " + ENTRIES + " WHERE txn IN (SELECT txn FROM " + COMMITS + which + ")",
-                            batch.toArray());
-                    return j.template().update("DELETE FROM " + COMMITS + which, batch.toArray());
+                    // by their numbers, not a subquery: MariaDB scans (and under REPEATABLE READ locks) every
+                    // part for a DELETE ... WHERE txn IN (SELECT ...), and writers would wait for the pass
+                    Jdbc.inChunks(txns, chunk -> j.named().update("DELETE FROM " + ENTRIES + " WHERE txn IN (:txns)",
+                            Map.of("txns", chunk)));
+                    return j.template().update("DELETE FROM " + COMMITS + " WHERE db = ? AND first_tick <= ?", database, upTo);
                 });
             }
         }

@@ -30,7 +30,7 @@ final class EntryPart {
 
     /** The changes from index {@code from} on, as many as one part holds; {@link #size} says how many. */
     static EntryPart pack(List<LogChange> changes, int from) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.min(MAX_BYTES, 256 * (changes.size() - from)) + 64);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 * Math.min(MAX_ENTRIES, changes.size() - from) + 64);
         DataOutputStream out = new DataOutputStream(bytes);
         int i = from;
         try {

@@ -389,6 +389,138 @@ public abstract class ChangeLogContract {
     }
 
     /**
+     * The commit rows' times are not in tick order: a writer takes its time before it waits for the counter
+     * row's lock, and processes' clocks differ. Retention by age still removes only the oldest ticks, so the
+     * log never has a hole that readers would stop at without a 410.
+     */
+    @Test
+    void retentionByAgeRemovesOnlyTheOldestTicksWhateverTheCommitTimes() {
+        for (String k : List.of("a", "b", "c")) {
+            importJson("onDuplicate=replace", "[{\"_key\":\"" + k + "\",\"x\":\"" + k + "\"}]");
+        }
+        // tick 2's commit has the oldest time: it was taken before tick 1's writer took the lock
+        db.update("UPDATE tributary_log_commits SET written_at = ? WHERE first_tick = 2",
+                java.sql.Timestamp.valueOf(java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusHours(2)));
+        log.setRetentionSeconds(3600);
+        log.prune();
+        LogState state = log.state("_system");
+        List<String> read = new ArrayList<>();
+        long from = state.oldestTick() - 1;
+        while (from < state.lastTick()) {
+            LogPage page = log.read("_system", from, 10, Duration.ZERO);
+            assertThat(page.entries()).as("entries after tick %d of %d (oldest %d)", from, state.lastTick(),
+                    state.oldestTick()).isNotEmpty();
+            page.entries().forEach(e -> read.add(e.key()));
+            from = page.lastIncluded();
+        }
+        assertThat(read).containsExactly("a", "b", "c");
+    }
+
+    /**
+     * A retention pass locks only what it removes: a writer commits while a pass's transaction is still open
+     * (MariaDB's REPEATABLE READ locks every row a statement scans, so removing the entries by a subquery
+     * locked the whole entries table).
+     */
+    @Test
+    void aWriterCommitsWhileARetentionPassIsOpen() throws Exception {
+        for (String k : List.of("a", "b", "c")) {
+            importJson("onDuplicate=replace", "[{\"_key\":\"" + k + "\",\"x\":\"" + k + "\"}]");
+        }
+        log.setRetentionSeconds(0);
+        log.setRetentionEntries(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            new org.springframework.transaction.support.TransactionTemplate(
+                    new org.springframework.jdbc.support.JdbcTransactionManager(db.dataSource())).executeWithoutResult(s -> {
+                        // the pass joins this transaction, which stays open until the writer is done
+                        assertThat(log.prune()).isEqualTo(2);
+                        Future<?> writer = pool.submit(() -> importJson("onDuplicate=replace",
+                                "[{\"_key\":\"d\",\"x\":\"d\"}]"));
+                        while (!writer.isDone() && !waitsForALock()) {
+                            // MariaDB refreshes innodb_trx only after 0.1 s without readers: polled without a
+                            // pause, it never shows the wait
+                            pause();
+                        }
+                        assertThat(writer.isDone()).as("the writer committed without waiting for the retention pass").isTrue();
+                    });
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(entriesAfter(2)).containsExactly("put c/c null c", "put c/d null d");
+    }
+
+    /**
+     * A transaction writing two databases inserts both databases' entries before it takes either counter's
+     * lock: while its second insert waits (here for a row another transaction holds), a writer of the first
+     * database commits.
+     */
+    @Test
+    void aWriteOfTwoDatabasesHoldsNoCounterLockWhileItInsertsEntries() throws Exception {
+        importJson("onDuplicate=replace", "[{\"_key\":\"a\",\"x\":\"a\"}]");
+        // the numbers are taken one after the other: "_system"'s entries get the next, "other"'s the one after
+        long otherTxn = db.count(dialect() == Dialect.POSTGRESQL ? "SELECT nextval('tributary_log_txn')"
+                : "SELECT NEXT VALUE FOR tributary_log_txn") + 2;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (java.sql.Connection holder = db.dataSource().getConnection()) {
+            holder.setAutoCommit(false);
+            try (var ps = holder.prepareStatement("INSERT INTO tributary_log_entries (txn, first_n, entries, packed)"
+                    + " VALUES (?, 1, 1, ?)")) {
+                ps.setLong(1, otherTxn);
+                ps.setBytes(2, new byte[] {0});
+                ps.executeUpdate();
+            }
+            Future<?> both = pool.submit(() -> new org.springframework.transaction.support.TransactionTemplate(
+                    new org.springframework.jdbc.support.JdbcTransactionManager(db.dataSource())).executeWithoutResult(s -> {
+                        log.record("_system", List.of(LogChange.put("c", "both", null, "{\"x\":\"both\"}")));
+                        log.record("other", List.of(LogChange.put("c", "both", null, "{\"x\":\"both\"}")));
+                    }));
+            while (lockWaits() == 0 && !both.isDone()) {
+                pause();
+            }
+            // H2 shows no session waiting for another's uncommitted key; its insert fails at its lock timeout
+            org.junit.jupiter.api.Assumptions.assumeFalse(both.isDone(), "the insert waits for the held row as a lock wait");
+            Future<?> writer = pool.submit(() -> importJson("onDuplicate=replace", "[{\"_key\":\"w\",\"x\":\"w\"}]"));
+            // the writer commits, or waits too (for the counter lock of "_system")
+            while (!writer.isDone() && lockWaits() < 2) {
+                pause();
+            }
+            assertThat(writer.isDone()).as("the writer of _system committed while the other transaction inserted").isTrue();
+            writer.get();
+            holder.rollback();
+            both.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(entriesAfter(1)).containsExactly("put c/w null w", "put c/both null both");
+        assertThat(log.read("other", 0, 10, Duration.ZERO).entries()).extracting(LogEntry::key).containsExactly("both");
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private boolean waitsForALock() {
+        return lockWaits() > 0;
+    }
+
+    /** How many sessions of this test's database wait for a lock. */
+    private long lockWaits() {
+        String sql = switch (dialect()) {
+            case MARIADB -> "SELECT COUNT(*) FROM information_schema.innodb_trx t JOIN information_schema.processlist p"
+                    + " ON p.id = t.trx_mysql_thread_id WHERE t.trx_state = 'LOCK WAIT' AND p.db = DATABASE()";
+            case POSTGRESQL -> "SELECT COUNT(DISTINCT l.pid) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                    + " WHERE NOT l.granted AND a.datname = current_database()";
+            case H2 -> "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL";
+        };
+        return db.count(sql);
+    }
+
+    /**
      * A central database whose log is in the earlier one-table layout: a node's start drops that table and
      * the log goes on after a gap, so a follower that read the old entries copies afresh instead of missing any.
      */
