@@ -1,8 +1,5 @@
 package io.tributary.offline;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.StoredCollection;
 import io.tributary.job.JobControl;
 import io.tributary.json.Json;
@@ -21,16 +18,15 @@ import java.util.Map;
  * selected and where each goes, {@link CollectionPartitions} decides. Each line is the stored document with its
  * {@code _key} and, when it has one, its {@code _version}.
  */
-final class CollectionBackupSource implements BackupSource {
+final class CollectionBackupSource extends CollectionSource {
 
     private final StoredCollection collection;
-    private final BackupSpec spec;
     private final String identity;
     private final CollectionPartitions partitions;
 
     CollectionBackupSource(StoredCollection collection, String identity, BackupSpec spec) {
+        super(spec);
         this.collection = collection;
-        this.spec = spec;
         this.identity = identity;
         this.partitions = new CollectionPartitions(collection, spec.selection());
     }
@@ -42,30 +38,8 @@ final class CollectionBackupSource implements BackupSource {
     }
 
     @Override
-    public ObjectNode describe() {
-        ObjectNode o = Json.MAPPER.createObjectNode().put("kind", "collection").put("database", spec.database())
-                .put("collection", spec.collection()).put("identity", identity);
-        if (spec.columns() != null) {
-            ArrayNode a = o.putArray("attributes");
-            spec.columns().forEach(a::add);
-        }
-        return o;
-    }
-
-    /** Documents have no typed columns; the attributes kept are in the source's {@code attributes}. */
-    @Override
-    public JsonNode columns() {
-        return Json.MAPPER.nullNode();
-    }
-
-    @Override
-    public JsonNode filter() {
-        return spec.filterJson();
-    }
-
-    @Override
-    public String keyColumn() {
-        return "_key";
+    String identity() {
+        return identity;
     }
 
     @Override

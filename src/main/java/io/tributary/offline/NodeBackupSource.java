@@ -1,8 +1,5 @@
 package io.tributary.offline;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.job.JobControl;
 import io.tributary.json.Json;
 import java.time.Instant;
@@ -16,44 +13,20 @@ import java.util.function.Function;
  * file, one partition after the other. Each line is the document as the other node keeps it, with its
  * {@code _key} and, when it has one, its {@code _version}.
  */
-final class NodeBackupSource implements BackupSource {
+final class NodeBackupSource extends CollectionSource {
 
-    private final BackupSpec spec;
     /** The other node's partitions of the selection, read under the job's control. */
     private final Function<JobControl, OnlineCopy.Source> connect;
     private String identity;
 
     NodeBackupSource(BackupSpec spec, Function<JobControl, OnlineCopy.Source> connect) {
-        this.spec = spec;
+        super(spec);
         this.connect = connect;
     }
 
-    /** No password: the manifest and the job's listing show where the documents came from, never how to get in. */
     @Override
-    public ObjectNode describe() {
-        ObjectNode o = Json.MAPPER.createObjectNode().put("kind", "collection").put("url", spec.url())
-                .put("database", spec.database()).put("collection", spec.collection()).put("identity", identity);
-        if (spec.columns() != null) {
-            ArrayNode a = o.putArray("attributes");
-            spec.columns().forEach(a::add);
-        }
-        return o;
-    }
-
-    /** Documents have no typed columns; the attributes kept are in the source's {@code attributes}. */
-    @Override
-    public JsonNode columns() {
-        return Json.MAPPER.nullNode();
-    }
-
-    @Override
-    public JsonNode filter() {
-        return spec.filterJson();
-    }
-
-    @Override
-    public String keyColumn() {
-        return "_key";
+    String identity() {
+        return identity;
     }
 
     @Override
