@@ -11,7 +11,7 @@ import io.tributary.http.ApiException;
 import io.tributary.http.JsonResponse;
 import io.tributary.http.RequestPath;
 import io.tributary.json.Json;
-import io.tributary.sync.PeerNodes;
+import io.tributary.node.PeerNodes;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -6,7 +6,6 @@ import io.tributary.central.CollectionStore;
 import io.tributary.central.StoredCollection;
 import io.tributary.job.JobControl;
 import io.tributary.json.Json;
-import io.tributary.sync.RemoteCentralSource;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,8 +52,8 @@ public final class Backup {
      * spec's credentials, every request under the job's control.
      */
     public static Backup ofNode(Path root, BackupSpec spec) {
-        return new Backup(root, spec, new NodeBackupSource(spec, control -> new RemoteCentralSource(spec.url(),
-                spec.database(), spec.collection(), spec.username(), spec.password(), control).partitions(spec.selection())));
+        return new Backup(root, spec, new NodeBackupSource(spec, control -> new NodePartitions(spec.url(),
+                spec.database(), spec.collection(), spec.username(), spec.password(), spec.selection(), control)));
     }
 
     /** A SQL table's backup. */

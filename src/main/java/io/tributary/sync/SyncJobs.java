@@ -3,6 +3,7 @@ package io.tributary.sync;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionStore;
 import io.tributary.job.Jobs;
+import io.tributary.node.PeerNodes;
 import io.tributary.sql.ListedTables;
 import io.tributary.offline.OnlineCopy;
 import java.util.Optional;
@@ -94,7 +95,7 @@ public class SyncJobs implements CamelContextAware {
     /** The job's work, once the node allows its source; first, before any name is resolved or connection made. */
     private SyncTask checked(SyncSpec spec) {
         if (spec.isRemote()) {
-            peers.check(spec.url);
+            peers.check("source.url", spec.url);
         } else {
             sqlSources.check(spec.dataSource, spec.table);
         }

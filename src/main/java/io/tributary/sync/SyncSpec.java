@@ -9,6 +9,7 @@ import io.tributary.central.CollectionName;
 import io.tributary.http.ApiException;
 import io.tributary.http.RequestFields;
 import io.tributary.json.Json;
+import io.tributary.node.PeerNodes;
 import io.tributary.offline.Selection;
 import io.tributary.sql.SqlIdentifier;
 import java.util.Set;

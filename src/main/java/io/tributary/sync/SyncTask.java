@@ -9,6 +9,7 @@ import io.tributary.job.JobWork;
 import io.tributary.json.Json;
 import io.tributary.keyrange.JdbcKeyRanges;
 import io.tributary.keyrange.KeyRanges;
+import io.tributary.offline.NodePartitions;
 import io.tributary.offline.OnlineCopy;
 import io.tributary.sql.Jdbc;
 import io.tributary.sql.ListedTables;
@@ -152,11 +153,11 @@ public final class SyncTask implements JobWork {
         copyReport = report;
         OnlineCopy copy;
         if (spec.isRemote()) {
-            RemoteCentralSource source = new RemoteCentralSource(spec.url, spec.sourceDatabase, spec.sourceCollection,
-                    spec.username, spec.password, control);
+            NodePartitions source = new NodePartitions(spec.url, spec.sourceDatabase, spec.sourceCollection,
+                    spec.username, spec.password, spec.selection, control);
             ObjectNode described = Json.MAPPER.createObjectNode().put("kind", "collection")
                     .put("database", spec.sourceDatabase).put("collection", spec.sourceCollection).put("identity", spec.url);
-            copy = new OnlineCopy(source.partitions(spec.selection), described, spec.selection, store,
+            copy = new OnlineCopy(source, described, spec.selection, store,
                     spec.targetDatabase, spec.targetCollection, spec.parallel, pools);
         } else {
             copy = new OnlineCopy(dataSource(), spec.dataSource, spec.table, spec.keyColumn, spec.selection,

@@ -3,7 +3,7 @@ package io.tributary.twoway;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionStore;
 import io.tributary.job.Jobs;
-import io.tributary.sync.PeerNodes;
+import io.tributary.node.PeerNodes;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;

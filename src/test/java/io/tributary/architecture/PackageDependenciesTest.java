@@ -75,6 +75,22 @@ class PackageDependenciesTest {
                 .check(MAIN);
     }
 
+    /** Sync copies through offline's online copy, so offline must not need sync back. */
+    @Test
+    void offlineDoesNotDependOnSync() {
+        noClasses().that().resideInAPackage("io.tributary.offline..").should().dependOnClassesThat()
+                .resideInAPackage("io.tributary.sync..")
+                .check(MAIN);
+    }
+
+    /** Calls to other nodes serve sync and offline alike: they know neither. */
+    @Test
+    void nodeCallsKnowNeitherSyncNorOffline() {
+        noClasses().that().resideInAPackage("io.tributary.node..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.tributary.sync..", "io.tributary.offline..")
+                .check(MAIN);
+    }
+
     @Test
     void theJdbcStoreIsNotUsedDirectly() {
         classes().that().haveSimpleNameStartingWith("Jdbc").and().resideInAPackage("io.tributary.central")

@@ -1,4 +1,4 @@
-package io.tributary.sync;
+package io.tributary.node;
 
 import io.tributary.http.ApiException;
 import java.net.URI;
@@ -48,11 +48,6 @@ public final class PeerNodes {
         }
         throw ApiException.badParameter("'source.url' must be an http(s) URL of a Tributary node, e.g. http://host:8529,"
                 + " without credentials (give source.username and source.password)");
-    }
-
-    /** 403 unless the URL names a configured peer. */
-    void check(String url) {
-        check("source.url", url);
     }
 
     /** 403 unless the URL (the job's field {@code field}) names a configured peer. */
