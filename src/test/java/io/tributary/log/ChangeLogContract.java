@@ -456,6 +456,9 @@ public abstract class ChangeLogContract {
      */
     @Test
     void aWriteOfTwoDatabasesHoldsNoCounterLockWhileItInsertsEntries() throws Exception {
+        // H2 shows no session waiting for another's uncommitted key (its insert fails at its lock timeout), so
+        // the wait this test holds open cannot be seen there; the code under test is the same for every database
+        org.junit.jupiter.api.Assumptions.assumeTrue(dialect() != Dialect.H2, "H2 does not report lock waits");
         importJson("onDuplicate=replace", "[{\"_key\":\"a\",\"x\":\"a\"}]");
         // the numbers are taken one after the other: "_system"'s entries get the next, "other"'s the one after
         long otherTxn = db.count(dialect() == Dialect.POSTGRESQL ? "SELECT nextval('tributary_log_txn')"
@@ -477,8 +480,7 @@ public abstract class ChangeLogContract {
             while (lockWaits() == 0 && !both.isDone()) {
                 pause();
             }
-            // H2 shows no session waiting for another's uncommitted key; its insert fails at its lock timeout
-            org.junit.jupiter.api.Assumptions.assumeFalse(both.isDone(), "the insert waits for the held row as a lock wait");
+            assertThat(both.isDone()).as("the insert waits for the held row as a lock wait").isFalse();
             Future<?> writer = pool.submit(() -> importJson("onDuplicate=replace", "[{\"_key\":\"w\",\"x\":\"w\"}]"));
             // the writer commits, or waits too (for the counter lock of "_system")
             while (!writer.isDone() && lockWaits() < 2) {
