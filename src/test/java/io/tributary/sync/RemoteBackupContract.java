@@ -48,7 +48,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class RemoteBackupContract {
 
-    private static final List<String> DAYS = List.of("2026-11-27", "2026-11-28", "2026-11-29", "2026-11-30");
+    private static final List<String> DAYS = SyncNode.TRADE_DAYS;
     private static final AtomicInteger NAMES = new AtomicInteger();
     private static final String OFFLINE_ROUTES = "file:routes/offline.camel.yaml";
 
@@ -88,16 +88,7 @@ abstract class RemoteBackupContract {
     /** A source collection of 20 trades a day over four days, half of them "eu"; its name. */
     private String sourceCollection(Random random) {
         String collection = "trades" + NAMES.incrementAndGet();
-        List<String> docs = new ArrayList<>();
-        int id = 1;
-        for (String day : DAYS) {
-            for (int i = 0; i < 20; i++, id++) {
-                docs.add(String.format("{\"_key\":\"t%04d\",\"ts\":\"%sT%02d:%02d:00\",\"region\":\"%s\",\"amount\":%d.%02d,"
-                        + "\"note\":\"n%d\"}", id, day, i, random.nextInt(60), i % 2 == 0 ? "eu" : "us",
-                        random.nextInt(1000), random.nextInt(100), id));
-            }
-        }
-        source.load(collection, docs);
+        source.loadTrades(collection, random);
         return collection;
     }
 

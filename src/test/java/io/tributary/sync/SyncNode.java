@@ -77,6 +77,26 @@ final class SyncNode implements AutoCloseable {
     }
 
     /** Imports documents with onDuplicate=replace, in batches. */
+    /** The day of every trade of {@link #loadTrades}. */
+    static final List<String> TRADE_DAYS = List.of("2026-11-27", "2026-11-28", "2026-11-29", "2026-11-30");
+
+    /**
+     * Loads {@code collection} with 20 trades a day over {@link #TRADE_DAYS}, half of them "eu": keys
+     * {@code t0001} on, attributes {@code ts}, {@code region}, {@code amount}, {@code note}.
+     */
+    void loadTrades(String collection, java.util.Random random) {
+        List<String> docs = new java.util.ArrayList<>();
+        int id = 1;
+        for (String day : TRADE_DAYS) {
+            for (int i = 0; i < 20; i++, id++) {
+                docs.add(String.format("{\"_key\":\"t%04d\",\"ts\":\"%sT%02d:%02d:00\",\"region\":\"%s\",\"amount\":%d.%02d,"
+                        + "\"note\":\"n%d\"}", id, day, i, random.nextInt(60), i % 2 == 0 ? "eu" : "us",
+                        random.nextInt(1000), random.nextInt(100), id));
+            }
+        }
+        load(collection, docs);
+    }
+
     void load(String collection, List<String> docs) {
         for (int from = 0; from < docs.size(); from += 1000) {
             var r = client().post("/_api/import?collection=" + collection
