@@ -182,18 +182,21 @@ public final class TestCentral implements AutoCloseable {
             }
             importRequests.incrementAndGet();
             maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            Answer answer;
             try {
-                importBatch(http);
+                answer = importBatch(http);
             } finally {
+                // before the answer is sent: once the client has it, it may send its next batch at once
                 inFlight.decrementAndGet();
             }
+            respond(http, answer.status(), answer.body());
         } catch (RuntimeException e) {
             e.printStackTrace();
             throw e;
         }
     }
 
-    private void importBatch(HttpExchange http) throws IOException {
+    private Answer importBatch(HttpExchange http) throws IOException {
         byte[] body = http.getRequestBody().readAllBytes();
         long delay;
         synchronized (this) {
@@ -218,12 +221,10 @@ public final class TestCentral implements AutoCloseable {
             }
         }
         if (now == Behaviour.FAIL_500) {
-            respond(http, 500, "{\"error\":true,\"code\":500,\"errorNum\":4,\"errorMessage\":\"simulated failure\"}");
-            return;
+            return new Answer(500, "{\"error\":true,\"code\":500,\"errorNum\":4,\"errorMessage\":\"simulated failure\"}");
         }
         if (now == Behaviour.FAIL_409) {
-            respond(http, 409, "{\"error\":true,\"code\":409,\"errorNum\":1210,\"errorMessage\":\"unique constraint violated\"}");
-            return;
+            return new Answer(409, "{\"error\":true,\"code\":409,\"errorNum\":1210,\"errorMessage\":\"unique constraint violated\"}");
         }
         JsonNode docs = JSON.readTree(body);
         int created = 0;
@@ -255,10 +256,9 @@ public final class TestCentral implements AutoCloseable {
             }
         }
         if (now == Behaviour.COMMIT_THEN_500) {
-            respond(http, 500, "{\"error\":true,\"code\":500,\"errorMessage\":\"response lost\"}");
-            return;
+            return new Answer(500, "{\"error\":true,\"code\":500,\"errorMessage\":\"response lost\"}");
         }
-        respond(http, 201, JSON.writeValueAsString(Map.of("error", false, "created", created, "errors", 0, "empty", 0,
+        return new Answer(201, JSON.writeValueAsString(Map.of("error", false, "created", created, "errors", 0, "empty", 0,
                 "updated", updated, "ignored", ignoredNow)));
     }
 
@@ -285,6 +285,9 @@ public final class TestCentral implements AutoCloseable {
             }
         }
         return result;
+    }
+
+    private record Answer(int status, String body) {
     }
 
     private static void respond(HttpExchange http, int status, String body) throws IOException {
