@@ -1,5 +1,6 @@
 package io.tributary.central;
 
+import io.tributary.http.CollectionName;
 import io.tributary.http.ApiException;
 import static io.tributary.http.JsonResponse.send;
 import static io.tributary.http.RequestPath.database;

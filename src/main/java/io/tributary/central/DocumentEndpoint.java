@@ -1,5 +1,6 @@
 package io.tributary.central;
 
+import io.tributary.http.CollectionName;
 import io.tributary.http.ApiException;
 import io.tributary.http.QueryString;
 import static io.tributary.http.JsonResponse.send;

@@ -1,5 +1,6 @@
 package io.tributary.central;
 
+import io.tributary.http.CollectionName;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.http.ApiException;

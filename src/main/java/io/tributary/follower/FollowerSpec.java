@@ -3,7 +3,7 @@ package io.tributary.follower;
 import static io.tributary.http.RequestFields.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tributary.central.CollectionName;
+import io.tributary.http.CollectionName;
 import io.tributary.http.ApiException;
 import io.tributary.http.RequestFields;
 import java.net.URI;

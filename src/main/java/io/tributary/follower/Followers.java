@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tributary.central.CollectionName;
+import io.tributary.http.CollectionName;
 import io.tributary.central.CollectionStore;
 import io.tributary.central.FollowerPosition;
 import io.tributary.http.ApiException;

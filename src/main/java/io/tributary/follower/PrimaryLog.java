@@ -3,7 +3,7 @@ package io.tributary.follower;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.log.LogEntry;
-import io.tributary.central.CollectionName;
+import io.tributary.http.CollectionName;
 import io.tributary.central.DocumentKey;
 import io.tributary.http.ApiException;
 import io.tributary.node.NodeClient;

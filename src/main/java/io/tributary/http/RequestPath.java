@@ -1,6 +1,5 @@
 package io.tributary.http;
 
-import io.tributary.central.CollectionName;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import org.apache.camel.Exchange;

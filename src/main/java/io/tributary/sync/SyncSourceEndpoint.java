@@ -3,7 +3,7 @@ package io.tributary.sync;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tributary.central.CollectionName;
+import io.tributary.http.CollectionName;
 import io.tributary.central.CollectionStore;
 import io.tributary.central.DocumentKey;
 import io.tributary.http.ApiException;

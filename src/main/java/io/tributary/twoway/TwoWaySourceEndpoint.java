@@ -3,7 +3,7 @@ package io.tributary.twoway;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.central.CollectionName;
+import io.tributary.http.CollectionName;
 import io.tributary.central.CollectionStore;
 import io.tributary.central.DocumentKey;
 import io.tributary.http.ApiException;

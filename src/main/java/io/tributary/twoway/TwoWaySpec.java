@@ -2,7 +2,7 @@ package io.tributary.twoway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.central.CollectionName;
+import io.tributary.http.CollectionName;
 import io.tributary.http.ApiException;
 import io.tributary.json.Json;
 import io.tributary.sql.SqlIdentifier;

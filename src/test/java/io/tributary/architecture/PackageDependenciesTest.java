@@ -2,6 +2,7 @@ package io.tributary.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -20,9 +21,9 @@ class PackageDependenciesTest {
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.tributary");
 
-    /** What of central another feature may use: the storage interface, its value types, and names and keys. */
+    /** What of central another feature may use: the storage interface, its value types, and keys. */
     private static final Set<String> STORAGE_INTERFACE = Set.of("CollectionStore", "StoredCollection",
-            "StoredCollection$Written", "StoredCollection$DeleteCheck", "CollectionName", "DocumentKey", "FollowerPosition");
+            "StoredCollection$Written", "StoredCollection$DeleteCheck", "DocumentKey", "FollowerPosition");
 
     private static final DescribedPredicate<JavaClass> CENTRAL_INTERNALS = new DescribedPredicate<>(
             "central's internals (anything but " + STORAGE_INTERFACE + ")") {
@@ -61,17 +62,13 @@ class PackageDependenciesTest {
                 .check(MAIN);
     }
 
-    /** The HTTP plumbing knows ArangoDB's naming rules (a database in the path), nothing else of a feature. */
+    /** The HTTP plumbing (ArangoDB's errors, paths and naming rules) knows no feature. */
     @Test
     void httpPlumbingKnowsNoFeature() {
-        noClasses().that().resideInAPackage("io.tributary.http..").should().dependOnClassesThat(
-                        new DescribedPredicate<JavaClass>("feature classes other than CollectionName") {
-                            @Override
-                            public boolean test(JavaClass c) {
-                                return c.getPackageName().matches("io\\.tributary\\.(central|sync|source|verify)(\\..*)?")
-                                        && !c.getName().equals("io.tributary.central.CollectionName");
-                            }
-                        })
+        noClasses().that().resideInAPackage("io.tributary.http..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.tributary.central..", "io.tributary.sync..", "io.tributary.source..",
+                        "io.tributary.verify..", "io.tributary.offline..", "io.tributary.follower..", "io.tributary.log..",
+                        "io.tributary.twoway..")
                 .check(MAIN);
     }
 
@@ -89,6 +86,12 @@ class PackageDependenciesTest {
         noClasses().that().resideInAPackage("io.tributary.node..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.tributary.sync..", "io.tributary.offline..")
                 .check(MAIN);
+    }
+
+    /** Every feature package can be read, tested and moved without the ones that build on it. */
+    @Test
+    void featurePackagesHaveNoCycles() {
+        slices().matching("io.tributary.(*)..").should().beFreeOfCycles().check(MAIN);
     }
 
     @Test

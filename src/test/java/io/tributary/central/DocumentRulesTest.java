@@ -1,5 +1,6 @@
 package io.tributary.central;
 
+import io.tributary.http.CollectionName;
 import io.tributary.http.ApiException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,6 +1,5 @@
-package io.tributary.central;
+package io.tributary.http;
 
-import io.tributary.http.ApiException;
 import java.util.regex.Pattern;
 
 /**
