@@ -31,6 +31,13 @@ final class Job {
         this.error = error;
         this.finishedAt = Instant.now();
         this.status = status;
+    }
+
+    /**
+     * Wakes whoever waits for the job: only once it has let go of its target, so that a caller who waited
+     * can start the next job on that target at once.
+     */
+    void released() {
         done.countDown();
     }
 

@@ -169,6 +169,7 @@ public class Jobs implements Service, CamelContextAware {
         Job job = running.get(id);
         if (job != null) {
             job.await(Long.MAX_VALUE, TimeUnit.DAYS);
+            return job.view();
         }
         return find(id).orElseThrow();
     }
@@ -257,6 +258,7 @@ public class Jobs implements Service, CamelContextAware {
             }
         }
         busy.remove(job.work.writes(), job.id);
+        job.released();
     }
 
     private static String capitalized(String kind) {
