@@ -13,6 +13,7 @@ import io.tributary.keyrange.VersionedDocument;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +36,8 @@ public final class CollectionPartitions {
     /** Partitions of one selection, at most: a backup writes them all at once, a plan answers them in one body. */
     static final int MAX_PARTITIONS = 500;
     private static final int PAGE = 1000;
+    /** The partition key of documents without the partition attribute, or with null in it. */
+    private static final String NULL_VALUE = "null";
 
     private final StoredCollection collection;
     private final Selection selection;
@@ -121,9 +124,12 @@ public final class CollectionPartitions {
      */
     Map<String, BackupPlan> plans(JdbcKeyRanges ranges, JobControl control) {
         String by = selection.by();
-        Map<String, Found> found = by.equals("value") || by.equals("month") || by.equals("day") ? new TreeMap<>()
+        // a missing or null attribute first, so it is the partition named "null" whatever else prints alike
+        Map<String, Found> found = by.equals("value") || by.equals("month") || by.equals("day")
+                ? new TreeMap<>(Comparator.comparing((String key) -> !key.equals(NULL_VALUE)).thenComparing(Comparator.naturalOrder()))
                 : new LinkedHashMap<>();
         boolean[] attributeSeen = {false};
+        Set<String> unseenColumns = selection.columns() == null ? new HashSet<>() : new TreeSet<>(selection.columns());
         scan(ranges, selection.keyFrom(), selection.keyTo(), control, (doc, position) -> {
             Found f = found.computeIfAbsent(partition(doc, position), name -> new Found(bounds(doc, name)));
             f.rows++;
@@ -132,11 +138,19 @@ public final class CollectionPartitions {
                 f.first = f.last;
             }
             attributeSeen[0] |= selection.partitionColumn() != null && doc.has(selection.partitionColumn());
+            if (!unseenColumns.isEmpty()) {
+                unseenColumns.removeIf(doc::has);
+            }
             if (found.size() > MAX_PARTITIONS) {
                 throw ApiException.badParameter("more than " + MAX_PARTITIONS + " partitions: choose a coarser"
                         + " partitioning (month, or keys with more rows)");
             }
         });
+        // a collection has no schema to check 'columns' against: an attribute no selected document has is a typo
+        if (!found.isEmpty() && !unseenColumns.isEmpty()) {
+            throw ApiException.badParameter("'columns' names " + unseenColumns.stream().map(ApiException::printable).toList()
+                    + ", which no document in the selection has");
+        }
         if (by.equals("value") && !found.isEmpty() && !attributeSeen[0]) {
             throw ApiException.badParameter("'partitionBy.column' '" + selection.partitionColumn() + "' is an attribute"
                     + " of no document in the selection");
@@ -214,7 +228,9 @@ public final class CollectionPartitions {
             case "keys" -> String.format("keys-%06d", position / selection.rowsPerPartition() + 1);
             case "value" -> {
                 JsonNode v = doc.get(selection.partitionColumn());
-                yield v == null || v.isNull() ? "null" : v.toString();
+                // numbers by their value (1 and 1.0 are one partition), as a restore finds them (DocumentBounds)
+                yield v == null || v.isNull() ? NULL_VALUE
+                        : v.isNumber() ? v.decimalValue().stripTrailingZeros().toPlainString() : v.toString();
             }
             default -> {
                 LocalDate day = day(doc);

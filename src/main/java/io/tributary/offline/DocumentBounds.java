@@ -83,9 +83,10 @@ final class DocumentBounds {
         if (storedNull) {
             return false;
         }
-        if (stored.isNumber() && bound.isNumber()) {
-            return stored.decimalValue().compareTo(bound.decimalValue()) == 0;
+        if (stored.isNumber() || bound.isNumber()) {
+            return stored.isNumber() && bound.isNumber() && stored.decimalValue().compareTo(bound.decimalValue()) == 0;
         }
-        return stored.asText().equals(bound.asText());
+        // the number 1 and the text "1" are partitions of their own (CollectionPartitions.partition)
+        return stored.getNodeType() == bound.getNodeType() && stored.asText().equals(bound.asText());
     }
 }

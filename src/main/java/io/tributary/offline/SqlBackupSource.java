@@ -284,7 +284,9 @@ final class SqlBackupSource implements BackupSource {
             case "value" -> {
                 String col = partitionColumn.name();
                 Set<String> names = new HashSet<>();
-                query(c, "SELECT " + col + ", COUNT(*) FROM " + table + where() + " GROUP BY " + col + " ORDER BY " + col,
+                // NULL first on every database, so it is the partition named "null" even beside the text 'null'
+                query(c, "SELECT " + col + ", COUNT(*) FROM " + table + where() + " GROUP BY " + col
+                                + " ORDER BY CASE WHEN " + col + " IS NULL THEN 0 ELSE 1 END, " + col,
                         rs -> {
                             JsonNode value = partitionColumn.json(partitionColumn.read(rs, 1));
                             ObjectNode bounds = Json.MAPPER.createObjectNode().put("column", col);

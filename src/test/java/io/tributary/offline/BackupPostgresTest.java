@@ -65,7 +65,7 @@ class BackupPostgresTest extends BackupContract {
             Backup.ofTable(dir, BackupSpec.parse(spec + "byv\",\"partitionBy\":{\"by\":\"value\",\"column\":\"v\"}}"),
                     pg.dataSource()).run(new JobControl(0));
             assertThat(BackupManifest.read(dir.resolve("byv")).partitions()).extracting(BackupManifest.Partition::name)
-                    .containsExactly("a?b", "it's", "null");
+                    .containsExactly("null", "a?b", "it's");
             List<String> byValue = backedUp(dir.resolve("byv"));
             assertThat(byValue).containsExactlyInAnyOrderElementsOf(jdbc);
         }

@@ -198,6 +198,32 @@ abstract class RemotePartitionedSyncContract {
         assertThat(job.path("parallel").asInt()).isEqualTo(1);
     }
 
+    /** The number 1, the number 1.0, the text "1" and a missing value: each document is read into one partition only. */
+    @Test
+    void valuesThatPrintAlikeAreCopiedOnceEach() {
+        String collection = "alike" + NAMES.incrementAndGet();
+        source.load(collection, List.of("{\"_key\":\"a\",\"v\":1}", "{\"_key\":\"b\",\"v\":\"1\"}",
+                "{\"_key\":\"c\",\"v\":\"1\"}", "{\"_key\":\"d\"}", "{\"_key\":\"e\",\"v\":1.0}",
+                "{\"_key\":\"f\",\"v\":\"null\"}", "{\"_key\":\"g\",\"v\":null}"));
+        String into = "alike" + NAMES.incrementAndGet();
+        JsonNode job = copy(collection, into, "\"partitionBy\":{\"by\":\"value\",\"column\":\"v\"}");
+        assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("succeeded");
+        Map<String, Long> read = new TreeMap<>();
+        job.at("/result/partitions").forEach(p -> read.put(p.path("name").asText(), p.path("rowsRead").asLong()));
+        // missing and null first: "null"; then by JSON text, "1" (the text) before 1 and 1.0 (one number)
+        assertThat(read).isEqualTo(Map.of("null", 2L, "1", 2L, "1~2", 2L, "null~2", 1L));
+        assertThat(job.at("/result/rowsRead").asLong()).as(job.toString()).isEqualTo(7);
+        assertThat(documents(target, into)).isEqualTo(documents(source, collection));
+    }
+
+    @Test
+    void anAttributeNoDocumentHasIsRefusedAsAColumn() {
+        String collection = sourceCollection(seed.random());
+        JsonNode job = copy(collection, "typo" + NAMES.incrementAndGet(), "\"columns\":[\"region\",\"nte\"]");
+        assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("failed");
+        assertThat(job.path("error").asText()).contains("'columns' names [nte], which no document in the selection has");
+    }
+
     @Test
     void theCommandLineCopiesASelectionOfANodesCollection() {
         String collection = sourceCollection(seed.random());
