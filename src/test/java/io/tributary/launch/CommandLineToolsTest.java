@@ -152,6 +152,7 @@ class CommandLineToolsTest {
              Statement s = c.createStatement()) {
             s.execute("CREATE TABLE mt (id INT PRIMARY KEY, v VARCHAR(20))");
         }
+        Files.createDirectories(dir.resolve("backups"));
         String[] backup = {"--directory", "backups", "--source-jdbc-url", h2("site-a"), "--source-jdbc-user", "sa",
             "--source-table", "mt", "--key-column", "id", "--source-jdbc-password-env", UNSET};
         // H2's user sa has an empty password: without the check this backup would run, with no password
