@@ -11,8 +11,11 @@ public final class CommandLineArguments {
     private CommandLineArguments() {
     }
 
-    /** Flags map to {@code "true"}; throws IllegalArgumentException naming the first unknown or incomplete argument. */
-    public static Map<String, String> parse(String[] args, Set<String> flags, Set<String> options) {
+    /**
+     * Flags map to {@code "true"}; throws IllegalArgumentException naming the first unknown or incomplete argument,
+     * or a {@code --*-password-env} variable that {@code env} does not set.
+     */
+    public static Map<String, String> parse(String[] args, Set<String> flags, Set<String> options, Map<String, String> env) {
         Map<String, String> parsed = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             String name = args[i].startsWith("--") ? args[i].substring(2) : "";
@@ -24,6 +27,14 @@ public final class CommandLineArguments {
                 throw new IllegalArgumentException("unknown or incomplete argument '" + args[i] + "'");
             }
         }
+        parsed.forEach((option, variable) -> {
+            // an unset variable would connect with no password at all: a typo would pass unseen until the login fails
+            // (or, worse, succeed on a server that lets a password-less user in); set but empty is an empty password
+            if (option.endsWith("password-env") && !env.containsKey(variable)) {
+                throw new IllegalArgumentException("environment variable " + variable + " (given by --" + option
+                        + ") is not set: export it with the password, or leave the option out for no password");
+            }
+        });
         return parsed;
     }
 

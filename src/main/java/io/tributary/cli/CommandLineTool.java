@@ -33,7 +33,8 @@ public final class CommandLineTool {
 
     /**
      * A password or other secret: the value of the environment variable named on the command line ({@code
-     * null}: none given). Never an argument's value, which {@code ps} shows to every user.
+     * null}: none given; {@link CommandLineArguments#parse} refuses a named variable that is not set). Never an
+     * argument's value, which {@code ps} shows to every user.
      */
     public static String secret(Map<String, String> env, String variable) {
         return variable == null ? null : env.get(variable);

@@ -41,7 +41,7 @@ public final class BackupCommand {
         Map<String, String> o;
         BackupSpec spec;
         try {
-            o = CommandLineArguments.parse(args, FLAGS, OPTIONS);
+            o = CommandLineArguments.parse(args, FLAGS, OPTIONS, env);
             if (!o.containsKey("directory")) {
                 throw new IllegalArgumentException("--directory is required");
             }

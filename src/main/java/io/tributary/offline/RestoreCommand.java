@@ -37,7 +37,7 @@ public final class RestoreCommand {
         Map<String, String> o;
         RestoreSpec spec;
         try {
-            o = CommandLineArguments.parse(args, FLAGS, OPTIONS);
+            o = CommandLineArguments.parse(args, FLAGS, OPTIONS, env);
             for (String required : new String[] {"directory", "name", "target-jdbc-url"}) {
                 if (!o.containsKey(required)) {
                     throw new IllegalArgumentException("--" + required + " is required");

@@ -38,10 +38,14 @@ public final class RestoreSpec {
         JsonNode root = RequestFields.object(json, "restore job body", "'name' and 'target'", FIELDS);
         RestoreSpec s = new RestoreSpec();
         s.name = text(root, "name");
-        if (s.name == null || !NAME.matcher(s.name).matches() || s.name.contains("..")) {
+        if (s.name == null) {
+            throw ApiException.badParameter("'name' is required: the backup's directory name in the backup directory"
+                    + " (the 'backup' of its backup job's result)");
+        }
+        if (!NAME.matcher(s.name).matches() || s.name.contains("..")) {
             throw ApiException.badParameter("'name' must name a backup: letters, digits, '.', '_', '-'"
                     + " (starting with a letter or digit, at most 128, no '..'), got '"
-                    + ApiException.printable(String.valueOf(s.name)) + "'");
+                    + ApiException.printable(s.name) + "'");
         }
         JsonNode target = root.path("target");
         if (!target.isObject()) {

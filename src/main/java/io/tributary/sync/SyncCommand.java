@@ -46,7 +46,7 @@ public final class SyncCommand {
         SyncSpec spec;
         double maxDeleteFraction;
         try {
-            o.putAll(CommandLineArguments.parse(args, FLAGS, OPTIONS));
+            o.putAll(CommandLineArguments.parse(args, FLAGS, OPTIONS, env));
             if (!o.containsKey("target-jdbc-url") || !o.containsKey("target-collection")) {
                 throw new IllegalArgumentException("--target-jdbc-url and --target-collection are required");
             }

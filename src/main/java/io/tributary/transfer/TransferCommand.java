@@ -37,13 +37,15 @@ public final class TransferCommand {
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         Map<String, String> o;
         try {
-            o = CommandLineArguments.parse(args, FLAGS, OPTIONS);
+            o = CommandLineArguments.parse(args, FLAGS, OPTIONS, env);
             for (String required : new String[] {"directory", "name", "destination"}) {
                 if (!o.containsKey(required)) {
                     throw new IllegalArgumentException("--" + required + " is required");
                 }
             }
-        } catch (IllegalArgumentException e) {
+            // here, not when the route's bean is created: Camel would bury the message in a dump of the route
+            TransferDestination.parse(o.get("destination"));
+        } catch (IllegalArgumentException | TransferException e) {
             return CommandLineTool.usageError(err, "transfer", e.getMessage(), usage());
         }
         try (CamelContext context = new DefaultCamelContext()) {

@@ -38,7 +38,10 @@ record TransferDestination(String scheme, String user, String host, int port, St
                 throw new TransferException("destination '" + d + "' is not a URI: " + e.getMessage(), e);
             }
             if (uri.getUserInfo() == null || uri.getUserInfo().isEmpty() || uri.getUserInfo().contains(":") || uri.getHost() == null) {
-                throw new TransferException("destination '" + d + "': write sftp://user@host[:port]/directory (the password is a parameter of its own)");
+                // never echo a password written into the URI: the message goes to logs and terminals
+                String shown = uri.getRawUserInfo() == null ? d : d.replace(uri.getRawUserInfo(), uri.getRawUserInfo().replaceFirst(":.*", ":***"));
+                throw new TransferException("destination '" + shown + "': write sftp://user@host[:port]/directory"
+                        + " (the password is a setting of its own: the parameter password, --password-env on the command line)");
             }
             String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
             return new TransferDestination("sftp", uri.getUserInfo(), uri.getHost(), uri.getPort() < 0 ? 22 : uri.getPort(),

@@ -43,7 +43,7 @@ public final class TwoWayCommand {
         Map<String, String> o = new HashMap<>();
         TwoWaySpec spec;
         try {
-            o.putAll(CommandLineArguments.parse(args, Set.of(), OPTIONS));
+            o.putAll(CommandLineArguments.parse(args, Set.of(), OPTIONS, env));
             for (String required : List.of("pair-file", "a-jdbc-url", "central-jdbc-url")) {
                 if (!o.containsKey(required)) {
                     throw new IllegalArgumentException("--" + required + " is required");

@@ -42,7 +42,7 @@ public final class VerifyCommand {
         long maxWaitSeconds;
         HikariDataSource db = null;
         try {
-            o.putAll(CommandLineArguments.parse(args, FLAGS, OPTIONS));
+            o.putAll(CommandLineArguments.parse(args, FLAGS, OPTIONS, env));
             for (String required : new String[] {"source-id", "jdbc-url", "table", "key-column", "collection"}) {
                 if (!o.containsKey(required)) {
                     throw new IllegalArgumentException("--" + required + " is required");

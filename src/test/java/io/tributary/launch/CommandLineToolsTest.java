@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,14 +31,24 @@ class CommandLineToolsTest {
     record Run(int exit, String out, String err) {
     }
 
+    /** Never set for a tool this test runs (see {@link #run(Map, String, String...)}). */
+    private static final String UNSET = "TRIBUTARY_TEST_UNSET_PW";
+
     private Run run(String tool, String... args) throws Exception {
+        return run(Map.of(), tool, args);
+    }
+
+    private Run run(Map<String, String> env, String tool, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", TributaryProcess.productClasspath(), tool));
         command.addAll(List.of(args));
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(out.toFile())
-                .redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        builder.environment().remove(UNSET);
+        builder.environment().putAll(env);
+        Process p = builder.start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s ends", tool).isTrue();
         return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
     }
@@ -116,6 +127,63 @@ class CommandLineToolsTest {
                 "--target-jdbc-url", h2("site-b"), "--target-jdbc-user", "sa", "--target-table", "mt");
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.err()).contains("backup 'nope' not found");
+    }
+
+    @Test
+    void transferRefusesADestinationItCannotUseWithOneClearMessage() throws Exception {
+        Run http = run("io.tributary.transfer.TransferCommand", "--directory", "backups", "--name", "b",
+                "--destination", "http://x/");
+        assertThat(http.exit()).isEqualTo(2);
+        assertThat(http.out()).isEmpty();
+        assertThat(http.err()).startsWith("tributary transfer: destination 'http://x/': write file:<directory> or"
+                + " sftp://user@host[:port]/<directory>").contains("usage: bin/tributary transfer")
+                .doesNotContain("Cannot create bean").doesNotContain("route");
+
+        Run withPassword = run("io.tributary.transfer.TransferCommand", "--directory", "backups", "--name", "b",
+                "--destination", "sftp://u:pw@host/x");
+        assertThat(withPassword.exit()).isEqualTo(2);
+        assertThat(withPassword.err()).startsWith("tributary transfer: destination 'sftp://u:***@host/x': write"
+                + " sftp://user@host[:port]/directory").doesNotContain("pw@").doesNotContain("Cannot create bean");
+    }
+
+    @Test
+    void aPasswordVariableThatIsNotSetIsAUsageErrorNamingIt() throws Exception {
+        try (Connection c = DriverManager.getConnection(h2("site-a"), "sa", "");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE mt (id INT PRIMARY KEY, v VARCHAR(20))");
+        }
+        Files.createDirectories(dir.resolve("backups"));
+        String[] backup = {"--directory", "backups", "--source-jdbc-url", h2("site-a"), "--source-jdbc-user", "sa",
+            "--source-table", "mt", "--key-column", "id", "--source-jdbc-password-env", UNSET};
+        // H2's user sa has an empty password: without the check this backup would run, with no password
+        Run unset = run("io.tributary.offline.BackupCommand", backup);
+        assertThat(unset.exit()).as(unset.err()).isEqualTo(2);
+        assertThat(unset.out()).isEmpty();
+        assertThat(unset.err()).startsWith("tributary backup: environment variable " + UNSET
+                + " (given by --source-jdbc-password-env) is not set");
+        Run empty = run(Map.of(UNSET, ""), "io.tributary.offline.BackupCommand", backup);
+        assertThat(empty.exit()).as("set but empty: an empty password. %s", empty.err()).isZero();
+
+        String[][] everyPasswordOption = {
+            {"io.tributary.offline.BackupCommand", "backup", "source-jdbc-password-env"},
+            {"io.tributary.offline.BackupCommand", "backup", "central-jdbc-password-env"},
+            {"io.tributary.offline.BackupCommand", "backup", "source-password-env"},
+            {"io.tributary.offline.RestoreCommand", "restore", "target-jdbc-password-env"},
+            {"io.tributary.transfer.TransferCommand", "transfer", "password-env"},
+            {"io.tributary.sync.SyncCommand", "sync", "source-password-env"},
+            {"io.tributary.sync.SyncCommand", "sync", "source-jdbc-password-env"},
+            {"io.tributary.sync.SyncCommand", "sync", "target-jdbc-password-env"},
+            {"io.tributary.verify.VerifyCommand", "verify", "jdbc-password-env"},
+            {"io.tributary.verify.VerifyCommand", "verify", "central-password-env"},
+            {"io.tributary.twoway.TwoWayCommand", "two-way", "a-jdbc-password-env"},
+            {"io.tributary.twoway.TwoWayCommand", "two-way", "b-jdbc-password-env"},
+            {"io.tributary.twoway.TwoWayCommand", "two-way", "central-jdbc-password-env"}};
+        for (String[] tool : everyPasswordOption) {
+            Run r = run(tool[0], "--" + tool[2], UNSET);
+            assertThat(r.exit()).as("%s --%s: %s", tool[1], tool[2], r.err()).isEqualTo(2);
+            assertThat(r.err()).startsWith("tributary " + tool[1] + ": environment variable " + UNSET + " (given by --"
+                    + tool[2] + ") is not set");
+        }
     }
 
     @Test

@@ -46,7 +46,7 @@ class RestoreSpecTest {
         assertRefused("{\"name\":\"o\",\"target\":{\"collection\":\"c\",\"schema\":\"x\"}}", "unknown field 'target.schema'");
         assertRefused("{\"name\":\"../etc\",\"target\":{\"collection\":\"c\"}}", "'name'");
         assertRefused("{\"name\":\"a..b\",\"target\":{\"collection\":\"c\"}}", "'name'");
-        assertRefused("{\"target\":{\"collection\":\"c\"}}", "'name'");
+        assertRefused("{\"target\":{\"collection\":\"c\"}}", "'name' is required: the backup's directory name");
         assertRefused("{\"name\":\"o\"}", "'target' is required");
         assertRefused("{\"name\":\"o\",\"target\":{}}", "'target' needs");
         assertRefused("{\"name\":\"o\",\"target\":{\"dataSource\":\"db\",\"table\":\"t;drop\"}}", "target.table");
