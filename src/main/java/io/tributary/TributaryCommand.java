@@ -17,7 +17,8 @@ import java.util.Arrays;
  */
 public final class TributaryCommand {
 
-    private static final String USAGE = """
+    /** What the command prints for an unknown command (the README shows it). */
+    public static final String USAGE = """
             usage: bin/tributary [Camel Main options]   run the node (-h lists the options)
                    bin/tributary sync ...                 one collection sync (alone: lists its options)
                    bin/tributary verify ...               verify one source (alone: lists its options)

@@ -115,8 +115,8 @@ public class OfflineJobs implements CamelContextAware {
         } else {
             target = RestoreTarget.collection(store, storeDataSource, spec.database(), spec.collection());
         }
-        // a table by its identity, so "orders" and "public.orders" are one target; a collection as sync names it
-        String writes = spec.isTable() ? "table " + target.identity() : "collection " + spec.database() + "/" + spec.collection();
+        // a table by its identity (which says "table"), so "orders" and "public.orders" are one target; a collection as sync names it
+        String writes = spec.isTable() ? target.identity() : "collection " + spec.database() + "/" + spec.collection();
         Restore restore = new Restore(directory, spec, target);
         return new OfflineTask("restore", writes, spec.toJson(), c -> restore.run(c).toJson());
     }

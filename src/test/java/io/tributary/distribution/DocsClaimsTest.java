@@ -15,11 +15,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The docs back their claims with test names ({@code `RestoreContract.corruptByteRefusesEverything`}):
+ * What the docs show that the code can check. The docs back their claims with test names ({@code `RestoreContract.corruptByteRefusesEverything`}):
  * each cited test class and method must exist, so a renamed or removed test cannot leave a claim without
  * its evidence.
  */
-class CitedTestsTest {
+class DocsClaimsTest {
 
     private static final Pattern CITED = Pattern.compile("`([A-Z][A-Za-z0-9]*(?:Test|Contract|IT|Bench))\\.([a-z][A-Za-z0-9_]*)`");
 
@@ -50,5 +50,23 @@ class CitedTestsTest {
         }
         assertThat(cited).as("tests cited by the docs").isPositive();
         assertThat(missing).as("tests the docs cite").isEmpty();
+    }
+
+    /** The README shows what an unknown command prints: the usage, as the command has it. */
+    @Test
+    void theReadmeShowsTheCommandsUsage() throws IOException {
+        List<String> shown = new ArrayList<>();
+        boolean in = false;
+        for (String line : Files.readAllLines(Path.of("README.md"))) {
+            if (line.trim().equals("# tributary: unknown command 'synk'")) {
+                in = true;
+            } else if (in && line.trim().startsWith("# ")) {
+                shown.add(line.trim().substring(2));
+            } else if (in) {
+                break;
+            }
+        }
+        assertThat(String.join("\n", shown)).isEqualTo(io.tributary.TributaryCommand.USAGE.lines()
+                .map(String::stripTrailing).collect(Collectors.joining("\n")));
     }
 }
