@@ -227,7 +227,7 @@ final class Follower {
 
     void failed(Throwable e) {
         state = State.FAILING;
-        lastError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        lastError = HiddenUserInfo.hide(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
 
     long lagTicks() {

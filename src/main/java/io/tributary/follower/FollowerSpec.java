@@ -3,6 +3,8 @@ package io.tributary.follower;
 import static io.tributary.http.RequestFields.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.json.Json;
 import io.tributary.http.CollectionName;
 import io.tributary.http.ApiException;
 import io.tributary.http.RequestFields;
@@ -10,6 +12,7 @@ import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -46,8 +49,15 @@ public final class FollowerSpec {
         this.limit = limit;
     }
 
-    static FollowerSpec parse(String json) {
-        JsonNode root = RequestFields.object(json, "follower parameters", "'name' and 'primaryUrl'", FIELDS);
+    /** The route's parameters as its template bean holds them (name to value); the values are never pasted into text. */
+    static FollowerSpec from(Map<String, ?> parameters) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        parameters.forEach((k, v) -> root.put(k, v == null ? null : String.valueOf(v)));
+        RequestFields.requireKnown(root, FIELDS, "");
+        return parse(root);
+    }
+
+    private static FollowerSpec parse(JsonNode root) {
         String name = text(root, "name");
         if (name == null || !name.matches("[A-Za-z0-9_.-]{1,64}")) {
             throw ApiException.badParameter("follower 'name' must be 1 to 64 letters, digits, '_', '.' or '-'");

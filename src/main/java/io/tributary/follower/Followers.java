@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tributary.http.CollectionName;
 import io.tributary.central.CollectionStore;
 import io.tributary.central.FollowerPosition;
 import io.tributary.http.ApiException;
@@ -21,7 +20,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
@@ -36,16 +34,20 @@ import org.slf4j.LoggerFactory;
 public class Followers implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(Followers.class);
+    /** The logger of a failed round's WARN line (the name the template's log step had). */
+    private static final Logger ROUNDS = LoggerFactory.getLogger("io.tributary.follower");
     /** The header set when a round runs an initial sync before it tails the log. */
     static final String SYNC_TICK = "tributaryFollowerInitialSync";
-    /** Parameters that mark a route made from the {@code tributary-follower} template (routes/follower-template.camel.yaml). */
-    private static final List<String> TEMPLATE_PARAMETERS = List.of("name", "primaryUrl", "waitSeconds", "retryDelayMs");
 
     private CollectionStore store;
     private CamelContext camelContext;
     private PeerNodes peers = new PeerNodes("");
     private boolean writable;
     private final Map<String, Follower> byName = new ConcurrentHashMap<>();
+    /** The route id that holds each follower name: a second route with the name is refused. */
+    private final Map<String, String> routeOfName = new ConcurrentHashMap<>();
+    /** Follower routes whose parameters were refused, by route id. */
+    private final Map<String, RefusedFollower> refused = new ConcurrentHashMap<>();
     private final Map<String, ExecutorService> readAheads = new ConcurrentHashMap<>();
     /** Databases a follower row in the store marks as followed, by primary URL; read once. */
     private volatile Map<String, String> storedFollowed;
@@ -85,12 +87,19 @@ public class Followers implements CamelContextAware {
     // ---- the route's steps ------------------------------------------------------------------------
 
     /**
-     * Registers the follower described by the route's parameters (JSON) and shakes hands with its primary.
-     * The body becomes the sync job bodies of an initial sync, one per collection, and the header
+     * Registers the follower described by the parameters of route {@code routeId} and shakes hands with its
+     * primary. The body becomes the sync job bodies of an initial sync, one per collection, and the header
      * {@link #SYNC_TICK} is set; without an initial sync to run, the body is empty and the header unset.
+     * Parameters refused make the route a {@link RefusedFollower}, listed and checked, until they pass.
      */
-    public List<String> prepare(String json, Exchange exchange) {
-        Follower follower = register(FollowerSpec.parse(json));
+    public List<String> prepare(String routeId, Map<String, ?> parameters, Exchange exchange) {
+        Follower follower;
+        try {
+            follower = register(routeId, FollowerSpec.from(parameters));
+        } catch (RuntimeException e) {
+            refuse(routeId, parameters, e);
+            throw e;
+        }
         List<String> collections = follower.prepare();
         if (collections == null) {
             return List.of();
@@ -120,32 +129,101 @@ public class Followers implements CamelContextAware {
         return follower(name).apply(page instanceof PrimaryLog.Page p ? p : null);
     }
 
-    /** Records a failed round: state failing with its reason (the route logs it and waits before the next). */
-    public void failed(String name, Throwable e) {
+    /**
+     * Records a failed round of route {@code routeId}: state failing with its reason (refused parameters were
+     * recorded by {@link #prepare}), and the round's WARN line, where no URL shows a password.
+     */
+    public void failed(String routeId, Map<String, ?> parameters, Throwable e) {
+        String name = String.valueOf(parameters.get("name"));
         Follower f = byName.get(name);
-        if (f != null && e != null) {
+        if (f != null && e != null && routeId.equals(routeOfName.get(name)) && !refused.containsKey(routeId)) {
             f.failed(e);
         }
+        ROUNDS.warn("follower {} of {} failed: {}", ApiException.printable(name, 200),
+                HiddenUserInfo.hide(ApiException.printable(String.valueOf(parameters.get("primaryUrl")), 200)), reason(e));
     }
 
-    private Follower register(FollowerSpec spec) {
-        Follower existing = byName.get(spec.name);
-        if (existing != null && existing.spec.sameData(spec)) {
-            return existing;
-        }
+    private static String reason(Throwable e) {
+        return e == null ? "unknown" : HiddenUserInfo.hide(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+
+    private Follower register(String routeId, FollowerSpec spec) {
         synchronized (byName) {
+            // the route loaded first holds a name, whichever round runs first
+            String holder = FollowerRoutes.firstNamed(camelContext, spec.name).orElse(routeOfName.get(spec.name));
+            if (holder != null && !holder.equals(routeId)) {
+                throw new IllegalStateException("follower '" + spec.name + "' of " + FollowerRoutes.describe(camelContext, routeId)
+                        + " refused: the name is taken by " + FollowerRoutes.describe(camelContext, holder)
+                        + " (give each follower its own name)");
+            }
+            Follower existing = byName.get(spec.name);
+            if (existing != null && existing.spec.sameData(spec)) {
+                forgetRefused(routeId);
+                return existing;
+            }
             for (Follower other : byName.values()) {
                 if (!other.spec.name.equals(spec.name) && other.spec.database.equals(spec.database)) {
                     throw new IllegalStateException("follower '" + spec.name + "' refused: database '" + spec.database
-                            + "' is followed by follower '" + other.spec.name + "' already (one primary per database)");
+                            + "' is followed by follower '" + other.spec.name + "' (" + FollowerRoutes.describe(camelContext,
+                            routeOfName.get(other.spec.name)) + ") already (one primary per database)");
                 }
             }
+            refuseNewcomer(routeId, spec);
             peers.check("follower " + spec.name + " primaryUrl", spec.primaryUrl);
             Follower created = new Follower(spec, store, () -> stopping, readAhead(spec.name));
             Follower replaced = byName.put(spec.name, created);
+            routeOfName.put(spec.name, routeId);
+            forgetRefused(routeId);
             registerMetrics(created);
             registerHealth(created, replaced);
             return created;
+        }
+    }
+
+    /**
+     * Whichever round runs first: when the database's row in tributary_follower names another primary URL,
+     * and another follower route of this node declares that URL for the database, that route keeps the
+     * database and this one is refused. (Routes naming the row's URL both: the first to run holds it.)
+     */
+    private void refuseNewcomer(String routeId, FollowerSpec spec) {
+        Optional<FollowerPosition> row = store.follower(spec.database);
+        if (row.isEmpty() || FollowerRoutes.sameUrl(row.get().primaryUrl(), spec.primaryUrl)) {
+            return;
+        }
+        for (RouteDefinition route : FollowerRoutes.of(camelContext)) {
+            if (!route.getRouteId().equals(routeId) && spec.database.equals(FollowerRoutes.database(camelContext, route))
+                    && FollowerRoutes.sameUrl(row.get().primaryUrl(), FollowerRoutes.primaryUrl(camelContext, route))) {
+                throw new IllegalStateException("follower '" + spec.name + "' (" + FollowerRoutes.describe(camelContext, routeId)
+                        + ") refused: database '" + spec.database + "' follows " + row.get().primaryUrl() + " (server id "
+                        + row.get().primaryServerId() + "), which " + FollowerRoutes.describe(camelContext, route.getRouteId())
+                        + " declares (one primary per database)");
+            }
+        }
+    }
+
+    /** Route {@code routeId} as a refused follower: listed, with a health check saying why. */
+    private void refuse(String routeId, Map<String, ?> parameters, RuntimeException e) {
+        String name = String.valueOf(parameters.get("name"));
+        synchronized (byName) {
+            RefusedFollower before = refused.get(routeId);
+            String holder = FollowerRoutes.firstNamed(camelContext, name).orElse(routeOfName.get(name));
+            // a second route with the name has a check of its own, beside the holder's
+            String healthId = before != null ? before.healthId()
+                    : FollowerHealth.id(holder != null && !holder.equals(routeId) ? name + "@" + routeId : name);
+            RefusedFollower now = RefusedFollower.of(routeId, parameters, reason(e), healthId);
+            refused.put(routeId, now);
+            HealthCheckRegistry registry = camelContext == null ? null : HealthCheckRegistry.get(camelContext);
+            if (before == null && registry != null) {
+                registry.register(new FollowerHealth(healthId, () -> refused.getOrDefault(routeId, now).status()));
+            }
+        }
+    }
+
+    private void forgetRefused(String routeId) {
+        RefusedFollower gone = refused.remove(routeId);
+        HealthCheckRegistry registry = camelContext == null ? null : HealthCheckRegistry.get(camelContext);
+        if (gone != null && registry != null) {
+            registry.getCheck(gone.healthId()).ifPresent(registry::unregister);
         }
     }
 
@@ -174,6 +252,7 @@ public class Followers implements CamelContextAware {
         ObjectNode answer = Json.MAPPER.createObjectNode();
         ArrayNode list = answer.putArray("followers");
         byName.values().stream().sorted((a, b) -> a.spec.name.compareTo(b.spec.name)).forEach(f -> list.add(f.status()));
+        refused.values().stream().sorted((a, b) -> a.routeId().compareTo(b.routeId())).forEach(r -> list.add(r.status()));
         for (FollowerPosition p : store.followers()) {
             if (byName.values().stream().noneMatch(f -> f.spec.database.equals(p.database()))) {
                 ObjectNode o = list.addObject().putNull("name").put("primary", p.primaryUrl()).put("database", p.database())
@@ -192,10 +271,10 @@ public class Followers implements CamelContextAware {
     public void one(Exchange exchange) {
         String name = RequestPath.parameter(exchange.getMessage(), "name");
         Follower f = byName.get(name);
-        if (f == null) {
-            throw new ApiException(404, ApiException.NOT_FOUND, "no follower named '" + ApiException.printable(name) + "'");
-        }
-        JsonResponse.send(exchange.getMessage(), 200, f.status());
+        ObjectNode status = f != null ? f.status() : refused.values().stream().filter(r -> r.name().equals(name)).findFirst()
+                .map(RefusedFollower::status).orElseThrow(() -> new ApiException(404, ApiException.NOT_FOUND,
+                        "no follower named '" + ApiException.printable(name) + "'"));
+        JsonResponse.send(exchange.getMessage(), 200, status);
     }
 
     /** The follower's health check, in place of the one of a follower it replaces (its parameters changed). */
@@ -207,7 +286,7 @@ public class Followers implements CamelContextAware {
         if (replaced != null) {
             registry.getCheck(FollowerHealth.id(replaced.spec.name)).ifPresent(registry::unregister);
         }
-        registry.register(new FollowerHealth(f));
+        registry.register(new FollowerHealth(FollowerHealth.id(f.spec.name), f::status));
     }
 
     /** {@code tributary_follower_lag_ticks} and {@code tributary_follower_lag_seconds}, tagged by follower. */
@@ -269,20 +348,9 @@ public class Followers implements CamelContextAware {
      * writes from start-up, not only once its follower has run.
      */
     private Optional<String> configuredPrimary(String database) {
-        Model model = camelContext == null ? null : camelContext.getCamelContextExtension().getContextPlugin(Model.class);
-        if (model == null) {
-            return Optional.empty();
-        }
-        for (RouteDefinition route : model.getRouteDefinitions()) {
-            Map<String, Object> p = route.getTemplateParameters();
-            if (!route.isCreatedFromTemplate() || p == null || !p.keySet().containsAll(TEMPLATE_PARAMETERS)) {
-                continue;
-            }
-            Object followed = p.get("database");
-            String resolved = followed == null ? "" : camelContext.resolvePropertyPlaceholders(String.valueOf(followed)).strip();
-            // as FollowerSpec reads it: blank is _system
-            if (database.equals(resolved.isEmpty() ? CollectionName.SYSTEM_DATABASE : resolved)) {
-                return Optional.of(camelContext.resolvePropertyPlaceholders(String.valueOf(p.get("primaryUrl"))));
+        for (RouteDefinition route : FollowerRoutes.of(camelContext)) {
+            if (database.equals(FollowerRoutes.database(camelContext, route))) {
+                return Optional.of(HiddenUserInfo.hide(FollowerRoutes.primaryUrl(camelContext, route)));
             }
         }
         return Optional.empty();
