@@ -44,7 +44,8 @@ abstract class FollowerContract {
     private static final long WRITES = SOAK ? 100_000 : 10_000;
     private static final String PASSWORD = "pw-primary";
     private static final String ROUTE = "follower-main";
-    private static final String[] ROUTES = {"file:routes/central-import.camel.yaml", "file:routes/jobs.camel.yaml",
+    /** The routes a follower node and its primary load (the other follower tests use them too). */
+    static final String[] ROUTES = {"file:routes/central-import.camel.yaml", "file:routes/jobs.camel.yaml",
             "file:routes/collection-sync.camel.yaml", "file:routes/change-log.camel.yaml", "file:routes/followers.camel.yaml",
             "file:routes/follower-template.camel.yaml"};
 

@@ -38,9 +38,7 @@ class FollowerRefusalsTest {
 
     /** The primary's password: a quote and a backslash, which once broke the follower's parameters. */
     private static final String PASSWORD = "Pr1m\"ary\\s3cret";
-    private static final String[] ROUTES = {"file:routes/central-import.camel.yaml", "file:routes/jobs.camel.yaml",
-            "file:routes/collection-sync.camel.yaml", "file:routes/change-log.camel.yaml", "file:routes/followers.camel.yaml",
-            "file:routes/follower-template.camel.yaml"};
+    private static final String[] ROUTES = FollowerContract.ROUTES;
 
     @RegisterExtension
     final CapturedLogs logs = new CapturedLogs();

@@ -4,14 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.central.CentralClient;
 import io.tributary.sql.Dialect;
+import io.tributary.testing.Await;
 import io.tributary.testing.TestDatabase;
 import io.tributary.testing.TributaryApp;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** A primary without followers: a write tells its last tick, and a synchronous write times out saying it is committed. */
+/**
+ * A primary without followers: a write tells its last tick, and a synchronous write times out saying it is committed;
+ * a reader passing {@code follower=} counts as a replica (the documented limit).
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SyncReplicasTest {
 
@@ -61,5 +68,24 @@ class SyncReplicasTest {
         assertThat(bad.json().path("errorMessage").asText()).isEqualTo("parameter 'syncReplicas' must be a whole number from 0"
                 + " to 100, got '-1'");
         assertThat(client.get("/_api/document/c/z").status()).as("refused before the write").isEqualTo(404);
+    }
+
+    /**
+     * What docs/replication.md warns about: the primary takes any reader's {@code follower=} for a follower, so a
+     * monitoring script passing one counts as a replica and answers a synchronous write no follower applied.
+     */
+    @Test
+    void anyReaderNamingItselfAFollowerCountsAsAReplica() throws Exception {
+        // a database of its own: the other test's message lists the followers of _system
+        String db = "/_db/monitored";
+        long before = client.get(db + "/_api/tributary/log/state").json().path("lastTick").asLong();
+        var write = CompletableFuture.supplyAsync(() -> client.post(db
+                + "/_api/import?collection=m&type=array&createCollection=true&syncReplicas=1&syncTimeout=60", "[{\"_key\":\"m\"}]"));
+        Await.until("the write committed", Duration.ofSeconds(30),
+                () -> client.get(db + "/_api/tributary/log/state").json().path("lastTick").asLong() > before);
+        long last = client.get(db + "/_api/tributary/log/state").json().path("lastTick").asLong();
+        assertThat(client.get(db + "/_api/tributary/log?from=" + last + "&follower=monitoring-script").status()).isEqualTo(200);
+        var answer = write.get(30, TimeUnit.SECONDS);
+        assertThat(answer.status()).as("answered as applied by a replica, though no follower exists").isEqualTo(201);
     }
 }
