@@ -60,8 +60,8 @@ public final class ChangeSource implements ExceptionHandler {
     private final Semaphore runPermit = new Semaphore(1);
     private final SourceBacklog backlog;
     private final SourcePause pause;
-    /** A pause found stored at the first run is being applied (the route suspended). */
-    private final AtomicBoolean suspending = new AtomicBoolean();
+    /** The pause was logged: once per pause, not at every poll while paused. */
+    private final AtomicBoolean pauseAnnounced = new AtomicBoolean();
     private Prepared prepared;
     /** The position recovered from the central node while this source has no status row yet. */
     private volatile Watermark recovered;
@@ -86,9 +86,10 @@ public final class ChangeSource implements ExceptionHandler {
 
     /**
      * First route step: waits for a run in progress to end (one started through the API), then starts this one.
-     * The permit is given back when the run's exchange is done, whatever its outcome (also while the route is
-     * being suspended, when route policies are not called). A source paused before this node started (the
-     * pause is read from the status database once, here) reads nothing: its route is suspended instead.
+     * The permit is given back when the run's exchange is done, whatever its outcome. A paused source's runs
+     * read nothing (the pause of a source paused before this node started is read from the status database
+     * once, here). Its route keeps running rather than being suspended: Camel's error handler refuses every
+     * redelivery after a route suspend and resume (CAMEL-23494), so a resumed source would never retry a batch.
      */
     public void runStarted(Exchange exchange) throws InterruptedException {
         runPermit.acquire();
@@ -101,31 +102,14 @@ public final class ChangeSource implements ExceptionHandler {
         });
         if (pause.stored().isPresent()) {
             exchange.setRouteStop(true);
-            suspendRoute(exchange.getContext(), exchange.getFromRouteId());
+            if (pauseAnnounced.compareAndSet(false, true)) {
+                LOG.info("source={} is paused (stored since {}): resume it with POST /api/sources/{}/resume", sourceId,
+                        pause.known().orElse(null), sourceId);
+            }
             return;
         }
+        pauseAnnounced.set(false);
         runs.runStarted();
-    }
-
-    /** Suspends the route from another thread: Camel waits for the route's exchanges, this run's one included. */
-    private void suspendRoute(CamelContext context, String routeId) {
-        if (routeId != null && suspending.compareAndSet(false, true)) {
-            context.getExecutorServiceManager().newThread("tributary-source-pause-" + sourceId, () -> {
-                try {
-                    context.getRouteController().suspendRoute(routeId);
-                    if (pause.known().isEmpty()) {
-                        context.getRouteController().resumeRoute(routeId); // resumed through the API meanwhile
-                    } else {
-                        LOG.info("source={} is paused (stored since {}): resume it with POST /api/sources/{}/resume", sourceId,
-                                pause.known().get(), sourceId);
-                    }
-                } catch (Exception e) {
-                    LOG.warn("source={} is paused but its route could not be suspended: {}", sourceId, reason(e));
-                } finally {
-                    suspending.set(false);
-                }
-            }).start();
-        }
     }
 
     /** The run's exchange is done, whatever its outcome. */
@@ -163,12 +147,12 @@ public final class ChangeSource implements ExceptionHandler {
         return changes;
     }
 
-    /** Camel, or this source's route, is stopping or being paused: the run ends after this page. */
+    /** Camel, or this source's route, is stopping, or the source is paused: the run ends after this page. */
     private boolean stopping(Exchange exchange) {
         CamelContext context = exchange.getContext();
         String routeId = exchange.getFromRouteId();
         ServiceStatus route = routeId == null ? null : context.getRouteController().getRouteStatus(routeId);
-        return context.isStopping()
+        return context.isStopping() || pause.known().isPresent()
                 || route != null && (route.isStopping() || route.isStopped() || route.isSuspending() || route.isSuspended());
     }
 

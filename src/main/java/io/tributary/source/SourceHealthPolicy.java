@@ -31,7 +31,8 @@ public final class SourceHealthPolicy extends RoutePolicySupport {
 
     /**
      * Camel's own checks of this route and its consumer are left out: they are readiness checks, DOWN while the
-     * route is suspended, and a paused source must not take the node out of service. The source's own check says
+     * route is suspended or stopped (by an operator through Camel's own tools), and one source must not take the
+     * node out of service. The source's own check says
      * how it is.
      */
     private static void excludeRouteChecks(HealthCheckRegistry registry, String routeId) {

@@ -236,6 +236,30 @@ class SourceStatusTest {
         }
     }
 
+    /** After a pause and a resume, a failing batch is still retried with backoff, not given up after one attempt. */
+    @Test
+    void aResumedSourceRetriesAFailedBatch() {
+        db.execute("CREATE TABLE retried_changes (id " + db.identityKey() + ", v VARCHAR(20) NOT NULL)");
+        try (TestCentral central = new TestCentral()) {
+            Map<String, String> retried = source("retried", "retried_changes", central);
+            retried.put("poll", "timer:tributary-retried?period=200&delay=0");
+            retried.put("redeliveryDelay", "20");
+            retried.put("maximumRedeliveries", "5");
+            try (TributaryApp app = start(List.of(retried))) {
+                CentralClient client = new CentralClient(port(app));
+                assertThat(client.post("/api/sources/retried/pause", "").status()).isEqualTo(200);
+                assertThat(client.post("/api/sources/retried/resume", "").status()).isEqualTo(200);
+                central.behave(TestCentral.Behaviour.FAIL_500, 3);
+                insert("retried_changes", 3);
+                Await.until("the 3 rows sent after 3 refused attempts", WAIT, () -> central.documentCount() == 3,
+                        () -> status(client, "retried").toString());
+                JsonNode s = status(client, "retried");
+                assertThat(s.path("failedRuns").asLong()).as("the retries were within one run: %s", s).isZero();
+                assertThat(central.importRequests()).isEqualTo(4);
+            }
+        }
+    }
+
     /** A pause is stored: a restarted node keeps the source paused, and says so, until it is resumed. */
     @Test
     void aPauseIsKeptAcrossARestartUntilResumed() {
@@ -255,8 +279,8 @@ class SourceStatusTest {
 
             try (TributaryApp app = start(List.of(kept))) {
                 CentralClient client = new CentralClient(port(app));
-                Await.until("the restarted source paused, its route suspended", WAIT,
-                        () -> app.context().getRouteController().getRouteStatus("kept").isSuspended(), () -> status(client, "kept").toString());
+                Await.until("the restarted source paused at its first poll", WAIT,
+                        () -> status(client, "kept").path("state").asText().equals("paused"), () -> status(client, "kept").toString());
                 JsonNode s = status(client, "kept");
                 assertThat(s.path("state").asText()).isEqualTo("paused");
                 assertThat(s.path("pausedAt").asText()).isEqualTo(pausedAt);
