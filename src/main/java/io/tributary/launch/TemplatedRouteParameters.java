@@ -18,6 +18,8 @@ import org.apache.camel.model.TemplatedRouteDefinition;
 import org.apache.camel.spi.OnCamelContextStarting;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.util.StringHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Refuses a {@code templatedRoute} of a Tributary route template (id {@code tributary-...}) that gives a
@@ -28,12 +30,14 @@ import org.apache.camel.util.StringHelper;
  * <p>A route file may be read before the template's file, so at start-up the check waits until all
  * files are read: {@link #beforeStart()} runs it before the context starts (Camel would log a stack
  * trace for a refusal thrown while it starts); without Tributary's main (Tributary as a library) it runs
- * when the context starts, before any route is made. On live reload the templates are there already and
- * a wrong file's reload fails with the same line.
+ * when the context starts, before any route is made. On live reload Camel does not make a templated route
+ * again from an edited file (only {@code SourceFiles} does, for sources), so a wrong edit gets the same
+ * line as an ERROR, saying the next start will be refused.
  */
 public final class TemplatedRouteParameters implements RouteBuilderLifecycleStrategy, OnCamelContextStarting {
 
     private static final String TRIBUTARY_TEMPLATES = "tributary-";
+    private static final Logger LOG = LoggerFactory.getLogger(TemplatedRouteParameters.class);
 
     /** A file's templated routes as Camel holds them: sources are taken out of this list by the time it is checked. */
     private record RouteFile(Resource resource, List<TemplatedRouteDefinition> routes) {
@@ -47,7 +51,11 @@ public final class TemplatedRouteParameters implements RouteBuilderLifecycleStra
         RouteFile file = new RouteFile(builder.getResource(), builder.getTemplatedRouteCollection().getTemplatedRoutes());
         synchronized (this) {
             if (live) {
-                check(builder.getContext(), file);
+                try {
+                    check(builder.getContext(), file);
+                } catch (StartRefused e) {
+                    LOG.error("{}. The next start is refused until this is fixed", e.getMessage());
+                }
             } else {
                 pending.add(file);
             }

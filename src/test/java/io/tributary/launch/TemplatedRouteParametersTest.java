@@ -21,35 +21,24 @@ class TemplatedRouteParametersTest {
 
     @Test
     void aFollowerFileWithAMisspelledParameterRefusesTheStart() throws Exception {
-        String file = """
-                - templatedRoute:
-                    routeTemplateRef: tributary-follower
-                    routeId: follower-central
-                    parameters:
-                      - { name: name, value: central }
-                      - { name: primaryUrl, value: "http://127.0.0.1:1" }
-                      - { name: colections, value: central }
-                      - { name: waitSeconds, value: "5" }
-                """;
-        assertRefused("follow-central.camel.yaml", file, "route follower-central (template tributary-follower): "
-                + "unknown parameter 'colections' (did you mean 'collections'?)");
+        assertRefused("follow-central.camel.yaml", file("tributary-follower", "follower-central",
+                "{name: name, value: central}, {name: primaryUrl, value: 'http://127.0.0.1:1'},"
+                        + " {name: colections, value: central}, {name: waitSeconds, value: '5'}"),
+                "route follower-central (template tributary-follower): unknown parameter 'colections' (did you mean 'collections'?)");
     }
 
+    /** A kebab-case name is a declared one (Camel accepts it); the misspelled one is still found. */
     @Test
     void aTwoWayFileWithAMisspelledParameterRefusesTheStart() throws Exception {
-        String file = """
-                - templatedRoute:
-                    routeTemplateRef: tributary-two-way
-                    routeId: shop-two-way
-                    parameters:
-                      - { name: pair, value: shop }
-                      - { name: aDataSource, value: shopDb }
-                      - { name: tabels, value: "orders,customers" }
-                      - { name: key-column, value: id }
-                      - { name: timestampColumn, value: changed_at }
-                """;
-        assertRefused("shop-two-way.camel.yaml", file, "route shop-two-way (template tributary-two-way): "
-                + "unknown parameter 'tabels' (did you mean 'tables'?)");
+        assertRefused("shop-two-way.camel.yaml", file("tributary-two-way", "shop-two-way",
+                "{name: pair, value: shop}, {name: aDataSource, value: shopDb}, {name: key-column, value: id},"
+                        + " {name: tabels, value: 'orders,customers'}, {name: timestampColumn, value: changed_at}"),
+                "route shop-two-way (template tributary-two-way): unknown parameter 'tabels' (did you mean 'tables'?)");
+    }
+
+    private static String file(String template, String routeId, String parameters) {
+        return "- templatedRoute:\n    routeTemplateRef: " + template + "\n    routeId: " + routeId
+                + "\n    parameters: [" + parameters + "]\n";
     }
 
     private void assertRefused(String name, String file, String reason) throws Exception {
