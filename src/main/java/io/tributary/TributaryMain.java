@@ -5,6 +5,7 @@ import io.tributary.launch.ServerAddressCheck;
 import io.tributary.launch.ShutdownSignals;
 import io.tributary.launch.StartRefused;
 import io.tributary.launch.StartupSummary;
+import io.tributary.launch.TemplatedRouteParameters;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,7 @@ public final class TributaryMain {
         ConfigurationLayers.apply(main, System.getenv(), System.getProperties());
         main.addMainListener(new ServerAddressCheck());
         main.addMainListener(new StartupSummary());
+        main.addMainListener(TemplatedRouteParameters.beforeStart());
         return main;
     }
 

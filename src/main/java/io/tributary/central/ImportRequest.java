@@ -25,13 +25,7 @@ public record ImportRequest(String collection, Type type, boolean createCollecti
             "ignoreMissing", "versionAttribute", "syncReplicas", "syncTimeout");
 
     public static ImportRequest parse(String rawQuery) {
-        Map<String, String> params = QueryString.parameters(rawQuery);
-        for (String name : params.keySet()) {
-            if (!PARAMETERS.contains(name)) {
-                throw ApiException.badParameter("unknown query parameter '" + ApiException.printable(name)
-                        + "'; known: " + String.join(", ", new java.util.TreeSet<>(PARAMETERS)));
-            }
-        }
+        Map<String, String> params = QueryString.known(rawQuery, PARAMETERS);
         String collection = CollectionName.requireCollection(params.get("collection"), "the 'collection' parameter");
         Type type = type(params.get("type"));
         boolean createCollection = bool(params, "createCollection");

@@ -81,28 +81,9 @@ public class SyncReplicas {
     }
     private static Request request(Message in) {
         Map<String, String> q = QueryString.parameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
-        int replicas = number(q, "syncReplicas", 0, MAX_REPLICAS);
-        int timeout = number(q, "syncTimeout", DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS);
-        if (q.containsKey("syncTimeout") && timeout < 1) {
-            throw ApiException.badParameter("parameter 'syncTimeout' must be 1 to " + MAX_TIMEOUT_SECONDS + " seconds");
-        }
+        int replicas = (int) QueryString.number(q, "syncReplicas", 0, 0, MAX_REPLICAS);
+        // 0 s would time out before any follower could answer: the range starts at 1
+        int timeout = (int) QueryString.number(q, "syncTimeout", DEFAULT_TIMEOUT_SECONDS, 1, MAX_TIMEOUT_SECONDS);
         return new Request(RequestPath.database(in), replicas, timeout);
-    }
-
-    private static int number(Map<String, String> q, String name, int defaultValue, int max) {
-        String v = q.get(name);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 0 && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badParameter("parameter '" + name + "' must be a whole number from 0 to " + max + ", got '"
-                + ApiException.printable(v) + "'");
     }
 }

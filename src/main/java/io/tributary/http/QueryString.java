@@ -4,6 +4,8 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** A request's query string, read strictly: a parameter given twice or a broken escape is a 400. */
 public final class QueryString {
@@ -26,6 +28,18 @@ public final class QueryString {
             String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
             if (params.put(name, value) != null) {
                 throw ApiException.badParameter("query parameter '" + ApiException.printable(name) + "' given more than once");
+            }
+        }
+        return params;
+    }
+
+    /** {@link #parameters}, refusing (400) a name not in {@code known}: a misspelled option would otherwise be ignored. */
+    public static Map<String, String> known(String rawQuery, Set<String> known) {
+        Map<String, String> params = parameters(rawQuery);
+        for (String name : params.keySet()) {
+            if (!known.contains(name)) {
+                throw ApiException.badParameter("unknown query parameter '" + ApiException.printable(name) + "'; known: "
+                        + (known.isEmpty() ? "none" : String.join(", ", new TreeSet<>(known))));
             }
         }
         return params;

@@ -25,7 +25,7 @@ public class JobEndpoint {
     /** {@code GET /api/jobs[?kind=sync|backup|restore|two-way]}: the recent jobs, newest first. */
     public void list(Exchange exchange) {
         Message in = exchange.getMessage();
-        String kind = QueryString.parameters(in.getHeader(Exchange.HTTP_QUERY, String.class)).get("kind");
+        String kind = QueryString.known(in.getHeader(Exchange.HTTP_QUERY, String.class), Set.of("kind")).get("kind");
         if (kind != null && !KINDS.contains(kind)) {
             throw ApiException.badParameter("'kind' must be one of sync, backup, restore, two-way, not '"
                     + ApiException.printable(kind) + "'");
@@ -36,6 +36,7 @@ public class JobEndpoint {
     /** {@code GET /api/jobs/{id}} shows a job; {@code DELETE} cancels it. */
     public void job(Exchange exchange) {
         Message in = exchange.getMessage();
+        JobRequests.refuseQuery(in);
         String id = RequestPath.parameter(in, "id");
         if (id == null || !JOB_ID.matcher(id).matches()) {
             throw new ApiException(404, ApiException.NOT_FOUND, "no such job");

@@ -3,6 +3,7 @@ package io.tributary.job;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.http.JsonResponse;
 import io.tributary.http.QueryString;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -40,15 +41,26 @@ public final class JobRequests<S> {
     public void answer(Exchange exchange) throws InterruptedException {
         Message in = exchange.getMessage();
         if ("GET".equals(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
+            refuseQuery(in);
             JsonResponse.send(in, 200, list.get());
             return;
         }
-        boolean wait = "true".equalsIgnoreCase(QueryString.parameters(in.getHeader(Exchange.HTTP_QUERY, String.class)).get("wait"));
+        boolean wait = waitAsked(in);
         S spec = parse.apply(in.getBody(String.class));
         if (wait || blocking.test(spec)) {
             JsonResponse.send(in, 200, submitAndWait.submitAndWait(spec));
             return;
         }
         JsonResponse.send(in, 202, submit.apply(spec));
+    }
+
+    /** {@code ?wait=true} of a job start, its only query parameter (400 naming any other). */
+    public static boolean waitAsked(Message in) {
+        return "true".equalsIgnoreCase(QueryString.known(in.getHeader(Exchange.HTTP_QUERY, String.class), Set.of("wait")).get("wait"));
+    }
+
+    /** 400 naming a query parameter of a request that takes none (a job list, a job's GET or DELETE). */
+    public static void refuseQuery(Message in) {
+        QueryString.known(in.getHeader(Exchange.HTTP_QUERY, String.class), Set.of());
     }
 }

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.OnCamelContextStopping;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -33,7 +35,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * contiguous (a rolled-back transaction gives its ticks back with the counter), persisted, and shared by every
  * process writing the same central database.
  */
-public class ChangeLog {
+public class ChangeLog implements OnCamelContextStopping {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeLog.class);
     /** The entries, under the number of the transaction that made them, packed a part per row ({@link EntryPart}). */
@@ -61,6 +63,8 @@ public class ChangeLog {
     /** Bumped and notified after each commit of logged changes in this process. */
     private final Object commits = new Object();
     private long commitGeneration;
+    /** Set when the node stops: a waiting read answers at once, or Camel's graceful stop would wait for it. */
+    private volatile boolean stopping;
 
     public void setDataSource(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -336,7 +340,7 @@ public class ChangeLog {
     /**
      * Up to {@code limit} entries with ticks after {@code from}, waiting up to {@code wait} for the first one to
      * commit when there is none yet. {@code from} below the retained ticks is {@link LogExpired}; above the
-     * last tick an {@link IllegalArgumentException}.
+     * last tick an {@link IllegalArgumentException}. Once the node stops, it waits no more.
      */
     public LogPage read(String database, long from, int limit, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
@@ -347,11 +351,11 @@ public class ChangeLog {
             }
             LogPage page = readOnce(database, from, limit);
             long left = deadline - System.nanoTime();
-            if (!page.entries().isEmpty() || left <= 0) {
+            if (!page.entries().isEmpty() || left <= 0 || stopping) {
                 return page;
             }
             synchronized (commits) {
-                if (generation == commitGeneration) {
+                if (generation == commitGeneration && !stopping) {
                     try {
                         commits.wait(Math.max(1, Math.min(left, RECHECK.toNanos()) / 1_000_000));
                     } catch (InterruptedException e) {
@@ -360,6 +364,18 @@ public class ChangeLog {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The node stops: waiting reads answer now with what is there (an empty page, as when their wait ends),
+     * so the stop does not run into Camel's shutdown timeout with a follower's long poll in flight.
+     */
+    @Override
+    public void onContextStopping(CamelContext context) {
+        stopping = true;
+        synchronized (commits) {
+            commits.notifyAll();
         }
     }
 

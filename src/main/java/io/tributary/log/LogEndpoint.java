@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -146,13 +145,6 @@ public class LogEndpoint {
     }
 
     private static Map<String, String> parameters(Message in, Set<String> known) {
-        Map<String, String> params = QueryString.parameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
-        for (String name : params.keySet()) {
-            if (!known.contains(name)) {
-                throw ApiException.badParameter("unknown query parameter '" + ApiException.printable(name) + "'; known: "
-                        + (known.isEmpty() ? "none" : String.join(", ", new TreeSet<>(known))));
-            }
-        }
-        return params;
+        return QueryString.known(in.getHeader(Exchange.HTTP_QUERY, String.class), known);
     }
 }

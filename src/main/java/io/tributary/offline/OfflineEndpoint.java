@@ -1,10 +1,10 @@
 package io.tributary.offline;
 
 import io.tributary.http.JsonResponse;
-import io.tributary.http.QueryString;
+import io.tributary.job.JobRequests;
 import io.tributary.job.JobWork;
 import io.tributary.job.Jobs;
-import java.util.Map;
+import java.util.function.Function;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -27,31 +27,28 @@ public class OfflineEndpoint {
 
     /** {@code POST /api/backups[?wait=true]} starts a backup; {@code GET /api/backups} lists the recent ones. */
     public void backups(Exchange exchange) throws InterruptedException {
-        Message in = exchange.getMessage();
-        if ("GET".equals(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
-            JsonResponse.send(in, 200, jobs.list("backup"));
-            return;
-        }
-        start(in, offline.backup(BackupSpec.parse(in.getBody(String.class))));
+        listOrStart(exchange.getMessage(), "backup", body -> offline.backup(BackupSpec.parse(body)));
     }
 
     /** {@code POST /api/restores[?wait=true]} starts a restore; {@code GET /api/restores} lists the recent ones. */
     public void restores(Exchange exchange) throws InterruptedException {
-        Message in = exchange.getMessage();
-        if ("GET".equals(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
-            JsonResponse.send(in, 200, jobs.list("restore"));
-            return;
-        }
-        start(in, offline.restore(RestoreSpec.parse(in.getBody(String.class))));
+        listOrStart(exchange.getMessage(), "restore", body -> offline.restore(RestoreSpec.parse(body)));
     }
 
-    /** 202 with the job as it starts; with {@code ?wait=true}, 200 with the job as it ended. */
-    private void start(Message in, JobWork work) throws InterruptedException {
-        Map<String, String> q = QueryString.parameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
-        if ("true".equalsIgnoreCase(q.get("wait"))) {
-            JsonResponse.send(in, 200, jobs.submitAndWait(work));
+    private void listOrStart(Message in, String kind, Function<String, JobWork> work) throws InterruptedException {
+        if ("GET".equals(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
+            JobRequests.refuseQuery(in);
+            JsonResponse.send(in, 200, jobs.list(kind));
+            return;
+        }
+        // the query first: a misspelled ?wait is named before the body's checks (and its 404s) run
+        boolean wait = JobRequests.waitAsked(in);
+        JobWork job = work.apply(in.getBody(String.class));
+        // 202 with the job as it starts; with ?wait=true, 200 with the job as it ended
+        if (wait) {
+            JsonResponse.send(in, 200, jobs.submitAndWait(job));
         } else {
-            JsonResponse.send(in, 202, jobs.submit(work));
+            JsonResponse.send(in, 202, jobs.submit(job));
         }
     }
 }

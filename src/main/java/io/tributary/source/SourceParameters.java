@@ -1,12 +1,10 @@
 package io.tributary.source;
 
-import java.util.Comparator;
+import io.tributary.names.NearestName;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.ToIntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -14,7 +12,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.model.RouteTemplateDefinition;
 import org.apache.camel.model.RouteTemplateParameterDefinition;
 import org.apache.camel.util.StringHelper;
-import org.apache.commons.text.similarity.LevenshteinDistance;
 
 /**
  * Checks a source file's parameters against the route template's declaration of them (the one place
@@ -50,10 +47,9 @@ final class SourceParameters {
         for (Map.Entry<String, String> p : given.entrySet()) {
             RouteTemplateParameterDefinition declaration = find(p.getKey());
             if (declaration == null) {
-                String nearest = nearest(p.getKey());
-                return Optional.of("unknown parameter '" + p.getKey() + "'"
-                        + (nearest == null ? " (the parameters are listed in docs/sources.md#parameters)"
-                                : " (did you mean '" + nearest + "'?)"));
+                return Optional.of(NearestName.unknown("parameter", p.getKey(),
+                        declared.stream().map(RouteTemplateParameterDefinition::getName).toList(),
+                        "the parameters are listed in docs/sources.md#parameters"));
             }
             values.put(declaration.getName(), p.getValue());
         }
@@ -101,14 +97,6 @@ final class SourceParameters {
     private RouteTemplateParameterDefinition find(String name) {
         String camel = StringHelper.dashToCamelCase(name);
         return declared.stream().filter(p -> p.getName().equals(name) || p.getName().equals(camel)).findFirst().orElse(null);
-    }
-
-    private String nearest(String name) {
-        ToIntFunction<String> distance = candidate -> LevenshteinDistance.getDefaultInstance()
-                .apply(name.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
-        // a suggestion only when it is plausibly a typo, not a different word
-        return declared.stream().map(RouteTemplateParameterDefinition::getName).min(Comparator.comparingInt(distance))
-                .filter(best -> distance.applyAsInt(best) <= Math.max(2, name.length() / 3)).orElse(null);
     }
 
     private static boolean isBoolean(String value) {

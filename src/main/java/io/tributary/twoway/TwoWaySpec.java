@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.http.CollectionName;
 import io.tributary.http.ApiException;
+import io.tributary.http.RequestFields;
 import io.tributary.json.Json;
 import io.tributary.sql.SqlIdentifier;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,12 @@ public final class TwoWaySpec {
     private static final Set<String> FIELDS = Set.of("pair", "a", "b", "tables", "schema", "tablePattern", "mapping",
             "keyColumn", "timestampColumn", "deletedColumn", "begin", "end", "storeEnd", "safetyLagMs", "maxWaitSeconds",
             "blocking");
+    /** The fields of the nested objects, each refused by its full name ({@code mapping.prefx}) when unknown. */
+    private static final Set<String> A_FIELDS = Set.of("dataSource");
+    /** One set for B's three forms: the route template fills in every field, with the unused ones empty. */
+    private static final Set<String> B_FIELDS = Set.of("dataSource", "schema", "collections", "url", "username", "password",
+            "database");
+    private static final Set<String> MAPPING_FIELDS = Set.of("prefix", "suffix");
     /** The default lag behind the database clock: the timestamp capture mode's, for the same late commits. */
     public static final long DEFAULT_SAFETY_LAG_MS = 5000;
 
@@ -56,28 +63,17 @@ public final class TwoWaySpec {
     boolean blocking;
 
     public static TwoWaySpec parse(String json) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(json == null ? "" : json);
-        } catch (Exception e) {
-            throw new ApiException(400, ApiException.CORRUPTED_JSON, "two-way job body is not JSON");
-        }
-        if (root == null || !root.isObject()) {
-            throw ApiException.badParameter("two-way job body must be a JSON object with 'pair', 'a', 'b' and the tables");
-        }
-        root.fieldNames().forEachRemaining(f -> {
-            if (!FIELDS.contains(f)) {
-                throw ApiException.badParameter("unknown field '" + ApiException.printable(f) + "'");
-            }
-        });
+        JsonNode root = RequestFields.object(json, "two-way job body", "'pair', 'a', 'b' and the tables", FIELDS);
         TwoWaySpec s = new TwoWaySpec();
         s.pair = text(root, "pair");
         if (s.pair == null || !s.pair.matches("[A-Za-z0-9_.:-]{1,200}")) {
             throw ApiException.badParameter("'pair' is required: the name the pair's state is stored under"
                     + " (letters, digits, _ . : -, at most 200)");
         }
+        RequestFields.requireKnown(root.path("a"), A_FIELDS, "a.");
         s.aDataSource = identifier(() -> SqlIdentifier.require("a.dataSource", text(root.path("a"), "dataSource")));
         JsonNode b = root.path("b");
+        RequestFields.requireKnown(b, B_FIELDS, "b.");
         if (text(b, "dataSource") != null) {
             s.bDataSource = identifier(() -> SqlIdentifier.require("b.dataSource", text(b, "dataSource")));
             if (text(b, "schema") != null) {
@@ -128,6 +124,8 @@ public final class TwoWaySpec {
             throw ApiException.badParameter("'tables' is a list: give either it or 'schema'/'tablePattern'");
         }
         JsonNode mapping = root.path("mapping");
+        // a misspelled prefix would map every table to its own name, refused later as "not a two-way collection"
+        RequestFields.requireKnown(mapping, MAPPING_FIELDS, "mapping.");
         s.prefix = mapping.path("prefix").asText("");
         s.suffix = mapping.path("suffix").asText("");
         if (!(s.prefix + s.suffix).matches("[A-Za-z0-9_]*")) {

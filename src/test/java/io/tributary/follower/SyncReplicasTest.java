@@ -65,8 +65,15 @@ class SyncReplicasTest {
 
         var bad = client.post("/_api/import?collection=c&type=array&syncReplicas=-1", "[{\"_key\":\"z\"}]");
         assertThat(bad.status()).isEqualTo(400);
-        assertThat(bad.json().path("errorMessage").asText()).isEqualTo("parameter 'syncReplicas' must be a whole number from 0"
-                + " to 100, got '-1'");
+        assertThat(bad.json().path("errorMessage").asText()).isEqualTo("query parameter 'syncReplicas' must be a whole number"
+                + " from 0 to 100, not '-1'");
+        // the same true range whichever side a wrong timeout is on
+        for (String seconds : new String[] {"0", "301"}) {
+            var wrong = client.post("/_api/import?collection=c&type=array&syncReplicas=1&syncTimeout=" + seconds, "[{\"_key\":\"z\"}]");
+            assertThat(wrong.status()).isEqualTo(400);
+            assertThat(wrong.json().path("errorMessage").asText()).isEqualTo("query parameter 'syncTimeout' must be a whole number"
+                    + " from 1 to 300, not '" + seconds + "'");
+        }
         assertThat(client.get("/_api/document/c/z").status()).as("refused before the write").isEqualTo(404);
     }
 

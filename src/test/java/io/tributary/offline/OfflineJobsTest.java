@@ -109,6 +109,14 @@ class OfflineJobsTest {
         var typo = client().post("/api/backups", "{\"source\":{\"dataSource\":\"shopDb\",\"table\":\"orders\",\"keyColumn\":"
                 + "\"id\"},\"partitonBy\":{}}");
         assertThat(typo.json().path("errorMessage").asText()).contains("unknown field 'partitonBy'");
+        // a misspelled query parameter is named before anything else (it was ignored: a backup started)
+        var wiat = client().post("/api/backups?wiat=true", "{\"source\":{\"dataSource\":\"shopDb\",\"table\":\"orders\",\"keyColumn\":\"id\"}}");
+        assertThat(wiat.status()).as(wiat.body()).isEqualTo(400);
+        assertThat(wiat.json().path("errorMessage").asText()).isEqualTo("unknown query parameter 'wiat'; known: wait");
+        var restore = client().post("/api/restores?wiat=true", "{\"name\":\"no-such-backup\",\"target\":{\"collection\":\"x\"}}");
+        assertThat(restore.json().path("errorMessage").asText()).isEqualTo("unknown query parameter 'wiat'; known: wait");
+        var list = client().get("/api/restores?name=x");
+        assertThat(list.json().path("errorMessage").asText()).isEqualTo("unknown query parameter 'name'; known: none");
         var anonymous = new CentralClient(port).post("/api/backups", "{}");
         assertThat(anonymous.status()).isEqualTo(401);
     }

@@ -3,6 +3,7 @@ package io.tributary.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.central.CentralClient;
 import io.tributary.sql.Dialect;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -95,6 +96,22 @@ class SyncJobLifecycleTest {
         assertThat(badKind.status()).isEqualTo(400);
         assertThat(badKind.json().path("errorMessage").asText()).contains("'kind' must be one of sync, backup, restore");
         assertThat(node.client().get("/api/jobs/00000000-0000-0000-0000-000000000000").status()).isEqualTo(404);
+    }
+
+    /** A misspelled query parameter is named in a 400; it was ignored (a job started, without waiting). */
+    @Test
+    void unknownQueryParametersAreRefused() {
+        assertRefused(node.client().post("/api/sync/jobs?wiat=true", silentSpec("misspelled", ",\"maxWaitSeconds\":1")),
+                "unknown query parameter 'wiat'; known: wait");
+        assertRefused(node.client().get("/api/sync/jobs?status=running"), "unknown query parameter 'status'; known: none");
+        assertRefused(node.client().method("DELETE", "/api/sync/jobs/00000000-0000-0000-0000-000000000000?now=true"),
+                "unknown query parameter 'now'; known: none");
+        assertThat(node.client().get("/api/jobs").body()).doesNotContain("\"misspelled\"");
+    }
+
+    private static void assertRefused(CentralClient.Response r, String message) {
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().path("errorMessage").asText()).isEqualTo(message);
     }
 
     @Test

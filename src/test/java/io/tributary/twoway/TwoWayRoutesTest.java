@@ -115,6 +115,28 @@ class TwoWayRoutesTest {
         assertTrue(bad.body().contains("'safetyLagMs' must be a whole number, not 'soon'"), bad.body());
     }
 
+    /** A misspelled nested field or query parameter is named in a 400, not ignored (it was: a 403 or a 202). */
+    @Test
+    void misspelledNestedFieldsAndQueryParametersAreRefused() {
+        String body = "{\"pair\": \"shop\", \"a\": {\"dataSource\": \"shopDb\"}, \"b\": {\"collections\": true},"
+                + " \"tables\": [\"orders\"], \"mapping\": {\"prefix\": \"shop_\"}, \"keyColumn\": \"id\","
+                + " \"timestampColumn\": \"changed_at\"}";
+        assertRefused(client.post("/api/two-way/jobs", body.replace("\"prefix\"", "\"prefx\"")), "unknown field 'mapping.prefx'");
+        assertRefused(client.post("/api/two-way/jobs", body.replace("\"collections\": true", "\"collections\": true, \"databse\": \"x\"")),
+                "unknown field 'b.databse'");
+        assertRefused(client.post("/api/two-way/jobs", body.replace("{\"dataSource\": \"shopDb\"}", "{\"dataSource\": \"shopDb\", \"schema\": \"s\"}")),
+                "unknown field 'a.schema'");
+        assertRefused(client.post("/api/two-way/jobs?wiat=true", body), "unknown query parameter 'wiat'; known: wait");
+        assertRefused(client.get("/api/two-way/jobs?limit=5"), "unknown query parameter 'limit'; known: none");
+        assertRefused(client.get("/api/jobs?knd=two-way"), "unknown query parameter 'knd'; known: kind");
+        assertRefused(client.method("DELETE", "/api/jobs/00000000-0000-0000-0000-000000000000?force=true"), "unknown query parameter 'force'; known: none");
+    }
+
+    private static void assertRefused(CentralClient.Response r, String message) {
+        assertEquals(400, r.status(), r.body());
+        assertEquals(message, r.json().path("errorMessage").asText(), r.body());
+    }
+
     @Test
     void theRouteTemplateRunsAPairOnItsSchedule() {
         Await.until("the template's run", Duration.ofSeconds(30), () -> client.get("/_api/document/shop_items/7").status() == 200);
