@@ -20,7 +20,7 @@ public final class TributaryMain {
     }
 
     public static Main create() {
-        Main main = new Main(TributaryMain.class);
+        Main main = new ConfigurationLayers.LayeredMain(TributaryMain.class);
         // beans come from application.properties; scanning io.tributary for configuration classes finds none
         main.configure().setBasePackageScanEnabled(false);
         ConfigurationLayers.apply(main, System.getenv(), System.getProperties());

@@ -10,9 +10,16 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.camel.main.BaseMainSupport;
-import org.apache.camel.main.MainListenerSupport;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.camel.CamelContext;
 import org.apache.camel.component.properties.PropertiesComponent;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.main.MainHelper;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.util.OrderedLocationProperties;
 
 /**
  * Where a setting comes from, lowest first: the built-in default (Camel's own, or the
@@ -26,6 +33,13 @@ import org.apache.camel.component.properties.PropertiesComponent;
  * listed first, and every key either file sets is looked up in the environment under its variable
  * name ({@link #variableName}) and, unless {@code -D} sets it too, handed to Camel as an override
  * property. Environment variables for keys no file sets stay a fallback above the built-in default.
+ *
+ * <p>Camel also reads {@code CAMEL_CONTEXT_*}, {@code CAMEL_BEANS_*}, {@code CAMEL_SERVER_*} and the other
+ * groups of {@code camel.*} keys from the environment itself, as lower-case keys: {@code
+ * CAMEL_BEANS_CENTRALDB_JDBCURL} became {@code camel.beans.centraldb.jdbcurl}, a bean {@code centraldb}
+ * that does not exist, and the node did not start. So {@link LayeredMain} keeps Camel from reading
+ * those groups, and the variables that name no file key are handed over here instead, with Camel's own
+ * mapping ({@link #camelGroupOverrides}).
  */
 public final class ConfigurationLayers {
 
@@ -54,6 +68,47 @@ public final class ConfigurationLayers {
         return overrides;
     }
 
+    /**
+     * Camel's own reading of the {@code camel.*} groups ({@code mapped}: {@link MainHelper#loadEnvironmentVariablesAsProperties})
+     * without the variables that name a file key, which {@link #environmentOverrides} sets exactly, and
+     * without {@code camel.main.*}, components, data formats and languages, which Camel still reads
+     * itself. A bean the files declare keeps the files' spelling of its name (bean properties bind
+     * whatever their case): {@code CAMEL_BEANS_CENTRALDB_CONNECTIONTIMEOUT} sets {@code centralDb}'s
+     * {@code connectionTimeout}.
+     */
+    static Map<String, String> camelGroupOverrides(Properties mapped, Properties files, Properties system) {
+        Set<String> fileVariables = files.stringPropertyNames().stream().map(ConfigurationLayers::variableName)
+                .collect(Collectors.toSet());
+        Map<String, String> beans = new LinkedHashMap<>();
+        for (String key : files.stringPropertyNames()) {
+            if (key.startsWith(BEANS)) {
+                String bean = key.substring(BEANS.length()).split("\\.", 2)[0];
+                beans.put(bean.toLowerCase(Locale.ROOT), bean);
+            }
+        }
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (String key : mapped.stringPropertyNames()) {
+            if (fileVariables.contains(variableName(key)) || CAMEL_READS_ITSELF.stream().anyMatch(key::startsWith)) {
+                continue;
+            }
+            String exact = key;
+            if (key.startsWith(BEANS)) {
+                String[] bean = key.substring(BEANS.length()).split("\\.", 2);
+                exact = BEANS + beans.getOrDefault(bean[0], bean[0]) + (bean.length > 1 ? "." + bean[1] : "");
+            }
+            if (system.getProperty(exact) == null) {
+                overrides.put(exact, mapped.getProperty(key));
+            }
+        }
+        return overrides;
+    }
+
+    private static final String BEANS = "camel.beans.";
+
+    /** Prefixes whose variables Camel Main still maps itself, in steps {@link LayeredMain} leaves alone. */
+    private static final Set<String> CAMEL_READS_ITSELF = Set.of("camel.main.", "camel.component.", "camel.dataformat.",
+            "camel.language.", "camel.startupcondition.");
+
     /** Both files' keys: the packaged one from the class path and the one in {@code workingDirectory}. */
     static Properties fileKeys(ClassLoader classLoader, Path workingDirectory) {
         Properties keys = new Properties();
@@ -78,6 +133,8 @@ public final class ConfigurationLayers {
         main.setDefaultPropertyPlaceholderLocation(LOCATIONS);
         Properties files = fileKeys(ConfigurationLayers.class.getClassLoader(), Path.of(""));
         environmentOverrides(files, env, system).forEach(main::addOverrideProperty);
+        camelGroupOverrides(MainHelper.loadEnvironmentVariablesAsProperties(new String[] {"camel."}), files, system)
+                .forEach(main::addOverrideProperty);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport configured) {
@@ -86,5 +143,30 @@ public final class ConfigurationLayers {
                         .setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_FALLBACK);
             }
         });
+    }
+
+    /**
+     * Camel Main without its own reading of the environment in the one step that configures the context,
+     * beans, server, health, REST and the other {@code camel.*} groups: it would turn a variable for
+     * {@code camel.beans.centralDb.jdbcUrl} into a bean {@code centraldb}. {@link #apply} has made those
+     * variables override properties by then.
+     */
+    public static class LayeredMain extends Main {
+
+        public LayeredMain(Class<?> mainClass) {
+            super(mainClass);
+        }
+
+        @Override
+        protected void doConfigureCamelContextFromMainConfiguration(CamelContext camelContext,
+                MainConfigurationProperties config, OrderedLocationProperties autoConfiguredProperties) throws Exception {
+            boolean environment = mainConfigurationProperties.isAutoConfigurationEnvironmentVariablesEnabled();
+            mainConfigurationProperties.setAutoConfigurationEnvironmentVariablesEnabled(false);
+            try {
+                super.doConfigureCamelContextFromMainConfiguration(camelContext, config, autoConfiguredProperties);
+            } finally {
+                mainConfigurationProperties.setAutoConfigurationEnvironmentVariablesEnabled(environment);
+            }
+        }
     }
 }

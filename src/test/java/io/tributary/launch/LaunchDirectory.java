@@ -44,6 +44,12 @@ final class LaunchDirectory {
         Await.until("start-up summary", Duration.ofSeconds(10), () -> p.logText().contains("  routes: "), p::logText);
     }
 
+    /** Body of {@code GET path} without credentials. */
+    static String get(int port, String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     /** Status of {@code GET /_api/collection/nothing/count} with the given password (null: none sent). */
     static int statusWithPassword(int port, String password) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
