@@ -11,8 +11,10 @@ import io.tributary.sql.Dialect;
 import io.tributary.testing.Await;
 import io.tributary.testing.CapturedLogs;
 import io.tributary.testing.CentralCollection;
+import io.tributary.testing.SourceApp;
 import io.tributary.testing.TestDatabase;
 import io.tributary.testing.TributaryApp;
+import io.tributary.testing.TributaryProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,6 +77,25 @@ class SourceFileCheckTest {
             Map<String, String> noBean = source("nobean", "good_changes", centralUrl);
             noBean.put("dataSource", "ordersDb");
             writeSourceFile(dir, noBean);
+            // values the central node would refuse in every run: refused here with its own rules
+            Map<String, String> badId = source("badid", "good_changes", centralUrl);
+            badId.put("sourceId", "a b/../x");
+            writeSourceFile(dir, "badid", badId);
+            Map<String, String> badCollection = source("badcollection", "good_changes", centralUrl);
+            badCollection.put("collection", "bad coll");
+            writeSourceFile(dir, badCollection);
+            Map<String, String> badDatabase = source("baddatabase", "good_changes", centralUrl);
+            badDatabase.put("database", "9db");
+            writeSourceFile(dir, badDatabase);
+            Map<String, String> badPrefix = source("badprefix", "good_changes", centralUrl);
+            badPrefix.put("keyPrefix", "x/");
+            writeSourceFile(dir, badPrefix);
+            Map<String, String> ftp = source("ftp", "good_changes", centralUrl);
+            ftp.put("centralUrl", "ftp://x");
+            writeSourceFile(dir, ftp);
+            Map<String, String> noTimestamp = source("notimestamp", "good_changes", centralUrl);
+            noTimestamp.put("mode", "timestamp");
+            writeSourceFile(dir, noTimestamp);
 
             try (TributaryApp app = TributaryApp.builder()
                     .routes("file:routes/central-import.camel.yaml", "file:routes/change-source-template.camel.yaml",
@@ -93,8 +114,16 @@ class SourceFileCheckTest {
                 assertRefused(app, dir, "endlesswait", "batchTimeoutMs must be at least 1 (milliseconds), not 0");
                 assertRefused(app, dir, "badmode", "foo");
                 assertRefused(app, dir, "nobean", "parameter 'dataSource': no bean named 'ordersDb'");
+                assertRefused(app, dir, "badid", "Source 'a b/../x': invalid source id 'a b/../x': use 1 to 200 of A-Z a-z 0-9 _ . : -");
+                assertRefused(app, dir, "badcollection", "illegal name: collection 'bad coll' must start with a letter"
+                        + " and contain only letters, digits, '_' and '-' (at most 256)");
+                assertRefused(app, dir, "baddatabase", "database name invalid: '9db' must start with a letter");
+                assertRefused(app, dir, "badprefix", "invalid keyPrefix 'x/': at most 253 of the characters of a document key");
+                assertRefused(app, dir, "ftp", "centralUrl must be an http or https URL, not scheme 'ftp'");
+                assertRefused(app, dir, "notimestamp", "parameter timestampColumn is required with mode=timestamp");
                 assertThat(app.context().getRoute("good")).isNotNull();
-                for (String refused : List.of("typo", "pwtypo", "nocollection", "badnumber", "zerobatch", "endlesswait", "badmode", "nobean")) {
+                for (String refused : List.of("typo", "pwtypo", "nocollection", "badnumber", "zerobatch", "endlesswait", "badmode", "nobean",
+                        "badid", "badcollection", "baddatabase", "badprefix", "ftp", "notimestamp")) {
                     assertThat(app.context().getRoute(refused)).as(refused).isNull();
                 }
 
@@ -116,6 +145,23 @@ class SourceFileCheckTest {
                 assertThat(health.body()).doesNotContain(PASSWORD);
                 assertThat(logs.events()).noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains(PASSWORD));
             }
+        }
+    }
+
+    /** From Tributary's main, a sourceId twice refuses the start with one line, without Camel's stack traces. */
+    @Test
+    void aSourceIdTwiceRefusesTheStartWithOneLine(@TempDir Path dir) throws Exception {
+        Map<String, String> eu = source("orders", "good_changes", "http://127.0.0.1:1");
+        Path one = writeSourceFile(dir, "orders-eu", eu);
+        Path two = writeSourceFile(dir, "orders-us", eu);
+        try (TributaryProcess p = TributaryProcess.builder("sourceid-twice").logDir(dir.resolve("logs"))
+                .property("camel.server.port", Integer.toString(TributaryApp.freePort()))
+                .routes(SourceApp.TEMPLATE, "file:" + one, "file:" + two).start()) {
+            assertThat(p.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
+            String log = p.logText();
+            assertThat(log).contains("ERROR [main] io.tributary.Tributary - Not started: Two sources use sourceId 'orders': route ")
+                    .doesNotContain("\tat ");
+            assertThat(log.split("Two sources use sourceId", -1)).as(log).hasSize(2);
         }
     }
 
