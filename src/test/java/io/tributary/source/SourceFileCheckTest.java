@@ -65,37 +65,17 @@ class SourceFileCheckTest {
             badNumber.put("batchSize", "abc");
             badNumber.put("centralPassword", PASSWORD);
             writeSourceFile(dir, badNumber);
-            Map<String, String> zeroBatch = source("zerobatch", "good_changes", centralUrl);
-            zeroBatch.put("batchSize", "0");
-            writeSourceFile(dir, zeroBatch);
-            Map<String, String> endlessWait = source("endlesswait", "good_changes", centralUrl);
-            endlessWait.put("batchTimeoutMs", "0");
-            writeSourceFile(dir, endlessWait);
-            Map<String, String> badMode = source("badmode", "good_changes", centralUrl);
-            badMode.put("mode", "foo");
-            writeSourceFile(dir, badMode);
-            Map<String, String> noBean = source("nobean", "good_changes", centralUrl);
-            noBean.put("dataSource", "ordersDb");
-            writeSourceFile(dir, noBean);
+            writeWith(dir, "zerobatch", centralUrl, "batchSize", "0");
+            writeWith(dir, "endlesswait", centralUrl, "batchTimeoutMs", "0");
+            writeWith(dir, "badmode", centralUrl, "mode", "foo");
+            writeWith(dir, "nobean", centralUrl, "dataSource", "ordersDb");
             // values the central node would refuse in every run: refused here with its own rules
-            Map<String, String> badId = source("badid", "good_changes", centralUrl);
-            badId.put("sourceId", "a b/../x");
-            writeSourceFile(dir, "badid", badId);
-            Map<String, String> badCollection = source("badcollection", "good_changes", centralUrl);
-            badCollection.put("collection", "bad coll");
-            writeSourceFile(dir, badCollection);
-            Map<String, String> badDatabase = source("baddatabase", "good_changes", centralUrl);
-            badDatabase.put("database", "9db");
-            writeSourceFile(dir, badDatabase);
-            Map<String, String> badPrefix = source("badprefix", "good_changes", centralUrl);
-            badPrefix.put("keyPrefix", "x/");
-            writeSourceFile(dir, badPrefix);
-            Map<String, String> ftp = source("ftp", "good_changes", centralUrl);
-            ftp.put("centralUrl", "ftp://x");
-            writeSourceFile(dir, ftp);
-            Map<String, String> noTimestamp = source("notimestamp", "good_changes", centralUrl);
-            noTimestamp.put("mode", "timestamp");
-            writeSourceFile(dir, noTimestamp);
+            writeWith(dir, "badid", centralUrl, "sourceId", "a b/../x");
+            writeWith(dir, "badcollection", centralUrl, "collection", "bad coll");
+            writeWith(dir, "baddatabase", centralUrl, "database", "9db");
+            writeWith(dir, "badprefix", centralUrl, "keyPrefix", "x/");
+            writeWith(dir, "ftp", centralUrl, "centralUrl", "ftp://x");
+            writeWith(dir, "notimestamp", centralUrl, "mode", "timestamp");
 
             try (TributaryApp app = TributaryApp.builder()
                     .routes("file:routes/central-import.camel.yaml", "file:routes/change-source-template.camel.yaml",
@@ -163,6 +143,13 @@ class SourceFileCheckTest {
                     .doesNotContain("\tat ");
             assertThat(log.split("Two sources use sourceId", -1)).as(log).hasSize(2);
         }
+    }
+
+    /** {@code <routeId>.camel.yaml}: a source of the good table with one parameter set to {@code value}. */
+    private static void writeWith(Path dir, String routeId, String centralUrl, String name, String value) {
+        Map<String, String> parameters = source(routeId, "good_changes", centralUrl);
+        parameters.put(name, value);
+        writeSourceFile(dir, routeId, parameters);
     }
 
     private void assertRefused(TributaryApp app, Path dir, String routeId, String reason) {
