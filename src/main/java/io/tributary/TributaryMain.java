@@ -6,6 +6,7 @@ import io.tributary.launch.ShutdownSignals;
 import io.tributary.launch.StartRefused;
 import io.tributary.launch.StartupSummary;
 import io.tributary.launch.TemplatedRouteParameters;
+import io.tributary.source.SourceFiles;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,7 @@ public final class TributaryMain {
         main.addMainListener(new ServerAddressCheck());
         main.addMainListener(new StartupSummary());
         main.addMainListener(TemplatedRouteParameters.beforeStart());
+        main.addMainListener(SourceFiles.beforeStart());
         return main;
     }
 

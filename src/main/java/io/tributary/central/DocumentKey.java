@@ -29,6 +29,17 @@ public final class DocumentKey {
         return true;
     }
 
+    /** A key prefix leaves room for at least one character of the key it prefixes. */
+    public static final int MAX_PREFIX_CHARS = 253;
+
+    /**
+     * Whether every key under this prefix can be valid: empty, or at most {@link #MAX_PREFIX_CHARS} key
+     * characters. The central node's registry and a source's own check both ask this.
+     */
+    public static boolean isValidPrefix(String prefix) {
+        return prefix != null && (prefix.isEmpty() || prefix.length() <= MAX_PREFIX_CHARS && isValid(prefix));
+    }
+
     public static String generate() {
         long now = System.currentTimeMillis() * 1000;
         return Long.toString(LAST.updateAndGet(last -> Math.max(last + 1, now)));

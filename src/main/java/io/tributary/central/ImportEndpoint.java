@@ -157,8 +157,9 @@ public class ImportEndpoint implements Service, CamelContextAware {
     public void position(Exchange exchange) {
         Message in = exchange.getMessage();
         String source = SourcePosition.requireSource(RequestPath.parameter(in, "source"));
+        // every new source asks this before its first batch: none recorded is the normal answer, not a refusal
         SourcePosition found = store.position(source).orElseThrow(() -> new ApiException(404, ApiException.NOT_FOUND,
-                "no position recorded for source '" + source + "'"));
+                "no position recorded for source '" + source + "'").routine());
         send(in, 200, Json.MAPPER.createObjectNode().put("source", found.source()).put("position", found.position()));
     }
 

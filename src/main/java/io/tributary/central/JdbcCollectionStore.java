@@ -517,8 +517,9 @@ public class JdbcCollectionStore implements CollectionStore, Service {
         ObjectNode incoming = item.document();
         String incomingSource = incoming.path("_source").isTextual() ? incoming.get("_source").asText() : sender;
         String sources = storedSource == null && incomingSource == null ? ""
-                : " (stored from source '" + ApiException.printable(String.valueOf(storedSource)) + "', sent by source '"
-                        + ApiException.printable(String.valueOf(incomingSource)) + "')";
+                : " (stored " + (storedSource == null ? "without a source" : "from source '" + ApiException.printable(storedSource) + "'")
+                        + ", sent " + (incomingSource == null ? "without a source" : "by source '" + ApiException.printable(incomingSource) + "'")
+                        + ")";
         return ImportItem.failed(item.position(), ApiException.CONFLICT, "conflict: document '" + item.key()
                 + "' has the same version as the stored one but different content" + sources
                 + "; an equal version is acknowledged only for identical content, so it was not written");

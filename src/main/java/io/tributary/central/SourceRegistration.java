@@ -17,7 +17,7 @@ public record SourceRegistration(String source, String fingerprint, String origi
 
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{64}");
     static final int MAX_ORIGIN_CHARS = 1000;
-    static final int MAX_PREFIX_CHARS = 253;
+    static final int MAX_PREFIX_CHARS = DocumentKey.MAX_PREFIX_CHARS;
 
     /** The registration of {@code source} from a request body; 400 naming the first invalid field. */
     public static SourceRegistration fromJson(String source, JsonNode body) {
@@ -39,7 +39,7 @@ public record SourceRegistration(String source, String fingerprint, String origi
         String database = CollectionName.requireDatabase(text(body, "database"));
         String collection = CollectionName.requireCollection(text(body, "collection"), "the \"collection\" field");
         String keyPrefix = text(body, "keyPrefix");
-        if (keyPrefix == null || keyPrefix.length() > MAX_PREFIX_CHARS || (!keyPrefix.isEmpty() && !DocumentKey.isValid(keyPrefix))) {
+        if (!DocumentKey.isValidPrefix(keyPrefix)) {
             throw ApiException.badParameter("'keyPrefix' must be a string of at most " + MAX_PREFIX_CHARS
                     + " characters allowed in a document key (it may be empty)");
         }

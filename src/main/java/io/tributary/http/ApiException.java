@@ -59,11 +59,25 @@ public class ApiException extends RuntimeException {
 
     private final int status;
     private final int errorNum;
+    private boolean routine;
 
     public ApiException(int status, int errorNum, String message) {
         super(message);
         this.status = status;
         this.errorNum = errorNum;
+    }
+
+    /**
+     * Marks this answer as the normal one to a normal request (a new source asking for a position it has
+     * none of yet): {@link RejectedRequests} logs it at DEBUG, so a WARN still means something was refused.
+     */
+    public ApiException routine() {
+        routine = true;
+        return this;
+    }
+
+    public boolean isRoutine() {
+        return routine;
     }
 
     public static ApiException badParameter(String message) {

@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One WARN line per refused request (4xx, 5xx) of the HTTP server: method, path, status, errorNum and
+ * One WARN line per refused request (4xx, 5xx) of the HTTP server, DEBUG for a {@linkplain ApiException#routine() routine} one: method, path, status, errorNum and
  * ArangoDB's name for it, at most one line per (method, path template, status) per interval, the next
  * line saying how many were left out. Never the query string, headers, body, or the error message: it may
  * quote documents or JSON tokens of the body, and is only answered to the client.
@@ -41,6 +41,11 @@ public class RejectedRequests {
     public void rejected(String method, String template, String path, ApiException refusal) {
         String m = method == null || !METHODS.contains(method.toUpperCase(Locale.ROOT)) ? "OTHER"
                 : method.toUpperCase(Locale.ROOT);
+        if (refusal.isRoutine()) {
+            LOG.debug("Answered {} {}: {} errorNum {} ({})", m, ApiException.printable(path == null ? "" : path, 200),
+                    refusal.status(), refusal.errorNum(), refusal.errorName());
+            return;
+        }
         String key = m + " " + template + " " + refusal.status();
         long now = System.currentTimeMillis();
         int suppressed;

@@ -36,8 +36,8 @@ public final class CentralPosition {
             if (e.status() == 404) {
                 return Optional.empty();
             }
-            throw new IllegalStateException("Central node answered " + e.status() + " when asked for the position of source '"
-                    + sourceId + "'");
+            throw new CentralRefusal("Central node answered " + e.status() + " when asked for the position of source '"
+                    + sourceId + "'", e.status(), e.excerpt(Integer.MAX_VALUE));
         } catch (NodeUnreachable e) {
             throw new IllegalStateException("Cannot ask the central node for the position of source '" + sourceId + "': "
                     + e.getCause(), e.getCause());

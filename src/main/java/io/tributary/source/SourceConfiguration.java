@@ -1,11 +1,18 @@
 package io.tributary.source;
 
+import io.tributary.central.DocumentKey;
+import io.tributary.central.SourcePosition;
+import io.tributary.http.ApiException;
+import io.tributary.http.CollectionName;
 import io.tributary.source.ChangeFeed.ColumnCase;
 import io.tributary.sql.SqlIdentifier;
 import java.lang.reflect.RecordComponent;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
 
@@ -30,18 +37,29 @@ public record SourceConfiguration(String sourceId, DataSource dataSource, String
     private static final String[] REQUIRED = {"sourceId", "table", "keyColumn", "centralUrl"};
 
     public SourceConfiguration {
+        // the central node's own rules: a value it would refuse fails here, not in every run after its retries
+        centralRule(sourceId, () -> SourcePosition.requireSource(sourceId));
+        centralRule(sourceId, () -> CollectionName.requireCollection(collection, "the parameter collection"));
+        if (!database.isEmpty()) {
+            centralRule(sourceId, () -> CollectionName.requireDatabase(database));
+        }
+        if (!DocumentKey.isValidPrefix(keyPrefix)) {
+            throw invalid(sourceId, "invalid keyPrefix '" + ApiException.printable(keyPrefix) + "': at most "
+                    + DocumentKey.MAX_PREFIX_CHARS + " of the characters of a document key, A-Z a-z 0-9 _-:.@()+,=;$!*'% (or empty)");
+        }
+        requireHttpUrl(sourceId, centralUrl);
         SqlIdentifier.requireQualified("table", table);
         SqlIdentifier.require("keyColumn", keyColumn);
         SqlIdentifier.requireQualified("statusTable", statusTable);
         if (mode == CaptureMode.TIMESTAMP) {
+            if (timestampColumn.isBlank()) {
+                throw invalid(sourceId, "parameter timestampColumn is required with mode=timestamp (the last-modified column)");
+            }
             SqlIdentifier.require("timestampColumn", timestampColumn);
         } else if (mode == CaptureMode.INCREMENTING && !timestampColumn.isEmpty()) {
             throw invalid(sourceId, "timestampColumn is only used with mode=timestamp and mode=change-table");
         } else if (!timestampColumn.isEmpty()) {
             SqlIdentifier.require("timestampColumn", timestampColumn);
-        }
-        if (!database.isEmpty() && !database.matches("[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")) {
-            throw invalid(sourceId, "invalid database name '" + database + "'");
         }
         if (batchSize < 1) {
             throw invalid(sourceId, "batchSize must be at least 1, not " + batchSize);
@@ -110,6 +128,33 @@ public record SourceConfiguration(String sourceId, DataSource dataSource, String
             throw invalid(sourceId, "parameter " + name + " must be a number, not '" + text + "'");
         }
         return type == String.class ? text : value;
+    }
+
+    /** A rule of the central node, which refuses with an {@link ApiException}: its message names the mistake. */
+    private static void centralRule(String sourceId, Runnable rule) {
+        try {
+            rule.run();
+        } catch (ApiException e) {
+            throw invalid(sourceId, e.getMessage());
+        }
+    }
+
+    /** Only the scheme is quoted: a URL may carry user info, which is never echoed. */
+    private static void requireHttpUrl(String sourceId, String url) {
+        URI uri;
+        try {
+            uri = new URI(url.trim());
+        } catch (URISyntaxException e) {
+            throw invalid(sourceId, "centralUrl is not a URL (" + e.getReason() + "): use http://host:port or https://host:port");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw invalid(sourceId, "centralUrl must be an http or https URL, not " + (scheme.isEmpty() ? "one without a scheme"
+                    : "scheme '" + ApiException.printable(scheme) + "'") + ": use http://host:port or https://host:port");
+        }
+        if (uri.getHost() == null) {
+            throw invalid(sourceId, "centralUrl names no host: use " + scheme + "://host:port");
+        }
     }
 
     private static IllegalArgumentException invalid(String sourceId, String problem) {

@@ -12,6 +12,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.builder.RouteBuilderLifecycleStrategy;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListener;
+import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
@@ -87,6 +90,28 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
     @Override
     public synchronized void onContextStarting(CamelContext context) {
         this.context = context;
+        requireUniqueIds(context);
+        live = true;
+        pending.forEach((fileKey, entries) -> apply(context, fileKey, entries));
+        pending.clear();
+    }
+
+    /**
+     * For Tributary's main: the sourceId check before the context starts, so a refusal is its one
+     * "Not started" line (thrown while the context starts, Camel logs it twice more, with a stack trace).
+     * Without Tributary's main (Tributary as a library) it runs when the context starts.
+     */
+    public static MainListener beforeStart() {
+        return new MainListenerSupport() {
+            @Override
+            public void beforeStart(BaseMainSupport main) {
+                CamelContext context = main.getCamelContext();
+                context.getRegistry().findByType(SourceFiles.class).forEach(files -> files.requireUniqueIds(context));
+            }
+        };
+    }
+
+    private synchronized void requireUniqueIds(CamelContext context) {
         Map<SourceEntry, String> seen = new LinkedHashMap<>();
         for (SourceEntry entry : pending.values().stream().flatMap(List::stream).toList()) {
             String sourceId = entry.sourceId(context);
@@ -96,9 +121,6 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
             }
             seen.put(entry, sourceId);
         }
-        live = true;
-        pending.forEach((fileKey, entries) -> apply(context, fileKey, entries));
-        pending.clear();
     }
 
     /**

@@ -49,8 +49,9 @@ public final class SourceRegistrar {
                     NodeClient.json(body), TIMEOUT);
         } catch (NodeErrorAnswer e) {
             if (e.status() != 404) {
-                throw new IllegalStateException("central node refused the registration of source '" + sourceId + "' (HTTP "
-                        + e.status() + "): " + e.excerpt(1000) + "; nothing is sent until this is resolved");
+                throw new CentralRefusal("central node refused the registration of source '" + sourceId + "' (HTTP "
+                        + e.status() + "): " + e.excerpt(1000) + "; nothing is sent until this is resolved",
+                        e.status(), e.excerpt(Integer.MAX_VALUE));
             }
             // a plain ArangoDB has no registry (nor the tie rule it protects); Tributary always answers this path
             LOG.warn("source={}: the central node has no source registry (HTTP 404; a plain ArangoDB?), so it cannot"

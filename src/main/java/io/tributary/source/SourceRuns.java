@@ -93,10 +93,15 @@ public final class SourceRuns {
         consecutiveFailures++;
         failedRuns++;
         Throwable root = ChangeSource.root(exception);
-        lastFailure = root instanceof HttpOperationFailedException http
-                ? new Failure(ChangeSource.reason(exception), runEnd, http.getStatusCode(),
-                        http.getResponseBody() == null ? "" : http.getResponseBody().strip())
-                : new Failure(ChangeSource.reason(exception), runEnd, 0, null);
+        String reason = ChangeSource.reason(exception);
+        if (root instanceof HttpOperationFailedException http) {
+            lastFailure = new Failure(reason, runEnd, http.getStatusCode(),
+                    http.getResponseBody() == null ? "" : http.getResponseBody().strip());
+        } else if (root instanceof CentralRefusal refusal) {
+            lastFailure = new Failure(reason, runEnd, refusal.status(), refusal.answer());
+        } else {
+            lastFailure = new Failure(reason, runEnd, 0, null);
+        }
     }
 
     private void ended() {

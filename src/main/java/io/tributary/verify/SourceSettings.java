@@ -1,5 +1,7 @@
 package io.tributary.verify;
 
+import io.tributary.http.ApiException;
+import io.tributary.http.CollectionName;
 import io.tributary.source.CaptureMode;
 import io.tributary.source.ChangeFeed.ColumnCase;
 import io.tributary.sql.SqlIdentifier;
@@ -37,8 +39,12 @@ public record SourceSettings(String sourceId, DataSource dataSource, String tabl
         if (database == null) {
             database = "";
         }
-        if (!database.isEmpty() && !database.matches("[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")) {
-            throw new IllegalArgumentException("invalid database name '" + database + "'");
+        if (!database.isEmpty()) {
+            try {
+                CollectionName.requireDatabase(database); // the central node's rule: it would refuse any other name
+            } catch (ApiException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
         }
         keyPrefix = keyPrefix == null ? "" : keyPrefix;
         centralUsername = centralUsername == null ? "" : centralUsername;

@@ -361,6 +361,10 @@ abstract class ImportEndpointContract extends ImportEndpointTestBase {
         assertThat(partial.json().get("details").get(0).asText()).startsWith("at position 1: conflict: document 's-2'")
                 .contains("sent by source '" + source + "'");
         assertError(client.get("/_api/tributary/positions/" + source), 404, 404, source);
+        // a stored document without _source is said to be so (not "source 'null'")
+        var unsourced = importInto(c, p.replace("&complete=true", ""), "[{\"_key\":\"s-4\",\"_version\":1,\"_source\":\"b\"}]");
+        assertCounts(unsourced, 0, 1, 0, 0, 0);
+        assertThat(unsourced.json().get("details").get(0).asText()).contains("(stored without a source, sent by source 'b')");
         // lower versions stay ignored, higher ones write
         assertCounts(importInto(c, p, "[{\"_key\":\"s-1\",\"_version\":4,\"v\":9},{\"_key\":\"s-2\",\"_version\":6,\"v\":6}]"), 0, 0, 0, 1, 1);
         // the general write path (a key twice in one request) judges ties by the same rule, in-request too

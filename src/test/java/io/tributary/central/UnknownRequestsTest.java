@@ -154,6 +154,13 @@ class UnknownRequestsTest extends ProtectedCentralTestBase {
         assertThat(lines("POST /_db/_system/_api/import")).singleElement().asString()
                 .isEqualTo("Refused POST /_db/_system/_api/import: 400 errorNum 600 (invalid JSON object)");
 
+        // a new source asks for its position: none recorded is its normal answer, not logged as a refusal
+        assertThat(c.get("/_api/tributary/positions/new-source").status()).isEqualTo(404);
+        assertThat(lines("GET /_api/tributary/positions")).isEmpty();
+        assertThat(c.get("/_api/tributary/positions/bad!id").status()).isEqualTo(400);
+        assertThat(lines("GET /_api/tributary/positions")).as("a real refusal on that path still is")
+                .singleElement().asString().endsWith(": 400 errorNum 400 (bad parameter)");
+
         // after the window, the next refusal is logged with the count of those left out
         Await.until("the next window's line", Duration.ofSeconds(WINDOW_MS / 1000 + 10), () -> {
             c.post("/hostile/probe?password=hunter2", "secret-body-text");

@@ -11,8 +11,10 @@ import io.tributary.sql.Dialect;
 import io.tributary.testing.Await;
 import io.tributary.testing.CapturedLogs;
 import io.tributary.testing.CentralCollection;
+import io.tributary.testing.SourceApp;
 import io.tributary.testing.TestDatabase;
 import io.tributary.testing.TributaryApp;
+import io.tributary.testing.TributaryProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,18 +65,17 @@ class SourceFileCheckTest {
             badNumber.put("batchSize", "abc");
             badNumber.put("centralPassword", PASSWORD);
             writeSourceFile(dir, badNumber);
-            Map<String, String> zeroBatch = source("zerobatch", "good_changes", centralUrl);
-            zeroBatch.put("batchSize", "0");
-            writeSourceFile(dir, zeroBatch);
-            Map<String, String> endlessWait = source("endlesswait", "good_changes", centralUrl);
-            endlessWait.put("batchTimeoutMs", "0");
-            writeSourceFile(dir, endlessWait);
-            Map<String, String> badMode = source("badmode", "good_changes", centralUrl);
-            badMode.put("mode", "foo");
-            writeSourceFile(dir, badMode);
-            Map<String, String> noBean = source("nobean", "good_changes", centralUrl);
-            noBean.put("dataSource", "ordersDb");
-            writeSourceFile(dir, noBean);
+            writeWith(dir, "zerobatch", centralUrl, "batchSize", "0");
+            writeWith(dir, "endlesswait", centralUrl, "batchTimeoutMs", "0");
+            writeWith(dir, "badmode", centralUrl, "mode", "foo");
+            writeWith(dir, "nobean", centralUrl, "dataSource", "ordersDb");
+            // values the central node would refuse in every run: refused here with its own rules
+            writeWith(dir, "badid", centralUrl, "sourceId", "a b/../x");
+            writeWith(dir, "badcollection", centralUrl, "collection", "bad coll");
+            writeWith(dir, "baddatabase", centralUrl, "database", "9db");
+            writeWith(dir, "badprefix", centralUrl, "keyPrefix", "x/");
+            writeWith(dir, "ftp", centralUrl, "centralUrl", "ftp://x");
+            writeWith(dir, "notimestamp", centralUrl, "mode", "timestamp");
 
             try (TributaryApp app = TributaryApp.builder()
                     .routes("file:routes/central-import.camel.yaml", "file:routes/change-source-template.camel.yaml",
@@ -93,8 +94,16 @@ class SourceFileCheckTest {
                 assertRefused(app, dir, "endlesswait", "batchTimeoutMs must be at least 1 (milliseconds), not 0");
                 assertRefused(app, dir, "badmode", "foo");
                 assertRefused(app, dir, "nobean", "parameter 'dataSource': no bean named 'ordersDb'");
+                assertRefused(app, dir, "badid", "Source 'a b/../x': invalid source id 'a b/../x': use 1 to 200 of A-Z a-z 0-9 _ . : -");
+                assertRefused(app, dir, "badcollection", "illegal name: collection 'bad coll' must start with a letter"
+                        + " and contain only letters, digits, '_' and '-' (at most 256)");
+                assertRefused(app, dir, "baddatabase", "database name invalid: '9db' must start with a letter");
+                assertRefused(app, dir, "badprefix", "invalid keyPrefix 'x/': at most 253 of the characters of a document key");
+                assertRefused(app, dir, "ftp", "centralUrl must be an http or https URL, not scheme 'ftp'");
+                assertRefused(app, dir, "notimestamp", "parameter timestampColumn is required with mode=timestamp");
                 assertThat(app.context().getRoute("good")).isNotNull();
-                for (String refused : List.of("typo", "pwtypo", "nocollection", "badnumber", "zerobatch", "endlesswait", "badmode", "nobean")) {
+                for (String refused : List.of("typo", "pwtypo", "nocollection", "badnumber", "zerobatch", "endlesswait", "badmode", "nobean",
+                        "badid", "badcollection", "baddatabase", "badprefix", "ftp", "notimestamp")) {
                     assertThat(app.context().getRoute(refused)).as(refused).isNull();
                 }
 
@@ -117,6 +126,30 @@ class SourceFileCheckTest {
                 assertThat(logs.events()).noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains(PASSWORD));
             }
         }
+    }
+
+    /** From Tributary's main, a sourceId twice refuses the start with one line, without Camel's stack traces. */
+    @Test
+    void aSourceIdTwiceRefusesTheStartWithOneLine(@TempDir Path dir) throws Exception {
+        Map<String, String> eu = source("orders", "good_changes", "http://127.0.0.1:1");
+        Path one = writeSourceFile(dir, "orders-eu", eu);
+        Path two = writeSourceFile(dir, "orders-us", eu);
+        try (TributaryProcess p = TributaryProcess.builder("sourceid-twice").logDir(dir.resolve("logs"))
+                .property("camel.server.port", Integer.toString(TributaryApp.freePort()))
+                .routes(SourceApp.TEMPLATE, "file:" + one, "file:" + two).start()) {
+            assertThat(p.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
+            String log = p.logText();
+            assertThat(log).contains("ERROR [main] io.tributary.Tributary - Not started: Two sources use sourceId 'orders': route ")
+                    .doesNotContain("\tat ");
+            assertThat(log.split("Two sources use sourceId", -1)).as(log).hasSize(2);
+        }
+    }
+
+    /** {@code <routeId>.camel.yaml}: a source of the good table with one parameter set to {@code value}. */
+    private static void writeWith(Path dir, String routeId, String centralUrl, String name, String value) {
+        Map<String, String> parameters = source(routeId, "good_changes", centralUrl);
+        parameters.put(name, value);
+        writeSourceFile(dir, routeId, parameters);
     }
 
     private void assertRefused(TributaryApp app, Path dir, String routeId, String reason) {

@@ -179,6 +179,25 @@ class SourceStatusTest {
         }
     }
 
+    /** A refused registration is an answer of the central node too: the status shows it as a refused batch's. */
+    @Test
+    void aRefusedRegistrationKeepsTheCentralAnswer() {
+        db.execute("CREATE TABLE reg_changes (id " + db.identityKey() + ", v VARCHAR(20) NOT NULL)");
+        insert("reg_changes", 2);
+        try (TestCentral central = new TestCentral()) {
+            central.refuseRegistrations(true);
+            try (TributaryApp app = start(List.of(source("reg", "reg_changes", central)))) {
+                CentralClient client = new CentralClient(port(app));
+                Await.until("the refusal in the last error", WAIT,
+                        () -> status(client, "reg").path("lastError").path("centralStatus").asInt() == 409);
+                JsonNode error = status(client, "reg").path("lastError");
+                assertThat(error.path("message").asText()).startsWith("central node refused the registration of source 'reg' (HTTP 409)");
+                assertThat(error.path("centralAnswer").asText()).isEqualTo(TestCentral.REGISTRATION_REFUSED);
+                assertThat(central.documentCount()).as("nothing sent").isZero();
+            }
+        }
+    }
+
     @Test
     void pauseStopsSendingResumeSendsAndRunPollsOnce() {
         db.execute("CREATE TABLE pause_changes (id " + db.identityKey() + ", v VARCHAR(20) NOT NULL)",

@@ -44,6 +44,7 @@ public final class TestCentral implements AutoCloseable {
     private final Map<String, Integer> applied = new HashMap<>();
     private final List<String> arrivalOrder = new ArrayList<>();
     private final Map<String, String> positions = new HashMap<>();
+    private boolean refuseRegistrations;
     private final List<Set<String>> requestHeaders = new ArrayList<>();
     private final List<String> requestPaths = new ArrayList<>();
     private final List<String> registrations = new ArrayList<>();
@@ -141,6 +142,14 @@ public final class TestCentral implements AutoCloseable {
     }
 
     /** The source ids that registered, in order. */
+    /** The answer to every registration while {@link #refuseRegistrations(boolean)} is on: a 409 as the real registry's. */
+    public static final String REGISTRATION_REFUSED = "{\"error\":true,\"errorNum\":1200,\"errorMessage\":"
+            + "\"source id is already registered by another database or table\",\"code\":409}";
+
+    public synchronized void refuseRegistrations(boolean refuse) {
+        refuseRegistrations = refuse;
+    }
+
     public synchronized List<String> registrations() {
         return new ArrayList<>(registrations);
     }
@@ -169,11 +178,18 @@ public final class TestCentral implements AutoCloseable {
             }
             if (http.getRequestMethod().equals("PUT") && path.startsWith("/_api/tributary/sources/")) {
                 // a source registers once per start before its first import; the stand-in accepts every registration
+                // unless told to refuse them
+                boolean refuse;
                 synchronized (this) {
                     registrations.add(path.substring("/_api/tributary/sources/".length()));
+                    refuse = refuseRegistrations;
                 }
                 http.getRequestBody().readAllBytes();
-                respond(http, 200, "{\"error\":false,\"code\":200,\"result\":\"unchanged\"}");
+                if (refuse) {
+                    respond(http, 409, REGISTRATION_REFUSED);
+                } else {
+                    respond(http, 200, "{\"error\":false,\"code\":200,\"result\":\"unchanged\"}");
+                }
                 return;
             }
             if (!http.getRequestMethod().equals("POST") || !path.endsWith("/_api/import")) {
