@@ -1,5 +1,6 @@
 package io.tributary.follower;
 
+import io.tributary.http.HiddenUserInfo;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionStore;
 import io.tributary.central.FollowerPosition;

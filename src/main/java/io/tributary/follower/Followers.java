@@ -1,5 +1,6 @@
 package io.tributary.follower;
 
+import io.tributary.http.HiddenUserInfo;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Gauge;
@@ -140,7 +141,7 @@ public class Followers implements CamelContextAware {
             f.failed(e);
         }
         ROUNDS.warn("follower {} of {} failed: {}", ApiException.printable(name, 200),
-                HiddenUserInfo.hide(ApiException.printable(String.valueOf(parameters.get("primaryUrl")), 200)), reason(e));
+                ApiException.printable(HiddenUserInfo.hide(String.valueOf(parameters.get("primaryUrl"))), 200), reason(e));
     }
 
     private static String reason(Throwable e) {
@@ -161,6 +162,8 @@ public class Followers implements CamelContextAware {
                 forgetRefused(routeId);
                 return existing;
             }
+            // the stored row decides first, so the newcomer hears the same reason whichever round ran first
+            refuseNewcomer(routeId, spec);
             for (Follower other : byName.values()) {
                 if (!other.spec.name.equals(spec.name) && other.spec.database.equals(spec.database)) {
                     throw new IllegalStateException("follower '" + spec.name + "' refused: database '" + spec.database
@@ -168,7 +171,6 @@ public class Followers implements CamelContextAware {
                             routeOfName.get(other.spec.name)) + ") already (one primary per database)");
                 }
             }
-            refuseNewcomer(routeId, spec);
             peers.check("follower " + spec.name + " primaryUrl", spec.primaryUrl);
             Follower created = new Follower(spec, store, () -> stopping, readAhead(spec.name));
             Follower replaced = byName.put(spec.name, created);

@@ -1,5 +1,6 @@
 package io.tributary.follower;
 
+import io.tributary.http.HiddenUserInfo;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.http.ApiException;
 import io.tributary.json.Json;
@@ -13,7 +14,7 @@ import java.util.Map;
 record RefusedFollower(String routeId, String name, String primary, String database, String reason, String healthId) {
 
     static RefusedFollower of(String routeId, Map<String, ?> parameters, String reason, String healthId) {
-        return new RefusedFollower(routeId, shown(parameters.get("name")), HiddenUserInfo.hide(shown(parameters.get("primaryUrl"))),
+        return new RefusedFollower(routeId, shown(parameters.get("name")), shown(HiddenUserInfo.hide(parameters.get("primaryUrl") == null ? null : String.valueOf(parameters.get("primaryUrl")))),
                 shown(parameters.get("database")), reason, healthId);
     }
 

@@ -1,5 +1,6 @@
 package io.tributary.transfer;
 
+import io.tributary.http.HiddenUserInfo;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
@@ -35,19 +36,21 @@ record TransferDestination(String scheme, String user, String host, int port, St
             try {
                 uri = new URI(d);
             } catch (URISyntaxException e) {
-                throw new TransferException("destination '" + d + "' is not a URI: " + e.getMessage(), e);
+                // neither the input nor the parser's message (which repeats it): a password may be in it
+                throw new TransferException("destination 'sftp://...' is not a URI: " + e.getReason()
+                        + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "")
+                        + " (write sftp://user@host[:port]/directory, the password as a setting of its own)", e);
             }
             if (uri.getUserInfo() == null || uri.getUserInfo().isEmpty() || uri.getUserInfo().contains(":") || uri.getHost() == null) {
                 // never echo a password written into the URI: the message goes to logs and terminals
-                String shown = uri.getRawUserInfo() == null ? d : d.replace(uri.getRawUserInfo(), uri.getRawUserInfo().replaceFirst(":.*", ":***"));
-                throw new TransferException("destination '" + shown + "': write sftp://user@host[:port]/directory"
+                throw new TransferException("destination '" + HiddenUserInfo.hide(d) + "': write sftp://user@host[:port]/directory"
                         + " (the password is a setting of its own: the parameter password, --password-env on the command line)");
             }
             String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
             return new TransferDestination("sftp", uri.getUserInfo(), uri.getHost(), uri.getPort() < 0 ? 22 : uri.getPort(),
                     path.replaceFirst("/$", ""));
         }
-        throw new TransferException("destination '" + d + "': write file:<directory> or sftp://user@host[:port]/<directory>");
+        throw new TransferException("destination '" + HiddenUserInfo.hide(d) + "': write file:<directory> or sftp://user@host[:port]/<directory>");
     }
 
     boolean isSftp() {

@@ -1,4 +1,4 @@
-package io.tributary.follower;
+package io.tributary.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,5 +14,13 @@ class HiddenUserInfoTest {
         assertThat(HiddenUserInfo.hide("https://u:p@ss:w0rd@host/x and http://a:b@c")).isEqualTo("https://u:***@host/x and http://a:***@c");
         assertThat(HiddenUserInfo.hide("http://root@host:8529 and http://host:8529/a?x=1")).isEqualTo("http://root@host:8529 and http://host:8529/a?x=1");
         assertThat(HiddenUserInfo.hide(null)).isNull();
+    }
+
+    @Test
+    void aPasswordHoldingPathOrQueryCharactersIsHiddenWhole() {
+        for (String password : new String[] {"pa/ss", "p#ss", "p?ss", "p%zz", "a/b@c#d?e"}) {
+            String shown = HiddenUserInfo.hide("failed: sftp://u:" + password + "@host:22/x (refused)");
+            assertThat(shown).as(password).isEqualTo("failed: sftp://u:***@host:22/x (refused)");
+        }
     }
 }
