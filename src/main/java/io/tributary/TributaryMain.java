@@ -7,7 +7,12 @@ import io.tributary.launch.StartRefused;
 import io.tributary.launch.StartupSummary;
 import io.tributary.launch.TemplatedRouteParameters;
 import io.tributary.source.SourceFiles;
+import java.util.function.BiConsumer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListener;
+import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -27,9 +32,23 @@ public final class TributaryMain {
         ConfigurationLayers.apply(main, System.getenv(), System.getProperties());
         main.addMainListener(new ServerAddressCheck());
         main.addMainListener(new StartupSummary());
-        main.addMainListener(TemplatedRouteParameters.beforeStart());
-        main.addMainListener(SourceFiles.beforeStart());
+        main.addMainListener(beforeStart(TemplatedRouteParameters.class, TemplatedRouteParameters::onContextStarting));
+        main.addMainListener(beforeStart(SourceFiles.class, SourceFiles::requireUniqueIds));
         return main;
+    }
+
+    /**
+     * A start-up check of a bean the route files use, run once all files are read and before the context starts:
+     * a refusal is then its one "Not started" line (thrown while the context starts, Camel logs it with a stack trace).
+     */
+    private static <T> MainListener beforeStart(Class<T> type, BiConsumer<T, CamelContext> check) {
+        return new MainListenerSupport() {
+            @Override
+            public void beforeStart(BaseMainSupport main) {
+                CamelContext context = main.getCamelContext();
+                context.getRegistry().findByType(type).forEach(bean -> check.accept(bean, context));
+            }
+        };
     }
 
     public static void main(String... args) throws Exception {

@@ -1,7 +1,7 @@
 package io.tributary.central;
 
-import io.tributary.http.CollectionName;
 import io.tributary.http.ApiException;
+import io.tributary.http.CollectionName;
 import io.tributary.http.QueryString;
 import java.util.Locale;
 import java.util.Map;

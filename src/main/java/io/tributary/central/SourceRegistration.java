@@ -1,9 +1,9 @@
 package io.tributary.central;
 
-import io.tributary.http.CollectionName;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.http.ApiException;
+import io.tributary.http.CollectionName;
 import io.tributary.json.Json;
 import java.util.regex.Pattern;
 

@@ -1,6 +1,5 @@
 package io.tributary.follower;
 
-import io.tributary.http.HiddenUserInfo;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.central.CollectionStore;
 import io.tributary.central.FollowerPosition;
@@ -228,7 +227,7 @@ final class Follower {
 
     void failed(Throwable e) {
         state = State.FAILING;
-        lastError = HiddenUserInfo.hide(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        lastError = Followers.reason(e);
     }
 
     long lagTicks() {

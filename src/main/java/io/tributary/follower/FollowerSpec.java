@@ -4,10 +4,10 @@ import static io.tributary.http.RequestFields.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.json.Json;
-import io.tributary.http.CollectionName;
 import io.tributary.http.ApiException;
+import io.tributary.http.CollectionName;
 import io.tributary.http.RequestFields;
+import io.tributary.json.Json;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.tributary.follower;
 
-import io.tributary.http.HiddenUserInfo;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Gauge;
@@ -8,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.central.CollectionStore;
 import io.tributary.central.FollowerPosition;
 import io.tributary.http.ApiException;
+import io.tributary.http.HiddenUserInfo;
 import io.tributary.http.JsonResponse;
 import io.tributary.http.RequestPath;
 import io.tributary.json.Json;
@@ -144,7 +144,8 @@ public class Followers implements CamelContextAware {
                 ApiException.printable(HiddenUserInfo.hide(String.valueOf(parameters.get("primaryUrl"))), 200), reason(e));
     }
 
-    private static String reason(Throwable e) {
+    /** A failure's text as the log, the status and health show it: no URL with its password. */
+    static String reason(Throwable e) {
         return e == null ? "unknown" : HiddenUserInfo.hide(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
 

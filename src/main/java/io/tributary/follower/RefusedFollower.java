@@ -1,8 +1,8 @@
 package io.tributary.follower;
 
-import io.tributary.http.HiddenUserInfo;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.http.ApiException;
+import io.tributary.http.HiddenUserInfo;
 import io.tributary.json.Json;
 import java.util.Map;
 

@@ -43,6 +43,12 @@ import org.apache.camel.util.OrderedLocationProperties;
  */
 public final class ConfigurationLayers {
 
+    private static final String BEANS = "camel.beans.";
+
+    /** Prefixes whose variables Camel Main still maps itself, in steps {@link LayeredMain} leaves alone. */
+    private static final Set<String> CAMEL_READS_ITSELF = Set.of("camel.main.", "camel.component.", "camel.dataformat.",
+            "camel.language.", "camel.startupcondition.");
+
     public static final String FILE_NAME = "application.properties";
 
     /** The working directory's file first: of Camel's property locations the first that has a key wins. */
@@ -102,12 +108,6 @@ public final class ConfigurationLayers {
         }
         return overrides;
     }
-
-    private static final String BEANS = "camel.beans.";
-
-    /** Prefixes whose variables Camel Main still maps itself, in steps {@link LayeredMain} leaves alone. */
-    private static final Set<String> CAMEL_READS_ITSELF = Set.of("camel.main.", "camel.component.", "camel.dataformat.",
-            "camel.language.", "camel.startupcondition.");
 
     /** Both files' keys: the packaged one from the class path and the one in {@code workingDirectory}. */
     static Properties fileKeys(ClassLoader classLoader, Path workingDirectory) {

@@ -8,9 +8,6 @@ import java.util.Optional;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.builder.RouteBuilderLifecycleStrategy;
-import org.apache.camel.main.BaseMainSupport;
-import org.apache.camel.main.MainListener;
-import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteTemplateDefinition;
 import org.apache.camel.model.RouteTemplateParameterDefinition;
@@ -28,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * nearest valid name; sources are not checked here, {@code SourceFiles} refuses a wrong one alone.
  *
  * <p>A route file may be read before the template's file, so at start-up the check waits until all
- * files are read: {@link #beforeStart()} runs it before the context starts (Camel would log a stack
+ * files are read: Tributary's main runs it before the context starts (Camel would log a stack
  * trace for a refusal thrown while it starts); without Tributary's main (Tributary as a library) it runs
  * when the context starts, before any route is made. On live reload Camel does not make a templated route
  * again from an edited file (only {@code SourceFiles} does, for sources), so a wrong edit gets the same
@@ -60,17 +57,6 @@ public final class TemplatedRouteParameters implements RouteBuilderLifecycleStra
                 pending.add(file);
             }
         }
-    }
-
-    /** For Tributary's main: runs the start-up check before the context starts. */
-    public static MainListener beforeStart() {
-        return new MainListenerSupport() {
-            @Override
-            public void beforeStart(BaseMainSupport main) {
-                CamelContext context = main.getCamelContext();
-                context.getRegistry().findByType(TemplatedRouteParameters.class).forEach(check -> check.onContextStarting(context));
-            }
-        };
     }
 
     @Override

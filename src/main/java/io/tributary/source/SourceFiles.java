@@ -12,9 +12,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.builder.RouteBuilderLifecycleStrategy;
 import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.main.BaseMainSupport;
-import org.apache.camel.main.MainListener;
-import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
@@ -97,21 +94,11 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
     }
 
     /**
-     * For Tributary's main: the sourceId check before the context starts, so a refusal is its one
-     * "Not started" line (thrown while the context starts, Camel logs it twice more, with a stack trace).
-     * Without Tributary's main (Tributary as a library) it runs when the context starts.
+     * A sourceId twice refuses the start. Tributary's main checks it before the context starts, so a refusal
+     * is its one "Not started" line (thrown while the context starts, Camel logs it twice more, with a stack
+     * trace); without Tributary's main (Tributary as a library) it runs when the context starts.
      */
-    public static MainListener beforeStart() {
-        return new MainListenerSupport() {
-            @Override
-            public void beforeStart(BaseMainSupport main) {
-                CamelContext context = main.getCamelContext();
-                context.getRegistry().findByType(SourceFiles.class).forEach(files -> files.requireUniqueIds(context));
-            }
-        };
-    }
-
-    private synchronized void requireUniqueIds(CamelContext context) {
+    public synchronized void requireUniqueIds(CamelContext context) {
         Map<SourceEntry, String> seen = new LinkedHashMap<>();
         for (SourceEntry entry : pending.values().stream().flatMap(List::stream).toList()) {
             String sourceId = entry.sourceId(context);

@@ -5,8 +5,8 @@ import static io.tributary.http.RequestFields.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.http.CollectionName;
 import io.tributary.http.ApiException;
+import io.tributary.http.CollectionName;
 import io.tributary.http.RequestFields;
 import io.tributary.json.Json;
 import io.tributary.node.PeerNodes;

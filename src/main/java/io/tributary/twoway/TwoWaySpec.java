@@ -2,8 +2,8 @@ package io.tributary.twoway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.http.CollectionName;
 import io.tributary.http.ApiException;
+import io.tributary.http.CollectionName;
 import io.tributary.http.RequestFields;
 import io.tributary.json.Json;
 import io.tributary.sql.SqlIdentifier;
