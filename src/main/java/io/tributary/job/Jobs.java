@@ -139,6 +139,10 @@ public class Jobs implements Service, CamelContextAware {
 
     /** Starts a job that its caller has checked; it runs in the background. Its view as it starts. */
     public ObjectNode submit(JobWork work) {
+        return launch(work).view();
+    }
+
+    private Job launch(JobWork work) {
         if (stopping) {
             throw new ApiException(503, ApiException.SHUTTING_DOWN, "Tributary is stopping: no new job");
         }
@@ -159,19 +163,16 @@ public class Jobs implements Service, CamelContextAware {
             throw e;
         }
         LOG.info("{} job {} started: {}", capitalized(work.kind()), id, work.describe());
-        return job.view();
+        return job;
     }
 
     /** Starts a job and waits until it ends; the final view. */
     public ObjectNode submitAndWait(JobWork work) throws InterruptedException {
-        ObjectNode started = submit(work);
-        String id = started.path("id").asText();
-        Job job = running.get(id);
-        if (job != null) {
-            job.await(Long.MAX_VALUE, TimeUnit.DAYS);
-            return job.view();
-        }
-        return find(id).orElseThrow();
+        // the job itself, not a lookup by id: it may already have ended (and left the running jobs) while
+        // still letting go of its target
+        Job job = launch(work);
+        job.await(Long.MAX_VALUE, TimeUnit.DAYS);
+        return job.view();
     }
 
     /**

@@ -37,7 +37,7 @@ class JobsTest {
     /** A caller that waited for a job to end (as {@code ?wait=true} and YAML routes do) may start the next on its target at once. */
     @Test
     void aWaitedJobHasLetGoOfItsTargetWhenItsCallerWakes() throws Exception {
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 2000; i++) {
             String status = i % 2 == 0 ? "succeeded" : "failed";
             ObjectNode end = jobs.submitAndWait(work("collection _system/one", i % 2 == 1));
             assertThat(end.path("status").asText()).as("job %d: %s", i, end).isEqualTo(status);
