@@ -13,10 +13,9 @@ final class Job {
     final JobControl control;
     final Instant startedAt = Instant.now();
     private final CountDownLatch done = new CountDownLatch(1);
-    private volatile String status = "running";
-    private volatile String error;
-    private volatile ObjectNode result;
-    private volatile Instant finishedAt;
+    /** How the job ended, once it has; shown only after it let go of its target (see {@link #released()}). */
+    private volatile End end;
+    private volatile End shown;
     /** Rows done when the progress was last written to the job table; only the checkpoint thread uses it. */
     private long checkpointedRowsDone = -1;
 
@@ -26,18 +25,19 @@ final class Job {
         this.control = new JobControl(work.maxWaitSeconds(), work.timeoutHint());
     }
 
+    private record End(String status, ObjectNode result, String error, Instant at) {
+    }
+
     void finish(String status, ObjectNode result, String error) {
-        this.result = result;
-        this.error = error;
-        this.finishedAt = Instant.now();
-        this.status = status;
+        end = new End(status, result, error, Instant.now());
     }
 
     /**
-     * Wakes whoever waits for the job: only once it has let go of its target, so that a caller who waited
-     * can start the next job on that target at once.
+     * Shows the end and wakes whoever waits for the job: only once it has let go of its target, so that a
+     * caller who waited, or who saw it end, can start the next job on that target at once.
      */
     void released() {
+        shown = end;
         done.countDown();
     }
 
@@ -46,11 +46,7 @@ final class Job {
     }
 
     boolean isRunning() {
-        return finishedAt == null;
-    }
-
-    String status() {
-        return status;
+        return end == null;
     }
 
     /** Whether the progress moved since the last checkpoint; remembers it as checkpointed. */
@@ -63,20 +59,31 @@ final class Job {
         return true;
     }
 
+    /** The job as its callers see it: running until it has let go of its target. */
     ObjectNode view() {
+        return view(shown);
+    }
+
+    /** Its final view, for the job table before it is shown. */
+    ObjectNode endView() {
+        return view(end);
+    }
+
+    private ObjectNode view(End outcome) {
         ObjectNode o = work.describe();
-        o.put("id", id).put("kind", work.kind()).put("status", status).put("startedAt", startedAt.toString());
+        o.put("id", id).put("kind", work.kind()).put("status", outcome == null ? "running" : outcome.status())
+                .put("startedAt", startedAt.toString());
         ObjectNode progress = o.putObject("progress");
         progress.put("rowsDone", control.rowsDone()).put("rowsTotal", control.rowsTotal());
-        if (finishedAt != null) {
-            o.put("finishedAt", finishedAt.toString())
-                    .put("durationMillis", finishedAt.toEpochMilli() - startedAt.toEpochMilli());
-        }
-        if (result != null) {
-            o.set("result", result);
-        }
-        if (error != null) {
-            o.put("error", error);
+        if (outcome != null) {
+            o.put("finishedAt", outcome.at().toString())
+                    .put("durationMillis", outcome.at().toEpochMilli() - startedAt.toEpochMilli());
+            if (outcome.result() != null) {
+                o.set("result", outcome.result());
+            }
+            if (outcome.error() != null) {
+                o.put("error", outcome.error());
+            }
         }
         return o;
     }

@@ -243,7 +243,7 @@ public class Jobs implements Service, CamelContextAware {
         }
         job.finish(status, result, error);
         try {
-            table.save(job.id, job.view());
+            table.save(job.id, job.endView());
         } catch (RuntimeException e) {
             LOG.error("Cannot record the end of job {}", job.id, e);
         } finally {
@@ -252,13 +252,14 @@ public class Jobs implements Service, CamelContextAware {
         LOG.info("{} job {} {}{}", capitalized(job.work.kind()), job.id, status, result == null ? "" : ": " + result);
     }
 
+    /** Lets go of the job's target, and only then shows its end: whoever sees it end may start the next at once. */
     private void release(Job job) {
+        busy.remove(job.work.writes(), job.id);
         synchronized (metrics) {
             if (running.remove(job.id) != null) {
                 metrics.finished(job);
             }
         }
-        busy.remove(job.work.writes(), job.id);
         job.released();
     }
 

@@ -44,6 +44,24 @@ class JobsTest {
         }
     }
 
+    /**
+     * A caller that polls a job (as {@code GET /api/jobs/<id>} does) may start the next on its target as soon
+     * as it sees the job end.
+     */
+    @Test
+    void aPolledJobHasLetGoOfItsTargetWhenItShowsItsEnd() {
+        for (int i = 0; i < 300; i++) {
+            String id = jobs.submit(work("collection _system/one", i % 2 == 1)).path("id").asText();
+            ObjectNode seen;
+            do {
+                seen = jobs.find(id).orElseThrow();
+            } while (seen.path("status").asText().equals("running"));
+            assertThat(seen.has("finishedAt")).as("job %d: %s", i, seen).isTrue();
+        }
+        // started, not refused (409) as while the last one held the target
+        assertThat(jobs.submit(work("collection _system/one", false)).path("id").asText()).isNotEmpty();
+    }
+
     private static JobWork work(String writes, boolean fail) {
         return new JobWork() {
             @Override
