@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -110,6 +111,18 @@ public final class ChangeSource implements ExceptionHandler {
         }
         pauseAnnounced.set(false);
         runs.runStarted();
+    }
+
+    /**
+     * Waits for the run in progress, if any, to end, at most {@code timeout}; whether none runs now. A run
+     * that starts later sees a pause stored before this wait and reads nothing.
+     */
+    boolean awaitRunEnd(Duration timeout) throws InterruptedException {
+        if (!runPermit.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        runPermit.release();
+        return true;
     }
 
     /** The run's exchange is done, whatever its outcome. */

@@ -6,6 +6,7 @@ import io.tributary.http.ApiException;
 import io.tributary.http.JsonResponse;
 import io.tributary.http.RequestPath;
 import io.tributary.json.Json;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -17,6 +18,8 @@ import org.apache.camel.ServiceStatus;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.support.AsyncProcessorConverterHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The source status API, called from {@code routes/sources.camel.yaml}: {@code GET /api/sources[/{sourceId}]},
@@ -25,6 +28,10 @@ import org.apache.camel.support.AsyncProcessorConverterHelper;
  * after its current page); a pause is stored ({@link SourcePause}) and lasts until resumed, across restarts.
  */
 public class SourceEndpoint implements CamelContextAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SourceEndpoint.class);
+    /** How long a pause waits for the run in progress (a page being retried may take longer) before it answers. */
+    static final Duration RUN_END_WAIT = Duration.ofSeconds(30);
 
     private CamelContext context;
     private ExecutorService runs;
@@ -68,6 +75,10 @@ public class SourceEndpoint implements CamelContextAware {
         ChangeSource source = find(exchange);
         // stored only: the route keeps polling and its runs read nothing (ChangeSource.runStarted says why)
         stored(() -> source.pause().pause());
+        // answered once the run in progress sent its last page: whoever reads "paused" sees no more rows arrive
+        if (!source.awaitRunEnd(RUN_END_WAIT)) {
+            LOG.info("source={} is paused; its run in progress still ends its current page", source.settings().sourceId());
+        }
         JsonResponse.send(exchange.getMessage(), 200, view(source));
     }
 

@@ -255,6 +255,36 @@ class SourceStatusTest {
         }
     }
 
+    /**
+     * A pause is answered once the run in progress has ended: what the central node has then is all it gets
+     * until the resume, also when the pause came while a page was on its way.
+     */
+    @Test
+    void aPauseIsAnsweredOnceTheRunInProgressEnded() {
+        db.execute("CREATE TABLE busy_changes (id " + db.identityKey() + ", v VARCHAR(20) NOT NULL)");
+        insert("busy_changes", 100);
+        try (TestCentral central = new TestCentral()) {
+            central.delay(200); // each page on its way for a while
+            Map<String, String> busy = source("busy", "busy_changes", central);
+            busy.put("maxChanges", "10");
+            busy.put("batchSize", "10");
+            try (TributaryApp app = start(List.of(busy))) {
+                CentralClient client = new CentralClient(port(app));
+                Await.until("the first page sent", WAIT, () -> central.documentCount() >= 10);
+                assertThat(client.post("/api/sources/busy/pause", "").status()).isEqualTo(200);
+                int atAnswer = central.documentCount();
+                assertThat(atAnswer).as("paused in the middle of the run").isLessThan(100);
+                String before = status(client, "busy").path("backlog").path("countedAt").asText();
+                Await.until("the backlog counted after the pause", WAIT,
+                        () -> !status(client, "busy").path("backlog").path("countedAt").asText().equals(before));
+                assertThat(central.documentCount()).as("nothing sent after the pause was answered").isEqualTo(atAnswer);
+                assertThat(status(client, "busy").path("backlog").path("rows").asLong()).isEqualTo(100 - atAnswer);
+                assertThat(client.post("/api/sources/busy/resume", "").status()).isEqualTo(200);
+                Await.until("the rest sent after the resume", WAIT, () -> central.documentCount() == 100);
+            }
+        }
+    }
+
     /** After a pause and a resume, a failing batch is still retried with backoff, not given up after one attempt. */
     @Test
     void aResumedSourceRetriesAFailedBatch() {
