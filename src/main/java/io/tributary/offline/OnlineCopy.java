@@ -194,19 +194,36 @@ public final class OnlineCopy {
                 }));
             }
             for (Future<Copied> f : futures) {
-                copied.add(await(f, futures));
+                copied.add(await(f, futures, control));
             }
             return copied;
         } finally {
             pools.close(pool);
+            awaitPartitions(pool, control);
+        }
+    }
+
+    /**
+     * The copy ends once every partition has, also after a failure stopped the others: a partition still
+     * staging or swapping would change the target after the job's end was answered, and a next job on the
+     * target would share its staging area.
+     */
+    private static void awaitPartitions(ExecutorService pool, JobControl control) {
+        try {
+            // bounded as the job is: a partition still reading then ends at the job's deadline itself
+            pool.awaitTermination(control.remaining().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     /** The partition's result; a failure stops the partitions not yet done and is thrown as it was. */
-    private static Copied await(Future<Copied> f, List<Future<Copied>> all) {
+    private static Copied await(Future<Copied> f, List<Future<Copied>> all, JobControl control) {
         try {
             return f.get();
         } catch (ExecutionException e) {
+            // the job fails with this error; the others stop as at a cancel, also a read waiting for its source
+            control.cancel();
             all.forEach(other -> other.cancel(true));
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;

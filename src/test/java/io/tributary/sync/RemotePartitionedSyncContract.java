@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.tributary.central.JdbcCollectionStore;
 import io.tributary.json.Json;
 import io.tributary.sql.Dialect;
 import io.tributary.testing.TestSeed;
 import io.tributary.testing.TributaryApp;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,6 +21,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -316,9 +320,7 @@ abstract class RemotePartitionedSyncContract {
         // a source planning one partition of three documents, then sending two and no closing line; asked
         // for the collection "stalled", it sends one and then nothing until the test ends
         CountDownLatch testEnd = new CountDownLatch(1);
-        HttpServer fake = HttpServer.create(new InetSocketAddress("127.0.0.1", cutPort), 0);
-        fake.setExecutor(Executors.newCachedThreadPool());
-        fake.createContext("/", exchange -> {
+        HttpServer fake = fakeSource(exchange -> {
             exchange.getRequestBody().readAllBytes();
             String path = exchange.getRequestURI().getPath();
             boolean plan = path.endsWith("/plan");
@@ -338,7 +340,6 @@ abstract class RemotePartitionedSyncContract {
             }
             exchange.close();
         });
-        fake.start();
         try {
             String cut = target.remoteSpec(source, "trades", into, "\"partitionBy\":{\"by\":\"none\"}")
                     .replace(source.url(), "http://127.0.0.1:" + cutPort);
@@ -358,6 +359,75 @@ abstract class RemotePartitionedSyncContract {
         } finally {
             testEnd.countDown();
             fake.stop(0);
+        }
+    }
+
+    /**
+     * Two partitions at once, one cut short while the other is still on its way: the job ends once both have,
+     * so its failure is the last thing it did to the target (no staging table of either is left behind).
+     */
+    @Test
+    void aFailedPartitionEndsTheJobOnlyOnceTheOthersHaveEnded() throws Exception {
+        String into = "twocut" + NAMES.incrementAndGet();
+        target.load(into, List.of("{\"_key\":\"a\",\"v\":1}"));
+        Map<String, JsonNode> before = documents(target, into);
+        CountDownLatch cutSent = new CountDownLatch(1);
+        CountDownLatch testEnd = new CountDownLatch(1);
+        HttpServer fake = fakeSource(exchange -> {
+            String request = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            boolean plan = exchange.getRequestURI().getPath().endsWith("/plan");
+            boolean slow = request.contains("\"name\":\"slow\"");
+            byte[] body = (plan ? "{\"error\":false,\"partitions\":[{\"name\":\"cut\",\"bounds\":{},\"rows\":2},"
+                    + "{\"name\":\"slow\",\"bounds\":{},\"rows\":2}]}" : "{\"_key\":\"b\",\"v\":2}\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, plan || !slow ? body.length : 0);
+            exchange.getResponseBody().write(body);
+            exchange.getResponseBody().flush();
+            try {
+                if (slow) {
+                    // open while the other is cut short, and after: until the test ends, or 3 s if the copy
+                    // never stops reading it
+                    cutSent.await();
+                    testEnd.await(3, TimeUnit.SECONDS);
+                } else if (!plan) {
+                    cutSent.countDown();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        try {
+            JsonNode job = target.syncAndWait(target.remoteSpec(source, "trades", into,
+                    "\"partitionBy\":{\"by\":\"none\"},\"parallel\":2").replace(source.url(), "http://127.0.0.1:" + cutPort));
+            assertThat(job.path("status").asText()).isEqualTo("failed");
+            assertThat(job.path("error").asText()).contains("ended partition 'cut' before its end");
+            for (String area : List.of("p1", "p2")) {
+                String staging = target.db.dialect().quote(JdbcCollectionStore.tableName("_system", into) + "_sync_" + area);
+                assertThat(exists(staging)).as("staging table %s when the job answered", staging).isFalse();
+            }
+            assertThat(documents(target, into)).isEqualTo(before);
+        } finally {
+            testEnd.countDown();
+            fake.stop(0);
+        }
+    }
+
+    /** A fake source node on {@link #cutPort}, started, answering every request with {@code handler}. */
+    private HttpServer fakeSource(HttpHandler handler) throws IOException {
+        HttpServer fake = HttpServer.create(new InetSocketAddress("127.0.0.1", cutPort), 0);
+        fake.setExecutor(Executors.newCachedThreadPool());
+        fake.createContext("/", handler);
+        fake.start();
+        return fake;
+    }
+
+    private boolean exists(String table) {
+        try {
+            target.db.count("SELECT COUNT(*) FROM " + table);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
