@@ -30,6 +30,9 @@ final class SourceStatus {
     static State state(ServiceStatus route, SourceRuns.Snapshot runs, boolean paused) {
         if (route == null || route.isStopped() || route.isStopping()) {
             return State.STOPPED;
+        } else if (paused && runs.running()) {
+            // the run in progress still sends its current page: paused once it has ended
+            return State.RUNNING;
         } else if (paused || route.isSuspended() || route.isSuspending()) {
             return State.PAUSED;
         } else if (runs.consecutiveFailures() > 0) {
