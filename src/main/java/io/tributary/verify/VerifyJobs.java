@@ -82,9 +82,10 @@ public final class VerifyJobs implements CamelContextAware {
                 jobs.remove(jobs.keySet().iterator().next());
             }
             job.future = runner().submit(() -> {
+                String status = "failed";
                 try {
                     job.result = new Reconciliation(settings, repair, job.control).run();
-                    job.status = "succeeded";
+                    status = "succeeded";
                     if (job.result.isConsistent()) {
                         LOG.info("verify job {} consistent: {}", job.id, job.result.getSummary());
                     } else {
@@ -92,10 +93,11 @@ public final class VerifyJobs implements CamelContextAware {
                     }
                 } catch (RuntimeException e) {
                     job.error = e.getMessage() == null ? e.toString() : e.getMessage();
-                    job.status = "failed";
                     LOG.warn("verify job {} of source {} failed: {}", job.id, job.sourceId, job.error);
                 } finally {
                     job.finishedAt = Instant.now();
+                    // last: whoever polls and sees the end sees its time, result and log line with it
+                    job.status = status;
                 }
             });
         }

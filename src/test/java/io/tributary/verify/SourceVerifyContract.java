@@ -265,6 +265,7 @@ abstract class SourceVerifyContract {
         Await.until("the verify job ended", Duration.ofSeconds(60), () -> !status(id).equals("running"));
         JsonNode job = JSON.readTree(send("GET", "/api/sources/items/verify/" + id, true).body());
         assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("succeeded");
+        assertThat(job.path("finishedAt").isTextual()).as(job.toString()).isTrue();
         assertThat(job.path("result").path("sourceId").asText()).isEqualTo("items");
         assertThat(JSON.readTree(send("GET", "/api/sources/items/verify", true).body()).findValuesAsText("id")).contains(id);
 
