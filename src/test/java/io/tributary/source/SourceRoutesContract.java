@@ -340,7 +340,7 @@ abstract class SourceRoutesContract {
         s.put("maximumRedeliveries", "0");
         s.put("poll", "timer:tributary-par?period=600000&delay=0");
         // The first batch (par-1..5) fails; the second, sent at the same time, is imported.
-        central.delay(200);
+        central.holdUntilArrived(2);
         central.failBatchesContaining("par-1");
         app = SourceApp.start(db, dir, s);
         Await.until("the failed run", WAIT, () -> app.failedRuns() >= 1);

@@ -33,6 +33,7 @@ public final class TestCentral implements AutoCloseable {
     public enum Behaviour { OK, FAIL_500, FAIL_409, COMMIT_THEN_500 }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long HOLD_LIMIT_MS = 30_000;
 
     private final int port;
     private final String username;
@@ -52,6 +53,8 @@ public final class TestCentral implements AutoCloseable {
     private int failuresLeft = -1;
     private int ignored;
     private long delayMs;
+    /** Imports are held until this many have arrived (0: none held), at most {@link #HOLD_LIMIT_MS}. */
+    private int holdUntilArrived;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicInteger importRequests = new AtomicInteger();
@@ -106,6 +109,28 @@ public final class TestCentral implements AutoCloseable {
 
     public synchronized void delay(long ms) {
         this.delayMs = ms;
+    }
+
+    /**
+     * Holds every import until {@code imports} have arrived in all, so that the first ones are in flight
+     * together however slow the machine is (a delay only makes that likely).
+     */
+    public synchronized void holdUntilArrived(int imports) {
+        this.holdUntilArrived = imports;
+        notifyAll();
+    }
+
+    private synchronized void awaitHeld() {
+        notifyAll();
+        long deadline = System.nanoTime() + HOLD_LIMIT_MS * 1_000_000;
+        while (importRequests.get() < holdUntilArrived && System.nanoTime() < deadline) {
+            try {
+                wait(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     public synchronized Map<String, ObjectNode> documents() {
@@ -198,6 +223,7 @@ public final class TestCentral implements AutoCloseable {
             }
             importRequests.incrementAndGet();
             maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            awaitHeld();
             Answer answer;
             try {
                 answer = importBatch(http);
