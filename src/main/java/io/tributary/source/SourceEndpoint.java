@@ -118,8 +118,10 @@ public class SourceEndpoint implements CamelContextAware {
         ServiceStatus status = context.getRouteController().getRouteStatus(id);
         boolean paused = source.pause().known().isPresent();
         if (route == null || status == null || !status.isStarted() || paused) {
+            // a pausing source still ending its run shows running, but it is the pause that refuses
+            SourceStatus.State state = SourceStatus.state(status, source.runs().snapshot(), paused);
             throw new ApiException(409, ApiException.CONFLICT, "source '" + id + "' is "
-                    + SourceStatus.state(status, source.runs().snapshot(), paused).text() + ": resume it first");
+                    + (state == SourceStatus.State.RUNNING ? SourceStatus.State.PAUSED : state).text() + ": resume it first");
         }
         runs().execute(() -> runOnce(route, source));
         JsonResponse.send(exchange.getMessage(), 202, view(source));
