@@ -114,16 +114,17 @@ class BatchSendingTest {
         silent.start();
         try {
             Map<String, String> s = source("silent", "chg", "http://127.0.0.1:" + silent.getAddress().getPort());
-            s.put("batchTimeoutMs", "700");
+            s.put("batchTimeoutMs", "1500");
             s.put("maximumRedeliveries", "0");
             s.put("poll", "timer:tributary-silent?period=600000&delay=0"); // one run
             try (SourceApp app = SourceApp.start(db, dir, s)) {
                 // without batchTimeoutMs the client would wait 3 minutes
                 Await.until("the run's failure logged", WAIT, () -> app.failedRuns() >= 1 && logs.events().stream()
                         .anyMatch(e -> e.getFormattedMessage().startsWith("source=silent run failed")));
-                // timed from when the server has read the request, a little after the client started waiting
+                // timed from when the server has read the request, after the client started waiting: on a loaded
+                // machine that may be a few hundred ms later
                 assertThat((System.nanoTime() - firstImport.get()) / 1_000_000).as("ms from the first POST to the failure")
-                        .isGreaterThanOrEqualTo(600);
+                        .isGreaterThanOrEqualTo(1000);
                 assertThat(logs.events()).anySatisfy(e -> assertThat(e.getFormattedMessage())
                         .startsWith("source=silent run failed").contains("SocketTimeoutException"));
             }
