@@ -95,6 +95,19 @@ class StartupLogTest {
         }
     }
 
+    /** A value of the wrong type refuses the start with one line naming the setting, not only the parser's words. */
+    @Test
+    void aValueOfTheWrongTypeNamesTheSetting() throws Exception {
+        LaunchDirectory launch = new LaunchDirectory(dir).settings("camel.server.port = " + TributaryApp.freePort(),
+                "tributary.central.max-attempts = five");
+        try (TributaryProcess p = TributaryProcess.builder("wrong-type").workDir(launch.dir).logDir(dir).start()) {
+            assertThat(p.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
+            assertThat(p.logText()).contains("ERROR [main] io.tributary.Tributary - Not started: Cannot set "
+                    + "camel.beans.centralStore.maxAttempts to 'five': For input string: \"five\"")
+                    .doesNotContain("\tat ");
+        }
+    }
+
     @Test
     void refusesToStartWhenThePortIsTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
