@@ -76,6 +76,8 @@ class SourceFileCheckTest {
             writeWith(dir, "badprefix", centralUrl, "keyPrefix", "x/");
             writeWith(dir, "ftp", centralUrl, "centralUrl", "ftp://x");
             writeWith(dir, "notimestamp", centralUrl, "mode", "timestamp");
+            // the status API, run, pause and verify find a source's route by its sourceId
+            writeWith(dir, "renamed", centralUrl, "sourceId", "other");
 
             try (TributaryApp app = TributaryApp.builder()
                     .routes("file:routes/central-import.camel.yaml", "file:routes/change-source-template.camel.yaml",
@@ -101,9 +103,10 @@ class SourceFileCheckTest {
                 assertRefused(app, dir, "badprefix", "invalid keyPrefix 'x/': at most 253 of the characters of a document key");
                 assertRefused(app, dir, "ftp", "centralUrl must be an http or https URL, not scheme 'ftp'");
                 assertRefused(app, dir, "notimestamp", "parameter timestampColumn is required with mode=timestamp");
+                assertRefused(app, dir, "renamed", "routeId 'renamed' differs from sourceId 'other': give both the same value");
                 assertThat(app.context().getRoute("good")).isNotNull();
                 for (String refused : List.of("typo", "pwtypo", "nocollection", "badnumber", "zerobatch", "endlesswait", "badmode", "nobean",
-                        "badid", "badcollection", "baddatabase", "badprefix", "ftp", "notimestamp")) {
+                        "badid", "badcollection", "baddatabase", "badprefix", "ftp", "notimestamp", "renamed")) {
                     assertThat(app.context().getRoute(refused)).as(refused).isNull();
                 }
 
