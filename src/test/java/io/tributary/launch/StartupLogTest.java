@@ -108,6 +108,20 @@ class StartupLogTest {
         }
     }
 
+    /** Every network interface without a password: one line saying why, not Camel's route failure before it. */
+    @Test
+    void refusesToServeTheNetworkWithoutAPasswordWithOneLine() throws Exception {
+        LaunchDirectory launch = new LaunchDirectory(dir).settings("camel.server.port = " + TributaryApp.freePort(),
+                "camel.server.host = 0.0.0.0");
+        try (TributaryProcess p = TributaryProcess.builder("anonymous-network").workDir(launch.dir).logDir(dir).start()) {
+            assertThat(p.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
+            String log = p.logText();
+            assertThat(log).contains("ERROR [main] io.tributary.Tributary - Not started: Refusing to serve the central endpoint"
+                    + " on 0.0.0.0 without a password: set tributary.central.password").doesNotContain("\tat ");
+            assertThat(log.lines().filter(l -> l.contains(" ERROR "))).as(log).hasSize(1);
+        }
+    }
+
     @Test
     void refusesToStartWhenThePortIsTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
