@@ -100,6 +100,8 @@ class SourceStatusTest {
                     "file:routes/sources.camel.yaml", SourceApp.TEMPLATE, "file:" + SourceApp.writeSourceFile(dir, s))
                     .properties(db.beanProperties("centralDb")).properties(source.beanProperties("loginDb"))
                     .property("camel.beans.loginDb.password", password)
+                    // each refused login fails at once, not after Hikari's 30 s, so nothing of it outlives the node
+                    .property("camel.beans.loginDb.connectionTimeout", "1000")
                     .property("camel.server.port", Integer.toString(TributaryApp.freePort())).start()) {
                 CentralClient client = new CentralClient(port(app));
                 Await.until("two failed runs", WAIT, () -> status(client, "login").path("failedRuns").asInt() >= 2,
