@@ -1,5 +1,6 @@
 package io.tributary;
 
+import io.tributary.http.BasicAuthentication;
 import io.tributary.launch.ConfigurationLayers;
 import io.tributary.launch.ServerAddressCheck;
 import io.tributary.launch.ShutdownSignals;
@@ -34,6 +35,8 @@ public final class TributaryMain {
         main.addMainListener(new StartupSummary());
         main.addMainListener(beforeStart(TemplatedRouteParameters.class, TemplatedRouteParameters::onContextStarting));
         main.addMainListener(beforeStart(SourceFiles.class, SourceFiles::requireUniqueIds));
+        // its refusal of the network without a password, before Camel reports it as the failure of a route
+        main.addMainListener(beforeStart(BasicAuthentication.class, (authentication, context) -> authentication.start()));
         return main;
     }
 

@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.camel.Service;
@@ -62,6 +63,8 @@ public class JdbcCollectionStore implements CollectionStore, Service {
     private final Map<String, String> tables = new ConcurrentHashMap<>();
     private final Map<String, Object> creationLocks = new ConcurrentHashMap<>();
     private final Map<String, CollectionRows> rowShapes = new ConcurrentHashMap<>();
+    /** Every route using the import endpoint starts the store: one try at start-up, not one per route. */
+    private final AtomicBoolean startTried = new AtomicBoolean();
 
     public void setDataSource(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -86,6 +89,9 @@ public class JdbcCollectionStore implements CollectionStore, Service {
     /** Creates the catalog and positions tables at start; if the database is down then, on first use. */
     @Override
     public void start() {
+        if (!startTried.compareAndSet(false, true)) {
+            return;
+        }
         try {
             jdbc();
         } catch (IllegalStateException e) {

@@ -2,6 +2,7 @@ package io.tributary.launch;
 
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.apache.camel.PropertyBindingException;
 
 /** A reason not to start that the user can act on: the message says it all, so no stack trace is printed. */
 public final class StartRefused extends RuntimeException {
@@ -22,10 +23,38 @@ public final class StartRefused extends RuntimeException {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
+        PropertyBindingException binding = bindingOf(failure);
+        if (binding != null && binding != root) {
+            // the parser's words alone ("For input string: ...") do not say which setting is wrong
+            return "Cannot set " + keyOf(binding) + " to '" + binding.getValue() + "': " + messageOf(root);
+        }
         if (root instanceof NoSuchFileException missing) {
             return "not found: " + Path.of(missing.getFile()).toAbsolutePath()
                     + " (run Tributary from its directory, or see camel.main.routes-include-pattern)";
         }
-        return root.getMessage() != null ? root.getMessage() : root.toString();
+        return messageOf(root);
+    }
+
+    private static String messageOf(Throwable t) {
+        return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+
+    private static PropertyBindingException bindingOf(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof PropertyBindingException binding) {
+                return binding;
+            }
+        }
+        return null;
+    }
+
+    /** The key as the settings spell it: {@code camel.beans.centralStore.maxAttempts}. */
+    private static String keyOf(PropertyBindingException binding) {
+        if (binding.getOptionKey() == null) {
+            return binding.getPropertyName();
+        }
+        String prefix = binding.getOptionPrefix();
+        return prefix == null ? binding.getOptionKey()
+                : prefix + (prefix.endsWith(".") ? "" : ".") + binding.getOptionKey();
     }
 }

@@ -93,14 +93,17 @@ public final class ChangeSource implements ExceptionHandler {
      * redelivery after a route suspend and resume (CAMEL-23494), so a resumed source would never retry a batch.
      */
     public void runStarted(Exchange exchange) throws InterruptedException {
-        runPermit.acquire();
-        exchange.setProperty(RUN_PERMIT, new AtomicBoolean(true));
-        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-            @Override
-            public void onDone(Exchange done) {
-                runDone(done);
-            }
-        });
+        // a retry of this step (the stored pause could not be read) already holds the run's permit
+        if (exchange.getProperty(RUN_PERMIT) == null) {
+            runPermit.acquire();
+            exchange.setProperty(RUN_PERMIT, new AtomicBoolean(true));
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    runDone(done);
+                }
+            });
+        }
         if (pause.stored().isPresent()) {
             exchange.setRouteStop(true);
             if (pauseAnnounced.compareAndSet(false, true)) {

@@ -199,6 +199,13 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
             refuse(entry, sourceId, why(e), old);
             return;
         }
+        // after the route is made, so that a wrong parameter (an invalid sourceId) is the reason given
+        Optional<String> renamed = routeIdProblem(entry, sourceId);
+        if (renamed.isPresent()) {
+            removeRoute(model, entry.routeId());
+            refuse(entry, sourceId, renamed.get(), old);
+            return;
+        }
         applied.put(entry.key(), new Applied(entry, sourceId, null));
         LOG.info("source {} {} from {}", entry.routeId(), context.isStarted() ? "started" : "created", entry.file());
     }
@@ -217,6 +224,15 @@ public final class SourceFiles implements RouteBuilderLifecycleStrategy, OnCamel
         applied.values().stream().filter(a -> a.refused() == null).forEach(a -> running.put(a.entry(), a.sourceId()));
         return new SourceParameters(context, template).problem(entry.parameters())
                 .or(() -> UniqueSourceIds.conflict(entry, sourceId, running));
+    }
+
+    /** The status API, run, pause, verify and the health exclusions find a source's route by its sourceId. */
+    private static Optional<String> routeIdProblem(SourceEntry entry, String sourceId) {
+        if (entry.routeId() == null || sourceId == null || entry.routeId().equals(sourceId)) {
+            return Optional.empty();
+        }
+        return Optional.of("routeId '" + entry.routeId() + "' differs from sourceId '" + sourceId
+                + "': give both the same value (the status API and verify find a source's route by its sourceId)");
     }
 
     private void refuse(SourceEntry entry, String sourceId, String reason, Applied old) {

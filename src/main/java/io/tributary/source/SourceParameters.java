@@ -51,6 +51,10 @@ final class SourceParameters {
                         declared.stream().map(RouteTemplateParameterDefinition::getName).toList(),
                         "the parameters are listed in docs/sources.md#parameters"));
             }
+            if (p.getValue() == null) {
+                // Camel would fail on it with a NullPointerException's words
+                return Optional.of("parameter '" + p.getKey() + "' has no value: give it one, or leave the parameter out");
+            }
             values.put(declaration.getName(), p.getValue());
         }
         List<String> missing = declared.stream().filter(p -> p.isRequired() && p.getDefaultValue() == null

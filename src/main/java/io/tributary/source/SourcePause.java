@@ -5,6 +5,7 @@ import io.tributary.sql.SqlIdentifier;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
@@ -21,7 +22,8 @@ final class SourcePause {
     private final String sourceId;
     private volatile boolean created;
     /** Null until read or set in this process. */
-    private volatile Optional<Instant> pausedAt;
+    /** null until the stored state was read, or a pause or resume through this process set it. */
+    private final AtomicReference<Optional<Instant>> pausedAt = new AtomicReference<>();
 
     SourcePause(DataSource dataSource, String statusTable, String sourceId) {
         this.jdbc = new Jdbc(dataSource);
@@ -31,24 +33,24 @@ final class SourcePause {
 
     /** Since when the source is paused, as stored; reads the table the first time (throws when it cannot). */
     Optional<Instant> stored() {
-        Optional<Instant> at = pausedAt;
-        if (at == null) {
-            at = inTable("read whether source '" + sourceId + "' is paused from", this::read);
-            pausedAt = at;
+        if (pausedAt.get() == null) {
+            Optional<Instant> read = inTable("read whether source '" + sourceId + "' is paused from", this::read);
+            // a pause or resume that ended while this read ran knows better than what it read
+            pausedAt.compareAndSet(null, read);
         }
-        return at;
+        return pausedAt.get();
     }
 
     /** What this process knows without a query: empty also before the stored state was read. */
     Optional<Instant> known() {
-        Optional<Instant> at = pausedAt;
+        Optional<Instant> at = pausedAt.get();
         return at == null ? Optional.empty() : at;
     }
 
     /** Stores the pause (keeping the first time when paused already); throws when the status database cannot. */
     void pause() {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // as stored
-        pausedAt = Optional.of(inTable("store the pause of source '" + sourceId + "' in", () -> jdbc.transaction(
+        pausedAt.set(Optional.of(inTable("store the pause of source '" + sourceId + "' in", () -> jdbc.transaction(
                 "pause source " + sourceId, tx -> {
                     Optional<Instant> stored = read();
                     if (stored.isEmpty()) {
@@ -56,14 +58,14 @@ final class SourcePause {
                                 now.toEpochMilli());
                     }
                     return stored.orElse(now);
-                })));
+                }))));
     }
 
     /** Removes the stored pause; throws when the status database cannot. */
     void resume() {
         inTable("remove the pause of source '" + sourceId + "' from",
                 () -> jdbc.template().update("DELETE FROM " + table + " WHERE source_id = ?", sourceId));
-        pausedAt = Optional.empty();
+        pausedAt.set(Optional.empty());
     }
 
     private Optional<Instant> read() {

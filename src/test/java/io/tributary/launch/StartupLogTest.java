@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.json.Json;
+import io.tributary.sql.Dialect;
 import io.tributary.testing.Await;
+import io.tributary.testing.TestDatabase;
 import io.tributary.testing.TributaryApp;
 import io.tributary.testing.TributaryProcess;
 import java.net.InetAddress;
@@ -68,6 +70,55 @@ class StartupLogTest {
             assertThat(listening.path("loggerName").asText()).startsWith("io.tributary");
             assertThat(listening.path("formattedMessage").asText()).contains("http://127.0.0.1:" + port);
             assertThat(listening.path("timestamp").asLong()).isGreaterThan(1_700_000_000_000L);
+        }
+    }
+
+    /**
+     * A central database that refuses the login (a wrong password) is one WARN line and a start in seconds:
+     * every route using the import endpoint starts the store, and each start used to try the login again.
+     */
+    @Test
+    void aCentralDatabaseRefusingTheLoginIsOneWarningWithoutThePassword() throws Exception {
+        String password = "Wr0ng-Pa55word-7";
+        try (TestDatabase db = TestDatabase.create(Dialect.MARIADB, "wrongpw")) {
+            int port = TributaryApp.freePort();
+            LaunchDirectory launch = new LaunchDirectory(dir).settings("camel.server.port = " + port,
+                    "camel.beans.centralDb.jdbcUrl = " + db.jdbcUrl(), "camel.beans.centralDb.username = " + db.user(),
+                    "camel.beans.centralDb.password = " + password);
+            try (TributaryProcess p = TributaryProcess.builder("wrong-password").workDir(launch.dir).logDir(dir).start()) {
+                LaunchDirectory.awaitSummary(p);
+                String log = p.logText();
+                assertThat(log.lines().filter(l -> l.contains("Central store not ready"))).as(log).hasSize(1);
+                assertThat(log).contains("Access denied").doesNotContain(password);
+                assertThat(LaunchDirectory.get(port, "/observe/health/ready")).contains("DOWN");
+            }
+        }
+    }
+
+    /** A value of the wrong type refuses the start with one line naming the setting, not only the parser's words. */
+    @Test
+    void aValueOfTheWrongTypeNamesTheSetting() throws Exception {
+        assertThat(refusedStart("wrong-type", "tributary.central.max-attempts = five")).contains(
+                "ERROR [main] io.tributary.Tributary - Not started: Cannot set camel.beans.centralStore.maxAttempts to 'five':"
+                        + " For input string: \"five\"");
+    }
+
+    /** Every network interface without a password: one line saying why, not Camel's route failure before it. */
+    @Test
+    void refusesToServeTheNetworkWithoutAPasswordWithOneLine() throws Exception {
+        String log = refusedStart("anonymous-network", "camel.server.host = 0.0.0.0");
+        assertThat(log).contains("ERROR [main] io.tributary.Tributary - Not started: Refusing to serve the central endpoint"
+                + " on 0.0.0.0 without a password: set tributary.central.password");
+        assertThat(log.lines().filter(l -> l.contains(" ERROR "))).as(log).hasSize(1);
+    }
+
+    /** The log of a start with this setting that exited with 1 and printed no stack trace. */
+    private String refusedStart(String name, String setting) throws Exception {
+        LaunchDirectory launch = new LaunchDirectory(dir).settings("camel.server.port = " + TributaryApp.freePort(), setting);
+        try (TributaryProcess p = TributaryProcess.builder(name).workDir(launch.dir).logDir(dir).start()) {
+            assertThat(p.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
+            assertThat(p.logText()).doesNotContain("\tat ");
+            return p.logText();
         }
     }
 

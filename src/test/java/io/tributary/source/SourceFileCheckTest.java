@@ -19,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -76,6 +77,12 @@ class SourceFileCheckTest {
             writeWith(dir, "badprefix", centralUrl, "keyPrefix", "x/");
             writeWith(dir, "ftp", centralUrl, "centralUrl", "ftp://x");
             writeWith(dir, "notimestamp", centralUrl, "mode", "timestamp");
+            // the status API, run, pause and verify find a source's route by its sourceId
+            writeWith(dir, "renamed", centralUrl, "sourceId", "other");
+            // "- name: maxChanges" with its value line left out (or not written yet)
+            writeWith(dir, "novalue", centralUrl, "maxChanges", "NOVALUE");
+            Path novalue = dir.resolve("novalue.camel.yaml");
+            Files.writeString(novalue, Files.readString(novalue).replace("\n        value: \"NOVALUE\"", ""));
 
             try (TributaryApp app = TributaryApp.builder()
                     .routes("file:routes/central-import.camel.yaml", "file:routes/change-source-template.camel.yaml",
@@ -101,9 +108,11 @@ class SourceFileCheckTest {
                 assertRefused(app, dir, "badprefix", "invalid keyPrefix 'x/': at most 253 of the characters of a document key");
                 assertRefused(app, dir, "ftp", "centralUrl must be an http or https URL, not scheme 'ftp'");
                 assertRefused(app, dir, "notimestamp", "parameter timestampColumn is required with mode=timestamp");
+                assertRefused(app, dir, "novalue", "parameter 'maxChanges' has no value: give it one, or leave the parameter out");
+                assertRefused(app, dir, "renamed", "routeId 'renamed' differs from sourceId 'other': give both the same value");
                 assertThat(app.context().getRoute("good")).isNotNull();
                 for (String refused : List.of("typo", "pwtypo", "nocollection", "badnumber", "zerobatch", "endlesswait", "badmode", "nobean",
-                        "badid", "badcollection", "baddatabase", "badprefix", "ftp", "notimestamp")) {
+                        "badid", "badcollection", "baddatabase", "badprefix", "ftp", "notimestamp", "renamed", "novalue")) {
                     assertThat(app.context().getRoute(refused)).as(refused).isNull();
                 }
 

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import org.apache.camel.model.ModelCamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,6 +81,41 @@ class SourceStatusTest {
 
     private void insert(String table, int rows) {
         db.execute("INSERT INTO " + table + " (v) SELECT 'v' || g FROM generate_series(1, " + rows + ") g");
+    }
+
+    /**
+     * A source whose database refuses the login from its first run on (a wrong password) fails each run with
+     * the reason and is retried: the retry of the run's first step used to wait for the run permit its own
+     * first attempt held, so the source hung silently, never failing and never running again.
+     */
+    @Test
+    void aSourceWhoseDatabaseRefusesTheLoginFailsEachRunWithoutThePassword() {
+        String password = "Src-Wr0ng-Pa55-3";
+        try (TestDatabase source = TestDatabase.create(Dialect.MARIADB, "loginsrc"); TestCentral central = new TestCentral()) {
+            Map<String, String> s = source("login", "login_changes", central);
+            s.put("dataSource", "loginDb");
+            s.put("maximumRedeliveries", "1");
+            s.put("redeliveryDelay", "100");
+            s.put("poll", "timer:tributary-source-login?period=500&delay=100");
+            try (TributaryApp app = TributaryApp.builder().routes("file:routes/central-import.camel.yaml",
+                    "file:routes/sources.camel.yaml", SourceApp.TEMPLATE, "file:" + SourceApp.writeSourceFile(dir, s))
+                    .properties(db.beanProperties("centralDb")).properties(source.beanProperties("loginDb"))
+                    .property("camel.beans.loginDb.password", password)
+                    // each refused login fails at once, not after Hikari's 30 s, so nothing of it outlives the node
+                    .property("camel.beans.loginDb.connectionTimeout", "1000")
+                    .property("camel.server.port", Integer.toString(TributaryApp.freePort())).start()) {
+                CentralClient client = new CentralClient(port(app));
+                Await.until("two failed runs", WAIT, () -> status(client, "login").path("failedRuns").asInt() >= 2,
+                        () -> status(client, "login").toString());
+                JsonNode failing = status(client, "login");
+                assertThat(failing.path("state").asText()).isEqualTo("failing");
+                assertThat(failing.path("lastError").path("message").asText()).contains("Access denied");
+                assertThat(failing.toString()).doesNotContain(password);
+                String logged = logs.events().stream().map(e -> e.getFormattedMessage() + " " + e.getThrowableProxy())
+                        .collect(Collectors.joining("\n"));
+                assertThat(logged).contains("source=login run failed").doesNotContain(password);
+            }
+        }
     }
 
     @Test
