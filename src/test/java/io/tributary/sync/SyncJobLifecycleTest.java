@@ -109,6 +109,25 @@ class SyncJobLifecycleTest {
         assertThat(node.client().get("/api/jobs").body()).doesNotContain("\"misspelled\"");
     }
 
+    /**
+     * A flag or number that is not one is named in a 400: "dryRun": "yes" ran a real sync, ?wait=yes answered
+     * at once, "maxWaitSeconds": "ten" had no limit.
+     */
+    @Test
+    void valuesOfTheWrongTypeAreRefused() {
+        assertRefused(node.client().post("/api/sync/jobs?wait=yes", silentSpec("typo1", ",\"maxWaitSeconds\":1")),
+                "query parameter 'wait' must be true or false, not 'yes'");
+        assertRefused(node.client().post("/api/sync/jobs", silentSpec("typo2", ",\"dryRun\":\"yes\"")),
+                "'dryRun' must be true or false, not 'yes'");
+        assertRefused(node.client().post("/api/sync/jobs", silentSpec("typo3", ",\"incremental\":1")),
+                "'incremental' must be true or false, not '1'");
+        assertRefused(node.client().post("/api/sync/jobs", silentSpec("typo4", ",\"maxWaitSeconds\":\"ten\"")),
+                "'maxWaitSeconds' must be a whole number, not 'ten'");
+        assertRefused(node.client().post("/api/sync/jobs", silentSpec("typo5", ",\"chunkSize\":100.5")),
+                "'chunkSize' must be a whole number, not '100.5'");
+        assertThat(node.client().get("/api/jobs").body()).doesNotContain("\"typo");
+    }
+
     private static void assertRefused(CentralClient.Response r, String message) {
         assertThat(r.status()).as(r.body()).isEqualTo(400);
         assertThat(r.json().path("errorMessage").asText()).isEqualTo(message);
