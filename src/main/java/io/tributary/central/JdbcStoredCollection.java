@@ -406,6 +406,10 @@ final class JdbcStoredCollection implements StoredCollection {
                     if (!unversionedBoth || !sameContent(rs.getString(5), json)) {
                         changes.add(log.put(rs.getString(1), v == null ? null : v.toBigInteger(), json));
                     }
+                    if (changes.size() == Jdbc.FETCH_SIZE) { // a swap of a whole collection: a page at a time
+                        log.record(changes);
+                        changes.clear();
+                    }
                 });
         log.record(changes);
     }

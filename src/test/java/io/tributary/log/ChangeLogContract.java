@@ -14,6 +14,7 @@ import io.tributary.central.StoredCollection;
 import io.tributary.json.Json;
 import io.tributary.keyrange.VersionedDocument;
 import io.tributary.sql.Dialect;
+import io.tributary.sql.Jdbc;
 import io.tributary.testing.TestDatabase;
 import io.tributary.testing.TestSeed;
 import java.math.BigInteger;
@@ -370,6 +371,36 @@ public abstract class ChangeLogContract {
         Map<String, String> x = new HashMap<>();
         read.forEach(e -> x.put(e.key(), json(e.json()).path("x").asText()));
         assertThat(x).hasSize(n).containsEntry("k0", "\u00e90").containsEntry("k" + (n - 1), "\u00e9" + (n - 1));
+    }
+
+    /**
+     * A transaction of many changes (a sync's swap of a whole collection) inserts its entries as they come
+     * rather than holding them all until the commit: held, a 200 MB collection's swap ran out of a 256 MB heap.
+     * Its entries still get their ticks together at the commit, in order.
+     */
+    @Test
+    void aLargeTransactionInsertsItsEntriesAsTheyCome() {
+        int n = EntryPart.MAX_ENTRIES * 2 + 500;
+        long before = lastTick();
+        Jdbc jdbc = new Jdbc(db.dataSource());
+        String inserted = "SELECT COALESCE(SUM(entries), 0) FROM " + ChangeLog.ENTRIES;
+        long insertedBefore = jdbc.template().queryForObject(inserted, Long.class);
+        long insertedInside = jdbc.transaction("a large transaction", s -> {
+            for (int i = 0; i < n; i++) {
+                log.record("_system", List.of(LogChange.put("c", "k" + i, BigInteger.ONE, "{\"x\":" + i + "}")));
+            }
+            return jdbc.template().queryForObject(inserted, Long.class) - insertedBefore;
+        });
+        assertThat(insertedInside).as("entries inserted before the commit").isEqualTo(EntryPart.MAX_ENTRIES * 2L);
+        assertThat(lastTick()).isEqualTo(before + n);
+        List<String> read = new ArrayList<>();
+        long from = before;
+        while (from < before + n) {
+            LogPage page = log.read("_system", from, 1000, Duration.ZERO);
+            page.entries().forEach(e -> read.add(e.key() + " " + json(e.json()).path("x").asInt()));
+            from = page.lastIncluded();
+        }
+        assertThat(read).hasSize(n).startsWith("k0 0", "k1 1").endsWith("k" + (n - 1) + " " + (n - 1));
     }
 
     /** Retention takes a transaction's entries together: one still kept keeps the whole transaction. */
