@@ -128,6 +128,19 @@ class SyncJobLifecycleTest {
         assertThat(node.client().get("/api/jobs").body()).doesNotContain("\"typo");
     }
 
+    /** What a target node calls names its parameters strictly too: a misspelled limit read the default page. */
+    @Test
+    void theSourceSideRefusesUnknownParameters() {
+        node.load("served", SyncNode.docs(1, 5, "a"));
+        String api = "/_api/tributary/sync/served";
+        assertThat(node.client().get(api + "/keys?limit=2").json().path("keys").size()).isEqualTo(2);
+        assertRefused(node.client().get(api + "/keys?limt=2"),
+                "unknown query parameter 'limt'; known: after, hash, limit, upTo");
+        assertRefused(node.client().get(api + "/ranges?chunkSize=16&chunk=2"),
+                "unknown query parameter 'chunk'; known: after, chunkSize, chunks, hash, upTo");
+        assertRefused(node.client().post(api + "/documents", "{\"keys\":[\"k1\"],\"limt\":1}"), "unknown field 'limt'");
+    }
+
     private static void assertRefused(CentralClient.Response r, String message) {
         assertThat(r.status()).as(r.body()).isEqualTo(400);
         assertThat(r.json().path("errorMessage").asText()).isEqualTo(message);
