@@ -128,11 +128,10 @@ public final class SyncTask implements JobWork {
                 ? new RemoteCentralSource(spec.url, spec.sourceDatabase, spec.sourceCollection, spec.username,
                         spec.password, control)
                 : sqlTable();
-        StoredCollection target = target();
         SyncEngine.Sizes d = SyncEngine.Sizes.DEFAULT;
         SyncEngine.Sizes sizes = new SyncEngine.Sizes(spec.chunkSize, d.chunksPerRequest(), d.fanout(), d.leafSize(),
                 d.batchSize());
-        engine = new SyncEngine(source, target, control, sizes, new DeleteLimit(maxDeleteFraction, spec.allowMassDelete));
+        engine = new SyncEngine(source, this::target, control, sizes, new DeleteLimit(maxDeleteFraction, spec.allowMassDelete));
         if (spec.mirror) {
             engine.mirror();
         }

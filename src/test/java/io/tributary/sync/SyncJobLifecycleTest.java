@@ -67,6 +67,14 @@ class SyncJobLifecycleTest {
         assertThat((System.nanoTime() - started) / 1_000_000).isBetween(1500L, 15_000L);
     }
 
+    /** A sync that never heard from its source leaves no new, empty target collection behind. */
+    @Test
+    void aSyncThatFailsBeforeTheSourceAnswersCreatesNoTarget() {
+        JsonNode job = node.syncAndWait(silentSpec("never", ",\"maxWaitSeconds\":1"));
+        assertThat(job.path("status").asText()).isEqualTo("failed");
+        assertThat(node.client().get("/_api/collection/never/count").status()).isEqualTo(404);
+    }
+
     @Test
     void cancelStopsARunningJob() {
         var r = node.client().post("/api/sync/jobs", silentSpec("cancelled", ""));
