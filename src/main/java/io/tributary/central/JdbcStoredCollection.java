@@ -396,18 +396,37 @@ final class JdbcStoredCollection implements StoredCollection {
      * whose content is the same as stored, which are rewritten unchanged.
      */
     private void logStaged(String stagedKey, String storedKey, String stagedVersion, String storedVersion) {
-        List<LogChange> changes = new ArrayList<>();
-        jdbc.template().query("SELECT " + stagedKey + ", " + stagedVersion + ", " + staging + "." + doc + ", " + storedKey
-                + ", " + table + "." + doc + ", " + storedVersion + " FROM " + staging + " LEFT JOIN " + table + " ON " + storedKey + " = "
-                + stagedKey + " WHERE " + VersionRule.writesUnseen(stagedVersion, storedVersion), rs -> {
-                    BigDecimal v = rs.getBigDecimal(2);
-                    String json = rs.getString(3);
-                    boolean unversionedBoth = v == null && rs.getString(4) != null && rs.getBigDecimal(6) == null;
-                    if (!unversionedBoth || !sameContent(rs.getString(5), json)) {
-                        changes.add(log.put(rs.getString(1), v == null ? null : v.toBigInteger(), json));
-                    }
-                });
-        log.record(changes);
+        String select = "SELECT " + stagedKey + ", " + stagedVersion + ", " + staging + "." + doc + ", " + storedKey
+                + ", " + table + "." + doc + ", " + storedVersion + " FROM " + staging + " LEFT JOIN " + table + " ON "
+                + storedKey + " = " + stagedKey + " WHERE (" + VersionRule.writesUnseen(stagedVersion, storedVersion) + ")";
+        // a page of staged rows at a time, each logged before the next is read: a swap of a whole collection
+        // holds one page, and no statement runs while a result streams (MariaDB would buffer the rest of it)
+        String after = null;
+        while (true) {
+            List<LogChange> changes = new ArrayList<>();
+            List<String> read = new ArrayList<>();
+            String page = select + (after == null ? "" : " AND " + stagedKey + " > ?") + " ORDER BY " + stagedKey
+                    + " LIMIT " + Jdbc.FETCH_SIZE;
+            RowCallbackHandler row = rs -> {
+                read.add(rs.getString(1));
+                BigDecimal v = rs.getBigDecimal(2);
+                String json = rs.getString(3);
+                boolean unversionedBoth = v == null && rs.getString(4) != null && rs.getBigDecimal(6) == null;
+                if (!unversionedBoth || !sameContent(rs.getString(5), json)) {
+                    changes.add(log.put(rs.getString(1), v == null ? null : v.toBigInteger(), json));
+                }
+            };
+            if (after == null) {
+                jdbc.template().query(page, row);
+            } else {
+                jdbc.template().query(page, row, after);
+            }
+            log.record(changes);
+            if (read.size() < Jdbc.FETCH_SIZE) {
+                return;
+            }
+            after = read.get(read.size() - 1);
+        }
     }
 
     /** The second half of a swap, after the deletes: the staged rows written by {@link VersionRule}. */

@@ -45,6 +45,19 @@ public final class QueryString {
         return params;
     }
 
+    /** A true/false parameter, false when absent; 400 for any other value, which would otherwise mean false. */
+    public static boolean flag(Map<String, String> params, String name) {
+        String text = params.get(name);
+        if (text == null || text.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (text.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw ApiException.badParameter("query parameter '" + name + "' must be true or false, not '"
+                + ApiException.printable(text) + "'");
+    }
+
     /** A whole-number parameter in [min, max], {@code fallback} when absent; 400 naming the range otherwise. */
     public static long number(Map<String, String> params, String name, long fallback, long min, long max) {
         String text = params.get(name);

@@ -42,4 +42,37 @@ public final class RequestFields {
         JsonNode v = node.get(field);
         return v == null || v.isNull() ? null : v.asText();
     }
+
+    /**
+     * true or false, also given as text (route templates pass text); false when missing, null or empty. Any
+     * other value is a 400: read as false, "dryRun": "yes" would run for real.
+     */
+    public static boolean flag(JsonNode node, String field) {
+        String v = nonEmpty(node, field);
+        if (v == null) {
+            return false;
+        }
+        if (!v.equals("true") && !v.equals("false")) {
+            throw ApiException.badParameter("'" + field + "' must be true or false, not '" + ApiException.printable(v) + "'");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
+    /** A whole number, also given as text; {@code absent} when missing, null or empty; 400 otherwise. */
+    public static long number(JsonNode node, String field, long absent) {
+        String v = nonEmpty(node, field);
+        if (v == null) {
+            return absent;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.badParameter("'" + field + "' must be a whole number, not '" + ApiException.printable(v) + "'");
+        }
+    }
+
+    private static String nonEmpty(JsonNode node, String field) {
+        String v = text(node, field);
+        return v == null || v.isEmpty() ? null : v;
+    }
 }

@@ -54,9 +54,9 @@ public final class JobRequests<S> {
         JsonResponse.send(in, 202, submit.apply(spec));
     }
 
-    /** {@code ?wait=true} of a job start, its only query parameter (400 naming any other). */
+    /** {@code ?wait=true} of a job start, its only query parameter (400 naming any other, or another value). */
     public static boolean waitAsked(Message in) {
-        return "true".equalsIgnoreCase(QueryString.known(in.getHeader(Exchange.HTTP_QUERY, String.class), Set.of("wait")).get("wait"));
+        return QueryString.flag(QueryString.known(in.getHeader(Exchange.HTTP_QUERY, String.class), Set.of("wait")), "wait");
     }
 
     /** 400 naming a query parameter of a request that takes none (a job list, a job's GET or DELETE). */

@@ -208,7 +208,8 @@ public class ChangeLog implements OnCamelContextStopping {
     /**
      * Adds the changes of the running transaction (of this DataSource) to its pending entries; they get their
      * ticks when it commits, and vanish with it when it rolls back. A later change of the same key in the same
-     * transaction replaces the earlier one: only what the commit leaves is logged.
+     * transaction replaces the earlier one while it waits: only what the commit leaves is logged. At most 1,000
+     * changes wait: more are inserted at once (uncommitted), so a change after that is logged as well, in order.
      */
     public void record(String database, List<LogChange> changes) {
         if (!enabled || changes.isEmpty()) {
@@ -243,24 +244,42 @@ public class ChangeLog implements OnCamelContextStopping {
 
     /** The changes of one transaction, per database, logged as its last statements before commit. */
     private final class Pending implements TransactionSynchronization {
+        /** Per database: the changes not yet inserted, one per collection and key (the latest). */
         private final Map<String, Map<List<String>, LogChange>> byDatabase = new TreeMap<>();
+        /** Per database: the transaction number its entries are inserted under, and how many were. */
+        private final Map<String, long[]> inserted = new TreeMap<>();
         private long lastTick;
 
         void add(String database, List<LogChange> changes) {
             Map<List<String>, LogChange> rows = byDatabase.computeIfAbsent(database, k -> new LinkedHashMap<>());
             for (LogChange change : changes) {
                 rows.put(List.of(change.collection(), change.key()), change);
+                // a large transaction (a sync's swap of a whole collection) inserts its entries as they come:
+                // held until the commit they would fill the heap
+                if (rows.size() >= EntryPart.MAX_ENTRIES) {
+                    insertPending(database, rows);
+                }
             }
+        }
+
+        private void insertPending(String database, Map<List<String>, LogChange> rows) {
+            Jdbc j = jdbc();
+            long[] done = inserted.computeIfAbsent(database, d -> new long[] {newTxn(j), 0});
+            done[1] += insert(j, done[0], (int) done[1], new ArrayList<>(rows.values()));
+            rows.clear();
         }
 
         @Override
         public void beforeCommit(boolean readOnly) {
             // every database's entries before the first counter lock, so no lock is held over an insert of
             // entries; the counters in name order, so two transactions writing the same two databases lock them alike
+            byDatabase.forEach((database, rows) -> {
+                if (!rows.isEmpty()) {
+                    insertPending(database, rows);
+                }
+            });
             Jdbc j = jdbc();
-            Map<String, Long> txns = new TreeMap<>();
-            byDatabase.forEach((database, rows) -> txns.put(database, insert(j, new ArrayList<>(rows.values()))));
-            byDatabase.forEach((database, rows) -> lastTick = Math.max(lastTick, tick(j, database, rows.size(), txns.get(database))));
+            inserted.forEach((database, done) -> lastTick = Math.max(lastTick, tick(j, database, (int) done[1], done[0])));
         }
 
         @Override
@@ -302,18 +321,22 @@ public class ChangeLog implements OnCamelContextStopping {
         return last;
     }
 
-    /** The entries packed in parts under a new transaction number (taking one locks nothing); the number. */
-    private static long insert(Jdbc j, List<LogChange> changes) {
-        long txn = j.template().queryForObject(j.dialect() == Dialect.POSTGRESQL ? "SELECT nextval('" + NUMBERS + "')"
+    /** A new transaction number for entries (taking one locks nothing). */
+    private static long newTxn(Jdbc j) {
+        return j.template().queryForObject(j.dialect() == Dialect.POSTGRESQL ? "SELECT nextval('" + NUMBERS + "')"
                 : "SELECT NEXT VALUE FOR " + NUMBERS, Long.class);
+    }
+
+    /** The entries packed in parts under {@code txn}, numbered on from {@code before}; how many. */
+    private static int insert(Jdbc j, long txn, int before, List<LogChange> changes) {
         List<Object[]> parts = new ArrayList<>();
         for (int from = 0; from < changes.size(); ) {
             EntryPart part = EntryPart.pack(changes, from);
-            parts.add(new Object[] {txn, from + 1, part.size(), part.packed()});
+            parts.add(new Object[] {txn, before + from + 1, part.size(), part.packed()});
             from += part.size();
         }
         j.template().batchUpdate("INSERT INTO " + ENTRIES + " (txn, first_n, entries, packed) VALUES (?, ?, ?, ?)", parts);
-        return txn;
+        return changes.size();
     }
 
     // ---- reading -----------------------------------------------------------------------------

@@ -107,11 +107,7 @@ public final class BackupSpec {
             }
             s.compressionLevel = level.asInt();
         }
-        JsonNode dry = root.path("dryRun");
-        if (!dry.isMissingNode() && !dry.isNull() && !dry.isBoolean()) {
-            throw ApiException.badParameter("'dryRun' must be true or false");
-        }
-        s.dryRun = dry.asBoolean(false);
+        s.dryRun = RequestFields.flag(root, "dryRun");
         return s;
     }
 

@@ -1,5 +1,6 @@
 package io.tributary.offline;
 
+import static io.tributary.http.RequestFields.flag;
 import static io.tributary.http.RequestFields.requireKnown;
 import static io.tributary.http.RequestFields.text;
 
@@ -82,17 +83,6 @@ public final class RestoreSpec {
         s.force = flag(root, "force");
         s.dryRun = flag(root, "dryRun");
         return s;
-    }
-
-    private static boolean flag(JsonNode root, String field) {
-        JsonNode v = root.get(field);
-        if (v == null || v.isNull()) {
-            return false;
-        }
-        if (!v.isBoolean()) {
-            throw ApiException.badParameter("'" + field + "' must be true or false");
-        }
-        return v.booleanValue();
     }
 
     public String name() {

@@ -12,6 +12,7 @@ import io.tributary.keyrange.VersionedDocument;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -34,8 +35,9 @@ public final class SyncEngine {
     }
 
     private final KeyRanges source;
-    private final StoredCollection target;
-    private final JdbcKeyRanges targetRanges;
+    private final Supplier<StoredCollection> openTarget;
+    private StoredCollection target;
+    private JdbcKeyRanges targetRanges;
     private final JobControl control;
     private final Sizes sizes;
     private final DeleteLimit deleteLimit;
@@ -47,12 +49,14 @@ public final class SyncEngine {
     /** The incremental comparison; its source rows (top-level chunks) are what a full copy would read. */
     private RangeComparison<KeyHash> comparison;
 
-    /** @param target null: the target collection does not exist yet, which only a dry run accepts */
-    public SyncEngine(KeyRanges source, StoredCollection target, JobControl control, Sizes sizes,
+    /**
+     * @param openTarget the target collection, opened (and created) once the source answered; null: the target
+     *                   does not exist yet, which only a dry run accepts
+     */
+    public SyncEngine(KeyRanges source, Supplier<StoredCollection> openTarget, JobControl control, Sizes sizes,
                       DeleteLimit deleteLimit) {
         this.source = source;
-        this.target = target;
-        this.targetRanges = target == null ? null : target.ranges();
+        this.openTarget = openTarget;
         this.control = control;
         this.sizes = sizes;
         this.deleteLimit = deleteLimit;
@@ -72,6 +76,9 @@ public final class SyncEngine {
         report.rowsTotal = source.count();
         control.setRowsTotal(report.rowsTotal);
         try {
+            // only now: a sync whose source never answered leaves no new, empty target behind
+            target = openTarget.get();
+            targetRanges = target == null ? null : target.ranges();
             if (target == null) {
                 wouldCreate(dryRun);
                 return report;

@@ -45,6 +45,10 @@ import org.apache.camel.Message;
  */
 public class SyncSourceEndpoint implements CamelContextAware {
 
+    /** What each request takes, and nothing else: a misspelled parameter would otherwise read the default. */
+    private static final Set<String> RANGES_PARAMETERS = Set.of("after", "upTo", "chunkSize", "chunks", "hash");
+    private static final Set<String> KEYS_PARAMETERS = Set.of("after", "upTo", "limit", "hash");
+    private static final Set<String> DOCUMENTS_FIELDS = Set.of("keys", "after", "limit");
     /** Upper bounds per request, so one request cannot make the node read or hold unbounded data. */
     static final int MAX_KEYS = 10_000;
     static final long MAX_RANGE_ROWS = 1_000_000;
@@ -160,7 +164,7 @@ public class SyncSourceEndpoint implements CamelContextAware {
     /** {@code GET .../_api/tributary/sync/{collection}/ranges?after=&upTo=&chunkSize=&chunks=}. */
     public void ranges(Exchange exchange) {
         Message in = exchange.getMessage();
-        Map<String, String> q = QueryString.parameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
+        Map<String, String> q = QueryString.known(in.getHeader(Exchange.HTTP_QUERY, String.class), RANGES_PARAMETERS);
         int chunkSize = number(q, "chunkSize", 1000, 1, MAX_KEYS);
         int chunks = number(q, "chunks", 100, 1, 10_000);
         if ((long) chunkSize * chunks > MAX_RANGE_ROWS) {
@@ -176,7 +180,7 @@ public class SyncSourceEndpoint implements CamelContextAware {
     /** {@code GET .../_api/tributary/sync/{collection}/keys?after=&upTo=&limit=}: {@code [[key, hash], ...]}. */
     public void keys(Exchange exchange) {
         Message in = exchange.getMessage();
-        Map<String, String> q = QueryString.parameters(in.getHeader(Exchange.HTTP_QUERY, String.class));
+        Map<String, String> q = QueryString.known(in.getHeader(Exchange.HTTP_QUERY, String.class), KEYS_PARAMETERS);
         List<KeyHash> list = hashed(source(in), q).keyHashes(key(q, "after"), key(q, "upTo"), number(q, "limit", 1000, 1, MAX_KEYS));
         respond(in, g -> {
             g.writeStringField("hash", q.getOrDefault("hash", "version"));
@@ -200,6 +204,7 @@ public class SyncSourceEndpoint implements CamelContextAware {
         if (body == null || !body.isObject()) {
             throw ApiException.badParameter("body must be {\"keys\":[...]} or {\"after\":\"key\",\"limit\":n}");
         }
+        RequestFields.requireKnown(body, DOCUMENTS_FIELDS, "");
         JdbcKeyRanges.Documents docs;
         if (body.has("keys")) {
             JsonNode keys = body.get("keys");

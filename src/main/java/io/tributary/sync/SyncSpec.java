@@ -1,5 +1,7 @@
 package io.tributary.sync;
 
+import static io.tributary.http.RequestFields.flag;
+import static io.tributary.http.RequestFields.number;
 import static io.tributary.http.RequestFields.requireKnown;
 import static io.tributary.http.RequestFields.text;
 
@@ -84,20 +86,21 @@ public final class SyncSpec {
         requireKnown(target, Set.of("collection", "database"), "target.");
         s.targetCollection = CollectionName.requireCollection(text(target, "collection"), "'target.collection'");
         s.targetDatabase = CollectionName.requireDatabase(text(target, "database"));
-        s.incremental = root.path("incremental").asBoolean(false);
-        s.dryRun = root.path("dryRun").asBoolean(false);
-        s.blocking = root.path("blocking").asBoolean(false);
-        s.allowMassDelete = root.path("allowMassDelete").asBoolean(false);
-        s.mirror = root.path("mirror").asBoolean(false);
+        s.incremental = flag(root, "incremental");
+        s.dryRun = flag(root, "dryRun");
+        s.blocking = flag(root, "blocking");
+        s.allowMassDelete = flag(root, "allowMassDelete");
+        s.mirror = flag(root, "mirror");
         if (s.mirror && !s.incremental) {
             throw ApiException.badParameter("'mirror' needs 'incremental': true (a full copy writes by version)");
         }
-        s.maxWaitSeconds = root.path("maxWaitSeconds").asLong(0);
-        s.chunkSize = root.path("chunkSize").asInt(s.chunkSize);
-        if (s.maxWaitSeconds < 0 || s.chunkSize < 16 || s.chunkSize > SyncSourceEndpoint.MAX_KEYS) {
+        s.maxWaitSeconds = number(root, "maxWaitSeconds", 0);
+        long chunkSize = number(root, "chunkSize", s.chunkSize);
+        if (s.maxWaitSeconds < 0 || chunkSize < 16 || chunkSize > SyncSourceEndpoint.MAX_KEYS) {
             throw ApiException.badParameter("'maxWaitSeconds' must be >= 0 (0: no limit) and 'chunkSize' 16 to "
                     + SyncSourceEndpoint.MAX_KEYS);
         }
+        s.chunkSize = (int) chunkSize;
         if (Selection.given(root) || root.has("parallel")) {
             partitioned(root, s);
         }

@@ -42,6 +42,8 @@ public final class SyncTask implements JobWork {
     private volatile SyncEngine engine;
     private volatile SyncReport copyReport;
     private OnlineCopy.Pools pools = OnlineCopy.Pools.OWNED;
+    /** An online copy of a SQL table, made when validated: its table, columns and filter are checked then. */
+    private OnlineCopy sqlCopy;
 
     /**
      * @param dataSources finds a source DataSource by bean name (null when there is none)
@@ -78,6 +80,11 @@ public final class SyncTask implements JobWork {
         if (store.ownsTable(dataSource(), spec.table)) {
             throw ApiException.badParameter("refusing to read table '" + spec.table + "': it belongs to the central"
                     + " store itself; to copy a collection, give its node's \"url\" and \"collection\" as the source");
+        }
+        if (spec.partitioned() && sqlCopy == null) {
+            // as a backup's: a wrong column or filter is a 400 at submission, not a job that fails
+            sqlCopy = new OnlineCopy(dataSource(), spec.dataSource, spec.table, spec.keyColumn, spec.selection,
+                    store, spec.targetDatabase, spec.targetCollection, spec.parallel, pools);
         }
     }
 
@@ -128,11 +135,10 @@ public final class SyncTask implements JobWork {
                 ? new RemoteCentralSource(spec.url, spec.sourceDatabase, spec.sourceCollection, spec.username,
                         spec.password, control)
                 : sqlTable();
-        StoredCollection target = target();
         SyncEngine.Sizes d = SyncEngine.Sizes.DEFAULT;
         SyncEngine.Sizes sizes = new SyncEngine.Sizes(spec.chunkSize, d.chunksPerRequest(), d.fanout(), d.leafSize(),
                 d.batchSize());
-        engine = new SyncEngine(source, target, control, sizes, new DeleteLimit(maxDeleteFraction, spec.allowMassDelete));
+        engine = new SyncEngine(source, this::target, control, sizes, new DeleteLimit(maxDeleteFraction, spec.allowMassDelete));
         if (spec.mirror) {
             engine.mirror();
         }
@@ -160,8 +166,7 @@ public final class SyncTask implements JobWork {
             copy = new OnlineCopy(source, described, spec.selection, store,
                     spec.targetDatabase, spec.targetCollection, spec.parallel, pools);
         } else {
-            copy = new OnlineCopy(dataSource(), spec.dataSource, spec.table, spec.keyColumn, spec.selection,
-                    store, spec.targetDatabase, spec.targetCollection, spec.parallel, pools);
+            copy = sqlCopy; // made by validate()
         }
         copy.run(control, report::add);
         report.durationMillis = (System.nanoTime() - start) / 1_000_000;

@@ -1,5 +1,8 @@
 package io.tributary.twoway;
 
+import static io.tributary.http.RequestFields.flag;
+import static io.tributary.http.RequestFields.number;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.http.ApiException;
@@ -223,31 +226,6 @@ public final class TwoWaySpec {
     private static String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() || v.asText().isEmpty() ? null : v.asText();
-    }
-
-    /** A whole number, also given as text (the route template's parameters are text). */
-    private static long number(JsonNode node, String field, long absent) {
-        String v = text(node, field);
-        if (v == null) {
-            return absent;
-        }
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw ApiException.badParameter("'" + field + "' must be a whole number, not '" + ApiException.printable(v) + "'");
-        }
-    }
-
-    /** true or false, also given as text. */
-    private static boolean flag(JsonNode node, String field) {
-        String v = text(node, field);
-        if (v == null) {
-            return false;
-        }
-        if (!v.equals("true") && !v.equals("false")) {
-            throw ApiException.badParameter("'" + field + "' must be true or false, not '" + ApiException.printable(v) + "'");
-        }
-        return Boolean.parseBoolean(v);
     }
 
     private static LocalDateTime time(JsonNode root, String field) {

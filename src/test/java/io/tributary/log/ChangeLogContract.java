@@ -14,6 +14,7 @@ import io.tributary.central.StoredCollection;
 import io.tributary.json.Json;
 import io.tributary.keyrange.VersionedDocument;
 import io.tributary.sql.Dialect;
+import io.tributary.sql.Jdbc;
 import io.tributary.testing.TestDatabase;
 import io.tributary.testing.TestSeed;
 import java.math.BigInteger;
@@ -370,6 +371,64 @@ public abstract class ChangeLogContract {
         Map<String, String> x = new HashMap<>();
         read.forEach(e -> x.put(e.key(), json(e.json()).path("x").asText()));
         assertThat(x).hasSize(n).containsEntry("k0", "\u00e90").containsEntry("k" + (n - 1), "\u00e9" + (n - 1));
+    }
+
+    /**
+     * A transaction of many changes (a sync's swap of a whole collection) inserts its entries as they come
+     * rather than holding them all until the commit: held, a 200 MB collection's swap ran out of a 256 MB heap.
+     * Its entries still get their ticks together at the commit, in order.
+     */
+    @Test
+    void aLargeTransactionInsertsItsEntriesAsTheyCome() {
+        int n = EntryPart.MAX_ENTRIES * 2 + 500;
+        long before = lastTick();
+        Jdbc jdbc = new Jdbc(db.dataSource());
+        String inserted = "SELECT COALESCE(SUM(entries), 0) FROM " + ChangeLog.ENTRIES;
+        long insertedBefore = jdbc.template().queryForObject(inserted, Long.class);
+        long insertedInside = jdbc.transaction("a large transaction", s -> {
+            for (int i = 0; i < n; i++) {
+                log.record("_system", List.of(LogChange.put("c", "k" + i, BigInteger.ONE, "{\"x\":" + i + "}")));
+            }
+            return jdbc.template().queryForObject(inserted, Long.class) - insertedBefore;
+        });
+        assertThat(insertedInside).as("entries inserted before the commit").isEqualTo(EntryPart.MAX_ENTRIES * 2L);
+        assertThat(lastTick()).isEqualTo(before + n);
+        List<String> read = new ArrayList<>();
+        long from = before;
+        while (from < before + n) {
+            LogPage page = log.read("_system", from, 1000, Duration.ZERO);
+            page.entries().forEach(e -> read.add(e.key() + " " + json(e.json()).path("x").asInt()));
+            from = page.lastIncluded();
+        }
+        assertThat(read).hasSize(n).startsWith("k0 0", "k1 1").endsWith("k" + (n - 1) + " " + (n - 1));
+    }
+
+    /** A full sync's swap of more rows than a page logs every written row once, read a page at a time. */
+    @Test
+    void aSwapOfManyRowsLogsEachWrittenRowOnce() {
+        StoredCollection c = store.collection("_system", "many", true);
+        List<VersionedDocument> before = new ArrayList<>();
+        List<VersionedDocument> after = new ArrayList<>();
+        for (int i = 0; i < 2_500; i++) {
+            String key = String.format("k%05d", i);
+            if (i < 1_000) {
+                before.add(row(key, 1, "old"));
+            }
+            // every third row stays as stored: not written, not logged
+            after.add(i < 1_000 && i % 3 == 0 ? row(key, 1, "old") : row(key, 2, "new" + i));
+        }
+        c.upsert(before);
+        long t = lastTick();
+        c.createStaging();
+        for (int from = 0; from < after.size(); from += 1000) {
+            c.stage(after.subList(from, Math.min(after.size(), from + 1000)));
+        }
+        c.swap((deleting, rows) -> { });
+        c.dropStaging();
+        List<String> logged = entriesAfter(t);
+        assertThat(logged).hasSize(2_500 - 334).doesNotHaveDuplicates().contains("put many/k02499 2 new2499")
+                .doesNotContain("put many/k00000 1 old");
+        assertReplayEqualsCollection("many");
     }
 
     /** Retention takes a transaction's entries together: one still kept keeps the whole transaction. */

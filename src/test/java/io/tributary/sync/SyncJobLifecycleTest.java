@@ -67,6 +67,14 @@ class SyncJobLifecycleTest {
         assertThat((System.nanoTime() - started) / 1_000_000).isBetween(1500L, 15_000L);
     }
 
+    /** A sync that never heard from its source leaves no new, empty target collection behind. */
+    @Test
+    void aSyncThatFailsBeforeTheSourceAnswersCreatesNoTarget() {
+        JsonNode job = node.syncAndWait(silentSpec("never", ",\"maxWaitSeconds\":1"));
+        assertThat(job.path("status").asText()).isEqualTo("failed");
+        assertThat(node.client().get("/_api/collection/never/count").status()).isEqualTo(404);
+    }
+
     @Test
     void cancelStopsARunningJob() {
         var r = node.client().post("/api/sync/jobs", silentSpec("cancelled", ""));
@@ -107,6 +115,38 @@ class SyncJobLifecycleTest {
         assertRefused(node.client().method("DELETE", "/api/sync/jobs/00000000-0000-0000-0000-000000000000?now=true"),
                 "unknown query parameter 'now'; known: none");
         assertThat(node.client().get("/api/jobs").body()).doesNotContain("\"misspelled\"");
+    }
+
+    /**
+     * A flag or number that is not one is named in a 400: "dryRun": "yes" ran a real sync, ?wait=yes answered
+     * at once, "maxWaitSeconds": "ten" had no limit.
+     */
+    @Test
+    void valuesOfTheWrongTypeAreRefused() {
+        assertRefused(node.client().post("/api/sync/jobs?wait=yes", silentSpec("typo1", ",\"maxWaitSeconds\":1")),
+                "query parameter 'wait' must be true or false, not 'yes'");
+        assertRefused(node.client().post("/api/sync/jobs", silentSpec("typo2", ",\"dryRun\":\"yes\"")),
+                "'dryRun' must be true or false, not 'yes'");
+        assertRefused(node.client().post("/api/sync/jobs", silentSpec("typo3", ",\"incremental\":1")),
+                "'incremental' must be true or false, not '1'");
+        assertRefused(node.client().post("/api/sync/jobs", silentSpec("typo4", ",\"maxWaitSeconds\":\"ten\"")),
+                "'maxWaitSeconds' must be a whole number, not 'ten'");
+        assertRefused(node.client().post("/api/sync/jobs", silentSpec("typo5", ",\"chunkSize\":100.5")),
+                "'chunkSize' must be a whole number, not '100.5'");
+        assertThat(node.client().get("/api/jobs").body()).doesNotContain("\"typo");
+    }
+
+    /** What a target node calls names its parameters strictly too: a misspelled limit read the default page. */
+    @Test
+    void theSourceSideRefusesUnknownParameters() {
+        node.load("served", SyncNode.docs(1, 5, "a"));
+        String api = "/_api/tributary/sync/served";
+        assertThat(node.client().get(api + "/keys?limit=2").json().path("keys").size()).isEqualTo(2);
+        assertRefused(node.client().get(api + "/keys?limt=2"),
+                "unknown query parameter 'limt'; known: after, hash, limit, upTo");
+        assertRefused(node.client().get(api + "/ranges?chunkSize=16&chunk=2"),
+                "unknown query parameter 'chunk'; known: after, chunkSize, chunks, hash, upTo");
+        assertRefused(node.client().post(api + "/documents", "{\"keys\":[\"k1\"],\"limt\":1}"), "unknown field 'limt'");
     }
 
     private static void assertRefused(CentralClient.Response r, String message) {

@@ -132,6 +132,26 @@ class SyncSafetyTest {
         }
     }
 
+    /**
+     * An online copy's SQL selection is checked when the job is submitted, as a backup's is: a 400 and no job,
+     * where it used to be accepted and fail when it ran.
+     */
+    @Test
+    void anOnlineCopysSqlSelectionIsRefusedAtSubmission() {
+        String spec = sqlSpec("shopDb", "items", "selected");
+        assertRefused(target.client().post("/api/sync/jobs", spec.substring(0, spec.length() - 1)
+                + ",\"filter\":{\"where\":\"id <= 10; DROP TABLE secrets\"}}"),
+                "'filter.where' refused: ';' is not allowed: one condition, not statements");
+        assertRefused(target.client().post("/api/sync/jobs", spec.substring(0, spec.length() - 1)
+                + ",\"columns\":[\"nosuch\"]}"), "'columns': table items has no column 'nosuch' (it has [id, name])");
+        assertThat(target.client().get("/api/sync/jobs").body()).doesNotContain("\"selected\"");
+    }
+
+    private static void assertRefused(CentralClient.Response r, String message) {
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().path("errorMessage").asText()).isEqualTo(message);
+    }
+
     @Test
     void systemCatalogsAreNeverSourcesEvenWhenListed() {
         assertForbidden(target.client().post("/api/sync/jobs", sqlSpec("shopDb", "pg_catalog.pg_authid", "cat1")),
