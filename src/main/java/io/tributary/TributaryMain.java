@@ -7,6 +7,7 @@ import io.tributary.launch.ShutdownSignals;
 import io.tributary.launch.StartRefused;
 import io.tributary.launch.StartupSummary;
 import io.tributary.launch.TemplatedRouteParameters;
+import io.tributary.launch.UnreadSettings;
 import io.tributary.source.SourceFiles;
 import java.util.function.BiConsumer;
 import org.apache.camel.CamelContext;
@@ -33,6 +34,7 @@ public final class TributaryMain {
         ConfigurationLayers.apply(main, System.getenv(), System.getProperties());
         main.addMainListener(new ServerAddressCheck());
         main.addMainListener(new StartupSummary());
+        main.addMainListener(new UnreadSettings());
         main.addMainListener(beforeStart(TemplatedRouteParameters.class, TemplatedRouteParameters::onContextStarting));
         main.addMainListener(beforeStart(SourceFiles.class, SourceFiles::requireUniqueIds));
         // its refusal of the network without a password, before Camel reports it as the failure of a route

@@ -112,20 +112,36 @@ public final class ConfigurationLayers {
     /** Both files' keys: the packaged one from the class path and the one in {@code workingDirectory}. */
     static Properties fileKeys(ClassLoader classLoader, Path workingDirectory) {
         Properties keys = new Properties();
-        try (InputStream packaged = classLoader.getResourceAsStream(FILE_NAME)) {
-            if (packaged != null) {
-                keys.load(packaged);
-            }
+        files(classLoader, workingDirectory).values().forEach(keys::putAll);
+        return keys;
+    }
+
+    /**
+     * Each settings file there is, by the name a user knows it by: the working directory's (its absolute path),
+     * then the packaged one.
+     */
+    static Map<String, Properties> files(ClassLoader classLoader, Path workingDirectory) {
+        Map<String, Properties> files = new LinkedHashMap<>();
+        try {
             Path local = workingDirectory.resolve(FILE_NAME);
             if (Files.isRegularFile(local)) {
                 try (Reader reader = Files.newBufferedReader(local, StandardCharsets.UTF_8)) {
-                    keys.load(reader);
+                    Properties p = new Properties();
+                    p.load(reader);
+                    files.put(local.toAbsolutePath().normalize().toString(), p);
+                }
+            }
+            try (InputStream packaged = classLoader.getResourceAsStream(FILE_NAME)) {
+                if (packaged != null) {
+                    Properties p = new Properties();
+                    p.load(packaged);
+                    files.put("the packaged " + FILE_NAME, p);
                 }
             }
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read " + FILE_NAME + ": " + e.getMessage(), e);
         }
-        return keys;
+        return files;
     }
 
     /** Sets up {@code main} so the five layers apply in the documented order. */

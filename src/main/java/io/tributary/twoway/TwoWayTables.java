@@ -24,10 +24,10 @@ import org.springframework.jdbc.core.ConnectionCallback;
  * collections in {@code tributary.two-way.collections}. System catalogs and Tributary's own tables are never
  * two-way tables.
  */
-final class TwoWayTables {
+public final class TwoWayTables {
 
-    static final String PREFIX = "tributary.two-way.sql-tables.";
-    static final String COLLECTIONS = "tributary.two-way.collections";
+    public static final String PREFIX = "tributary.two-way.sql-tables.";
+    public static final String COLLECTIONS = "tributary.two-way.collections";
 
     private final Function<String, Optional<String>> properties;
     private final ListedTables tables;

@@ -103,6 +103,19 @@ class StartupLogTest {
                         + " For input string: \"five\"");
     }
 
+    /**
+     * A misspelled {@code tributary.*} key refuses the start naming the file and the key nearest to it: kept
+     * silently, {@code pasword} would leave the node without the password its user meant to set.
+     */
+    @Test
+    void aSettingNothingReadsRefusesTheStart() throws Exception {
+        String log = refusedStart("misspelled-setting", "tributary.central.pasword = s3cret");
+        assertThat(log).contains("ERROR [main] io.tributary.Tributary - Not started: "
+                + dir.toRealPath().resolve("application.properties") + ": unknown setting 'tributary.central.pasword'"
+                + " (did you mean 'tributary.central.password'?)").doesNotContain("s3cret");
+        assertThat(log.lines().filter(l -> l.contains(" ERROR "))).as(log).hasSize(1);
+    }
+
     /** Every network interface without a password: one line saying why, not Camel's route failure before it. */
     @Test
     void refusesToServeTheNetworkWithoutAPasswordWithOneLine() throws Exception {
