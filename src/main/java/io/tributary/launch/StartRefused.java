@@ -2,10 +2,14 @@ package io.tributary.launch;
 
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.apache.camel.PropertyBindingException;
 
 /** A reason not to start that the user can act on: the message says it all, so no stack trace is printed. */
 public final class StartRefused extends RuntimeException {
+
+    /** A setting whose value is not repeated in a refusal. */
+    private static final Pattern SECRET_KEY = Pattern.compile("(?i)pass|secret|token|credential");
 
     public StartRefused(String message) {
         super(message);
@@ -24,9 +28,15 @@ public final class StartRefused extends RuntimeException {
             root = root.getCause();
         }
         PropertyBindingException binding = bindingOf(failure);
-        if (binding != null && binding != root) {
+        if (binding != null && binding == root) {
+            // Camel's own words repeat the value, which a misspelled password key would print
+            String target = binding.getTarget() == null ? "its target" : binding.getTarget().getClass().getSimpleName();
+            return "Cannot set " + keyOf(binding) + ": " + target + " has no property '" + binding.getPropertyName() + "'";
+        }
+        if (binding != null) {
             // the parser's words alone ("For input string: ...") do not say which setting is wrong
-            return "Cannot set " + keyOf(binding) + " to '" + binding.getValue() + "': " + messageOf(root);
+            String value = SECRET_KEY.matcher(keyOf(binding)).find() ? "its value" : "'" + binding.getValue() + "'";
+            return "Cannot set " + keyOf(binding) + " to " + value + ": " + messageOf(root);
         }
         if (root instanceof NoSuchFileException missing) {
             return "not found: " + Path.of(missing.getFile()).toAbsolutePath()

@@ -116,6 +116,14 @@ class StartupLogTest {
         assertThat(log.lines().filter(l -> l.contains(" ERROR "))).as(log).hasSize(1);
     }
 
+    /** A misspelled bean property is refused without its value: Camel's own words would print a password. */
+    @Test
+    void aMisspelledBeanPropertyIsRefusedWithoutItsValue() throws Exception {
+        String log = refusedStart("misspelled-property", "camel.beans.centralDb.pasword = s3cret");
+        assertThat(log).contains("ERROR [main] io.tributary.Tributary - Not started: Cannot set camel.beans.centralDb.pasword:"
+                + " HikariDataSource has no property 'pasword'").doesNotContain("s3cret");
+    }
+
     /** Every network interface without a password: one line saying why, not Camel's route failure before it. */
     @Test
     void refusesToServeTheNetworkWithoutAPasswordWithOneLine() throws Exception {
