@@ -235,12 +235,17 @@ public class Jobs implements Service, CamelContextAware {
                 LOG.warn("{} job {} failed: {}", capitalized(job.work.kind()), job.id, e.getMessage());
             }
         } catch (Error e) {
-            // out of memory or stack: the job ends failed and lets go of its target, then the error goes on
+            // out of memory or stack: the job ends failed, recorded as such, and lets go of its target, then the error goes on
             LOG.error("{} job {} failed", capitalized(job.work.kind()), job.id, e);
-            job.finish("failed", null, e.toString());
-            release(job);
+            end(job, "failed", null, e.toString());
             throw e;
         }
+        end(job, status, result, error);
+        LOG.info("{} job {} {}{}", capitalized(job.work.kind()), job.id, status, result == null ? "" : ": " + result);
+    }
+
+    /** Records the job's end in the job table (what a poller reads once it left the running jobs), then releases it. */
+    private void end(Job job, String status, ObjectNode result, String error) {
         job.finish(status, result, error);
         try {
             table.save(job.id, job.endView());
@@ -249,7 +254,6 @@ public class Jobs implements Service, CamelContextAware {
         } finally {
             release(job);
         }
-        LOG.info("{} job {} {}{}", capitalized(job.work.kind()), job.id, status, result == null ? "" : ": " + result);
     }
 
     /** Lets go of the job's target, and only then shows its end: whoever sees it end may start the next at once. */

@@ -53,7 +53,8 @@ public final class OnlineCopy {
 
                 @Override
                 public void close(ExecutorService pool) {
-                    manager.shutdownNow(pool);
+                    // no interrupt: one closes embedded H2's files under a partition writing its staging table
+                    manager.shutdown(pool);
                 }
             };
         }
@@ -67,7 +68,7 @@ public final class OnlineCopy {
 
             @Override
             public void close(ExecutorService pool) {
-                pool.shutdownNow();
+                pool.shutdown();
             }
         };
     }
@@ -223,17 +224,26 @@ public final class OnlineCopy {
             return f.get();
         } catch (ExecutionException e) {
             // the job fails with this error; the others stop as at a cancel, also a read waiting for its source
-            control.cancel();
-            all.forEach(other -> other.cancel(true));
+            stopOthers(all, control);
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
             throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
-            all.forEach(other -> other.cancel(true));
+            stopOthers(all, control);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("online copy interrupted", e);
         }
+    }
+
+    /**
+     * The partitions not yet done stop at their next step, as at a cancel; those not started do not start. Not
+     * by an interrupt: one closes embedded H2's files under a thread that writes, and the central database
+     * fails for every connection until it is reopened.
+     */
+    private static void stopOthers(List<Future<Copied>> all, JobControl control) {
+        control.cancel();
+        all.forEach(other -> other.cancel(false));
     }
 
     private Copied copy(CollectionRestoreTarget into, BackupPlan plan, BackupManifest.Partition partition,

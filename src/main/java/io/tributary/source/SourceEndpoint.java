@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -88,7 +89,10 @@ public class SourceEndpoint implements CamelContextAware {
         String id = source.settings().sourceId();
         ServiceStatus status = context.getRouteController().getRouteStatus(id);
         boolean suspended = status != null && (status.isSuspended() || status.isSuspending());
-        if (!suspended && source.pause().known().isEmpty()) {
+        // the stored pause, read now if no run has read it yet: a source paused before this node started is
+        // paused from its start, not only from its first poll (hours away on a schedule)
+        boolean paused = storedState(() -> source.pause().stored()).isPresent();
+        if (!suspended && !paused) {
             throw new ApiException(409, ApiException.CONFLICT, "source '" + id + "' is not paused");
         }
         stored(() -> source.pause().resume());
@@ -100,8 +104,16 @@ public class SourceEndpoint implements CamelContextAware {
 
     /** A change of the stored pause; the status database's failure is the answer (503), and nothing changes. */
     private static void stored(Runnable change) {
-        try {
+        storedState(() -> {
             change.run();
+            return null;
+        });
+    }
+
+    /** A read or change of the stored pause; the status database's failure is the answer (503). */
+    private static <T> T storedState(Supplier<T> work) {
+        try {
+            return work.get();
         } catch (IllegalStateException e) {
             throw new ApiException(503, ApiException.INTERNAL, e.getMessage());
         }

@@ -12,7 +12,7 @@ import javax.sql.DataSource;
 /**
  * Whether one source is paused ({@code POST /api/sources/{sourceId}/pause}), stored in table
  * {@code <statusTable>_paused} of the status database next to its watermark, so a restarted node keeps the
- * source paused until it is resumed. The stored state is read once per process, at the source's first run,
+ * source paused until it is resumed. The stored state is read once per process, at the source's first run (or a resume before it),
  * and then kept in memory: the status API reads only that.
  */
 final class SourcePause {

@@ -62,7 +62,27 @@ class JobsTest {
         assertThat(jobs.submit(work("collection _system/one", false)).path("id").asText()).isNotEmpty();
     }
 
+    /** A job that ends in an Error (out of memory, as a full sync did) shows that end to a poller too, not 'running'. */
+    @Test
+    void aJobEndingInAnErrorShowsItsEndToAPoller() throws Exception {
+        ObjectNode end = jobs.submitAndWait(work("collection _system/one", () -> {
+            throw new OutOfMemoryError("thrown on purpose");
+        }));
+        assertThat(end.path("status").asText()).isEqualTo("failed");
+        ObjectNode polled = jobs.find(end.path("id").asText()).orElseThrow();
+        assertThat(polled.path("status").asText()).as("%s", polled).isEqualTo("failed");
+        assertThat(polled.path("error").asText()).contains("thrown on purpose");
+    }
+
     private static JobWork work(String writes, boolean fail) {
+        return work(writes, () -> {
+            if (fail) {
+                throw new IllegalStateException("failing on purpose");
+            }
+        });
+    }
+
+    private static JobWork work(String writes, Runnable body) {
         return new JobWork() {
             @Override
             public String kind() {
@@ -86,9 +106,7 @@ class JobsTest {
 
             @Override
             public ObjectNode run(JobControl control) {
-                if (fail) {
-                    throw new IllegalStateException("failing on purpose");
-                }
+                body.run();
                 return Json.MAPPER.createObjectNode().put("rows", 1);
             }
 

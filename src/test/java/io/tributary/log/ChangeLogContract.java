@@ -431,6 +431,47 @@ public abstract class ChangeLogContract {
         assertReplayEqualsCollection("many");
     }
 
+    /**
+     * A large transaction that rolls back after some of its entries were inserted leaves no entry and no tick,
+     * and a key changed on both sides of an insert ends as the commit left it: the next transaction's entries
+     * follow on without a hole.
+     */
+    @Test
+    void aLargeTransactionRolledBackAfterInsertingEntriesLeavesNothing() {
+        int n = EntryPart.MAX_ENTRIES + 10;
+        long before = lastTick();
+        Jdbc jdbc = new Jdbc(db.dataSource());
+        String inserted = "SELECT COALESCE(SUM(entries), 0) FROM " + ChangeLog.ENTRIES;
+        long insertedBefore = jdbc.template().queryForObject(inserted, Long.class);
+        assertThatThrownBy(() -> jdbc.transaction("rolled back", s -> {
+            for (int i = 0; i < n; i++) {
+                log.record("_system", List.of(LogChange.put("c", "k" + i, BigInteger.ONE, "{\"x\":" + i + "}")));
+            }
+            throw new IllegalStateException("rolled back on purpose");
+        })).hasMessage("rolled back on purpose");
+        assertThat(jdbc.template().queryForObject(inserted, Long.class)).isEqualTo(insertedBefore);
+        assertThat(lastTick()).isEqualTo(before);
+
+        jdbc.transaction("committed", s -> {
+            log.record("_system", List.of(LogChange.put("c", "twice", BigInteger.ONE, "{\"x\":1}")));
+            for (int i = 0; i < n; i++) {
+                log.record("_system", List.of(LogChange.put("c", "k" + i, BigInteger.ONE, "{\"x\":" + i + "}")));
+            }
+            log.record("_system", List.of(LogChange.delete("c", "twice")));
+            return null;
+        });
+        assertThat(lastTick()).isEqualTo(before + n + 2);
+        List<String> twice = new ArrayList<>();
+        long from = before;
+        while (from < before + n + 2) {
+            LogPage page = log.read("_system", from, 1000, Duration.ZERO);
+            assertThat(page.entries()).as("entries after tick %d", from).isNotEmpty();
+            page.entries().stream().filter(e -> e.key().equals("twice")).forEach(e -> twice.add(e.op()));
+            from = page.lastIncluded();
+        }
+        assertThat(twice).containsExactly(LogEntry.PUT, LogEntry.DELETE);
+    }
+
     /** Retention takes a transaction's entries together: one still kept keeps the whole transaction. */
     @Test
     void retentionKeepsATransactionWhole() {

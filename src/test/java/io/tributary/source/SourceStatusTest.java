@@ -406,6 +406,31 @@ class SourceStatusTest {
         }
     }
 
+    /**
+     * A source paused before a restart is resumed before its first poll: the pause was read only at the first
+     * run, so a scheduled source's resume answered 409 'not paused' until that run, which then read nothing.
+     */
+    @Test
+    void aSourcePausedBeforeARestartIsResumedBeforeItsFirstPoll() {
+        db.execute("CREATE TABLE nightly_changes (id " + db.identityKey() + ", v VARCHAR(20) NOT NULL)");
+        try (TestCentral central = new TestCentral()) {
+            Map<String, String> nightly = source("nightly", "nightly_changes", central);
+            nightly.put("poll", "timer:tributary-nightly?period=600000&delay=600000"); // its first poll far away
+            try (TributaryApp app = start(List.of(nightly))) {
+                assertThat(new CentralClient(port(app)).post("/api/sources/nightly/pause", "").status()).isEqualTo(200);
+            }
+            insert("nightly_changes", 2);
+            try (TributaryApp app = start(List.of(nightly))) {
+                CentralClient client = new CentralClient(port(app));
+                CentralClient.Response resumed = client.post("/api/sources/nightly/resume", "");
+                assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
+                assertThat(db.count("SELECT COUNT(*) FROM tributary_status_paused WHERE source_id = 'nightly'")).isZero();
+                assertThat(client.post("/api/sources/nightly/run", "").status()).isEqualTo(202);
+                Await.until("the 2 rows sent by the run after the resume", WAIT, () -> central.documentCount() == 2);
+            }
+        }
+    }
+
     /** Reading the status and the metrics as often as one likes costs the source database one count per interval. */
     @Test
     void backlogIsCountedAtMostOncePerInterval() {
