@@ -96,7 +96,8 @@ function sourceRow(s) {
   const error = s.lastError;
   const errorCell = el('td', { class: 'error', title: error ? 'at ' + error.at : null },
     error ? error.message : '');
-  const paused = s.state === 'paused', stopped = s.state === 'stopped';
+  // a source paused while its run in progress ends still shows 'running', and can be resumed already
+  const paused = s.state === 'paused' || !!s.pausedAt, stopped = s.state === 'stopped';
   const button = (action, label, disabled) => {
     const b = el('button', { type: 'button', 'data-action': action, disabled }, label);
     b.addEventListener('click', () => act(s.id, action));
