@@ -338,7 +338,8 @@ final class JdbcStoredCollection implements StoredCollection {
     /**
      * Statements that work unchanged on H2, PostgreSQL and MariaDB (no MERGE, no UPDATE ... FROM). Rows the
      * version rule leaves to content (equal versions) stay as stored; their content is compared in Java.
-     * Unversioned rows are all replaced, and those whose content was the same already count as unchanged.
+     * Unversioned rows are replaced unless their text is the same as stored; those whose content was the
+     * same already count as unchanged.
      */
     @Override
     public Written swap(DeleteCheck check) {
@@ -393,12 +394,13 @@ final class JdbcStoredCollection implements StoredCollection {
     /**
      * Logs the staged rows the swap is about to write, before it writes them: those the version rule writes
      * without looking at content (a missing stored row has no version either), less the unversioned rows
-     * whose content is the same as stored, which are rewritten unchanged.
+     * whose content is the same as stored, which are not written or are rewritten unchanged.
+     * {@code written}: the condition on a staged row and its stored one that the swap writes the row.
      */
-    private void logStaged(String stagedKey, String storedKey, String stagedVersion, String storedVersion) {
+    private void logStaged(String stagedKey, String storedKey, String stagedVersion, String written) {
         String select = "SELECT " + stagedKey + ", " + stagedVersion + ", " + staging + "." + doc + ", " + storedKey
-                + ", " + table + "." + doc + ", " + storedVersion + " FROM " + staging + " LEFT JOIN " + table + " ON "
-                + storedKey + " = " + stagedKey + " WHERE (" + VersionRule.writesUnseen(stagedVersion, storedVersion) + ")";
+                + ", " + table + "." + doc + ", " + table + "." + version + " FROM " + staging + " LEFT JOIN " + table
+                + " ON " + storedKey + " = " + stagedKey + " WHERE (" + storedKey + " IS NULL OR (" + written + "))";
         // a page of staged rows at a time, each logged before the next is read: a swap of a whole collection
         // holds one page, and no statement runs while a result streams (MariaDB would buffer the rest of it)
         String after = null;
@@ -440,9 +442,15 @@ final class JdbcStoredCollection implements StoredCollection {
         check.check(deleted, before); // throws inside the transaction: rolled back, nothing is changed
         Outcomes outcomes = new Outcomes();
         long[] rewrittenUnchanged = {0};
+        String tie = "(" + stagedVersion + " = " + storedVersion + " OR (" + stagedVersion + " IS NULL AND "
+                + storedVersion + " IS NULL))";
+        String sameText = d.sameText(staging + "." + doc, table + "." + doc);
+        // a tie of the same text is unchanged without reading it: H2 keeps every document a query of this
+        // transaction returned until it commits, so a swap over a filled collection read it all into the heap
+        outcomes.unchanged = t.queryForObject("SELECT COUNT(*) FROM " + joined + " WHERE " + tie + " AND " + sameText,
+                Long.class);
         t.query("SELECT " + stagedKey + ", " + table + "." + doc + ", " + staging + "." + doc + ", " + stagedVersion
-                + " FROM " + joined + " WHERE " + stagedVersion + " = " + storedVersion + " OR (" + stagedVersion
-                + " IS NULL AND " + storedVersion + " IS NULL)", rs -> {
+                + " FROM " + joined + " WHERE " + tie + " AND NOT (" + sameText + ")", rs -> {
                     boolean same = sameContent(rs.getString(2), rs.getString(3));
                     if (rs.getBigDecimal(4) == null) {
                         if (same) {
@@ -455,11 +463,14 @@ final class JdbcStoredCollection implements StoredCollection {
                 });
         outcomes.keptNewer = t.queryForObject("SELECT COUNT(*) FROM " + joined + " WHERE " + stagedVersion + " < "
                 + storedVersion, Long.class);
+        String written = "(" + VersionRule.writesUnseen(stagedVersion, storedVersion) + ") AND NOT (" + stagedVersion
+                + " IS NULL AND " + storedVersion + " IS NULL AND " + sameText + ")";
         if (log.enabled()) {
-            logStaged(stagedKey, storedKey, stagedVersion, storedVersion);
+            logStaged(stagedKey, storedKey, stagedVersion, written);
         }
+        // rows of the same text are not rewritten: the insert below skips them, as they are still stored
         int replaced = t.update("DELETE FROM " + table + " WHERE EXISTS (SELECT 1 FROM " + staging + " WHERE "
-                + stagedKey + " = " + storedKey + " AND (" + VersionRule.writesUnseen(stagedVersion, storedVersion) + "))");
+                + stagedKey + " = " + storedKey + " AND " + written + ")");
         int inserted = t.update("INSERT INTO " + table + " (" + key + ", " + version + ", " + doc + ") SELECT " + key
                 + ", " + version + ", " + doc + " FROM " + staging + " WHERE NOT EXISTS (SELECT 1 FROM " + table
                 + " WHERE " + storedKey + " = " + stagedKey + ")");

@@ -65,6 +65,18 @@ public enum Dialect {
         };
     }
 
+    /**
+     * Condition that two {@link #jsonType()} values hold the same text, compared in the database: exact on
+     * every database (no collation, no JSONB number equality), and no document is sent to the client.
+     */
+    public String sameText(String a, String b) {
+        return switch (this) {
+            case POSTGRESQL -> "CAST(" + a + " AS TEXT) = CAST(" + b + " AS TEXT)";
+            case MARIADB -> "BINARY " + a + " = BINARY " + b;
+            case H2 -> a + " = " + b;
+        };
+    }
+
     /** Column type for binary values of any size. */
     public String binaryType() {
         return switch (this) {
