@@ -242,12 +242,22 @@ public class ChangeLog implements OnCamelContextStopping {
         return tick;
     }
 
+    /** The entries of one transaction in one database inserted before its commit: under which number, how many. */
+    private static final class Inserted {
+        final long txn;
+        int count;
+
+        Inserted(long txn) {
+            this.txn = txn;
+        }
+    }
+
     /** The changes of one transaction, per database, logged as its last statements before commit. */
     private final class Pending implements TransactionSynchronization {
         /** Per database: the changes not yet inserted, one per collection and key (the latest). */
         private final Map<String, Map<List<String>, LogChange>> byDatabase = new TreeMap<>();
-        /** Per database: the transaction number its entries are inserted under, and how many were. */
-        private final Map<String, long[]> inserted = new TreeMap<>();
+        /** Per database: the entries inserted so far. */
+        private final Map<String, Inserted> inserted = new TreeMap<>();
         private long lastTick;
 
         void add(String database, List<LogChange> changes) {
@@ -264,8 +274,8 @@ public class ChangeLog implements OnCamelContextStopping {
 
         private void insertPending(String database, Map<List<String>, LogChange> rows) {
             Jdbc j = jdbc();
-            long[] done = inserted.computeIfAbsent(database, d -> new long[] {newTxn(j), 0});
-            done[1] += insert(j, done[0], (int) done[1], new ArrayList<>(rows.values()));
+            Inserted done = inserted.computeIfAbsent(database, d -> new Inserted(newTxn(j)));
+            done.count += insert(j, done.txn, done.count, new ArrayList<>(rows.values()));
             rows.clear();
         }
 
@@ -279,7 +289,7 @@ public class ChangeLog implements OnCamelContextStopping {
                 }
             });
             Jdbc j = jdbc();
-            inserted.forEach((database, done) -> lastTick = Math.max(lastTick, tick(j, database, (int) done[1], done[0])));
+            inserted.forEach((database, done) -> lastTick = Math.max(lastTick, tick(j, database, done.count, done.txn)));
         }
 
         @Override

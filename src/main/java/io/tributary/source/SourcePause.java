@@ -21,8 +21,7 @@ final class SourcePause {
     private final String table;
     private final String sourceId;
     private volatile boolean created;
-    /** Null until read or set in this process. */
-    /** null until the stored state was read, or a pause or resume through this process set it. */
+    /** Null until the stored state was read, or a pause or resume through this process set it. */
     private final AtomicReference<Optional<Instant>> pausedAt = new AtomicReference<>();
 
     SourcePause(DataSource dataSource, String statusTable, String sourceId) {
